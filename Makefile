@@ -1,0 +1,47 @@
+# Probant — the two commands a newcomer needs: `make run` and `make test`.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+STAMP := $(VENV)/.installed
+# Use the machine's PostgreSQL for tests when one answers on 127.0.0.1:5432; else the embedded one.
+LOCAL_PG := $(shell (command -v pg_isready >/dev/null && pg_isready -q -h 127.0.0.1 -p 5432 && echo postgresql://postgres@127.0.0.1:5432/postgres) 2>/dev/null)
+PROBANT_TEST_DATABASE_URL ?= $(LOCAL_PG)
+export PROBANT_TEST_DATABASE_URL
+
+.PHONY: install run test lint bench frontend clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP) frontend
+
+frontend:
+	@if command -v npm >/dev/null; then \
+	  for dir in capture-widget admin-ui; do \
+	    if [ -f $$dir/package.json ]; then (cd $$dir && npm ci --no-audit --no-fund && npm run build) || exit 1; fi; \
+	  done; \
+	fi
+
+run: install
+	$(VENV)/bin/probant migrate
+	$(VENV)/bin/probant demo
+	@echo "Probant on http://127.0.0.1:8000 (GraphiQL at /graphql); demo accounts above ('probant demo --json')."
+	$(VENV)/bin/probant serve --host 127.0.0.1 --port 8000
+
+test: install
+	$(VENV)/bin/python -m pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+bench: $(STAMP)
+	$(VENV)/bin/python -m pytest tests/benchmarks -p no:randomly --benchmark-only -q || [ $$? -eq 5 ]
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info

@@ -1,0 +1,33 @@
+"""The composed schema: each domain contributes its query and mutation types here."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.extensions import SchemaExtension
+from strawberry.tools import merge_types
+
+from probant_graphql.core.queries import CoreQuery
+from probant_graphql.security import AliasLimit, DepthLimit, ProductionErrorMasking, TokenLimit
+from probant_graphql.view import UnitOfWorkExtension
+
+QUERY_TYPES: tuple[type, ...] = (CoreQuery,)
+MUTATION_TYPES: tuple[type, ...] = ()
+
+Query = merge_types("Query", QUERY_TYPES)
+Mutation = merge_types("Mutation", MUTATION_TYPES) if MUTATION_TYPES else None
+
+
+def build_schema(*, production: bool) -> strawberry.Schema:
+    """The schema with its security limits; error details are masked in production."""
+    extensions: list[type[SchemaExtension]] = [
+        UnitOfWorkExtension,
+        DepthLimit,
+        AliasLimit,
+        TokenLimit,
+    ]
+    if production:
+        extensions.append(ProductionErrorMasking)
+    return strawberry.Schema(query=Query, mutation=Mutation, extensions=extensions)
+
+
+schema = build_schema(production=False)

@@ -1,0 +1,61 @@
+"""The strawberry ASGI view wired to Probant's unit of work."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from strawberry.extensions import SchemaExtension
+
+from probant_graphql.context import Context
+
+
+class ProbantGraphQL(GraphQL[Context, None]):
+    """Runs each operation in one transaction, committed only when it ended without errors."""
+
+    async def get_sub_response(self, request: Request | WebSocket) -> Response:
+        existing = getattr(request.state, "sub_response", None)
+        if existing is None:
+            existing = await super().get_sub_response(request)
+            request.state.sub_response = existing
+        return existing
+
+    async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
+        runtime = request.app.state.runtime
+        return Context(
+            request=request,  # type: ignore[arg-type]
+            response=response,
+            runtime=runtime,
+            session=runtime.database.session(),
+        )
+
+    async def run(self, request: Any, context: Any = None, root_value: Any = None) -> Any:
+        if not isinstance(request, Request):
+            return await super().run(request)
+        ctx = await self.get_context(request, await self.get_sub_response(request))
+        try:
+            response = await super().run(request, context=ctx)
+            if ctx.failed:
+                await ctx.session.rollback()
+            else:
+                await ctx.session.commit()
+            return response
+        except Exception:
+            await ctx.session.rollback()
+            raise
+        finally:
+            await ctx.session.close()
+
+
+class UnitOfWorkExtension(SchemaExtension):
+    """Marks the operation failed when it raised errors, so its transaction is rolled back."""
+
+    async def on_execute(self) -> Any:
+        yield
+        result = self.execution_context.result
+        context = self.execution_context.context
+        if isinstance(context, Context) and (result is None or result.errors):
+            context.failed = True

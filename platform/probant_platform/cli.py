@@ -1,0 +1,142 @@
+"""The `probant` command: serve, migrate, worker, demo, version."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+from typing import Annotated
+
+import typer
+
+from probant_platform import __version__
+from probant_platform.config import get_settings
+
+app = typer.Typer(help="Probant: evidence that holds up in a dispute.", no_args_is_help=True)
+
+
+def _fail(message: str) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code=1)
+
+
+def _owner_url() -> str:
+    """The owner URL, starting the embedded server when DATABASE_URL is unset."""
+    from probant_platform.db.locate import owner_url
+
+    settings = get_settings()
+    url = owner_url(settings)
+    if not settings.database_url:
+        # Child processes (uvicorn workers) join the same embedded server through this.
+        os.environ["DATABASE_URL"] = url
+    return url
+
+
+def _check_reachable(url: str) -> None:
+    from probant_platform.db import Database, DatabaseUnavailable
+
+    async def ping() -> None:
+        db = Database(url, pool_size=1)
+        try:
+            await db.ping()
+        finally:
+            await db.dispose()
+
+    try:
+        asyncio.run(ping())
+    except DatabaseUnavailable as exc:
+        _fail(str(exc))
+
+
+@app.command()
+def version() -> None:
+    """Print Probant's version."""
+    typer.echo(__version__)
+
+
+@app.command()
+def migrate() -> None:
+    """Create the application role and apply all migrations (safe to run twice)."""
+    from probant_platform.db.migrate import migrate as run_migrations
+
+    url = _owner_url()
+    _check_reachable(url)
+    try:
+        run_migrations(url, get_settings())
+    except Exception as exc:
+        _fail(f"migration failed, schema left at its previous revision: {exc}")
+    typer.echo("migrations applied")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes.", min=1, max=64)] = 1,
+) -> None:
+    """Serve the API (GraphQL at /graphql) with uvicorn."""
+    import uvicorn
+
+    url = _owner_url()
+    _check_reachable(url)
+    uvicorn.run(
+        "probant_platform.web.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_config=None,
+        proxy_headers=True,
+    )
+
+
+@app.command()
+def worker(
+    concurrency: Annotated[int, typer.Option(help="Jobs run at once.", min=1, max=64)] = 4,
+) -> None:
+    """Run background jobs (emails, certificates, anchoring) until interrupted."""
+    from probant_platform.jobs.runtime import run_worker
+
+    url = _owner_url()
+    _check_reachable(url)
+    asyncio.run(run_worker(concurrency=concurrency))
+
+
+@app.command()
+def demo(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the accounts as JSON.")] = False,
+) -> None:
+    """Create the demo organisations and accounts (idempotent)."""
+    from probant_platform.demo import seed_demo
+
+    _owner_url()
+    accounts = asyncio.run(seed_demo())
+    if as_json:
+        typer.echo(json.dumps({"accounts": accounts}, ensure_ascii=False, indent=2))
+        return
+    typer.echo("Demo accounts:")
+    for account in accounts:
+        typer.echo(
+            f"  {account['email']:<36} {account['password']:<18} "
+            f"{account['role']:<13} {account['organisation']}"
+        )
+
+
+@app.command("export-schema")
+def export_schema() -> None:
+    """Write the GraphQL SDL to graphql/probant_graphql/schema.graphql."""
+    from pathlib import Path
+
+    from probant_graphql.schema import schema
+
+    target = Path(__file__).resolve().parents[2] / "graphql" / "probant_graphql" / "schema.graphql"
+    target.write_text(schema.as_str() + "\n")
+    typer.echo(f"wrote {target}")
+
+
+def main() -> None:
+    app(prog_name="probant")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,79 @@
+"""The one settings object: every knob Probant reads from the environment or `.env`."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    PRODUCTION = "production"
+
+
+class Settings(BaseSettings):
+    """Typed configuration; see the README's configuration table."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+
+    database_url: str | None = Field(default=None, alias="DATABASE_URL")
+    app_database_url: str | None = Field(default=None, alias="PROBANT_APP_DATABASE_URL")
+    data_dir: Path = Field(default=Path("var"), alias="PROBANT_DATA_DIR")
+    secret_key: SecretStr | None = Field(default=None, alias="PROBANT_SECRET_KEY")
+    env: Environment = Field(default=Environment.DEVELOPMENT, alias="PROBANT_ENV")
+    base_url: str = Field(default="http://127.0.0.1:8000", alias="PROBANT_BASE_URL")
+    smtp_url: str | None = Field(default=None, alias="PROBANT_SMTP_URL")
+    mail_from: str = Field(
+        default="Probant <no-reply@probant.localhost>", alias="PROBANT_MAIL_FROM"
+    )
+    log_level: str = Field(default="INFO", alias="PROBANT_LOG_LEVEL")
+    db_pool_size: int = Field(default=10, alias="PROBANT_DB_POOL_SIZE", ge=1, le=200)
+    storage_url: str | None = Field(default=None, alias="PROBANT_STORAGE_URL")
+
+    stripe_secret_key: SecretStr | None = Field(default=None, alias="STRIPE_SECRET_KEY")
+    stripe_webhook_secret: SecretStr | None = Field(default=None, alias="STRIPE_WEBHOOK_SECRET")
+    stripe_api_base: str | None = Field(default=None, alias="STRIPE_API_BASE")
+
+    chain_rpc_url: str | None = Field(default=None, alias="PROBANT_CHAIN_RPC_URL")
+    chain_private_key: SecretStr | None = Field(default=None, alias="PROBANT_CHAIN_PRIVATE_KEY")
+
+    @model_validator(mode="after")
+    def _production_needs_secrets(self) -> Settings:
+        if self.env == Environment.PRODUCTION:
+            if self.secret_key is None:
+                raise ValueError("PROBANT_SECRET_KEY is required when PROBANT_ENV=production")
+            if self.database_url is None:
+                raise ValueError("DATABASE_URL is required when PROBANT_ENV=production")
+        return self
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == Environment.PRODUCTION
+
+    def secret(self) -> bytes:
+        """The signing secret; in development generated once and kept in the data folder."""
+        if self.secret_key is not None:
+            return self.secret_key.get_secret_value().encode()
+        path = self.data_dir / "secret_key"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_urlsafe(48))
+            path.chmod(0o600)
+        return path.read_text().strip().encode()
+
+    def derived_secret(self, purpose: str) -> str:
+        """A secret for one purpose, derived from the main one so each can be rotated apart."""
+        return hmac.new(self.secret(), purpose.encode(), hashlib.sha256).hexdigest()
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return Settings()

@@ -1,0 +1,3 @@
+"""Imports every module that declares jobs, so the worker knows them all."""
+
+from probant_platform.notifications import tasks as notification_tasks  # noqa: F401

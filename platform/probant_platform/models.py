@@ -1,0 +1,10 @@
+"""Every domain's tables in one metadata, for Alembic and for schema tests.
+
+This is a composition root like `probant_platform.web`: the one module allowed to import
+models from every package, so that `alembic check` sees the whole schema.
+"""
+
+from probant_platform.db import Base
+from probant_tenants import models as tenants_models  # noqa: F401
+
+metadata = Base.metadata

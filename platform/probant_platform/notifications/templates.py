@@ -1,0 +1,48 @@
+"""Email templates: one Jinja2 file per message and language, with subject, text and HTML blocks."""
+
+from __future__ import annotations
+
+from email.message import EmailMessage
+from email.utils import make_msgid
+from functools import lru_cache
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+SUPPORTED_LOCALES = ("fr", "en")
+
+
+@lru_cache
+def _environment() -> Environment:
+    return Environment(
+        loader=PackageLoader("probant_platform.notifications", "templates"),
+        autoescape=select_autoescape(["html"], default_for_string=False, default=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def _locale(locale: str | None) -> str:
+    return locale if locale in SUPPORTED_LOCALES else "fr"
+
+
+def render_email(
+    template: str, *, to: str, sender: str, locale: str | None, context: dict[str, Any]
+) -> EmailMessage:
+    """Render `template` in `locale` (French by default) into a multipart message."""
+    env = _environment()
+    tpl = env.get_template(f"{template}.{_locale(locale)}.j2")
+    values = tpl.new_context(dict(context))
+    subject = "".join(tpl.blocks["subject"](values)).strip()
+    text_body = "".join(tpl.blocks["text"](values)).strip() + "\n"
+    html_body = "".join(tpl.blocks["html"](values)).strip() if "html" in tpl.blocks else None
+    message = EmailMessage()
+    message["Subject"] = subject
+    message["From"] = sender
+    message["To"] = to
+    message["Message-ID"] = make_msgid(domain="probant.localhost")
+    message.set_content(text_body)
+    if html_body:
+        message.add_alternative(html_body, subtype="html")
+    return message

@@ -1,0 +1,1 @@
+"""The ASGI composition root: the one place that imports upward to mount the GraphQL schema."""

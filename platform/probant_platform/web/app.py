@@ -1,0 +1,69 @@
+"""Builds the Starlette application: routes, middleware, lifespan."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from alembic.script import ScriptDirectory
+from starlette.applications import Starlette
+from starlette.routing import Route
+
+from probant_platform.config import Settings, get_settings
+from probant_platform.db import Database
+from probant_platform.db.locate import application_url
+from probant_platform.db.migrate import alembic_config
+from probant_platform.logging import configure_logging
+from probant_platform.runtime import Runtime, build_runtime
+from probant_platform.web.health import healthz, readyz
+from probant_platform.web.middleware import RequestContextMiddleware
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    database: Database | None = None,
+    configure_logs: bool = True,
+) -> Starlette:
+    """The ASGI app. Tests pass their own `database`; otherwise one is opened from settings."""
+    from probant_graphql.schema import build_schema
+    from probant_graphql.view import ProbantGraphQL
+
+    settings = settings or get_settings()
+    if configure_logs:
+        configure_logging(settings.log_level)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        db = database or Database(application_url(settings), pool_size=settings.db_pool_size)
+        app.state.runtime = build_runtime(settings, db)
+        try:
+            yield
+        finally:
+            if database is None:
+                await db.dispose()
+
+    graphql_app = ProbantGraphQL(
+        build_schema(production=settings.is_production),
+        graphql_ide="graphiql" if not settings.is_production else None,
+    )
+    app = Starlette(
+        routes=[
+            Route("/healthz", healthz, methods=["GET"]),
+            Route("/readyz", readyz, methods=["GET"]),
+            Route("/graphql", graphql_app, methods=["GET", "POST"]),
+        ],
+        lifespan=lifespan,
+    )
+    app.state.migration_heads = frozenset(
+        ScriptDirectory.from_config(alembic_config("postgresql://")).get_heads()
+    )
+    if database is not None:
+        app.state.runtime = build_runtime(settings, database)
+    app.add_middleware(RequestContextMiddleware, production=settings.is_production)
+    return app
+
+
+def runtime_of(app: Starlette) -> Runtime:
+    runtime: Runtime = app.state.runtime
+    return runtime

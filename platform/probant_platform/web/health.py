@@ -1,0 +1,35 @@
+"""Liveness and readiness probes."""
+
+from __future__ import annotations
+
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import text
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+from probant_platform import __version__
+
+
+async def healthz(request: Request) -> JSONResponse:
+    """The process is alive; says nothing of its dependencies."""
+    return JSONResponse({"status": "ok", "version": __version__})
+
+
+async def readyz(request: Request) -> JSONResponse:
+    """Ready when the database answers and its schema is at the code's migration heads."""
+    runtime = request.app.state.runtime
+    expected: frozenset[str] = request.app.state.migration_heads
+    try:
+        async with runtime.database.engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+            current = await conn.run_sync(
+                lambda sync_conn: set(MigrationContext.configure(sync_conn).get_current_heads())
+            )
+    except Exception as exc:
+        reason = f"database unreachable: {type(exc).__name__}"
+        return JSONResponse({"status": "unavailable", "reason": reason}, status_code=503)
+    missing = sorted(expected - current)
+    if missing:
+        reason = f"migrations pending: {', '.join(missing)}"
+        return JSONResponse({"status": "unavailable", "reason": reason}, status_code=503)
+    return JSONResponse({"status": "ready"})

@@ -1,0 +1,1 @@
+"""Tenancy: organisations, users, memberships, invitations, roles and the tenant context."""

@@ -1,0 +1,180 @@
+"""Test fixtures: one throwaway PostgreSQL database per session, a SAVEPOINT per test."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import secrets
+import socket
+import tempfile
+from collections.abc import AsyncIterator, Iterator
+from email import message_from_bytes
+from email.message import Message
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
+
+from probant_platform.config import Settings
+from probant_platform.db import Database
+from probant_platform.db.migrate import migrate, sync_url
+from probant_platform.db.roles import app_database_url
+from probant_platform.db.session import to_async_url
+from probant_platform.runtime import build_runtime
+
+TEST_SECRET = "test-secret-key-" + "x" * 32
+
+
+def _server_url(tmp_root: Path) -> tuple[str, Any]:
+    configured = os.environ.get("PROBANT_TEST_DATABASE_URL")
+    if configured:
+        return configured, None
+    from probant_platform.db.embedded import start_embedded
+
+    server, url = start_embedded(tmp_root)
+    return url, server
+
+
+@pytest.fixture(scope="session")
+def data_dir() -> Iterator[Path]:
+    with tempfile.TemporaryDirectory(prefix="probant-test-") as folder:
+        yield Path(folder)
+
+
+@pytest.fixture(scope="session")
+def owner_url(data_dir: Path) -> Iterator[str]:
+    """A fresh database, migrated once, dropped at the end of the session."""
+    server_url, server = _server_url(data_dir / "pg")
+    name = f"probant_test_{secrets.token_hex(4)}"
+    admin = create_engine(sync_url(server_url), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(sync_url(server_url)).set(database=name).render_as_string(hide_password=False)
+    migrate(url, _settings(url, data_dir))
+    yield url
+    with admin.connect() as conn:
+        conn.execute(
+            text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"),
+            {"n": name},
+        )
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+    admin.dispose()
+    if server is not None:
+        server.cleanup()
+
+
+def _settings(url: str, data_dir: Path, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "DATABASE_URL": url,
+        "PROBANT_DATA_DIR": data_dir,
+        "PROBANT_SECRET_KEY": TEST_SECRET,
+        "PROBANT_ENV": "development",
+        "PROBANT_BASE_URL": "http://testserver",
+    }
+    values.update(overrides)
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+@pytest.fixture(scope="session")
+def settings(owner_url: str, data_dir: Path) -> Settings:
+    return _settings(owner_url, data_dir)
+
+
+@pytest.fixture(scope="session")
+def app_url(owner_url: str, settings: Settings) -> str:
+    return app_database_url(owner_url, settings)
+
+
+@pytest.fixture(scope="session")
+async def app_engine(app_url: str) -> AsyncIterator[Any]:
+    engine = create_async_engine(to_async_url(app_url), pool_size=5)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+async def db_connection(app_engine: Any) -> AsyncIterator[AsyncConnection]:
+    """One connection as the application role, its outer transaction rolled back after the test."""
+    async with app_engine.connect() as connection:
+        transaction = await connection.begin()
+        yield connection
+        if transaction.is_active:
+            await transaction.rollback()
+
+
+@pytest.fixture
+async def database(app_url: str, db_connection: AsyncConnection, settings: Settings) -> Any:
+    """The application's Database, every unit of work a SAVEPOINT of the test's transaction."""
+    db = Database(app_url, pool_size=1, bind=db_connection)
+    build_runtime(settings, db)
+    yield db
+    await db.engine.dispose()
+
+
+@pytest.fixture
+async def committed_database(app_url: str, settings: Settings) -> AsyncIterator[Database]:
+    """A Database that really commits (for concurrency and job tests); use unique data."""
+    db = Database(app_url, pool_size=20)
+    build_runtime(settings, db)
+    yield db
+    await db.dispose()
+
+
+@pytest.fixture
+def app(settings: Settings, database: Database) -> Any:
+    from probant_platform.web.app import create_app
+
+    return create_app(settings, database=database, configure_logs=False)
+
+
+@pytest.fixture
+async def client(app: Any) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+        yield c
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+class Mailbox:
+    """Messages received by the test SMTP server."""
+
+    def __init__(self) -> None:
+        self.messages: list[Message] = []
+
+    async def wait_for(self, count: int = 1, seconds: float = 10.0) -> list[Message]:
+        for _ in range(int(seconds / 0.05)):
+            if len(self.messages) >= count:
+                return self.messages
+            await asyncio.sleep(0.05)
+        raise AssertionError(f"expected {count} message(s), got {len(self.messages)}")
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[tuple[str, Mailbox]]:
+    """A real SMTP server (aiosmtpd) on a free local port."""
+    from aiosmtpd.controller import Controller
+
+    mailbox = Mailbox()
+
+    class Handler:
+        async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+            mailbox.messages.append(message_from_bytes(envelope.content))
+            return "250 Message accepted for delivery"
+
+    port = free_port()
+    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield f"smtp://127.0.0.1:{port}", mailbox
+    finally:
+        controller.stop()
