@@ -178,3 +178,18 @@ def smtp_server() -> Iterator[tuple[str, Mailbox]]:
         yield f"smtp://127.0.0.1:{port}", mailbox
     finally:
         controller.stop()
+
+
+@pytest.fixture
+async def client_factory(app: Any) -> AsyncIterator[Any]:
+    """Make more clients on the same app (one per person in a test), closed at the end."""
+    clients: list[httpx.AsyncClient] = []
+
+    def make() -> httpx.AsyncClient:
+        c = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver")
+        clients.append(c)
+        return c
+
+    yield make
+    for c in clients:
+        await c.aclose()

@@ -122,6 +122,24 @@ def demo(
         )
 
 
+@app.command()
+def revision(
+    message: Annotated[str, typer.Argument(help="What the revision does.")],
+    rev_id: Annotated[str, typer.Option(help="Revision id, e.g. 0400_ledger.")],
+    down_revision: Annotated[
+        str | None, typer.Option(help="Parent revision (default: the current heads).")
+    ] = None,
+) -> None:
+    """Autogenerate a migration from the models against the configured database (developers)."""
+    from alembic import command
+
+    from probant_platform.db.migrate import alembic_config
+
+    config = alembic_config(_owner_url())
+    head = down_revision or "heads"
+    command.revision(config, message=message, autogenerate=True, rev_id=rev_id, head=head)
+
+
 @app.command("export-schema")
 def export_schema() -> None:
     """Write the GraphQL SDL to graphql/probant_graphql/schema.graphql."""

@@ -1,0 +1,87 @@
+"""Keyset (cursor) pagination for Relay connections: stable under inserts, one query per page."""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any, TypeVar
+
+from sqlalchemy import and_, or_
+from sqlalchemy.orm import InstrumentedAttribute
+from strawberry import relay
+
+from probant_platform.errors import DomainError
+
+T = TypeVar("T")
+N = TypeVar("N", bound=relay.Node)
+
+MAX_PAGE = 100
+DEFAULT_PAGE = 20
+
+
+class InvalidCursor(DomainError):
+    code = "INVALID_CURSOR"
+    message_fr = "Curseur de pagination invalide."
+    message_en = "Invalid pagination cursor."
+
+
+def encode_cursor(created_at: datetime, row_id: Any) -> str:
+    raw = json.dumps([created_at.isoformat(), str(row_id)]).encode()
+    return base64.urlsafe_b64encode(raw).decode()
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, str]:
+    try:
+        created, row_id = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+        return datetime.fromisoformat(created), str(row_id)
+    except (ValueError, TypeError) as exc:
+        raise InvalidCursor() from exc
+
+
+def page_size(first: int | None) -> int:
+    if first is None:
+        return DEFAULT_PAGE
+    return max(1, min(first, MAX_PAGE))
+
+
+def newest_first(
+    query: Any,
+    *,
+    created: InstrumentedAttribute[Any],
+    ident: InstrumentedAttribute[Any],
+    after: str | None,
+    first: int | None,
+) -> Any:
+    """Order by (created, id) descending, start after the cursor, fetch one extra row."""
+    if after:
+        when, row_id = decode_cursor(after)
+        try:
+            typed_id = ident.type.python_type(row_id)
+        except ValueError as exc:
+            raise InvalidCursor() from exc
+        query = query.where(or_(created < when, and_(created == when, ident < typed_id)))
+    return query.order_by(created.desc(), ident.desc()).limit(page_size(first) + 1)
+
+
+def connection(
+    rows: Sequence[T],
+    *,
+    first: int | None,
+    after: str | None,
+    cursor_of: Callable[[T], str],
+    to_node: Callable[[T], N],
+) -> relay.Connection[N]:
+    """A Relay connection for one page of `rows` (fetched with one extra row)."""
+    size = page_size(first)
+    edges = [relay.Edge(cursor=cursor_of(row), node=to_node(row)) for row in rows[:size]]
+    return relay.Connection(
+        edges=edges,
+        page_info=relay.PageInfo(
+            has_next_page=len(rows) > size,
+            has_previous_page=after is not None,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        ),
+    )

@@ -1,0 +1,1 @@
+"""GraphQL for organisations, accounts and members."""

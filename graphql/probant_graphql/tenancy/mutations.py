@@ -1,0 +1,189 @@
+"""Sign up, verify email, log in and out."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+import strawberry
+from strawberry import relay
+from strawberry.types import Info
+
+from probant_graphql.context import Context
+from probant_graphql.core.errors import Error, InvalidInput, NotAllowed, NotAuthenticated
+from probant_graphql.core.mutations import authorise_mutation, in_savepoint, not_authenticated
+from probant_graphql.permissions import locale_of
+from probant_graphql.tenancy import errors as e
+from probant_graphql.tenancy.errors import to_graphql_error
+from probant_graphql.tenancy.types import Organisation, OrganisationKind
+from probant_platform.errors import DomainError
+from probant_tenants import accounts
+from probant_tenants.models import Membership
+from probant_tenants.models import Organisation as OrgModel
+from probant_tenants.models import OrganisationKind as Kind
+from probant_tenants.sessions import (
+    CSRF_COOKIE,
+    SESSION_COOKIE,
+    SESSION_LIFETIME,
+    IssuedSession,
+    revoke_session,
+)
+
+
+@strawberry.input
+class SignUpInput:
+    kind: OrganisationKind  # type: ignore[valid-type]
+    email: str
+    password: str
+    full_name: str
+    organisation_name: str | None = None
+    siren: str | None = None
+    accept_terms: bool = False
+    locale: str = "fr"
+
+
+@strawberry.type
+class SignUpPayload:
+    organisation: Organisation
+    email_verification_sent: bool
+
+
+@strawberry.type
+class LogInPayload:
+    organisation: Organisation
+    csrf_token: str
+
+
+@strawberry.type
+class OkPayload:
+    ok: bool
+
+
+SignUpResult = Annotated[
+    SignUpPayload
+    | e.WeakPassword
+    | e.InvalidSiren
+    | e.SirenRequired
+    | e.EmailTaken
+    | e.InvalidEmail
+    | e.TermsNotAccepted
+    | InvalidInput,
+    strawberry.union("SignUpResult"),
+]
+LogInResult = Annotated[
+    LogInPayload | e.InvalidCredentials | e.AccountLocked, strawberry.union("LogInResult")
+]
+VerifyEmailResult = Annotated[OkPayload | e.InvalidToken, strawberry.union("VerifyEmailResult")]
+LogOutResult = Annotated[
+    OkPayload | NotAuthenticated | NotAllowed, strawberry.union("LogOutResult")
+]
+
+
+def _client_ip(info: Info[Context, Any]) -> str | None:
+    client = info.context.request.client
+    return client.host if client else None
+
+
+def set_session_cookies(info: Info[Context, Any], issued: IssuedSession) -> None:
+    secure = info.context.request.url.scheme == "https"
+    age = int(SESSION_LIFETIME.total_seconds())
+    response = info.context.response
+    response.set_cookie(
+        SESSION_COOKIE, issued.token, max_age=age, httponly=True, secure=secure, samesite="lax"
+    )
+    # Readable by our own scripts (double-submit); useless to another origin.
+    response.set_cookie(
+        CSRF_COOKIE, issued.csrf_token, max_age=age, httponly=False, secure=secure, samesite="lax"
+    )
+
+
+@strawberry.type
+class TenancyMutation:
+    @strawberry.mutation(
+        description="Create an organisation and its owner; emails a verification link."
+    )
+    async def sign_up(self, info: Info[Context, Any], input: SignUpInput) -> SignUpResult:
+        locale = input.locale if input.locale in ("fr", "en") else locale_of(info)
+
+        async def run() -> SignUpPayload:
+            result = await accounts.sign_up(
+                session=info.context.session,
+                kind=Kind(input.kind),
+                email=input.email,
+                password=input.password,
+                full_name=input.full_name,
+                organisation_name=input.organisation_name,
+                siren=input.siren,
+                accept_terms=input.accept_terms,
+                locale=locale,
+                base_url=info.context.settings.base_url,
+                ip=_client_ip(info),
+            )
+            return SignUpPayload(
+                organisation=Organisation.from_model(result.organisation),
+                email_verification_sent=True,
+            )
+
+        return await in_savepoint(info, run, locale=locale, errors=to_graphql_error)  # type: ignore[return-value]
+
+    @strawberry.mutation(description="Confirm an email address with the emailed token.")
+    async def verify_email(self, info: Info[Context, Any], token: str) -> VerifyEmailResult:
+        async def run() -> OkPayload:
+            await accounts.verify_email(session=info.context.session, token=token)
+            return OkPayload(ok=True)
+
+        return await in_savepoint(info, run, locale=locale_of(info), errors=to_graphql_error)  # type: ignore[return-value]
+
+    @strawberry.mutation(description="Open a session (HttpOnly cookie) for an email and password.")
+    async def log_in(
+        self,
+        info: Info[Context, Any],
+        email: str,
+        password: str,
+        organisation_id: strawberry.ID | None = None,
+    ) -> LogInResult:
+        # No savepoint: a failed attempt must still count towards the lockout.
+        org_id = _uuid_or_none(organisation_id)
+        try:
+            issued = await accounts.log_in(
+                session=info.context.session,
+                email=email,
+                password=password,
+                organisation_id=org_id,
+                ip=_client_ip(info),
+                user_agent=info.context.request.headers.get("user-agent"),
+            )
+        except DomainError as exc:
+            return to_graphql_error(exc, locale_of(info))  # type: ignore[return-value]
+        set_session_cookies(info, issued)
+        membership = await info.context.session.get(Membership, issued.record.membership_id)
+        assert membership is not None
+        org = await info.context.session.get(OrgModel, membership.organisation_id)
+        assert org is not None
+        return LogInPayload(organisation=Organisation.from_model(org), csrf_token=issued.csrf_token)
+
+    @strawberry.mutation(description="End the current session.")
+    async def log_out(self, info: Info[Context, Any]) -> LogOutResult:
+        actor = await authorise_mutation(info, None)
+        if isinstance(actor, Error):
+            return actor  # type: ignore[return-value]
+        if actor.session_id is None:
+            return not_authenticated(locale_of(info))
+        await revoke_session(session=info.context.session, session_id=actor.session_id)
+        info.context.response.delete_cookie(SESSION_COOKIE)
+        info.context.response.delete_cookie(CSRF_COOKIE)
+        return OkPayload(ok=True)
+
+
+def _uuid_or_none(value: str | None) -> uuid.UUID | None:
+    """A raw UUID or the UUID inside a Relay global ID."""
+    if not value:
+        return None
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        pass
+    try:
+        return uuid.UUID(relay.GlobalID.from_id(str(value)).node_id)
+    except (ValueError, TypeError):
+        return None

@@ -1,0 +1,194 @@
+"""Organisation, member and viewer types."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+import strawberry
+from sqlalchemy import select
+from strawberry import relay
+from strawberry.types import Info
+
+from probant_graphql.context import Context
+from probant_graphql.core.pagination import connection, encode_cursor, newest_first
+from probant_graphql.permissions import current_actor, may, require
+from probant_tenants import models
+from probant_tenants.authz import Permission
+
+OrganisationKind = strawberry.enum(models.OrganisationKind, name="OrganisationKind")
+Role = strawberry.enum(models.Role, name="Role")
+MembershipStatus = strawberry.enum(models.MembershipStatus, name="MembershipStatus")
+OfficeChoice = strawberry.enum(models.OfficeChoice, name="OfficeChoice")
+
+
+def parse_uuid(value: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        return None
+
+
+@strawberry.type(description="The legal identity reused on constats and invoices.")
+class LegalIdentity:
+    legal_form: str | None
+    company_name: str | None
+    siren: str | None
+    rcs_city: str | None
+    street: str | None
+    postcode: str | None
+    city: str | None
+    representative_first_name: str | None
+    representative_last_name: str | None
+
+
+@strawberry.type(name="Member")
+class Member(relay.Node):
+    """A person's membership of an organisation."""
+
+    membership_id: relay.NodeID[str]
+    email: str
+    full_name: str
+    role: Role  # type: ignore[valid-type]
+    status: MembershipStatus  # type: ignore[valid-type]
+    joined_at: datetime
+
+    @classmethod
+    def from_row(cls, membership: models.Membership, user: models.User) -> Member:
+        return cls(
+            membership_id=str(membership.id),
+            email=user.email,
+            full_name=user.full_name,
+            role=membership.role,
+            status=membership.status,
+            joined_at=membership.created_at,
+        )
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info[Context, Any], node_ids: list[str], required: bool = False
+    ) -> list[Member | None]:
+        actor = await current_actor(info)
+        if actor is None:
+            return [None for _ in node_ids]
+        see_all = await may(info, actor, Permission.MEMBERS_READ)
+        ids = [i for i in (parse_uuid(n) for n in node_ids) if i is not None]
+        rows = await info.context.session.execute(
+            select(models.Membership, models.User)
+            .join(models.User, models.User.id == models.Membership.user_id)
+            .where(
+                models.Membership.id.in_(ids),
+                models.Membership.organisation_id == actor.organisation_id,
+            )
+        )
+        found = {
+            str(m.id): cls.from_row(m, u)
+            for m, u in rows.all()
+            if see_all or m.user_id == actor.user_id
+        }
+        return [found.get(n) for n in node_ids]
+
+
+@strawberry.type(name="Organisation")
+class Organisation(relay.Node):
+    organisation_id: relay.NodeID[str]
+    kind: OrganisationKind  # type: ignore[valid-type]
+    name: str
+    locale: str
+    legal_identity: LegalIdentity
+    office_choice: OfficeChoice  # type: ignore[valid-type]
+    preferred_office_id: strawberry.ID | None
+
+    @classmethod
+    def from_model(cls, org: models.Organisation) -> Organisation:
+        return cls(
+            organisation_id=str(org.id),
+            kind=org.kind,
+            name=org.name,
+            locale=org.locale,
+            office_choice=org.office_choice,
+            preferred_office_id=strawberry.ID(str(org.preferred_office_id))
+            if org.preferred_office_id
+            else None,
+            legal_identity=LegalIdentity(
+                legal_form=org.legal_form,
+                company_name=org.company_name,
+                siren=org.siren,
+                rcs_city=org.rcs_city,
+                street=org.street,
+                postcode=org.postcode,
+                city=org.city,
+                representative_first_name=org.representative_first_name,
+                representative_last_name=org.representative_last_name,
+            ),
+        )
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info[Context, Any], node_ids: list[str], required: bool = False
+    ) -> list[Organisation | None]:
+        actor = await current_actor(info)
+        if actor is None:
+            return [None for _ in node_ids]
+        operator = await may(info, actor, Permission.PLATFORM_OPERATE)
+        result: list[Organisation | None] = []
+        for node_id in node_ids:
+            org_id = parse_uuid(node_id)
+            visible = org_id is not None and (operator or org_id == actor.organisation_id)
+            org = await info.context.session.get(models.Organisation, org_id) if visible else None
+            result.append(cls.from_model(org) if org is not None else None)
+        return result
+
+    @strawberry.field(description="Members of the organisation, newest first (OWNER/ADMIN).")
+    async def members(
+        self,
+        info: Info[Context, Any],
+        first: int | None = None,
+        after: str | None = None,
+    ) -> relay.Connection[Member]:
+        actor = await require(info, Permission.MEMBERS_READ)
+        org_id = uuid.UUID(self.organisation_id)
+        if org_id != actor.organisation_id and not await may(
+            info, actor, Permission.PLATFORM_OPERATE
+        ):
+            return connection([], first=first, after=after, cursor_of=str, to_node=lambda r: r)
+        query = newest_first(
+            select(models.Membership, models.User)
+            .join(models.User, models.User.id == models.Membership.user_id)
+            .where(models.Membership.organisation_id == org_id),
+            created=models.Membership.created_at,
+            ident=models.Membership.id,
+            after=after,
+            first=first,
+        )
+        rows = (await info.context.session.execute(query)).all()
+        return connection(
+            rows,
+            first=first,
+            after=after,
+            cursor_of=lambda r: encode_cursor(r[0].created_at, r[0].id),
+            to_node=lambda r: Member.from_row(r[0], r[1]),
+        )
+
+
+@strawberry.type
+class ViewerUser:
+    id: strawberry.ID
+    email: str
+    full_name: str
+    locale: str
+    email_verified: bool
+    notify_email: bool
+    notify_push: bool
+
+
+@strawberry.type(description="The authenticated person, their organisation and what they may do.")
+class Viewer:
+    user: ViewerUser
+    organisation: Organisation
+    role: Role  # type: ignore[valid-type]
+    permissions: list[str]
+    csrf_token: str | None = strawberry.field(
+        description="Send it as the `x-probant-csrf` header with cookie-authenticated mutations."
+    )
