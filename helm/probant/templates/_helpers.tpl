@@ -1,0 +1,16 @@
+{{- define "probant.labels" -}}
+app.kubernetes.io/name: probant
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+{{- end -}}
+
+{{- define "probant.env" -}}
+envFrom:
+  - secretRef:
+      name: {{ .Values.existingSecret }}
+env:
+{{- range $name, $value := .Values.env }}
+  - name: {{ $name }}
+    value: {{ $value | quote }}
+{{- end }}
+{{- end -}}
