@@ -10,7 +10,7 @@ export function toHex(bytes: ArrayBuffer): string {
 }
 
 /** The SHA-256 of a blob or buffer, as lower-case hex (the form the server compares). */
-export async function sha256Hex(data: Blob | ArrayBuffer | Uint8Array, subtle: SubtleCrypto | undefined = globalThis.crypto?.subtle): Promise<string> {
+export async function sha256Hex(data: Blob | ArrayBuffer | Uint8Array, subtle: SubtleCrypto | null = globalThis.crypto?.subtle ?? null): Promise<string> {
   // WebCrypto exists only in secure contexts (HTTPS or localhost).
   if (!subtle) throw new WidgetError('CRYPTO_UNAVAILABLE', 'WebCrypto is unavailable');
   const buffer = data instanceof Uint8Array ? data : data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(await data.arrayBuffer());
