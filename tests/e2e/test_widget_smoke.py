@@ -7,12 +7,14 @@ The full end-to-end tests against the real platform belong to the capture-widget
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import shutil
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -39,13 +41,23 @@ pytestmark = pytest.mark.e2e
 
 @dataclass
 class StandIn:
-    """What the stand-in platform received from the widget."""
+    """What the stand-in platform received from the widget, and the session it hands out."""
 
     port: int = 0
+    session: dict[str, Any] = field(default_factory=dict)
     graphql: list[dict[str, Any]] = field(default_factory=list)
     authorizations: list[str] = field(default_factory=list)
     staged: dict[str, dict[str, Any]] = field(default_factory=dict)
     uploaded: dict[str, bytes] = field(default_factory=dict)
+    deleted: list[str] = field(default_factory=list)
+
+    @property
+    def origin(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def operations(self, name: str) -> list[dict[str, Any]]:
+        """The variables of every call of one GraphQL field, in order."""
+        return [call["variables"] for call in self.graphql if f"{name}(" in call["query"]]
 
 
 PAGE = """<!doctype html>
@@ -61,13 +73,12 @@ PAGE = """<!doctype html>
 <style>body { font-family: system-ui, sans-serif; background: #f3f4f6; margin: 0; padding: 24px; }
 h1 { font-size: 1.25rem; color: #111827; }</style>
 </head><body><h1>Intranet — constat de l'état des lieux</h1>
-<probant-capture api-base="http://127.0.0.1:__PORT__" token="__TOKEN__" mode="photos">
-</probant-capture>
+<probant-capture api-base="__ORIGIN__" token="__TOKEN__" mode="__MODE__"></probant-capture>
 </body></html>"""
 
 
-def _session() -> dict[str, Any]:
-    return {
+def _session(**change: Any) -> dict[str, Any]:
+    session = {
         "id": "Q2FwdHVyZVNlc3Npb246MQ==",
         "nonce": "n0nce",
         "kind": "PHOTOS",
@@ -79,6 +90,46 @@ def _session() -> dict[str, Any]:
         "locationRequired": True,
         "deposit": {"id": "RGVwb3NpdDox"},
     }
+    return {**session, **change}
+
+
+def _answer(stand_in: StandIn, query: str, variables: dict[str, Any]) -> dict[str, Any]:
+    """The contract's answer to one GraphQL operation (docs/capture-api.md)."""
+    if "startCapture(" in query:
+        payload = {"__typename": "CaptureSessionPayload", "captureSession": stand_in.session}
+        return {"startCapture": payload}
+    if "stageUpload(" in query:
+        item_id = f"item-{len(stand_in.staged) + 1}"
+        stand_in.staged[item_id] = variables["input"]
+        url = f"{stand_in.origin}/upload/{item_id}"
+        staged = {"itemId": item_id, "uploadUrl": url, "expiresAt": "2099-01-01T00:00:00Z"}
+        return {"stageUpload": {"__typename": "StagedUpload", **staged}}
+    if "deleteItem(" in query:
+        stand_in.deleted.append(variables["itemId"])
+        return {"deleteItem": {"__typename": "DeleteItemPayload"}}
+    if "updateDeposit(" in query:
+        deposit = {"id": variables["input"]["depositId"], "title": variables["input"]["title"]}
+        return {"updateDeposit": {"__typename": "DepositPayload", "deposit": deposit}}
+    if "depositQuote(" in query:
+        quote = {"credits": 1, "rule": "PER_DEPOSIT", "description": "1 crédit par dépôt.",
+                 "balance": 12}  # fmt: skip
+        return {"depositQuote": quote}
+    if "sealDeposit(" in query:
+        items = [
+            {"id": item_id, "sha256": hashlib.sha256(data).hexdigest()}
+            for item_id, data in stand_in.uploaded.items()
+            if item_id not in stand_in.deleted
+        ]
+        deposit = {
+            "id": variables["input"]["depositId"],
+            "reference": "PRB-2026-000042",
+            "status": "SEALED",
+            "sealedAt": "2026-11-22T15:00:00Z",
+            "items": items,
+            "certificateUrl": "/certificates/RGVwb3NpdDox.pdf",
+        }
+        return {"sealDeposit": {"__typename": "DepositPayload", "deposit": deposit}}
+    return {}
 
 
 def _handler(stand_in: StandIn, module: str) -> type[BaseHTTPRequestHandler]:
@@ -94,11 +145,12 @@ def _handler(stand_in: StandIn, module: str) -> type[BaseHTTPRequestHandler]:
             self.wfile.write(body)
 
         def do_GET(self) -> None:
-            if self.path == "/":
+            if self.path.startswith("/?mode="):
                 page = (
                     PAGE.replace("__MODULE__", module)
-                    .replace("__PORT__", str(stand_in.port))
+                    .replace("__ORIGIN__", stand_in.origin)
                     .replace("__TOKEN__", TOKEN)
+                    .replace("__MODE__", self.path.removeprefix("/?mode="))
                 )
                 return self._send(200, page.encode(), "text/html; charset=utf-8")
             name = self.path.removeprefix("/widget/v1/")
@@ -111,32 +163,13 @@ def _handler(stand_in: StandIn, module: str) -> type[BaseHTTPRequestHandler]:
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
             stand_in.graphql.append(body)
             stand_in.authorizations.append(self.headers.get("Authorization", ""))
-            if "startCapture" in body["query"]:
-                data: dict[str, Any] = {
-                    "startCapture": {
-                        "__typename": "CaptureSessionPayload",
-                        "captureSession": _session(),
-                    }
-                }
-            elif "stageUpload" in body["query"]:
-                item_id = f"item-{len(stand_in.staged) + 1}"
-                stand_in.staged[item_id] = body["variables"]["input"]
-                url = f"http://127.0.0.1:{stand_in.port}/upload/{item_id}"
-                data = {
-                    "stageUpload": {
-                        "__typename": "StagedUpload",
-                        "itemId": item_id,
-                        "uploadUrl": url,
-                        "expiresAt": "2099-01-01T00:00:00Z",
-                    }
-                }
-            else:
-                data = {}
+            data = _answer(stand_in, body["query"], body["variables"])
             self._send(200, json.dumps({"data": data}).encode(), "application/json")
 
         def do_PUT(self) -> None:
             item_id = self.path.removeprefix("/upload/")
             payload = self.rfile.read(int(self.headers["Content-Length"]))
+            stand_in.authorizations.append(self.headers.get("Authorization", ""))
             stand_in.uploaded[item_id] = payload
             digest = hashlib.sha256(payload).hexdigest()
             if digest != stand_in.staged[item_id]["sha256"]:
@@ -149,19 +182,17 @@ def _handler(stand_in: StandIn, module: str) -> type[BaseHTTPRequestHandler]:
 
 
 @pytest.fixture
-def stand_in() -> Iterator[StandIn]:
+def stand_in(request: pytest.FixtureRequest) -> Iterator[StandIn]:
     manifest = DIST / "manifest.json"
     if not manifest.exists():
         pytest.fail("capture-widget/dist is missing: run `make install` to build the widget")
     if not CHROMIUM.exists():
         pytest.fail("Chromium is missing: `apt-get install -y chromium`")
-    shutil.rmtree(ARTIFACTS, ignore_errors=True)
-    ARTIFACTS.mkdir(parents=True)
     module = json.loads(manifest.read_text())["probant-capture.js"]
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    state = StandIn(port=port)
+    state = StandIn(port=port, session=_session())
     server = ThreadingHTTPServer(("127.0.0.1", port), _handler(state, module))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -170,9 +201,18 @@ def stand_in() -> Iterator[StandIn]:
     server.server_close()
 
 
-async def test_widget_renders_opens_the_camera_and_uploads_a_hashed_photo(
-    stand_in: StandIn,
-) -> None:
+@pytest.fixture
+def artifacts(request: pytest.FixtureRequest) -> Path:
+    """A fresh folder of screenshots for this test."""
+    folder = ARTIFACTS / request.node.name
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    return folder
+
+
+@asynccontextmanager
+async def chromium_page(*, geolocation: bool = True) -> AsyncIterator[Any]:
+    """A page in headless Chromium with a fake camera and, unless told, a granted location."""
     from playwright.async_api import async_playwright
 
     async with async_playwright() as playwright:
@@ -180,7 +220,7 @@ async def test_widget_renders_opens_the_camera_and_uploads_a_hashed_photo(
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
         )
         context = await browser.new_context(
-            permissions=["geolocation", "camera"],
+            permissions=["geolocation", "camera", "microphone"] if geolocation else [],
             geolocation={"latitude": 48.8566, "longitude": 2.3522, "accuracy": 12},
             viewport={"width": 900, "height": 900},
             locale="fr-FR",
@@ -188,18 +228,47 @@ async def test_widget_renders_opens_the_camera_and_uploads_a_hashed_photo(
         page = await context.new_page()
         errors: list[str] = []
         page.on("pageerror", lambda error: errors.append(str(error)))
-        origin = f"http://127.0.0.1:{stand_in.port}"
+        try:
+            yield page
+        finally:
+            await browser.close()
+        assert errors == [], f"script errors on the page: {errors}"
 
+
+async def wait_for_event(page: Any, name: str) -> list[Any]:
+    await page.wait_for_function(f"window.probantEvents.some(e => e.type === '{name}')")
+    return list(
+        await page.evaluate(
+            f"window.probantEvents.filter(e => e.type === '{name}').map(e => e.detail)"
+        )
+    )
+
+
+async def start_capturing(page: Any, stand_in: StandIn, mode: str) -> Any:
+    """Opens the intranet page and starts the widget with the keyboard; returns the widget."""
+    await page.goto(f"{stand_in.origin}/?mode={mode}")
+    widget = page.locator("probant-capture")
+    await widget.get_by_role("heading", name="Avant de commencer").wait_for()
+    await wait_for_event(page, "probant:ready")
+    await widget.get_by_role("button", name="Autoriser et commencer").focus()
+    await page.keyboard.press("Enter")
+    return widget
+
+
+async def test_widget_renders_opens_the_camera_and_uploads_a_hashed_photo(
+    stand_in: StandIn, artifacts: Path
+) -> None:
+    async with chromium_page() as page:
         # Given the intranet page embedding the built module
-        await page.goto(f"{origin}/")
+        await page.goto(f"{stand_in.origin}/?mode=photos")
         widget = page.locator("probant-capture")
 
         # Then the first screen explains the permissions, and the host page hears probant:ready
         await widget.get_by_role("heading", name="Avant de commencer").wait_for()
-        await page.wait_for_function("window.probantEvents.some(e => e.type === 'probant:ready')")
+        assert await wait_for_event(page, "probant:ready") == [{"mode": "photos", "lang": "fr"}]
         assert await widget.get_by_text("Caméra : pour prendre").is_visible()
         assert await widget.get_by_text("Position : pour dater").is_visible()
-        await page.screenshot(path=str(ARTIFACTS / "1-intro.png"), full_page=True)
+        await page.screenshot(path=str(artifacts / "1-intro.png"), full_page=True)
 
         # When the person starts with the keyboard only
         await widget.get_by_role("button", name="Autoriser et commencer").focus()
@@ -216,9 +285,9 @@ async def test_widget_renders_opens_the_camera_and_uploads_a_hashed_photo(
         )
         await widget.get_by_text("Position obtenue").wait_for()
         assert stand_in.authorizations[0] == f"Bearer {TOKEN}"
-        assert stand_in.graphql[0]["variables"] == {"kind": "PHOTOS"}
+        assert stand_in.operations("startCapture") == [{"kind": "PHOTOS"}]
         await page.wait_for_timeout(500)  # one more frame of the fake device, for the screenshot
-        await page.screenshot(path=str(ARTIFACTS / "2-camera.png"), full_page=True)
+        await page.screenshot(path=str(artifacts / "2-camera.png"), full_page=True)
 
         # When a photo is taken
         await widget.get_by_role("button", name="Prendre la photo").click()
@@ -230,17 +299,148 @@ async def test_widget_renders_opens_the_camera_and_uploads_a_hashed_photo(
         assert staged["contentType"] == "image/jpeg"
         assert staged["location"]["latitude"] == pytest.approx(48.8566)
         assert staged["noLocationReason"] is None
-        captured = await page.evaluate(
-            "window.probantEvents.filter(e => e.type === 'probant:captured').map(e => e.detail)"
-        )
+        assert set(stand_in.authorizations) == {f"Bearer {TOKEN}"}
+        captured = await wait_for_event(page, "probant:captured")
         assert [event["sha256"] for event in captured] == [staged["sha256"]]
         await widget.get_by_text("1 / 20 photos").wait_for()
-        await page.screenshot(path=str(ARTIFACTS / "3-photo.png"), full_page=True)
+        await page.screenshot(path=str(artifacts / "3-photo.png"), full_page=True)
 
-        # And the person can go on to comment it
+
+async def test_a_person_captures_describes_signs_and_seals_photos(
+    stand_in: StandIn, artifacts: Path
+) -> None:
+    async with chromium_page() as page:
+        widget = await start_capturing(page, stand_in, "photos")
+
+        # Given two photos taken, the second one deleted
+        shutter = widget.get_by_role("button", name="Prendre la photo")
+        await shutter.click()
+        await widget.get_by_text("1 / 20 photos").wait_for()
+        await shutter.click()
+        await widget.get_by_text("2 / 20 photos").wait_for()
+        await page.wait_for_function(
+            "window.probantEvents.filter(e => e.type === 'probant:captured').length === 2"
+        )
+        await widget.get_by_role("button", name="Supprimer le média 2").click()
+        await widget.get_by_text("1 / 20 photos").wait_for()
+        assert stand_in.deleted == ["item-2"]
+
+        # When the person comments the photo
         await widget.get_by_role("button", name="Continuer").click()
-        await widget.get_by_role("heading", name="Vérifiez et commentez chaque média").wait_for()
         await widget.get_by_label("Commentaire du média 1").fill("Fissure visible sur le mur nord.")
-        await page.screenshot(path=str(ARTIFACTS / "4-review.png"), full_page=True)
-        assert errors == []
-        await browser.close()
+        await page.screenshot(path=str(artifacts / "1-review.png"), full_page=True)
+        await widget.get_by_role("button", name="Continuer").click()
+
+        # Then an incomplete address is refused, field by field
+        await widget.get_by_role("heading", name="Titre et adresse").wait_for()
+        await widget.get_by_role("button", name="Continuer").click()
+        await widget.get_by_text("Ce champ est obligatoire.").first.wait_for()
+        assert await widget.get_by_text("Ce champ est obligatoire.").count() == 4
+        await page.screenshot(path=str(artifacts / "2-details-refused.png"), full_page=True)
+
+        # When the person gives title and address
+        await widget.get_by_label("Titre du rapport").fill("Fissures après travaux voisins")
+        await widget.get_by_label("Rue et numéro").fill("12 rue des Lilas")
+        await widget.get_by_label("Code postal").fill("69003")
+        await widget.get_by_label("Ville").fill("Lyon")
+        await widget.get_by_label("Étage").fill("3")
+        await widget.get_by_role("button", name="Continuer").click()
+
+        # Then the price is shown; the person types their name and draws a signature
+        await widget.get_by_text("Ce dépôt coûte 1 crédit.").wait_for()
+        await widget.get_by_label("Nom et prénom du signataire").fill("Élise Dupont")
+        box = await widget.locator("canvas.signature").bounding_box()
+        assert box is not None
+        await page.mouse.move(box["x"] + 40, box["y"] + 60)
+        await page.mouse.down()
+        for step in range(1, 12):
+            await page.mouse.move(box["x"] + 40 + step * 30, box["y"] + 60 + (step % 3) * 25)
+        await page.mouse.up()
+        await page.screenshot(path=str(artifacts / "3-sign.png"), full_page=True)
+        await widget.get_by_role("button", name="Continuer").click()
+
+        # When the person confirms and seals
+        seal = widget.get_by_role("button", name="Sceller pour 1 crédit")
+        assert await seal.is_disabled()
+        await widget.get_by_label("Je certifie avoir capturé").check()
+        await page.screenshot(path=str(artifacts / "4-confirm.png"), full_page=True)
+        await seal.click()
+
+        # Then the sealed deposit shows its reference and the hashes, equal to the device's
+        await widget.get_by_role("heading", name="Dépôt scellé").wait_for()
+        assert await widget.get_by_text("PRB-2026-000042").is_visible()
+        await widget.get_by_text("identique à l’empreinte calculée sur cet appareil").wait_for()
+        assert await widget.get_by_text("différente de l’empreinte").count() == 0
+        link = widget.get_by_role("link", name="Voir le certificat")
+        expected_href = f"{stand_in.origin}/certificates/RGVwb3NpdDox.pdf"
+        assert await link.get_attribute("href") == expected_href
+        sealed = await wait_for_event(page, "probant:sealed")
+        assert sealed == [{"reference": "PRB-2026-000042", "depositId": "RGVwb3NpdDox"}]
+        await page.screenshot(path=str(artifacts / "5-sealed.png"), full_page=True)
+
+    # And the platform received what the person entered
+    update = stand_in.operations("updateDeposit")[0]["input"]
+    assert update["title"] == "Fissures après travaux voisins"
+    assert update["address"]["city"] == "Lyon"
+    assert update["address"]["floor"] == "3"
+    assert update["itemComments"] == [
+        {"itemId": "item-1", "comment": "Fissure visible sur le mur nord."}
+    ]
+    sealing = stand_in.operations("sealDeposit")[0]["input"]
+    assert sealing["confirmCredits"] == 1
+    assert sealing["signature"]["fullName"] == "Élise Dupont"
+    assert base64.b64decode(sealing["signature"]["imagePngBase64"]).startswith(b"\x89PNG")
+
+
+async def test_a_video_stops_by_itself_at_the_session_limit(
+    stand_in: StandIn, artifacts: Path
+) -> None:
+    stand_in.session = _session(kind="VIDEO", maxItems=1, maxVideoSeconds=3)
+    async with chromium_page() as page:
+        widget = await start_capturing(page, stand_in, "video")
+        assert stand_in.operations("startCapture") == [{"kind": "VIDEO"}]
+
+        # When the person starts recording and never stops
+        record = widget.get_by_role("button", name="Démarrer l'enregistrement")
+        await record.click()
+        await widget.get_by_text("L'enregistrement commence dans").wait_for()
+        await widget.get_by_text("Enregistrement en cours").wait_for(timeout=6000)
+        await page.screenshot(path=str(artifacts / "1-recording.png"), full_page=True)
+
+        # Then the recording stops at the limit, and the WebM is hashed and uploaded
+        await widget.get_by_text("Envoyé").wait_for(timeout=15000)
+        staged = stand_in.staged["item-1"]
+        assert staged["contentType"] == "video/webm"
+        video = stand_in.uploaded["item-1"]
+        assert video.startswith(b"\x1a\x45\xdf\xa3")  # EBML: a WebM file
+        assert hashlib.sha256(video).hexdigest() == staged["sha256"]
+        assert await record.is_disabled()  # one video per deposit
+        await page.screenshot(path=str(artifacts / "2-recorded.png"), full_page=True)
+
+
+async def test_a_refused_location_blocks_when_the_organisation_requires_it(
+    stand_in: StandIn, artifacts: Path
+) -> None:
+    async with chromium_page(geolocation=False) as page:
+        await start_capturing(page, stand_in, "photos")
+        widget = page.locator("probant-capture")
+        await widget.get_by_role("heading", name="Position requise").wait_for(timeout=20000)
+        errors = await wait_for_event(page, "probant:error")
+        assert errors[0]["code"] == "LOCATION_REQUIRED"
+        assert await widget.get_by_role("button", name="Prendre la photo").count() == 0
+        await page.screenshot(path=str(artifacts / "1-blocked.png"), full_page=True)
+
+
+async def test_a_refused_location_is_flagged_when_the_organisation_allows_it(
+    stand_in: StandIn, artifacts: Path
+) -> None:
+    stand_in.session = _session(locationRequired=False)
+    async with chromium_page(geolocation=False) as page:
+        widget = await start_capturing(page, stand_in, "photos")
+        await widget.get_by_text("Position indisponible").wait_for(timeout=20000)
+        await widget.get_by_role("button", name="Prendre la photo").click()
+        await widget.get_by_text("Envoyé").wait_for(timeout=15000)
+        staged = stand_in.staged["item-1"]
+        assert staged["location"] is None
+        assert staged["noLocationReason"] == "PERMISSION_DENIED"
+        await page.screenshot(path=str(artifacts / "1-no-location.png"), full_page=True)
