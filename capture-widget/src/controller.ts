@@ -237,6 +237,25 @@ export class CaptureController {
     }
   }
 
+  /** Turns the camera off while the person is away from the capture step (privacy, battery). */
+  pauseCamera(): void {
+    if (this.recording) return;
+    stopStream(this.stream);
+    this.stream = null;
+    this.host.video().srcObject = null;
+  }
+
+  /** Turns the camera back on when the person returns to the capture step (a retake). */
+  async resumeCamera(): Promise<void> {
+    const mode = this.host.state().mode;
+    if (mode === 'screen' || this.stream) return;
+    try {
+      await this.attach(await openCamera(mode));
+    } catch (error) {
+      this.host.dispatch({ type: 'PROBLEM', problem: this.problem(error) });
+    }
+  }
+
   /** Turns the camera and the location watch off. */
   release(): void {
     this.recording?.stop();

@@ -120,7 +120,10 @@ export class ProbantCaptureElement extends HTMLElement {
   private dispatch(event: FlowEvent): void {
     const before = this.state.step;
     this.state = transition(this.state, event);
-    this.render(before !== this.state.step);
+    const after = this.state.step;
+    if (before === 'capture' && after !== 'capture' && after !== 'failed') this.controller.pauseCamera();
+    if (after === 'capture' && before !== 'capture' && before !== 'starting') void this.controller.resumeCamera();
+    this.render(before !== after);
   }
 
   private render(stepChanged = false): void {

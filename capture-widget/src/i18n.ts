@@ -3,6 +3,7 @@
 export type Lang = 'fr' | 'en';
 
 const fr = {
+  locale: 'fr-FR',
   title: 'Capture de preuve',
   steps: 'Étapes',
   stepCapture: 'Capture',
@@ -101,6 +102,7 @@ const fr = {
 export type Messages = typeof fr;
 
 const en: Messages = {
+  locale: 'en-GB',
   title: 'Evidence capture',
   steps: 'Steps',
   stepCapture: 'Capture',

@@ -29,7 +29,7 @@ button.small { min-height: 36px; padding: 4px 12px; font-size: .875rem; }
 button:disabled { border-color: #9ca3af; color: #4b5563; background: #f3f4f6; cursor: not-allowed; }
 button:focus-visible, a:focus-visible, input:focus-visible, textarea:focus-visible, canvas:focus-visible {
   outline: 3px solid #f59e0b; outline-offset: 2px; box-shadow: 0 0 0 5px #1e3a8a; }
-.actions { display: flex; gap: 12px; flex-wrap: wrap; justify-content: flex-end; margin-top: 16px; }
+.actions { display: flex; gap: 12px; flex-wrap: wrap; justify-content: flex-end; align-items: center; margin-top: 16px; }
 .actions .spacer { flex: 1; }
 .stage { position: relative; background: #0b1220; border-radius: 10px; overflow: hidden; aspect-ratio: 16 / 9; }
 .stage video { width: 100%; height: 100%; object-fit: contain; display: block; }
@@ -40,7 +40,7 @@ button:focus-visible, a:focus-visible, input:focus-visible, textarea:focus-visib
 .notice { border-left: 4px solid var(--warn); background: var(--warn-bg); color: var(--warn); padding: 8px 12px; border-radius: 4px; margin-bottom: 12px; }
 .alert { border-left: 4px solid var(--bad); background: #fef2f2; color: #7f1d1d; padding: 10px 12px; border-radius: 4px; margin-bottom: 12px; }
 .alert:empty { display: none; }
-ul.items { list-style: none; padding: 0; margin: 12px 0 0; display: grid; gap: 12px; grid-template-columns: repeat(auto-fill, minmax(180px, 1fr)); }
+ul.items { list-style: none; padding: 0; margin: 12px 0 0; display: grid; gap: 12px; grid-template-columns: repeat(auto-fill, minmax(210px, 1fr)); }
 ul.items.review { grid-template-columns: 1fr; }
 ul.items li { border: 1px solid var(--line); border-radius: 8px; padding: 8px; }
 ul.items.review li { display: grid; grid-template-columns: 200px 1fr; gap: 12px; }
@@ -58,7 +58,7 @@ textarea { min-height: 72px; resize: vertical; }
 [aria-invalid="true"] { border-color: var(--bad) !important; }
 fieldset { border: 1px solid var(--line); border-radius: 8px; padding: 4px 16px 16px; margin: 16px 0 0; }
 legend { font-weight: 700; padding: 0 6px; }
-.grid3 { display: grid; grid-template-columns: repeat(3, 1fr); gap: 0 12px; }
+.grid3 { display: grid; grid-template-columns: repeat(3, 1fr); gap: 0 12px; align-items: end; }
 .grid2 { display: grid; grid-template-columns: 1fr 2fr; gap: 0 12px; }
 canvas.signature { width: 100%; max-width: 600px; aspect-ratio: 3 / 1; border: 1px dashed #6b7280; border-radius: 8px; touch-action: none; background: #fff; display: block; }
 .check { display: flex; gap: 10px; align-items: flex-start; font-weight: 400; }

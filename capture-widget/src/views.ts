@@ -195,15 +195,18 @@ ${busy ? `<p role="status">${esc(t.sealing)}</p>` : ''}
 
 function sealed(state: FlowState, t: Messages, apiBase = ''): string {
   const deposit = state.sealed!;
-  const localHash = new Map(state.items.map((item) => [item.itemId, item.sha256]));
+  const local = new Map(state.items.map((item) => [item.itemId, item]));
   const rows = deposit.items.map((item, i) => {
-    const same = localHash.get(item.id) === item.sha256;
-    return `<li><strong>${esc(t.item(i + 1))}</strong><p class="status ${same ? 'ok' : 'bad'}">${esc(t.sha256)} — ${esc(same ? t.hashMatch : t.hashMismatch)}</p><code>${esc(item.sha256)}</code></li>`;
+    const mine = local.get(item.id);
+    const same = mine?.sha256 === item.sha256;
+    return `<li><div>${mine ? media(mine, i, t) : ''}</div><div><strong>${esc(t.item(i + 1))}</strong>
+<p class="status ${same ? 'ok' : 'bad'}">${same ? '✓' : '✗'} ${esc(same ? t.hashMatch : t.hashMismatch)}</p>
+<p class="hint">${esc(t.sha256)}</p><code>${esc(item.sha256)}</code></div></li>`;
   });
   const href = certificateHref(deposit.certificateUrl, apiBase);
   const link = href ? `<a href="${esc(href)}" target="_blank" rel="noopener">${esc(t.certificate)}</a>` : '';
   return `${heading(t.sealedHeading)}<dl><dt>${esc(t.reference)}</dt><dd><strong>${esc(deposit.reference)}</strong></dd>
-<dt>${esc(t.sealedAt)}</dt><dd>${esc(new Date(deposit.sealedAt).toLocaleString())}</dd></dl>
+<dt>${esc(t.sealedAt)}</dt><dd>${esc(new Date(deposit.sealedAt).toLocaleString(t.locale))}</dd></dl>
 <ul class="items review">${rows.join('')}</ul>
 <div class="actions">${link}<span class="spacer"></span>${button('reset', t.newCapture)}</div>`;
 }

@@ -38,6 +38,11 @@ CHROMIUM_ARGS = [
 
 pytestmark = pytest.mark.e2e
 
+CAMERA_IS_ON = """() => {
+  const video = document.querySelector('probant-capture').shadowRoot.querySelector('video');
+  return !!(video && video.srcObject && video.videoWidth > 0 && !video.paused);
+}"""
+
 
 @dataclass
 class StandIn:
@@ -275,14 +280,7 @@ async def test_widget_renders_opens_the_camera_and_uploads_a_hashed_photo(
         await page.keyboard.press("Enter")
 
         # Then the fake camera's preview plays and the location is found
-        await page.wait_for_function(
-            """() => {
-              const root = document.querySelector('probant-capture').shadowRoot;
-              const video = root.querySelector('video');
-              return video && video.videoWidth > 0 && !video.paused;
-            }""",
-            timeout=15000,
-        )
+        await page.wait_for_function(CAMERA_IS_ON, timeout=15000)
         await widget.get_by_text("Position obtenue").wait_for()
         assert stand_in.authorizations[0] == f"Bearer {TOKEN}"
         assert stand_in.operations("startCapture") == [{"kind": "PHOTOS"}]
@@ -324,6 +322,17 @@ async def test_a_person_captures_describes_signs_and_seals_photos(
         await widget.get_by_role("button", name="Supprimer le média 2").click()
         await widget.get_by_text("1 / 20 photos").wait_for()
         assert stand_in.deleted == ["item-2"]
+
+        # When the person reviews it, the camera is off; a retake turns it back on
+        await widget.get_by_role("button", name="Continuer").click()
+        await widget.get_by_role("heading", name="Vérifiez et commentez chaque média").wait_for()
+        assert await page.evaluate(CAMERA_IS_ON) is False
+        await widget.get_by_role("button", name="Reprendre le média 1").click()
+        await page.wait_for_function(CAMERA_IS_ON, timeout=15000)
+        assert stand_in.deleted == ["item-2", "item-1"]
+        await shutter.click()
+        await widget.get_by_text("1 / 20 photos").wait_for()
+        await widget.get_by_text("Envoyé").wait_for(timeout=15000)
 
         # When the person comments the photo
         await widget.get_by_role("button", name="Continuer").click()
@@ -384,7 +393,7 @@ async def test_a_person_captures_describes_signs_and_seals_photos(
     assert update["address"]["city"] == "Lyon"
     assert update["address"]["floor"] == "3"
     assert update["itemComments"] == [
-        {"itemId": "item-1", "comment": "Fissure visible sur le mur nord."}
+        {"itemId": "item-3", "comment": "Fissure visible sur le mur nord."}
     ]
     sealing = stand_in.operations("sealDeposit")[0]["input"]
     assert sealing["confirmCredits"] == 1
@@ -398,10 +407,11 @@ async def test_a_video_stops_by_itself_at_the_session_limit(
     stand_in.session = _session(kind="VIDEO", maxItems=1, maxVideoSeconds=3)
     async with chromium_page() as page:
         widget = await start_capturing(page, stand_in, "video")
-        assert stand_in.operations("startCapture") == [{"kind": "VIDEO"}]
 
         # When the person starts recording and never stops
         record = widget.get_by_role("button", name="Démarrer l'enregistrement")
+        await page.wait_for_function(CAMERA_IS_ON, timeout=15000)
+        assert stand_in.operations("startCapture") == [{"kind": "VIDEO"}]
         await record.click()
         await widget.get_by_text("L'enregistrement commence dans").wait_for()
         await widget.get_by_text("Enregistrement en cours").wait_for(timeout=6000)
