@@ -7,7 +7,7 @@ import { locationBlocks, locationOfNewItem, type CaptureItem, type FlowEvent, ty
 import { firstLocation, watchLocation } from './geo';
 import { sha256Hex } from './hash';
 import type { Lang } from './i18n';
-import { byteLimit, countdownSteps, secondsLeft } from './limits';
+import { byteLimit, countdownSteps, screenCaptureSupported, secondsLeft } from './limits';
 import { grabFrame, openCamera, openScreen, Recording, stopStream } from './media';
 import { KIND_OF_MODE, type Signature } from './types';
 import { uploadWithRetry, type Put } from './upload';
@@ -49,6 +49,7 @@ export class CaptureController {
     host.dispatch({ type: 'START' });
     try {
       const mode = host.state().mode;
+      if (mode === 'screen' && !screenCaptureSupported(navigator)) throw new WidgetError('SCREEN_UNSUPPORTED', 'desktop only');
       const session = await host.api().startCapture(KIND_OF_MODE[mode]);
       host.dispatch({ type: 'SESSION_STARTED', session });
       this.stopWatch();

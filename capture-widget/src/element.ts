@@ -121,7 +121,8 @@ export class ProbantCaptureElement extends HTMLElement {
     const before = this.state.step;
     this.state = transition(this.state, event);
     const after = this.state.step;
-    if (before === 'capture' && after !== 'capture' && after !== 'failed') this.controller.pauseCamera();
+    if (after === 'failed' && before !== 'failed') this.controller.release();
+    else if (before === 'capture' && after !== 'capture') this.controller.pauseCamera();
     if (after === 'capture' && before !== 'capture' && before !== 'starting') void this.controller.resumeCamera();
     this.render(before !== after);
   }
@@ -214,6 +215,7 @@ export class ProbantCaptureElement extends HTMLElement {
         return void c.seal(this.state.signature!);
       case 'reset':
         c.release();
+        this.state.items.forEach((item) => URL.revokeObjectURL(item.previewUrl));
         this.pad?.clear();
         return this.dispatch({ type: 'RESET' });
     }

@@ -114,6 +114,17 @@ export function initialState(mode: CaptureMode): FlowState {
   };
 }
 
+/** Problems after which this capture session cannot go on: the person starts again. */
+export const FATAL_CODES: ReadonlySet<string> = new Set([
+  'CAPTURE_SESSION_EXPIRED',
+  'SESSION_EXPIRED',
+  'NOT_AUTHENTICATED',
+  'EMAIL_NOT_VERIFIED',
+  'CONFIGURATION',
+]);
+
+const failed = (state: FlowState, problem: Problem): FlowState => ({ ...state, step: 'failed', problem, recorder: { phase: 'idle' } });
+
 /** Whether the session's location rule forbids capturing now. */
 export function locationBlocks(state: FlowState): boolean {
   return !!state.session?.locationRequired && state.location.state === 'unavailable';
@@ -174,6 +185,7 @@ export function transition(state: FlowState, event: FlowEvent): FlowState {
     case 'ITEM_UPLOADED':
       return updateItem(state, event.localId, { status: 'uploaded', progress: 1, itemId: event.itemId, error: null });
     case 'ITEM_FAILED':
+      if (FATAL_CODES.has(event.problem.code)) return failed(state, event.problem);
       return updateItem(state, event.localId, { status: 'failed', error: event.problem });
     case 'ITEM_REMOVED': {
       if (!['capture', 'review'].includes(state.step)) return state;
@@ -203,10 +215,11 @@ export function transition(state: FlowState, event: FlowEvent): FlowState {
     case 'SEALED':
       return state.step === 'sealing' ? { ...state, step: 'sealed', sealed: event.deposit, problem: null } : state;
     case 'PROBLEM':
+      if (event.problem && FATAL_CODES.has(event.problem.code)) return failed(state, event.problem);
       // A refused seal returns to the confirmation, where the person can act on the message.
       return { ...state, problem: event.problem, step: state.step === 'sealing' ? 'confirm' : state.step };
     case 'FAILED':
-      return { ...state, step: 'failed', problem: event.problem, recorder: { phase: 'idle' } };
+      return failed(state, event.problem);
     case 'RESET':
       return initialState(event.mode ?? state.mode);
   }

@@ -136,6 +136,14 @@ describe('problems', () => {
     expect(run(state, { type: 'START' })).toMatchObject({ step: 'starting', problem: null });
   });
 
+  it('an expired session or token ends the capture, to be started again', () => {
+    const expired = { code: 'CAPTURE_SESSION_EXPIRED', message: 'm' };
+    expect(run(capturing(), { type: 'PROBLEM', problem: expired }).step).toBe('failed');
+    const state = run(capturing(), { type: 'ITEM_ADDED', item: item('a') }, { type: 'ITEM_FAILED', localId: 'a', problem: { code: 'SESSION_EXPIRED', message: 'm' } });
+    expect(state.step).toBe('failed');
+    expect(run(state, { type: 'START' })).toMatchObject({ step: 'starting', items: [] });
+  });
+
   it('ignores events that make no sense in the current step', () => {
     const state = initialState('photos');
     expect(run(state, { type: 'SEAL' }, { type: 'NEXT' }, { type: 'DETAILS_SAVED' })).toEqual(state);

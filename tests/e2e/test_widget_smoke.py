@@ -454,3 +454,27 @@ async def test_a_refused_location_is_flagged_when_the_organisation_allows_it(
         assert staged["location"] is None
         assert staged["noLocationReason"] == "PERMISSION_DENIED"
         await page.screenshot(path=str(artifacts / "1-no-location.png"), full_page=True)
+
+
+async def test_a_screen_recording_is_captured_on_a_desktop_browser(
+    stand_in: StandIn, artifacts: Path
+) -> None:
+    stand_in.session = _session(kind="SCREEN", maxItems=1, maxVideoSeconds=2)
+    async with chromium_page() as page:
+        await page.goto(f"{stand_in.origin}/?mode=screen")
+        widget = page.locator("probant-capture")
+        assert await widget.get_by_text("Partage d'écran : vous choisirez").is_visible()
+        await widget.get_by_role("button", name="Autoriser et commencer").click()
+
+        # When the person picks the screen (the fake UI picks it) and lets the recording run
+        await widget.get_by_role("button", name="Choisir l'écran et enregistrer").click()
+        await widget.get_by_text("Enregistrement en cours").wait_for(timeout=6000)
+        await page.screenshot(path=str(artifacts / "1-recording.png"), full_page=True)
+
+        # Then one WebM recording is hashed and uploaded
+        await widget.get_by_text("Envoyé").wait_for(timeout=15000)
+        assert stand_in.operations("startCapture") == [{"kind": "SCREEN"}]
+        staged = stand_in.staged["item-1"]
+        assert staged["contentType"] == "video/webm"
+        assert hashlib.sha256(stand_in.uploaded["item-1"]).hexdigest() == staged["sha256"]
+        await page.screenshot(path=str(artifacts / "2-recorded.png"), full_page=True)
