@@ -55,6 +55,8 @@ class StandIn:
     staged: dict[str, dict[str, Any]] = field(default_factory=dict)
     uploaded: dict[str, bytes] = field(default_factory=dict)
     deleted: list[str] = field(default_factory=list)
+    unavailable_puts: int = 0  # answer this many PUTs with 503, as a flaky network would
+    corrupt_puts: set[str] = field(default_factory=set)  # items whose bytes arrive altered
 
     @property
     def origin(self) -> str:
@@ -78,7 +80,8 @@ PAGE = """<!doctype html>
 <style>body { font-family: system-ui, sans-serif; background: #f3f4f6; margin: 0; padding: 24px; }
 h1 { font-size: 1.25rem; color: #111827; }</style>
 </head><body><h1>Intranet — constat de l'état des lieux</h1>
-<probant-capture api-base="__ORIGIN__" token="__TOKEN__" mode="__MODE__"></probant-capture>
+<probant-capture api-base="__ORIGIN__" token="__TOKEN__" mode="__MODE__" lang="__LANG__">
+</probant-capture>
 </body></html>"""
 
 
@@ -151,11 +154,13 @@ def _handler(stand_in: StandIn, module: str) -> type[BaseHTTPRequestHandler]:
 
         def do_GET(self) -> None:
             if self.path.startswith("/?mode="):
+                mode, _, lang = self.path.removeprefix("/?mode=").partition("&lang=")
                 page = (
                     PAGE.replace("__MODULE__", module)
                     .replace("__ORIGIN__", stand_in.origin)
                     .replace("__TOKEN__", TOKEN)
-                    .replace("__MODE__", self.path.removeprefix("/?mode="))
+                    .replace("__MODE__", mode)
+                    .replace("__LANG__", lang or "fr")
                 )
                 return self._send(200, page.encode(), "text/html; charset=utf-8")
             name = self.path.removeprefix("/widget/v1/")
@@ -175,6 +180,11 @@ def _handler(stand_in: StandIn, module: str) -> type[BaseHTTPRequestHandler]:
             item_id = self.path.removeprefix("/upload/")
             payload = self.rfile.read(int(self.headers["Content-Length"]))
             stand_in.authorizations.append(self.headers.get("Authorization", ""))
+            if stand_in.unavailable_puts > 0:
+                stand_in.unavailable_puts -= 1
+                return self._send(503, b"busy", "text/plain")
+            if item_id in stand_in.corrupt_puts:
+                payload = payload[:-1]
             stand_in.uploaded[item_id] = payload
             digest = hashlib.sha256(payload).hexdigest()
             if digest != stand_in.staged[item_id]["sha256"]:
@@ -478,3 +488,34 @@ async def test_a_screen_recording_is_captured_on_a_desktop_browser(
         assert staged["contentType"] == "video/webm"
         assert hashlib.sha256(stand_in.uploaded["item-1"]).hexdigest() == staged["sha256"]
         await page.screenshot(path=str(artifacts / "2-recorded.png"), full_page=True)
+
+
+async def test_in_english_uploads_are_retried_and_refusals_explained(
+    stand_in: StandIn, artifacts: Path
+) -> None:
+    async with chromium_page() as page:
+        await page.goto(f"{stand_in.origin}/?mode=photos&lang=en")
+        widget = page.locator("probant-capture")
+        await widget.get_by_role("button", name="Allow and start").click()
+        await page.wait_for_function(CAMERA_IS_ON, timeout=15000)
+
+        # Given a platform that is briefly unavailable
+        stand_in.unavailable_puts = 1
+        await widget.get_by_role("button", name="Take photo").click()
+
+        # Then the upload is retried by itself and succeeds
+        await widget.get_by_text("Uploaded").wait_for(timeout=15000)
+        assert stand_in.unavailable_puts == 0
+        assert (
+            hashlib.sha256(stand_in.uploaded["item-1"]).hexdigest()
+            == (stand_in.staged["item-1"]["sha256"])
+        )
+
+        # Given bytes altered on their way, the refusal is explained and the item can be retaken
+        stand_in.corrupt_puts.add("item-2")
+        await widget.get_by_role("button", name="Take photo").click()
+        await widget.get_by_text("The received file does not match its fingerprint").wait_for()
+        errors = await wait_for_event(page, "probant:error")
+        assert [error["code"] for error in errors] == ["HASH_MISMATCH"]
+        assert await widget.get_by_role("button", name="Continue").is_enabled()
+        await page.screenshot(path=str(artifacts / "1-refused.png"), full_page=True)
