@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,6 +23,7 @@ from tests.e2e.widget_stand_in import (
     StandIn,
     chromium_page,
     serve_stand_in,
+    serve_widget_files,
     session_for,
     start_capturing,
     wait_for_event,
@@ -33,13 +33,20 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
-def stand_in() -> Iterator[StandIn]:
-    manifest = DIST / "manifest.json"
-    if not manifest.exists():
+def platform_origin() -> Iterator[str]:
+    """The platform's real /widget/v1 routes serving the build, on an origin of their own."""
+    if not (DIST / "manifest.json").exists():
         pytest.fail("capture-widget/dist is missing: run `make install` to build the widget")
     if not CHROMIUM.exists():
         pytest.fail("Chromium is missing: `apt-get install -y chromium`")
-    with serve_stand_in(json.loads(manifest.read_text())["probant-capture.js"]) as state:
+    with serve_widget_files(DIST) as origin:
+        yield origin
+
+
+@pytest.fixture
+def stand_in(platform_origin: str) -> Iterator[StandIn]:
+    """The intranet page, on another origin, embedding the widget by its stable URL."""
+    with serve_stand_in(f"{platform_origin}/widget/v1/probant-capture.js") as state:
         yield state
 
 

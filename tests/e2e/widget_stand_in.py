@@ -11,6 +11,7 @@ import hashlib
 import json
 import socket
 import threading
+import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
@@ -71,7 +72,7 @@ PAGE = """<!doctype html>
       window.probantEvents.push({ type: e.type, detail: e.detail }));
   }
 </script>
-<script type="module" src="/widget/v1/__MODULE__"></script>
+<script type="module" src="__MODULE__"></script>
 <style>body { font-family: system-ui, sans-serif; background: #f3f4f6; margin: 0; padding: 24px; }
 h1 { font-size: 1.25rem; color: #111827; }</style>
 </head><body><h1>Intranet — constat de l'état des lieux</h1>
@@ -135,7 +136,7 @@ def _answer(stand_in: StandIn, query: str, variables: dict[str, Any]) -> dict[st
     return {}
 
 
-def _handler(stand_in: StandIn, module: str) -> type[BaseHTTPRequestHandler]:
+def _handler(stand_in: StandIn, module_url: str) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def log_message(self, format: str, *args: Any) -> None:
             return
@@ -151,17 +152,13 @@ def _handler(stand_in: StandIn, module: str) -> type[BaseHTTPRequestHandler]:
             if self.path.startswith("/?mode="):
                 mode, _, lang = self.path.removeprefix("/?mode=").partition("&lang=")
                 page = (
-                    PAGE.replace("__MODULE__", module)
+                    PAGE.replace("__MODULE__", module_url)
                     .replace("__ORIGIN__", stand_in.origin)
                     .replace("__TOKEN__", TOKEN)
                     .replace("__MODE__", mode)
                     .replace("__LANG__", lang or "fr")
                 )
                 return self._send(200, page.encode(), "text/html; charset=utf-8")
-            name = self.path.removeprefix("/widget/v1/")
-            path = DIST / name
-            if self.path.startswith("/widget/v1/") and "/" not in name and path.is_file():
-                return self._send(200, path.read_bytes(), "text/javascript; charset=utf-8")
             self._send(404, b"not found", "text/plain")
 
         def do_POST(self) -> None:
@@ -191,14 +188,46 @@ def _handler(stand_in: StandIn, module: str) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-@contextmanager
-def serve_stand_in(module: str) -> Iterator[StandIn]:
-    """Serves the intranet page, the built widget and the contract's answers on a free port."""
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@contextmanager
+def serve_widget_files(dist: Path) -> Iterator[str]:
+    """The platform's real /widget/v1 routes on their own origin (uvicorn on a free port)."""
+    import uvicorn
+    from starlette.applications import Starlette
+
+    from probant_platform.web.middleware import RequestContextMiddleware
+    from probant_platform.web.widget import widget_routes
+
+    app = Starlette(routes=widget_routes(dist))
+    app.add_middleware(RequestContextMiddleware, production=False)
+    port = free_port()
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=port, lifespan="off", ws="none", log_level="warning"
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started and thread.is_alive():
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@contextmanager
+def serve_stand_in(module_url: str) -> Iterator[StandIn]:
+    """Serves the intranet page (its widget loaded from `module_url`) and the API's answers."""
+    port = free_port()
     state = StandIn(port=port, session=session_for())
-    server = ThreadingHTTPServer(("127.0.0.1", port), _handler(state, module))
+    server = ThreadingHTTPServer(("127.0.0.1", port), _handler(state, module_url))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
