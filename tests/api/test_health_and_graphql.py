@@ -92,3 +92,11 @@ async def test_production_hides_graphiql_and_stack_traces(settings: Any, databas
     assert crash.status_code == 500
     assert "secret internals" not in crash.text
     assert crash.json()["error"] == "internal_error"
+
+
+async def test_metrics_count_requests_by_route_template(client: httpx.AsyncClient) -> None:
+    await client.get("/healthz")
+    response = await client.get("/metrics")
+    assert response.status_code == 200
+    sample = 'probant_http_requests_total{method="GET",route="/healthz",status="200"}'
+    assert sample in response.text

@@ -16,6 +16,7 @@ from probant_platform.db.migrate import alembic_config
 from probant_platform.logging import configure_logging
 from probant_platform.runtime import Runtime, build_runtime
 from probant_platform.web.health import healthz, readyz
+from probant_platform.web.metrics import metrics
 from probant_platform.web.middleware import RequestContextMiddleware
 
 
@@ -52,6 +53,7 @@ def create_app(
         routes=[
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
+            Route("/metrics", metrics, methods=["GET"]),
             Route("/graphql", graphql_app, methods=["GET", "POST"]),
             *widget_routes(settings.widget_dist_dir),
         ],

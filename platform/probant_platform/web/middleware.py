@@ -10,6 +10,8 @@ from starlette.datastructures import MutableHeaders
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from probant_platform.web.metrics import observe
+
 log = structlog.get_logger("probant.http")
 
 SECURITY_HEADERS = {
@@ -63,6 +65,12 @@ class RequestContextMiddleware:
                 body["detail"] = f"{type(exc).__name__}: {exc}"
             await JSONResponse(body, status_code=500)(scope, receive, send_wrapper)
         finally:
+            observe(
+                method=str(scope.get("method")),
+                route=_route_template(scope),
+                status=status,
+                seconds=time.perf_counter() - started,
+            )
             log.info(
                 "http.request",
                 method=scope.get("method"),
@@ -70,6 +78,13 @@ class RequestContextMiddleware:
                 status=status,
                 duration_ms=round((time.perf_counter() - started) * 1000, 1),
             )
+
+
+def _route_template(scope: Scope) -> str:
+    # The matched route's path template, never the raw path: ids would explode the label set.
+    route = scope.get("route")
+    path = getattr(route, "path", None)
+    return str(path) if path else "unmatched"
 
 
 def _incoming_request_id(scope: Scope) -> str | None:
