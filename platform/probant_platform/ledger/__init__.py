@@ -1,0 +1,1 @@
+"""Credits: a double-entry ledger of wallets, with pricing of deposits."""

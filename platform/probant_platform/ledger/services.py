@@ -1,0 +1,346 @@
+"""Moving credits: every write is one balanced transaction, once per idempotency key.
+
+A wallet's balance never goes negative: the debit is a conditional UPDATE
+(`balance >= amount`) in the same database transaction as the entries, so concurrent
+spends serialise on the wallet's row and the loser sees the new balance.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from probant_platform.db import utcnow
+from probant_platform.ledger.errors import (
+    IdempotencyConflict,
+    InsufficientCredits,
+    InvalidAmount,
+    ReasonRequired,
+)
+from probant_platform.ledger.models import (
+    AccountKind,
+    LedgerAccount,
+    LedgerEntry,
+    LedgerTransaction,
+    TransactionKind,
+)
+
+MAX_CREDITS = 100_000
+
+
+@dataclass(frozen=True)
+class LedgerTransactionInfo:
+    id: uuid.UUID
+    kind: TransactionKind
+    credits: int
+    idempotency_key: str
+    replayed: bool
+
+
+@dataclass(frozen=True)
+class Leg:
+    """One side of a transaction: `amount` credits leave `source` for `target`."""
+
+    source: AccountKind
+    target: AccountKind
+    source_member: uuid.UUID | None = None
+    target_member: uuid.UUID | None = None
+
+
+def _check_amount(credits: int) -> None:
+    if not isinstance(credits, int) or credits <= 0 or credits > MAX_CREDITS:
+        raise InvalidAmount()
+
+
+async def account(
+    *,
+    session: AsyncSession,
+    organisation_id: uuid.UUID,
+    kind: AccountKind,
+    membership_id: uuid.UUID | None = None,
+) -> LedgerAccount:
+    """The organisation's account of `kind` (a member's wallet when `membership_id` is given)."""
+    await session.execute(
+        insert(LedgerAccount)
+        .values(
+            id=uuid.uuid4(),
+            organisation_id=organisation_id,
+            kind=kind,
+            membership_id=membership_id,
+            balance=0,
+        )
+        .on_conflict_do_nothing()
+    )
+    found = await session.execute(
+        select(LedgerAccount).where(
+            LedgerAccount.organisation_id == organisation_id,
+            LedgerAccount.kind == kind,
+            LedgerAccount.membership_id.is_(None)
+            if membership_id is None
+            else LedgerAccount.membership_id == membership_id,
+        )
+    )
+    return found.scalar_one()
+
+
+def wallet_kind(membership_id: uuid.UUID | None) -> AccountKind:
+    return AccountKind.ORGANISATION_WALLET if membership_id is None else AccountKind.MEMBER_WALLET
+
+
+async def balance(
+    *, session: AsyncSession, organisation_id: uuid.UUID, membership_id: uuid.UUID | None = None
+) -> int:
+    """Credits in the organisation's wallet, or in a member's wallet."""
+    found = await session.execute(
+        select(LedgerAccount.balance).where(
+            LedgerAccount.organisation_id == organisation_id,
+            LedgerAccount.kind == wallet_kind(membership_id),
+            LedgerAccount.membership_id.is_(None)
+            if membership_id is None
+            else LedgerAccount.membership_id == membership_id,
+        )
+    )
+    return int(found.scalar_one_or_none() or 0)
+
+
+async def record(
+    *,
+    session: AsyncSession,
+    organisation_id: uuid.UUID,
+    kind: TransactionKind,
+    credits: int,
+    leg: Leg,
+    idempotency_key: str,
+    reference: str = "",
+    reason: str = "",
+    actor_user_id: uuid.UUID | None = None,
+) -> LedgerTransactionInfo:
+    """Move `credits` along `leg` once: replaying the key returns the first result."""
+    _check_amount(credits)
+    if not idempotency_key or len(idempotency_key) > 200:
+        raise InvalidAmount()
+    existing = await _existing(session, organisation_id, idempotency_key)
+    if existing is not None:
+        if existing.kind is not kind or existing.credits != credits:
+            raise IdempotencyConflict()
+        return _info(existing, replayed=True)
+    savepoint = await session.begin_nested()
+    try:
+        inserted = await session.execute(
+            insert(LedgerTransaction)
+            .values(
+                id=uuid.uuid4(),
+                organisation_id=organisation_id,
+                kind=kind,
+                idempotency_key=idempotency_key,
+                credits=credits,
+                reference=reference[:200],
+                reason=reason[:500],
+                actor_user_id=actor_user_id,
+                created_at=utcnow(),
+            )
+            .on_conflict_do_nothing()
+            .returning(LedgerTransaction.id)
+        )
+        transaction_id = inserted.scalar_one_or_none()
+        if transaction_id is None:  # a concurrent request with the same key won the race
+            await savepoint.rollback()
+            raced = await _existing(session, organisation_id, idempotency_key)
+            assert raced is not None
+            return _info(raced, replayed=True)
+        source = await account(
+            session=session,
+            organisation_id=organisation_id,
+            kind=leg.source,
+            membership_id=leg.source_member,
+        )
+        target = await account(
+            session=session,
+            organisation_id=organisation_id,
+            kind=leg.target,
+            membership_id=leg.target_member,
+        )
+        source_after = await _move(session, source, -credits)
+        target_after = await _move(session, target, credits)
+        now = utcnow()
+        session.add_all(
+            [
+                LedgerEntry(
+                    organisation_id=organisation_id,
+                    transaction_id=transaction_id,
+                    account_id=source.id,
+                    amount=-credits,
+                    balance_after=source_after,
+                    created_at=now,
+                ),
+                LedgerEntry(
+                    organisation_id=organisation_id,
+                    transaction_id=transaction_id,
+                    account_id=target.id,
+                    amount=credits,
+                    balance_after=target_after,
+                    created_at=now,
+                ),
+            ]
+        )
+        await session.flush()
+    except BaseException:
+        await savepoint.rollback()
+        raise
+    await savepoint.commit()
+    return LedgerTransactionInfo(transaction_id, kind, credits, idempotency_key, replayed=False)
+
+
+async def _move(session: AsyncSession, target: LedgerAccount, amount: int) -> int:
+    statement = update(LedgerAccount).where(LedgerAccount.id == target.id)
+    if amount < 0 and target.kind in (AccountKind.ORGANISATION_WALLET, AccountKind.MEMBER_WALLET):
+        statement = statement.where(LedgerAccount.balance >= -amount)
+    result = await session.execute(
+        statement.values(balance=LedgerAccount.balance + amount).returning(LedgerAccount.balance)
+    )
+    new_balance = result.scalar_one_or_none()
+    if new_balance is None:
+        current = (
+            await session.execute(
+                select(LedgerAccount.balance).where(LedgerAccount.id == target.id)
+            )
+        ).scalar_one()
+        raise InsufficientCredits(needed=-amount, balance=current)
+    return int(new_balance)
+
+
+async def _existing(
+    session: AsyncSession, organisation_id: uuid.UUID, key: str
+) -> LedgerTransaction | None:
+    found = await session.execute(
+        select(LedgerTransaction).where(
+            LedgerTransaction.organisation_id == organisation_id,
+            LedgerTransaction.idempotency_key == key,
+        )
+    )
+    return found.scalar_one_or_none()
+
+
+def _info(row: LedgerTransaction, *, replayed: bool) -> LedgerTransactionInfo:
+    return LedgerTransactionInfo(row.id, row.kind, row.credits, row.idempotency_key, replayed)
+
+
+async def spend(
+    *,
+    session: AsyncSession,
+    organisation_id: uuid.UUID,
+    membership_id: uuid.UUID,
+    role_is_admin: bool,
+    credits: int,
+    idempotency_key: str,
+    reference: str,
+    kind: TransactionKind = TransactionKind.SPEND,
+) -> LedgerTransactionInfo:
+    """Debit a deposit or a submission: admins from the organisation, others from their wallet."""
+    member = None if role_is_admin else membership_id
+    leg = Leg(source=wallet_kind(member), target=AccountKind.CONSUMPTION, source_member=member)
+    return await record(
+        session=session,
+        organisation_id=organisation_id,
+        kind=kind,
+        credits=credits,
+        leg=leg,
+        idempotency_key=idempotency_key,
+        reference=reference,
+    )
+
+
+async def refund(
+    *,
+    session: AsyncSession,
+    organisation_id: uuid.UUID,
+    original_idempotency_key: str,
+    idempotency_key: str,
+    reason: str,
+) -> LedgerTransactionInfo:
+    """Give back what a spend took, to the wallet it came from."""
+    original = await _existing(session, organisation_id, original_idempotency_key)
+    if original is None or original.kind is not TransactionKind.SPEND:
+        raise IdempotencyConflict()
+    source_entry = (
+        await session.execute(
+            select(LedgerAccount)
+            .join(LedgerEntry, LedgerEntry.account_id == LedgerAccount.id)
+            .where(LedgerEntry.transaction_id == original.id, LedgerEntry.amount < 0)
+        )
+    ).scalar_one()
+    leg = Leg(
+        source=AccountKind.CONSUMPTION,
+        target=source_entry.kind,
+        target_member=source_entry.membership_id,
+    )
+    return await record(
+        session=session,
+        organisation_id=organisation_id,
+        kind=TransactionKind.REFUND,
+        credits=original.credits,
+        leg=leg,
+        idempotency_key=idempotency_key,
+        reference=original.reference,
+        reason=reason,
+    )
+
+
+async def issue(
+    *,
+    session: AsyncSession,
+    organisation_id: uuid.UUID,
+    kind: TransactionKind,
+    credits: int,
+    idempotency_key: str,
+    reference: str = "",
+    reason: str = "",
+    actor_user_id: uuid.UUID | None = None,
+) -> LedgerTransactionInfo:
+    """Credit the organisation's wallet from issuance (purchase, allotment, adjustment)."""
+    if kind is TransactionKind.ADJUSTMENT and not reason.strip():
+        raise ReasonRequired()
+    leg = Leg(source=AccountKind.ISSUANCE, target=AccountKind.ORGANISATION_WALLET)
+    return await record(
+        session=session,
+        organisation_id=organisation_id,
+        kind=kind,
+        credits=credits,
+        leg=leg,
+        idempotency_key=idempotency_key,
+        reference=reference,
+        reason=reason,
+        actor_user_id=actor_user_id,
+    )
+
+
+async def transfer(
+    *,
+    session: AsyncSession,
+    organisation_id: uuid.UUID,
+    membership_id: uuid.UUID,
+    credits: int,
+    idempotency_key: str,
+    reclaim: bool = False,
+    actor_user_id: uuid.UUID | None = None,
+) -> LedgerTransactionInfo:
+    """Allot credits from the organisation to a member (or take unspent ones back)."""
+    org, member = AccountKind.ORGANISATION_WALLET, AccountKind.MEMBER_WALLET
+    leg = (
+        Leg(source=member, target=org, source_member=membership_id)
+        if reclaim
+        else Leg(source=org, target=member, target_member=membership_id)
+    )
+    return await record(
+        session=session,
+        organisation_id=organisation_id,
+        kind=TransactionKind.TRANSFER,
+        credits=credits,
+        leg=leg,
+        idempotency_key=idempotency_key,
+        actor_user_id=actor_user_id,
+    )
