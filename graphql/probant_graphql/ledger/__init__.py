@@ -1,0 +1,1 @@
+"""GraphQL for credits: balances, transfers, quotes and operator adjustments."""

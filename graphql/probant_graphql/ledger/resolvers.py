@@ -1,0 +1,228 @@
+"""Credit queries and mutations."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+import strawberry
+from sqlalchemy import select
+from strawberry import relay
+from strawberry.types import Info
+
+from probant_graphql.context import Context
+from probant_graphql.core.errors import Error, InvalidInput, NotAllowed, NotAuthenticated, NotFound
+from probant_graphql.core.mutations import authorise_mutation, in_savepoint, not_allowed
+from probant_graphql.ledger.types import CreditsMoved, DepositQuote, InsufficientCredits
+from probant_graphql.permissions import require
+from probant_platform.errors import DomainError
+from probant_platform.ledger import errors as ledger_errors
+from probant_platform.ledger import pricing, services
+from probant_platform.ledger.models import TransactionKind
+from probant_tenants.authz import Permission
+from probant_tenants.context import Actor
+from probant_tenants.models import Membership, MembershipStatus, Role
+
+CreditsResult = Annotated[
+    CreditsMoved | InsufficientCredits | NotAllowed | NotAuthenticated | NotFound | InvalidInput,
+    strawberry.union("CreditsResult"),
+]
+
+
+def to_error(exc: DomainError, locale: str) -> Error:
+    if isinstance(exc, ledger_errors.InsufficientCredits):
+        return InsufficientCredits(
+            message=exc.message(locale), needed=exc.params["needed"], balance=exc.params["balance"]
+        )
+    if isinstance(exc, ledger_errors.MemberNotFound):
+        return NotFound(message=exc.message(locale))
+    return InvalidInput(message=exc.message(locale), field="amount")
+
+
+def membership_id_from(member_id: str) -> uuid.UUID | None:
+    """The membership UUID inside a `Member` global ID (or a raw UUID)."""
+    try:
+        global_id = relay.GlobalID.from_id(member_id)
+        if global_id.type_name != "Member":
+            return None
+        return uuid.UUID(global_id.node_id)
+    except (ValueError, TypeError):
+        try:
+            return uuid.UUID(member_id)
+        except ValueError:
+            return None
+
+
+async def _member_of(info: Info[Context, Any], actor: Actor, member_id: str) -> Membership:
+    membership_id = membership_id_from(member_id)
+    found = (
+        await info.context.session.execute(
+            select(Membership).where(
+                Membership.id == membership_id,
+                Membership.organisation_id == actor.organisation_id,
+                Membership.status == MembershipStatus.ACTIVE,
+            )
+        )
+        if membership_id
+        else None
+    )
+    membership = found.scalar_one_or_none() if found is not None else None
+    if membership is None:
+        raise ledger_errors.MemberNotFound()
+    return membership
+
+
+async def _moved(
+    info: Info[Context, Any],
+    actor: Actor,
+    moved: services.LedgerTransactionInfo,
+    member: uuid.UUID | None,
+) -> CreditsMoved:
+    session = info.context.session
+    return CreditsMoved(
+        transaction_id=strawberry.ID(str(moved.id)),
+        kind=moved.kind,
+        credits=moved.credits,
+        replayed=moved.replayed,
+        organisation_balance=await services.balance(
+            session=session, organisation_id=actor.organisation_id
+        ),
+        member_balance=await services.balance(
+            session=session, organisation_id=actor.organisation_id, membership_id=member
+        )
+        if member
+        else None,
+    )
+
+
+async def _transfer(
+    info: Info[Context, Any], member_id: str, amount: int, idempotency_key: str, *, reclaim: bool
+) -> CreditsResult:
+    actor = await authorise_mutation(info, Permission.CREDITS_TRANSFER)
+    if isinstance(actor, Error):
+        return actor  # type: ignore[return-value]
+
+    async def run() -> CreditsMoved:
+        member = await _member_of(info, actor, member_id)
+        moved = await services.transfer(
+            session=info.context.session,
+            organisation_id=actor.organisation_id,
+            membership_id=member.id,
+            credits=amount,
+            idempotency_key=idempotency_key,
+            reclaim=reclaim,
+            actor_user_id=actor.user_id,
+        )
+        return await _moved(info, actor, moved, member.id)
+
+    return await in_savepoint(info, run, locale=actor.locale, errors=to_error)  # type: ignore[return-value]
+
+
+@strawberry.type
+class LedgerQuery:
+    @strawberry.field(
+        description="Credits available to the viewer: their organisation's wallet "
+        "for OWNER/ADMIN, their own wallet for other members."
+    )
+    async def credit_balance(self, info: Info[Context, Any]) -> int:
+        actor = await require(info, Permission.ORGANISATION_READ)
+        member = None if actor.is_admin else actor.membership_id
+        return await services.balance(
+            session=info.context.session,
+            organisation_id=actor.organisation_id,
+            membership_id=member,
+        )
+
+    @strawberry.field(
+        description="The price of a deposit of this content, and the viewer's balance."
+    )
+    async def deposit_quote_for(
+        self, info: Info[Context, Any], photos: int = 0, video_seconds: float | None = None
+    ) -> DepositQuote:
+        actor = await require(info, Permission.DEPOSITS_CREATE)
+        if not 0 <= photos <= 1000 or (
+            video_seconds is not None and not 0 <= video_seconds <= 3600
+        ):
+            raise ValueError("photos or videoSeconds out of range")
+        quote = await pricing.quote_deposit(
+            session=info.context.session,
+            organisation_id=actor.organisation_id,
+            photos=photos,
+            video_seconds=video_seconds,
+        )
+        member = None if actor.is_admin else actor.membership_id
+        return DepositQuote(
+            credits=quote.credits,
+            rule=quote.rule,
+            description=quote.description(actor.locale),
+            balance=await services.balance(
+                session=info.context.session,
+                organisation_id=actor.organisation_id,
+                membership_id=member,
+            ),
+        )
+
+
+@strawberry.type
+class LedgerMutation:
+    @strawberry.mutation(
+        description="Allot credits from the organisation to a member (OWNER/ADMIN)."
+    )
+    async def transfer_credits(
+        self, info: Info[Context, Any], member_id: strawberry.ID, amount: int, idempotency_key: str
+    ) -> CreditsResult:
+        return await _transfer(info, member_id, amount, idempotency_key, reclaim=False)
+
+    @strawberry.mutation(description="Take back a member's unspent credits (OWNER/ADMIN).")
+    async def reclaim_credits(
+        self, info: Info[Context, Any], member_id: strawberry.ID, amount: int, idempotency_key: str
+    ) -> CreditsResult:
+        return await _transfer(info, member_id, amount, idempotency_key, reclaim=True)
+
+    @strawberry.mutation(description="Operators: credit an organisation, with a written reason.")
+    async def adjust_credits(
+        self,
+        info: Info[Context, Any],
+        organisation_id: strawberry.ID,
+        amount: int,
+        reason: str,
+        idempotency_key: str,
+    ) -> CreditsResult:
+        actor = await authorise_mutation(info, Permission.PLATFORM_OPERATE)
+        if isinstance(actor, Error):
+            return actor  # type: ignore[return-value]
+        if actor.role is not Role.OPERATOR:
+            return not_allowed(actor.locale)
+        try:
+            target = uuid.UUID(relay.GlobalID.from_id(str(organisation_id)).node_id)
+        except (ValueError, TypeError):
+            return NotFound(message="Organisation introuvable.")
+
+        async def run() -> CreditsMoved:
+            from probant_platform.db import TenantScope
+            from probant_platform.db.session import rescope
+
+            await rescope(
+                info.context.session, TenantScope(organisation_id=target, user_id=actor.user_id)
+            )
+            moved = await services.issue(
+                session=info.context.session,
+                organisation_id=target,
+                kind=TransactionKind.ADJUSTMENT,
+                credits=amount,
+                idempotency_key=idempotency_key,
+                reason=reason,
+                actor_user_id=actor.user_id,
+            )
+            balance = await services.balance(session=info.context.session, organisation_id=target)
+            await rescope(info.context.session, actor.scope)
+            return CreditsMoved(
+                transaction_id=strawberry.ID(str(moved.id)),
+                kind=moved.kind,
+                credits=moved.credits,
+                replayed=moved.replayed,
+                organisation_balance=balance,
+                member_balance=None,
+            )
+
+        return await in_savepoint(info, run, locale=actor.locale, errors=to_error)  # type: ignore[return-value]

@@ -1,0 +1,37 @@
+"""Credit types and errors."""
+
+from __future__ import annotations
+
+import strawberry
+
+from probant_graphql.core.errors import Error
+from probant_platform.ledger import models, pricing
+
+TransactionKind = strawberry.enum(models.TransactionKind, name="TransactionKind")
+PricingRule = strawberry.enum(pricing.PricingRule, name="PricingRule")
+
+
+@strawberry.type(description="The wallet does not hold enough credits.")
+class InsufficientCredits(Error):
+    needed: int
+    balance: int
+
+
+@strawberry.type
+class CreditsMoved:
+    transaction_id: strawberry.ID
+    kind: TransactionKind  # type: ignore[valid-type]
+    credits: int
+    replayed: bool = strawberry.field(
+        description="True when this idempotency key had already been used: nothing moved again."
+    )
+    organisation_balance: int
+    member_balance: int | None
+
+
+@strawberry.type(description="The price of a deposit before it is sealed.")
+class DepositQuote:
+    credits: int
+    rule: PricingRule  # type: ignore[valid-type]
+    description: str
+    balance: int

@@ -1,0 +1,100 @@
+"""Credits through GraphQL, as an admin and as a sub-account see them."""
+
+from __future__ import annotations
+
+import httpx
+from strawberry.relay import to_base64
+from tests.factories import Role, add_member, gql, log_in, make_organisation
+from tests.ledger_helpers import fund
+
+from probant_platform.db import Database
+
+TRANSFER = """
+mutation($member: ID!, $amount: Int!, $key: String!) {
+  transferCredits(memberId: $member, amount: $amount, idempotencyKey: $key) {
+    __typename
+    ... on CreditsMoved { credits replayed organisationBalance memberBalance }
+    ... on InsufficientCredits { needed balance message }
+    ... on Error { message }
+  }
+}"""
+
+
+async def test_an_admin_allots_credits_and_the_member_sees_them(
+    database: Database, client_factory: object
+) -> None:
+    owner = await make_organisation(database)
+    client_account = await add_member(database, owner, role=Role.CLIENT)
+    await fund(database, owner.organisation_id, 12)
+    admin, sub = client_factory(), client_factory()  # type: ignore[operator]
+    await log_in(admin, owner)
+    await log_in(sub, client_account)
+    member_id = to_base64("Member", str(client_account.membership_id))
+
+    moved = await gql(admin, TRANSFER, {"member": member_id, "amount": 5, "key": "k1"})
+    replay = await gql(admin, TRANSFER, {"member": member_id, "amount": 5, "key": "k1"})
+
+    assert moved["transferCredits"] == {
+        "__typename": "CreditsMoved",
+        "credits": 5,
+        "replayed": False,
+        "organisationBalance": 7,
+        "memberBalance": 5,
+    }
+    assert replay["transferCredits"]["replayed"] is True
+    assert (await gql(sub, "{ creditBalance }"))["creditBalance"] == 5
+    assert (await gql(admin, "{ creditBalance }"))["creditBalance"] == 7
+
+
+async def test_transferring_more_than_the_wallet_holds_is_refused(
+    database: Database, client: httpx.AsyncClient
+) -> None:
+    owner = await make_organisation(database)
+    colleague = await add_member(database, owner, role=Role.COLLABORATOR)
+    await fund(database, owner.organisation_id, 2)
+    await log_in(client, owner)
+    member_id = to_base64("Member", str(colleague.membership_id))
+    data = await gql(client, TRANSFER, {"member": member_id, "amount": 3, "key": "k2"})
+    assert data["transferCredits"]["__typename"] == "InsufficientCredits"
+    assert (data["transferCredits"]["needed"], data["transferCredits"]["balance"]) == (3, 2)
+    assert (await gql(client, "{ creditBalance }"))["creditBalance"] == 2
+
+
+async def test_a_client_sub_account_cannot_transfer(
+    database: Database, client: httpx.AsyncClient
+) -> None:
+    owner = await make_organisation(database)
+    sub = await add_member(database, owner, role=Role.CLIENT)
+    await fund(database, owner.organisation_id, 5)
+    await log_in(client, sub)
+    member_id = to_base64("Member", str(sub.membership_id))
+    data = await gql(client, TRANSFER, {"member": member_id, "amount": 1, "key": "k3"})
+    assert data["transferCredits"]["__typename"] == "NotAllowed"
+
+
+async def test_an_admin_cannot_transfer_to_another_organisations_member(
+    database: Database, client: httpx.AsyncClient
+) -> None:
+    owner = await make_organisation(database)
+    stranger = await make_organisation(database)
+    await fund(database, owner.organisation_id, 5)
+    await log_in(client, owner)
+    member_id = to_base64("Member", str(stranger.membership_id))
+    data = await gql(client, TRANSFER, {"member": member_id, "amount": 1, "key": "k4"})
+    assert data["transferCredits"]["__typename"] == "NotFound"
+    assert (await gql(client, "{ creditBalance }"))["creditBalance"] == 5
+
+
+async def test_the_quote_shows_the_price_and_the_balance(
+    database: Database, client: httpx.AsyncClient
+) -> None:
+    owner = await make_organisation(database)
+    await fund(database, owner.organisation_id, 3)
+    await log_in(client, owner)
+    data = await gql(client, "{ depositQuoteFor(photos: 4) { credits rule description balance } }")
+    assert data["depositQuoteFor"] == {
+        "credits": 1,
+        "rule": "PER_DEPOSIT",
+        "description": "1 crédit par dépôt.",
+        "balance": 3,
+    }
