@@ -29,6 +29,7 @@ def create_app(
     """The ASGI app. Tests pass their own `database`; otherwise one is opened from settings."""
     from probant_graphql.schema import build_schema
     from probant_graphql.view import ProbantGraphQL
+    from probant_platform.web.uploads import upload
     from probant_platform.web.widget import widget_routes
 
     settings = settings or get_settings()
@@ -54,6 +55,7 @@ def create_app(
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
             Route("/metrics", metrics, methods=["GET"]),
+            Route("/uploads/{item_id}", upload, methods=["PUT"]),
             Route("/graphql", graphql_app, methods=["GET", "POST"]),
             *widget_routes(settings.widget_dist_dir),
         ],

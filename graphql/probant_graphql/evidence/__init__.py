@@ -1,0 +1,1 @@
+"""GraphQL for capture sessions, uploads, deposits and the archive."""

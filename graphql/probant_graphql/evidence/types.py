@@ -1,0 +1,268 @@
+"""Deposit, item and capture types, and the typed errors of the capture flow."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+import strawberry
+from sqlalchemy import select
+from strawberry import relay
+from strawberry.types import Info
+
+from probant_graphql.context import Context
+from probant_graphql.core.errors import Error
+from probant_graphql.permissions import current_actor, may, operation_allowed
+from probant_platform.evidence import models
+from probant_tenants.authz import Permission
+
+CaptureKind = strawberry.enum(models.CaptureKind, name="CaptureKind")
+DepositStatus = strawberry.enum(models.DepositStatus, name="DepositStatus")
+
+
+def _uuid(value: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        return None
+
+
+async def visible_deposit_ids(
+    info: Info[Context, Any], ids: list[uuid.UUID]
+) -> dict[uuid.UUID, models.Deposit]:
+    """The deposits among `ids` the viewer may see: the organisation's for admins, else own."""
+    actor = await current_actor(info)
+    if actor is None or not operation_allowed(info, actor) or not ids:
+        return {}
+    query = select(models.Deposit).where(
+        models.Deposit.id.in_(ids), models.Deposit.organisation_id == actor.organisation_id
+    )
+    if not await may(info, actor, Permission.DEPOSITS_READ_ALL):
+        query = query.where(models.Deposit.author_membership_id == actor.membership_id)
+    return {d.id: d for d in (await info.context.session.execute(query)).scalars()}
+
+
+@strawberry.type
+class Location:
+    latitude: float
+    longitude: float
+    accuracy_meters: float
+    fixed_at: datetime | None
+
+
+@strawberry.type(name="EvidenceItem")
+class EvidenceItem(relay.Node):
+    item_id: relay.NodeID[str]
+    sha256: str | None
+    size: int | None
+    media_type: str | None
+    width: int | None
+    height: int | None
+    duration_seconds: float | None
+    captured_at: datetime
+    received_at: datetime | None
+    clock_skew_flagged: bool
+    location: Location | None
+    no_location_reason: str | None
+    comment: str
+
+    @classmethod
+    def from_model(cls, item: models.EvidenceItem) -> EvidenceItem:
+        location = (
+            Location(
+                latitude=item.latitude,
+                longitude=item.longitude,
+                accuracy_meters=item.accuracy_meters or 0,
+                fixed_at=item.location_fixed_at,
+            )
+            if item.latitude is not None and item.longitude is not None
+            else None
+        )
+        return cls(
+            item_id=str(item.id),
+            sha256=item.sha256,
+            size=item.size,
+            media_type=item.media_type,
+            width=item.width,
+            height=item.height,
+            duration_seconds=item.duration_seconds,
+            captured_at=item.captured_at,
+            received_at=item.received_at,
+            clock_skew_flagged=item.clock_skew_flagged,
+            location=location,
+            no_location_reason=item.no_location_reason,
+            comment=item.comment,
+        )
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info[Context, Any], node_ids: list[str], required: bool = False
+    ) -> list[EvidenceItem | None]:
+        ids = [i for i in map(_uuid, node_ids) if i]
+        rows = (
+            (
+                await info.context.session.execute(
+                    select(models.EvidenceItem).where(models.EvidenceItem.id.in_(ids))
+                )
+            )
+            .scalars()
+            .all()
+        )
+        visible = await visible_deposit_ids(info, list({r.deposit_id for r in rows}))
+        found = {str(r.id): cls.from_model(r) for r in rows if r.deposit_id in visible}
+        return [found.get(n) for n in node_ids]
+
+
+@strawberry.type
+class Address:
+    street: str
+    postcode: str
+    city: str
+    floor: str
+    flat: str
+    building: str
+    details: str
+
+
+@strawberry.type(name="Deposit")
+class Deposit(relay.Node):
+    deposit_id: relay.NodeID[str]
+    reference: str
+    kind: CaptureKind  # type: ignore[valid-type]
+    status: DepositStatus  # type: ignore[valid-type]
+    title: str
+    address: Address
+    description: str
+    created_at: datetime
+    sealed_at: datetime | None
+    signed_by: str | None
+    credits_spent: int
+    certificate_url: str | None
+
+    @classmethod
+    def from_model(cls, deposit: models.Deposit) -> Deposit:
+        return cls(
+            deposit_id=str(deposit.id),
+            reference=deposit.reference,
+            kind=deposit.kind,
+            status=deposit.status,
+            title=deposit.title,
+            address=Address(
+                street=deposit.street,
+                postcode=deposit.postcode,
+                city=deposit.city,
+                floor=deposit.floor,
+                flat=deposit.flat,
+                building=deposit.building,
+                details=deposit.address_details,
+            ),
+            description=deposit.description,
+            created_at=deposit.created_at,
+            sealed_at=deposit.sealed_at,
+            signed_by=deposit.signature_name,
+            credits_spent=deposit.credits_spent,
+            certificate_url=None,
+        )
+
+    @strawberry.field(description="Stored items, in capture order.")
+    async def items(self, info: Info[Context, Any]) -> list[EvidenceItem]:
+        loader = info.context.cache.setdefault("deposit_items", {})
+        key = uuid.UUID(self.deposit_id)
+        if key not in loader:
+            rows = await info.context.session.execute(
+                select(models.EvidenceItem)
+                .where(
+                    models.EvidenceItem.deposit_id == key,
+                    models.EvidenceItem.status == models.ItemStatus.STORED,
+                )
+                .order_by(models.EvidenceItem.captured_at, models.EvidenceItem.id)
+            )
+            loader[key] = [EvidenceItem.from_model(i) for i in rows.scalars()]
+        items: list[EvidenceItem] = loader[key]
+        return items
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info[Context, Any], node_ids: list[str], required: bool = False
+    ) -> list[Deposit | None]:
+        visible = await visible_deposit_ids(info, [i for i in map(_uuid, node_ids) if i])
+        return [
+            cls.from_model(visible[u]) if (u := _uuid(n)) in visible else None for n in node_ids
+        ]
+
+
+@strawberry.type
+class CaptureSession:
+    id: strawberry.ID
+    nonce: str
+    kind: CaptureKind  # type: ignore[valid-type]
+    expires_at: datetime
+    max_items: int
+    max_video_seconds: int
+    max_photo_bytes: int
+    max_video_bytes: int
+    location_required: bool
+    deposit: Deposit
+
+
+@strawberry.type
+class CaptureSessionPayload:
+    capture_session: CaptureSession
+
+
+@strawberry.type
+class StagedUpload:
+    item_id: strawberry.ID
+    upload_url: str
+    expires_at: datetime
+
+
+@strawberry.type
+class DepositPayload:
+    deposit: Deposit
+
+
+@strawberry.type
+class DeletedPayload:
+    ok: bool
+
+
+@strawberry.type
+class EmailNotVerified(Error):
+    pass
+
+
+@strawberry.type
+class CaptureSessionExpired(Error):
+    pass
+
+
+@strawberry.type
+class ItemLimitReached(Error):
+    limit: int
+
+
+@strawberry.type
+class WrongMediaKind(Error):
+    pass
+
+
+@strawberry.type
+class AlreadySealed(Error):
+    pass
+
+
+@strawberry.type
+class QuoteChanged(Error):
+    credits: int
+
+
+@strawberry.type
+class NothingToSeal(Error):
+    pass
+
+
+@strawberry.type
+class SignatureRequired(Error):
+    pass

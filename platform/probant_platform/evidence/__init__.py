@@ -1,0 +1,1 @@
+"""Evidence: capture sessions, media items, deposits from draft to sealed, the archive."""

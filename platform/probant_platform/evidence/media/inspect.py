@@ -1,0 +1,118 @@
+"""Opening a stored file to learn what it really is: photo (Pillow) or video (PyAV)."""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import av
+from PIL import Image, UnidentifiedImageError
+
+from probant_platform.errors import DomainError
+
+PHOTO_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
+VIDEO_CONTAINERS = {"matroska,webm": "video/webm", "mov,mp4,m4a,3gp,3g2,mj2": "video/mp4"}
+VIDEO_CODECS = {"vp8", "vp9", "av1", "h264"}
+MAX_PIXELS = 50_000_000  # a 50-megapixel photo; beyond, a decompression bomb
+TRAILING_TOLERANCE = 16  # some encoders pad after the end marker
+
+
+class MediaRejected(DomainError):
+    """The file is not acceptable media; `reason` is the upload contract's error code."""
+
+    code = "MEDIA_REJECTED"
+
+    def __init__(self, *, reason: str, detail: str = ""):
+        self.reason, self.detail = reason, detail
+        super().__init__()
+
+    def message(self, locale: str | None) -> str:
+        return self.reason
+
+
+@dataclass(frozen=True)
+class MediaFacts:
+    media_type: str
+    width: int
+    height: int
+    duration_seconds: float | None
+    codec: str | None
+
+
+def inspect_media(*, path: Path, kind: str, max_video_seconds: float) -> MediaFacts:
+    """What the file really is; else MediaRejected (UNSUPPORTED_MEDIA, CORRUPT_MEDIA, ...)."""
+    if kind == "photo":
+        return _inspect_photo(path)
+    return _inspect_video(path, max_video_seconds)
+
+
+def _inspect_photo(path: Path) -> MediaFacts:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(path) as probe:
+                image_format = probe.format or ""
+                width, height = probe.size
+                if image_format not in PHOTO_FORMATS:
+                    raise MediaRejected(reason="UNSUPPORTED_MEDIA", detail=image_format)
+                if width * height > MAX_PIXELS:
+                    raise MediaRejected(reason="UNSUPPORTED_MEDIA", detail="too many pixels")
+                probe.verify()
+            with Image.open(path) as image:
+                image.load()  # verify() misses truncation; decoding every pixel does not
+    except MediaRejected:
+        raise
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
+        raise MediaRejected(reason="UNSUPPORTED_MEDIA", detail="decompression bomb") from exc
+    except UnidentifiedImageError as exc:
+        raise MediaRejected(reason="UNSUPPORTED_MEDIA", detail="not an image") from exc
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise MediaRejected(reason="CORRUPT_MEDIA", detail=str(exc)) from exc
+    if image_format == "JPEG":
+        _refuse_trailing_payload(path)
+    return MediaFacts(PHOTO_FORMATS[image_format], width, height, None, None)
+
+
+def _refuse_trailing_payload(path: Path) -> None:
+    """A JPEG followed by another file (a polyglot) hides content a viewer would never show."""
+    data = path.read_bytes()
+    end = data.rfind(b"\xff\xd9")
+    if end == -1 or len(data) - (end + 2) > TRAILING_TOLERANCE:
+        raise MediaRejected(reason="UNSUPPORTED_MEDIA", detail="data after the image")
+
+
+def _inspect_video(path: Path, max_seconds: float) -> MediaFacts:
+    try:
+        with av.open(str(path), mode="r") as container:
+            media_type = VIDEO_CONTAINERS.get(container.format.name)
+            streams = container.streams.video
+            if media_type is None or not streams:
+                raise MediaRejected(reason="UNSUPPORTED_MEDIA", detail=container.format.name)
+            stream = streams[0]
+            codec = stream.codec_context.name
+            if codec not in VIDEO_CODECS:
+                raise MediaRejected(reason="UNSUPPORTED_MEDIA", detail=codec)
+            duration = _duration_from_packets(container, stream)
+            width, height = stream.codec_context.width, stream.codec_context.height
+    except MediaRejected:
+        raise
+    except (av.error.InvalidDataError, av.error.FFmpegError, OSError) as exc:
+        raise MediaRejected(reason="UNSUPPORTED_MEDIA", detail=str(exc)) from exc
+    if duration > max_seconds + 0.05:
+        raise MediaRejected(reason="VIDEO_TOO_LONG", detail=f"{duration:.2f}s")
+    return MediaFacts(media_type, width, height, round(duration, 3), codec)
+
+
+def _duration_from_packets(container: av.container.InputContainer, stream: av.VideoStream) -> float:
+    # MediaRecorder's WebM has no duration in its header: measure the packets themselves.
+    first, last = None, None
+    for packet in container.demux(stream):
+        if packet.pts is None:
+            continue
+        end = packet.pts + (packet.duration or 0)
+        first = packet.pts if first is None else min(first, packet.pts)
+        last = end if last is None else max(last, end)
+    if first is None or last is None or stream.time_base is None:
+        raise MediaRejected(reason="CORRUPT_MEDIA", detail="no video packets")
+    return float((last - first) * stream.time_base)

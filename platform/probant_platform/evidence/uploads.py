@@ -1,0 +1,93 @@
+"""Receiving a staged item's bytes: stream to storage while hashing, then validate by content."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from probant_platform.db import utcnow
+from probant_platform.evidence.capture import live_session, token_digest
+from probant_platform.evidence.media import MediaRejected, inspect_media
+from probant_platform.evidence.models import CaptureKind, EvidenceItem, ItemStatus
+from probant_platform.storage import LocalBlobStore, UploadRejected
+
+CLOCK_TOLERANCE = timedelta(minutes=2)
+
+
+class UploadRefused(Exception):
+    """An upload the contract refuses; `code` is what the client sees."""
+
+    def __init__(self, code: str, status: int = 400):
+        super().__init__(code)
+        self.code, self.status = code, status
+
+
+async def receive_upload(
+    *,
+    session: AsyncSession,
+    store: LocalBlobStore,
+    item_id: uuid.UUID,
+    token: str,
+    membership_id: uuid.UUID,
+    chunks: AsyncIterator[bytes],
+) -> EvidenceItem:
+    """Store and validate one item; on any refusal nothing remains (no blob, no item data)."""
+    item = await session.get(EvidenceItem, item_id, with_for_update=True)
+    if item is None or token_digest(token) != item.upload_token_hash:
+        raise UploadRefused("NOT_ALLOWED", 403)
+    if item.status is ItemStatus.STORED:
+        raise UploadRefused("ALREADY_UPLOADED", 409)
+    try:
+        capture = await live_session(
+            session=session, capture_session_id=item.capture_session_id, membership_id=membership_id
+        )
+    except Exception as exc:
+        raise UploadRefused("SESSION_EXPIRED", 410) from exc
+    photo = capture.kind is CaptureKind.PHOTOS
+    limit = capture.max_photo_bytes if photo else capture.max_video_bytes
+    try:
+        blob = await store.put_stream(
+            chunks=chunks, max_bytes=limit, expected_sha256=item.declared_sha256
+        )
+    except UploadRejected as exc:
+        raise UploadRefused(exc.reason, 413 if exc.reason == "TOO_LARGE" else 400) from exc
+    try:
+        facts = await asyncio.to_thread(
+            inspect_media,
+            path=blob.path,
+            kind="photo" if photo else "video",
+            max_video_seconds=capture.max_video_seconds,
+        )
+    except MediaRejected as exc:
+        if not await _blob_in_use(session, blob.key, item.id):
+            store.delete(blob.key)
+        raise UploadRefused(exc.reason, 415 if exc.reason == "UNSUPPORTED_MEDIA" else 400) from exc
+    now = utcnow()
+    skew = (item.captured_at - now).total_seconds()
+    item.status, item.sha256, item.size, item.blob_key = (
+        ItemStatus.STORED,
+        blob.sha256,
+        blob.size,
+        blob.key,
+    )
+    item.media_type, item.width, item.height = facts.media_type, facts.width, facts.height
+    item.duration_seconds, item.received_at = facts.duration_seconds, now
+    item.clock_skew_seconds = round(skew, 3)
+    item.clock_skew_flagged = abs(skew) > CLOCK_TOLERANCE.total_seconds()
+    await session.flush()
+    return item
+
+
+async def _blob_in_use(session: AsyncSession, key: str, except_item: uuid.UUID) -> bool:
+    from sqlalchemy import select
+
+    found = await session.execute(
+        select(EvidenceItem.id)
+        .where(EvidenceItem.blob_key == key, EvidenceItem.id != except_item)
+        .limit(1)
+    )
+    return found.first() is not None

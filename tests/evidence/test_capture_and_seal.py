@@ -1,0 +1,201 @@
+"""From a live capture to a sealed deposit in the archive, and every way it can be refused."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+
+import httpx
+import pytest
+from PIL import Image
+from tests.evidence.capture_flow import capture_one, fill, put, seal, stage, start
+from tests.factories import Role, add_member, gql, log_in, make_organisation
+from tests.ledger_helpers import fund
+
+from probant_platform.db import Database
+from probant_platform.evidence.media.samples import photo_jpeg, video_webm
+
+
+async def _owner_client(database: Database, client: httpx.AsyncClient, credits: int = 5) -> object:
+    owner = await make_organisation(database)
+    if credits:
+        await fund(database, owner.organisation_id, credits)
+    await log_in(client, owner)
+    return owner
+
+
+async def test_photos_are_captured_sealed_and_found_in_the_archive(
+    database: Database, client: httpx.AsyncClient
+) -> None:
+    await _owner_client(database, client, credits=3)
+    session = (await start(client))["captureSession"]
+    photos = [photo_jpeg(seed=i) for i in range(3)]
+    for body in photos:
+        response = await capture_one(client, session["id"], body)
+        assert response.status_code == 201, response.text
+        assert response.json()["item"]["sha256"] == hashlib.sha256(body).hexdigest()
+    deposit_id = session["deposit"]["id"]
+    assert (await fill(client, deposit_id))["__typename"] == "DepositPayload"
+    quote = await gql(
+        client,
+        "query($d: ID!) { depositQuote(depositId: $d) { credits balance } }",
+        {"d": deposit_id},
+    )
+    assert quote["depositQuote"] == {"credits": 1, "balance": 3}
+
+    sealed = await seal(client, deposit_id)
+
+    assert sealed["__typename"] == "DepositPayload"
+    assert sealed["deposit"]["status"] == "SEALED"
+    assert sorted(i["sha256"] for i in sealed["deposit"]["items"]) == sorted(
+        hashlib.sha256(p).hexdigest() for p in photos
+    )
+    assert (await gql(client, "{ creditBalance }"))["creditBalance"] == 2
+    archive = await gql(client, "{ deposits(first: 5) { edges { node { reference status } } } }")
+    assert archive["deposits"]["edges"][0]["node"] == {
+        "reference": session["deposit"]["reference"],
+        "status": "SEALED",
+    }
+    again = await seal(client, deposit_id)
+    assert again["__typename"] == "AlreadySealed"
+    assert (await gql(client, "{ creditBalance }"))["creditBalance"] == 2
+
+
+async def test_a_short_video_is_accepted_and_a_31_second_one_refused(
+    database: Database, client: httpx.AsyncClient
+) -> None:
+    await _owner_client(database, client)
+    ok_session = (await start(client, "VIDEO"))["captureSession"]
+    ok = await capture_one(client, ok_session["id"], video_webm(seconds=2), "video/webm")
+    assert ok.status_code == 201 and ok.json()["item"]["durationSeconds"] == pytest.approx(
+        2.0, abs=0.2
+    )
+    long_session = (await start(client, "VIDEO"))["captureSession"]
+    refused = await capture_one(
+        client, long_session["id"], video_webm(seconds=31, fps=2), "video/webm"
+    )
+    assert refused.status_code == 400
+    assert refused.json()["error"]["code"] == "VIDEO_TOO_LONG"
+
+
+def _truncated() -> bytes:
+    return photo_jpeg()[:-400]
+
+
+def _polyglot() -> bytes:
+    return photo_jpeg() + b"PK\x03\x04" + b"<script>alert(1)</script>" * 20
+
+
+def _bomb() -> bytes:
+    out = io.BytesIO()
+    Image.new("1", (20000, 20000)).save(out, format="PNG")
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("body", "code"),
+    [
+        (_truncated(), "CORRUPT_MEDIA"),
+        (b"%PDF-1.4 not an image at all" * 10, "UNSUPPORTED_MEDIA"),
+        (_polyglot(), "UNSUPPORTED_MEDIA"),
+        (_bomb(), "UNSUPPORTED_MEDIA"),
+    ],
+    ids=["truncated-jpeg", "not-an-image", "polyglot", "decompression-bomb"],
+)
+async def test_bad_media_is_refused_and_nothing_is_kept(
+    database: Database, client: httpx.AsyncClient, body: bytes, code: str
+) -> None:
+    await _owner_client(database, client)
+    session = (await start(client))["captureSession"]
+    response = await capture_one(client, session["id"], body)
+    assert response.status_code in (400, 415)
+    assert response.json()["error"]["code"] == code
+    sealed = await seal(client, session["deposit"]["id"])
+    assert sealed["__typename"] == "NothingToSeal"
+
+
+async def test_a_hash_mismatch_or_an_empty_body_is_refused(
+    database: Database, client: httpx.AsyncClient
+) -> None:
+    await _owner_client(database, client)
+    session = (await start(client))["captureSession"]
+    body = photo_jpeg()
+    staged = await stage(client, session["id"], body, sha256="0" * 64)
+    mismatch = await put(client, staged["uploadUrl"], body)
+    staged_empty = await stage(client, session["id"], body)
+    empty = await put(client, staged_empty["uploadUrl"], b"")
+    assert mismatch.json()["error"]["code"] == "HASH_MISMATCH"
+    assert empty.json()["error"]["code"] == "EMPTY"
+
+
+async def test_a_photo_in_a_video_session_and_a_21st_photo_are_refused(
+    database: Database, client: httpx.AsyncClient
+) -> None:
+    await _owner_client(database, client)
+    video = (await start(client, "VIDEO"))["captureSession"]
+    assert (await stage(client, video["id"], photo_jpeg()))["__typename"] == "WrongMediaKind"
+    photos = (await start(client))["captureSession"]
+    for i in range(20):
+        assert (await stage(client, photos["id"], photo_jpeg(seed=i)))[
+            "__typename"
+        ] == "StagedUpload"
+    over = await stage(client, photos["id"], photo_jpeg(seed=99))
+    assert over["__typename"] == "ItemLimitReached" and over["limit"] == 20
+
+
+async def test_sealing_with_too_few_credits_changes_nothing(
+    database: Database, client: httpx.AsyncClient
+) -> None:
+    await _owner_client(database, client, credits=0)
+    session = (await start(client))["captureSession"]
+    await capture_one(client, session["id"], photo_jpeg())
+    await fill(client, session["deposit"]["id"])
+    result = await seal(client, session["deposit"]["id"])
+    assert result["__typename"] == "InsufficientCredits"
+    archive = await gql(client, "{ deposits { edges { node { status } } } }")
+    assert archive["deposits"]["edges"][0]["node"]["status"] == "DRAFT"
+
+
+async def test_another_member_cannot_use_my_session_or_seal_my_deposit(
+    database: Database, client_factory: object
+) -> None:
+    owner = await make_organisation(database)
+    me = await add_member(database, owner, role=Role.COLLABORATOR)
+    colleague = await add_member(database, owner, role=Role.COLLABORATOR)
+    await fund(database, owner.organisation_id, 2, membership_id=colleague.membership_id)
+    mine, theirs = client_factory(), client_factory()  # type: ignore[operator]
+    await log_in(mine, me)
+    await log_in(theirs, colleague)
+    session = (await start(mine))["captureSession"]
+    await capture_one(mine, session["id"], photo_jpeg())
+    await fill(mine, session["deposit"]["id"])
+    assert (await stage(theirs, session["id"], photo_jpeg(seed=5)))[
+        "__typename"
+    ] == "CaptureSessionExpired"
+    assert (await seal(theirs, session["deposit"]["id"]))["__typename"] == "NotFound"
+    node = await gql(
+        theirs, "query($id: ID!) { node(id: $id) { id } }", {"id": session["deposit"]["id"]}
+    )
+    assert node["node"] is None
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [({"title": "x" * 10_000}, "title"), ({"title": "a/b\u0007c"}, "title")],
+    ids=["10000-char-title", "control-characters"],
+)
+async def test_bad_text_is_refused(
+    database: Database, client: httpx.AsyncClient, overrides: dict[str, str], field: str
+) -> None:
+    await _owner_client(database, client)
+    session = (await start(client))["captureSession"]
+    result = await fill(client, session["deposit"]["id"], **overrides)
+    assert result["__typename"] == "InvalidInput" and result["field"] == field
+
+
+async def test_an_unverified_member_cannot_capture(
+    database: Database, client: httpx.AsyncClient
+) -> None:
+    owner = await make_organisation(database, verified=False)
+    await log_in(client, owner)
+    assert (await start(client))["__typename"] == "EmailNotVerified"
