@@ -1,10 +1,187 @@
-"""Demo data for `probant demo` and `make run`; each domain adds its part, idempotently."""
+"""Demo data for `probant demo` and `make run` (idempotent): organisations, people, credits."""
 
 from __future__ import annotations
 
+import uuid
+from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import create_engine, select, text
 
-async def seed_demo() -> list[dict[str, Any]]:
-    """Create the demo organisations and return the accounts a person can log in with."""
-    return []
+from probant_platform.config import Settings, get_settings
+from probant_platform.db import Database, TenantScope, utcnow
+from probant_platform.db.locate import application_url, owner_url
+from probant_platform.db.migrate import sync_url
+from probant_platform.db.session import rescope
+from probant_platform.ledger import services as ledger
+from probant_platform.ledger.models import TransactionKind
+from probant_tenants import accounts
+from probant_tenants.models import MembershipStatus, Organisation, OrganisationKind, Role, User
+
+DEMO_PASSWORD = "Probant-Demo-2026!"
+
+
+@dataclass(frozen=True)
+class DemoOrganisation:
+    name: str
+    kind: OrganisationKind
+    siren: str | None
+    city: str
+    people: tuple[tuple[str, str, Role], ...]  # (email, full name, role)
+    credits: int = 0
+
+
+ORGANISATIONS = (
+    DemoOrganisation(
+        "Cabinet Lefèvre Avocats",
+        OrganisationKind.LAW_FIRM,
+        "732829320",
+        "Paris",
+        (
+            ("avocate@cabinet-lefevre.fr", "Claire Lefèvre", Role.OWNER),
+            ("collaborateur@cabinet-lefevre.fr", "Hugo Bernard", Role.COLLABORATOR),
+            ("client@cabinet-lefevre.fr", "Société Martin (client)", Role.CLIENT),
+        ),
+        credits=30,
+    ),
+    DemoOrganisation(
+        "Immobilière du Rhône",
+        OrganisationKind.COMPANY,
+        "552100554",
+        "Lyon",
+        (("gestion@immo-rhone.fr", "Nadia Haddad", Role.OWNER),),
+        credits=12,
+    ),
+    DemoOrganisation(
+        "Julien Moreau",
+        OrganisationKind.INDIVIDUAL,
+        None,
+        "Nantes",
+        (("julien.moreau@exemple.fr", "Julien Moreau", Role.OWNER),),
+        credits=6,
+    ),
+    DemoOrganisation(
+        "Étude Durand, commissaires de justice (Paris)",
+        OrganisationKind.BAILIFF_OFFICE,
+        "542107651",
+        "Paris",
+        (("clerc@etude-durand.fr", "Sophie Durand", Role.CLERK),),
+    ),
+    DemoOrganisation(
+        "SCP Rousseau & Associés (Lyon)",
+        OrganisationKind.BAILIFF_OFFICE,
+        "652014051",
+        "Lyon",
+        (("clerc@scp-rousseau.fr", "Marc Rousseau", Role.CLERK),),
+    ),
+    DemoOrganisation(
+        "Probant (opérateur)",
+        OrganisationKind.PLATFORM,
+        None,
+        "Paris",
+        (("operateur@probant.fr", "Équipe Probant", Role.OPERATOR),),
+    ),
+)
+
+
+async def seed_demo(settings: Settings | None = None) -> list[dict[str, Any]]:
+    """Create (once) the demo organisations; return the accounts a person can log in with."""
+    settings = settings or get_settings()
+    database = Database(application_url(settings), pool_size=2)
+    accounts_out: list[dict[str, Any]] = []
+    operators: list[uuid.UUID] = []
+    try:
+        for demo in ORGANISATIONS:
+            user_ids = await _seed_organisation(database, demo)
+            for (email, _, role), user_id in zip(demo.people, user_ids, strict=True):
+                accounts_out.append(
+                    {
+                        "email": email,
+                        "password": DEMO_PASSWORD,
+                        "role": role.value,
+                        "organisation": demo.name,
+                        "kind": demo.kind.value,
+                    }
+                )
+                if role is Role.OPERATOR:
+                    operators.append(user_id)
+    finally:
+        await database.dispose()
+    _register_operators(owner_url(settings), operators)
+    return accounts_out
+
+
+async def _seed_organisation(database: Database, demo: DemoOrganisation) -> list[uuid.UUID]:
+    async with database.unit_of_work() as session:
+        owner_email = demo.people[0][0]
+        existing = (
+            await session.execute(select(User).where(User.email == owner_email))
+        ).scalar_one_or_none()
+        if existing is not None:
+            members = await accounts.memberships_of(session=session, user_id=existing.id)
+            organisation_id = members[0].organisation_id
+            ids = [existing.id]
+            for email, _, _ in demo.people[1:]:
+                user = (await session.execute(select(User).where(User.email == email))).scalar_one()
+                ids.append(user.id)
+            return ids
+        organisation_id = uuid.uuid4()
+        await rescope(session, TenantScope(organisation_id=organisation_id))
+        session.add(
+            Organisation(
+                id=organisation_id,
+                kind=demo.kind,
+                name=demo.name,
+                siren=demo.siren,
+                city=demo.city,
+                company_name=demo.name if demo.siren else None,
+            )
+        )
+        await session.flush()
+        ids = []
+        for email, full_name, role in demo.people:
+            user = User(
+                id=uuid.uuid4(),
+                email=email,
+                full_name=full_name,
+                password_hash=accounts.hash_password(DEMO_PASSWORD),
+                email_verified_at=utcnow(),
+                terms_accepted_at=utcnow(),
+            )
+            session.add(user)
+            await session.flush()
+            await accounts.add_member(
+                session=session,
+                organisation_id=organisation_id,
+                user_id=user.id,
+                role=role,
+                status=MembershipStatus.ACTIVE,
+            )
+            ids.append(user.id)
+        if demo.credits:
+            await ledger.issue(
+                session=session,
+                organisation_id=organisation_id,
+                kind=TransactionKind.ADJUSTMENT,
+                credits=demo.credits,
+                idempotency_key="demo-credits",
+                reason="Crédits de démonstration",
+            )
+        return ids
+
+
+def _register_operators(url: str, user_ids: list[uuid.UUID]) -> None:
+    # Only the schema owner may write platform_operators (the application role cannot).
+    engine = create_engine(sync_url(url))
+    try:
+        with engine.begin() as connection:
+            for user_id in user_ids:
+                connection.execute(
+                    text(
+                        "INSERT INTO platform_operators (user_id, created_at) VALUES (:u, now()) "
+                        "ON CONFLICT DO NOTHING"
+                    ),
+                    {"u": user_id},
+                )
+    finally:
+        engine.dispose()

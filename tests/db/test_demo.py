@@ -1,0 +1,44 @@
+"""`probant demo`: the demo accounts exist, can log in, and running it twice changes nothing."""
+
+from __future__ import annotations
+
+import httpx
+from tests.factories import LOG_IN, gql
+
+from probant_platform.config import Settings
+from probant_platform.demo import seed_demo
+
+
+async def test_demo_is_idempotent_and_its_accounts_log_in(
+    settings: Settings, committed_database: object, client_factory: object
+) -> None:
+    first = await seed_demo(settings)
+    second = await seed_demo(settings)
+    assert first == second
+    roles = {(a["kind"], a["role"]) for a in first}
+    assert {
+        ("LAW_FIRM", "OWNER"),
+        ("LAW_FIRM", "COLLABORATOR"),
+        ("LAW_FIRM", "CLIENT"),
+        ("COMPANY", "OWNER"),
+        ("INDIVIDUAL", "OWNER"),
+        ("BAILIFF_OFFICE", "CLERK"),
+        ("PLATFORM", "OPERATOR"),
+    } <= roles
+    assert sum(1 for a in first if a["kind"] == "BAILIFF_OFFICE") == 2
+
+
+async def test_a_demo_lawyer_logs_in_and_has_credits(
+    settings: Settings, committed_database: object
+) -> None:
+    from probant_platform.web.app import create_app
+
+    accounts = await seed_demo(settings)
+    lawyer = next(a for a in accounts if a["kind"] == "LAW_FIRM" and a["role"] == "OWNER")
+    app = create_app(settings, database=committed_database, configure_logs=False)  # type: ignore[arg-type]
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://testserver"
+    ) as c:
+        result = await gql(c, LOG_IN, {"email": lawyer["email"], "password": lawyer["password"]})
+        assert result["logIn"]["__typename"] == "LogInPayload"
+        assert (await gql(c, "{ creditBalance }"))["creditBalance"] == 30
