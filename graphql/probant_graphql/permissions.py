@@ -26,12 +26,18 @@ class PermissionDenied(GraphQLError):
 
 
 async def current_actor(info: Info[Context, Any]) -> Actor | None:
-    """The request's actor (resolved once per request); pins the session to their tenant."""
+    """The request's actor (resolved once per request); pins the session to their tenant.
+
+    A restricted token (a capture token) is anonymous on every field it was not minted for:
+    it cannot read the viewer, the archive or any node.
+    """
     cache = info.context.cache
     actor = cache.get(_ACTOR_KEY, _MISSING)
     if actor is _MISSING:
         actor = await resolve_actor(session=info.context.session, connection=info.context.request)
         cache[_ACTOR_KEY] = actor
+    if actor is not None and not operation_allowed(info, actor):
+        return None
     return actor
 
 

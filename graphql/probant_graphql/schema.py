@@ -7,6 +7,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.tools import merge_types
 
 from probant_graphql.core.queries import CoreQuery
+from probant_graphql.embedding.resolvers import EmbeddingMutation, EmbeddingQuery
 from probant_graphql.evidence.resolvers import EvidenceMutation, EvidenceQuery
 from probant_graphql.ledger.resolvers import LedgerMutation, LedgerQuery
 from probant_graphql.security import AliasLimit, DepthLimit, ProductionErrorMasking, TokenLimit
@@ -14,8 +15,19 @@ from probant_graphql.tenancy.mutations import TenancyMutation
 from probant_graphql.tenancy.queries import TenancyQuery
 from probant_graphql.view import UnitOfWorkExtension
 
-QUERY_TYPES: tuple[type, ...] = (CoreQuery, TenancyQuery, LedgerQuery, EvidenceQuery)
-MUTATION_TYPES: tuple[type, ...] = (TenancyMutation, LedgerMutation, EvidenceMutation)
+QUERY_TYPES: tuple[type, ...] = (
+    CoreQuery,
+    TenancyQuery,
+    LedgerQuery,
+    EvidenceQuery,
+    EmbeddingQuery,
+)
+MUTATION_TYPES: tuple[type, ...] = (
+    TenancyMutation,
+    LedgerMutation,
+    EvidenceMutation,
+    EmbeddingMutation,
+)
 
 Query = merge_types("Query", QUERY_TYPES)
 Mutation = merge_types("Mutation", MUTATION_TYPES) if MUTATION_TYPES else None

@@ -8,5 +8,6 @@ from probant_platform.db import Base
 from probant_platform.evidence import models as evidence_models  # noqa: F401
 from probant_platform.ledger import models as ledger_models  # noqa: F401
 from probant_tenants import models as tenants_models  # noqa: F401
+from probant_tenants.embedding import models as embedding_models  # noqa: F401
 
 metadata = Base.metadata

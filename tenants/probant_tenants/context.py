@@ -65,12 +65,13 @@ class Actor:
         return self.role in (Role.OWNER, Role.ADMIN)
 
 
-BearerResolver = Callable[[AsyncSession, str], Awaitable["Actor | None"]]
+BearerResolver = Callable[[AsyncSession, str, HTTPConnection], Awaitable["Actor | None"]]
 _bearer_resolvers: dict[str, BearerResolver] = {}
 
 
 def register_bearer_resolver(prefix: str, resolver: BearerResolver) -> None:
-    """Let another kind of token (e.g. `pct_` capture tokens) identify requests."""
+    """Let another kind of token (e.g. `pct_` capture tokens) identify requests; the resolver
+    also sees the request (to check its origin)."""
     _bearer_resolvers[prefix] = resolver
 
 
@@ -81,7 +82,7 @@ async def resolve_actor(*, session: AsyncSession, connection: HTTPConnection) ->
         token = authorization[7:].strip()
         for prefix, resolver in _bearer_resolvers.items():
             if token.startswith(prefix):
-                actor = await resolver(session, token)
+                actor = await resolver(session, token, connection)
                 if actor is not None:
                     await rescope(session, actor.scope)
                 return actor

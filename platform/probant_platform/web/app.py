@@ -29,6 +29,8 @@ def create_app(
     """The ASGI app. Tests pass their own `database`; otherwise one is opened from settings."""
     from probant_graphql.schema import build_schema
     from probant_graphql.view import ProbantGraphQL
+    from probant_platform.web.capture_tokens import mint
+    from probant_platform.web.cors import WidgetCorsMiddleware
     from probant_platform.web.uploads import upload
     from probant_platform.web.widget import widget_routes
 
@@ -56,6 +58,7 @@ def create_app(
             Route("/readyz", readyz, methods=["GET"]),
             Route("/metrics", metrics, methods=["GET"]),
             Route("/uploads/{item_id}", upload, methods=["PUT"]),
+            Route("/api/v1/capture-tokens", mint, methods=["POST"]),
             Route("/graphql", graphql_app, methods=["GET", "POST"]),
             *widget_routes(settings.widget_dist_dir),
         ],
@@ -66,6 +69,7 @@ def create_app(
     )
     if database is not None:
         app.state.runtime = build_runtime(settings, database)
+    app.add_middleware(WidgetCorsMiddleware)
     app.add_middleware(RequestContextMiddleware, production=settings.is_production)
     return app
 

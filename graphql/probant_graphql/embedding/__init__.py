@@ -1,0 +1,1 @@
+"""GraphQL for widget keys and secret API keys (OWNER/ADMIN)."""
