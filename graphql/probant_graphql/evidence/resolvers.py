@@ -345,7 +345,7 @@ class EvidenceMutation:
             )
             base = info.context.settings.base_url.rstrip("/")
             return t.StagedUpload(
-                item_id=strawberry.ID(str(staged.item.id)),
+                item_id=strawberry.ID(relay.to_base64("EvidenceItem", str(staged.item.id))),
                 upload_url=f"{base}/uploads/{staged.item.id}?token={staged.upload_token}",
                 expires_at=min(live.expires_at, staged.item.created_at + timedelta(minutes=10)),
             )

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse
+from strawberry.relay import to_base64
 
 from probant_platform.evidence.uploads import UploadRefused, receive_upload
 from probant_platform.storage import store_for
@@ -83,7 +84,7 @@ async def upload(request: Request) -> JSONResponse:
             return _error("CORRUPT_MEDIA", 400, locale)
         body = {
             "item": {
-                "id": str(item.id),
+                "id": to_base64("EvidenceItem", str(item.id)),
                 "sha256": item.sha256,
                 "size": item.size,
                 "mediaType": item.media_type,

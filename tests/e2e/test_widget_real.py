@@ -1,0 +1,207 @@
+"""The real widget, on a company intranet (another origin), against the real platform.
+
+Given a company whose admin created a widget key and a secret API key, the intranet's backend
+mints a capture token; a person captures in headless Chromium (fake camera, granted location),
+signs and seals. The deposit exists, its hashes are the ones the widget showed, and the
+credit was debited.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import select
+
+from probant_platform.config import Settings
+from probant_platform.db import Database, TenantScope
+from probant_platform.evidence.models import Deposit, DepositStatus, EvidenceItem, ItemStatus
+from probant_platform.ledger import services as ledger
+from probant_platform.web.app import create_app
+from probant_platform.web.demo_intranet import IntranetConfig, create_intranet_app
+from tests.e2e.live import serve
+from tests.e2e.widget_stand_in import (
+    CAMERA_IS_ON,
+    CHROMIUM,
+    DIST,
+    chromium_page,
+    free_port,
+    wait_for_event,
+)
+from tests.embedding.helpers import create_keys
+from tests.factories import MemberInfo, make_organisation
+from tests.ledger_helpers import fund
+
+pytestmark = pytest.mark.e2e
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "widget-real"
+
+
+@pytest.fixture
+def platform_url(settings: Settings) -> Iterator[str]:
+    if not (DIST / "manifest.json").exists():
+        pytest.fail("capture-widget/dist is missing: run `make install` to build the widget")
+    if not CHROMIUM.exists():
+        pytest.fail("Chromium is missing: `apt-get install -y chromium`")
+    port = free_port()
+    live = settings.model_copy(update={"base_url": f"http://127.0.0.1:{port}"})
+    with serve(create_app(live, configure_logs=False), port) as url:
+        yield url
+
+
+@pytest.fixture
+async def company(committed_database: Database) -> MemberInfo:
+    owner = await make_organisation(committed_database)
+    await fund(committed_database, owner.organisation_id, 10)
+    return owner
+
+
+async def _intranet_config(
+    platform_url: str, owner: MemberInfo, intranet_port: int
+) -> IntranetConfig:
+    async with httpx.AsyncClient(base_url=platform_url) as admin:
+        keys = await create_keys(admin, owner, origins=[f"http://127.0.0.1:{intranet_port}"])
+    return IntranetConfig(
+        platform_url=platform_url,
+        api_secret=keys.secret,
+        widget_key=keys.public_key,
+        member_email=owner.email,
+        company="Immobilière Test",
+    )
+
+
+@pytest.fixture
+def artifacts(request: pytest.FixtureRequest) -> Path:
+    folder = ARTIFACTS / request.node.name
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    return folder
+
+
+async def _sealed(
+    database: Database, owner: MemberInfo
+) -> tuple[list[Deposit], list[EvidenceItem], int]:
+    async with database.unit_of_work(TenantScope(organisation_id=owner.organisation_id)) as s:
+        deposits = list(
+            (
+                await s.execute(select(Deposit).where(Deposit.status == DepositStatus.SEALED))
+            ).scalars()
+        )
+        items = list(
+            (
+                await s.execute(
+                    select(EvidenceItem).where(
+                        EvidenceItem.deposit_id.in_([d.id for d in deposits]),
+                        EvidenceItem.status == ItemStatus.STORED,
+                    )
+                )
+            ).scalars()
+        )
+        balance = await ledger.balance(session=s, organisation_id=owner.organisation_id)
+    return deposits, items, balance
+
+
+async def _sign_and_seal(
+    page: Any, widget: Any, artifacts: Path, title: str
+) -> list[dict[str, Any]]:
+    await widget.get_by_role("button", name="Continuer").click()
+    await widget.get_by_role("heading", name="Vérifiez et commentez chaque média").wait_for()
+    await widget.get_by_label("Commentaire du média 1").fill("Façade côté rue, fissure visible.")
+    await widget.get_by_role("button", name="Continuer").click()
+    await widget.get_by_label("Titre du rapport").fill(title)
+    await widget.get_by_label("Rue et numéro").fill("8 quai Saint-Antoine")
+    await widget.get_by_label("Code postal").fill("69002")
+    await widget.get_by_label("Ville").fill("Lyon")
+    await widget.get_by_role("button", name="Continuer").click()
+    await widget.get_by_text("Ce dépôt coûte 1 crédit.").wait_for(timeout=15000)
+    await widget.get_by_label("Nom et prénom du signataire").fill("Nadia Haddad")
+    await page.screenshot(path=str(artifacts / "2-sign.png"), full_page=True)
+    await widget.get_by_role("button", name="Continuer").click()
+    await widget.get_by_label("Je certifie avoir capturé").check()
+    await widget.get_by_role("button", name="Sceller pour 1 crédit").click()
+    await widget.get_by_role("heading", name="Dépôt scellé").wait_for(timeout=20000)
+    await widget.get_by_text("identique à l’empreinte calculée sur cet appareil").first.wait_for()
+    assert await widget.get_by_text("différente de l’empreinte").count() == 0
+    await page.screenshot(path=str(artifacts / "3-sealed.png"), full_page=True)
+    return await wait_for_event(page, "probant:sealed")
+
+
+async def test_three_photos_are_captured_on_an_intranet_and_sealed(
+    platform_url: str, company: MemberInfo, committed_database: Database, artifacts: Path
+) -> None:
+    intranet_port = free_port()
+    config = await _intranet_config(platform_url, company, intranet_port)
+    with serve(create_intranet_app(config), intranet_port) as intranet:
+        async with chromium_page() as page:
+            await page.goto(f"{intranet}/?mode=photos")
+            widget = page.locator("probant-capture")
+            await wait_for_event(page, "probant:ready")
+            await widget.get_by_role("button", name="Autoriser et commencer").click()
+            await page.wait_for_function(CAMERA_IS_ON, timeout=15000)
+            shutter = widget.get_by_role("button", name="Prendre la photo")
+            for count in (1, 2, 3):
+                await shutter.click()
+                await widget.get_by_text(f"{count} / 20 photos").wait_for(timeout=15000)
+            await page.wait_for_function(
+                "window.probantEvents.filter(e => e.type === 'probant:captured').length === 3",
+                timeout=20000,
+            )
+            shown = [e["sha256"] for e in await wait_for_event(page, "probant:captured")]
+            await page.screenshot(path=str(artifacts / "1-captured.png"), full_page=True)
+            sealed = await _sign_and_seal(page, widget, artifacts, "Fissures en façade")
+
+    deposits, items, balance = await _sealed(committed_database, company)
+    assert [d.reference for d in deposits] == [sealed[0]["reference"]]
+    assert sorted(i.sha256 for i in items) == sorted(shown)
+    assert all(i.latitude is not None for i in items)
+    assert balance == 9
+
+
+async def test_a_five_second_video_is_captured_and_sealed(
+    platform_url: str, company: MemberInfo, committed_database: Database, artifacts: Path
+) -> None:
+    intranet_port = free_port()
+    config = await _intranet_config(platform_url, company, intranet_port)
+    with serve(create_intranet_app(config), intranet_port) as intranet:
+        async with chromium_page() as page:
+            await page.goto(f"{intranet}/?mode=video")
+            widget = page.locator("probant-capture")
+            await wait_for_event(page, "probant:ready")
+            await widget.get_by_role("button", name="Autoriser et commencer").click()
+            await page.wait_for_function(CAMERA_IS_ON, timeout=15000)
+            await widget.get_by_role("button", name="Démarrer l'enregistrement").click()
+            stop = widget.get_by_role("button", name="Arrêter l'enregistrement")
+            await stop.wait_for(timeout=15000)  # after the countdown, recording has begun
+            await page.wait_for_timeout(5000)
+            await stop.click()
+            await page.wait_for_function(
+                "window.probantEvents.some(e => e.type === 'probant:captured')", timeout=30000
+            )
+            shown = [e["sha256"] for e in await wait_for_event(page, "probant:captured")]
+            sealed = await _sign_and_seal(page, widget, artifacts, "Dégât des eaux")
+
+    deposits, items, balance = await _sealed(committed_database, company)
+    assert [d.reference for d in deposits] == [sealed[0]["reference"]]
+    assert [i.sha256 for i in items] == shown
+    assert items[0].media_type == "video/webm" and 4.0 <= (items[0].duration_seconds or 0) <= 6.5
+    assert balance == 9
+
+
+async def test_an_intranet_on_an_origin_not_on_the_key_is_refused(
+    platform_url: str, company: MemberInfo, committed_database: Database, artifacts: Path
+) -> None:
+    config = await _intranet_config(platform_url, company, free_port())  # key lists another port
+    with serve(create_intranet_app(config)) as intranet:
+        async with chromium_page() as page:
+            await page.goto(f"{intranet}/?mode=photos")
+            widget = page.locator("probant-capture")
+            await wait_for_event(page, "probant:ready")
+            await widget.get_by_role("button", name="Autoriser et commencer").click()
+            errors = await wait_for_event(page, "probant:error")
+            await page.screenshot(path=str(artifacts / "1-refused.png"), full_page=True)
+    assert errors, "the widget reported no error"
+    deposits, _, balance = await _sealed(committed_database, company)
+    assert deposits == [] and balance == 10
