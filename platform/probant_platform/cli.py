@@ -73,12 +73,19 @@ def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     workers: Annotated[int, typer.Option(help="Worker processes.", min=1, max=64)] = 1,
+    demo_intranet_port: Annotated[
+        int | None,
+        typer.Option(help="Also serve the demo company's intranet (widget embedded) on this port."),
+    ] = None,
 ) -> None:
     """Serve the API (GraphQL at /graphql) with uvicorn."""
     import uvicorn
 
     url = _owner_url()
     _check_reachable(url)
+    if demo_intranet_port is not None:
+        asyncio.run(_serve_with_intranet(host, port, demo_intranet_port))
+        return
     uvicorn.run(
         "probant_platform.web.app:create_app",
         factory=True,
@@ -88,6 +95,24 @@ def serve(
         log_config=None,
         proxy_headers=True,
     )
+
+
+async def _serve_with_intranet(host: str, port: int, intranet_port: int) -> None:
+    import uvicorn
+
+    from probant_platform.web.app import create_app
+    from probant_platform.web.demo_intranet import IntranetConfig, create_intranet_app
+
+    config_path = get_settings().data_dir / "demo-intranet.json"
+    if not config_path.exists():
+        _fail("no demo intranet configured: run `probant demo` first")
+    intranet = create_intranet_app(IntranetConfig.load(config_path))
+    servers = [
+        uvicorn.Server(uvicorn.Config(create_app(), host=host, port=port, log_config=None)),
+        uvicorn.Server(uvicorn.Config(intranet, host=host, port=intranet_port, log_config=None)),
+    ]
+    typer.echo(f"Demo intranet of the demo company: http://127.0.0.1:{intranet_port}/")
+    await asyncio.gather(*(server.serve() for server in servers))
 
 
 @app.command()

@@ -105,10 +105,52 @@ async def seed_demo(settings: Settings | None = None) -> list[dict[str, Any]]:
                 )
                 if role is Role.OPERATOR:
                     operators.append(user_id)
+        await _seed_intranet(database, settings)
     finally:
         await database.dispose()
     _register_operators(owner_url(settings), operators)
     return accounts_out
+
+
+INTRANET_PORT = 8001
+
+
+async def _seed_intranet(database: Database, settings: Settings) -> None:
+    """Keys for the demo company's intranet (http://127.0.0.1:8001), kept for `probant serve`."""
+    from probant_platform.web.demo_intranet import IntranetConfig
+    from probant_tenants.embedding import keys
+
+    path = settings.data_dir / "demo-intranet.json"
+    if path.exists():
+        return
+    company = next(d for d in ORGANISATIONS if d.kind is OrganisationKind.COMPANY)
+    email = company.people[0][0]
+    async with database.unit_of_work() as session:
+        user = (await session.execute(select(User).where(User.email == email))).scalar_one()
+        membership = (await accounts.memberships_of(session=session, user_id=user.id))[0]
+        await rescope(
+            session, TenantScope(organisation_id=membership.organisation_id, user_id=user.id)
+        )
+        widget = await keys.create_widget_key(
+            session=session,
+            organisation_id=membership.organisation_id,
+            origins=[f"http://127.0.0.1:{INTRANET_PORT}", f"http://localhost:{INTRANET_PORT}"],
+            user_id=user.id,
+        )
+        api = await keys.create_api_key(
+            session=session,
+            organisation_id=membership.organisation_id,
+            name="Intranet de démonstration",
+            user_id=user.id,
+        )
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    IntranetConfig(
+        platform_url=settings.base_url.rstrip("/"),
+        api_secret=api.secret,
+        widget_key=widget.public_key,
+        member_email=email,
+        company=company.name,
+    ).save(path)
 
 
 async def _seed_organisation(database: Database, demo: DemoOrganisation) -> list[uuid.UUID]:

@@ -9,7 +9,6 @@ from contextlib import contextmanager
 from typing import Any
 
 import uvicorn
-
 from tests.e2e.widget_stand_in import free_port
 
 

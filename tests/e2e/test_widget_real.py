@@ -16,13 +16,6 @@ from typing import Any
 import httpx
 import pytest
 from sqlalchemy import select
-
-from probant_platform.config import Settings
-from probant_platform.db import Database, TenantScope
-from probant_platform.evidence.models import Deposit, DepositStatus, EvidenceItem, ItemStatus
-from probant_platform.ledger import services as ledger
-from probant_platform.web.app import create_app
-from probant_platform.web.demo_intranet import IntranetConfig, create_intranet_app
 from tests.e2e.live import serve
 from tests.e2e.widget_stand_in import (
     CAMERA_IS_ON,
@@ -35,6 +28,13 @@ from tests.e2e.widget_stand_in import (
 from tests.embedding.helpers import create_keys
 from tests.factories import MemberInfo, make_organisation
 from tests.ledger_helpers import fund
+
+from probant_platform.config import Settings
+from probant_platform.db import Database, TenantScope
+from probant_platform.evidence.models import Deposit, DepositStatus, EvidenceItem, ItemStatus
+from probant_platform.ledger import services as ledger
+from probant_platform.web.app import create_app
+from probant_platform.web.demo_intranet import IntranetConfig, create_intranet_app
 
 pytestmark = pytest.mark.e2e
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "widget-real"
