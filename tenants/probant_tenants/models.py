@@ -86,6 +86,10 @@ class Organisation(TimestampMixin, Base):
         _enum(OfficeChoice, "office_choice"), default=OfficeChoice.NEAREST, server_default="NEAREST"
     )
     preferred_office_id: Mapped[uuid.UUID | None]
+    # Whether a capture without a location fix is blocked (True) or flagged "no location".
+    capture_location_required: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default="false"
+    )
     # Bumped whenever a membership or policy of the organisation changes, so every process
     # knows its cached authorisation rules for this organisation are stale.
     policy_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")

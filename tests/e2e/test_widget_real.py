@@ -205,3 +205,58 @@ async def test_an_intranet_on_an_origin_not_on_the_key_is_refused(
     assert errors, "the widget reported no error"
     deposits, _, balance = await _sealed(committed_database, company)
     assert deposits == [] and balance == 10
+
+
+async def _set_location_required(platform_url: str, owner: MemberInfo, required: bool) -> None:
+    from tests.factories import gql, log_in
+
+    async with httpx.AsyncClient(base_url=platform_url) as admin:
+        await log_in(admin, owner)
+        data = await gql(
+            admin,
+            "mutation($r: Boolean!) { updateCaptureSettings(locationRequired: $r) { __typename } }",
+            {"r": required},
+        )
+        assert data["updateCaptureSettings"]["__typename"] == "CaptureSettingsPayload"
+
+
+async def test_a_refused_location_blocks_capture_when_the_organisation_requires_it(
+    platform_url: str, company: MemberInfo, committed_database: Database, artifacts: Path
+) -> None:
+    await _set_location_required(platform_url, company, True)
+    intranet_port = free_port()
+    config = await _intranet_config(platform_url, company, intranet_port)
+    with serve(create_intranet_app(config), intranet_port) as intranet:
+        async with chromium_page(geolocation=False) as page:
+            await page.goto(f"{intranet}/?mode=photos")
+            widget = page.locator("probant-capture")
+            await wait_for_event(page, "probant:ready")
+            await widget.get_by_role("button", name="Autoriser et commencer").click()
+            await widget.get_by_role("heading", name="Position requise").wait_for(timeout=20000)
+            errors = await wait_for_event(page, "probant:error")
+            await page.screenshot(path=str(artifacts / "1-blocked.png"), full_page=True)
+    assert errors[0]["code"] == "LOCATION_REQUIRED"
+    deposits, _, balance = await _sealed(committed_database, company)
+    assert deposits == [] and balance == 10
+
+
+async def test_a_refused_location_is_flagged_when_the_organisation_allows_it(
+    platform_url: str, company: MemberInfo, committed_database: Database, artifacts: Path
+) -> None:
+    intranet_port = free_port()
+    config = await _intranet_config(platform_url, company, intranet_port)
+    with serve(create_intranet_app(config), intranet_port) as intranet:
+        async with chromium_page(geolocation=False) as page:
+            await page.goto(f"{intranet}/?mode=photos")
+            widget = page.locator("probant-capture")
+            await wait_for_event(page, "probant:ready")
+            await widget.get_by_role("button", name="Autoriser et commencer").click()
+            await widget.get_by_text("Position indisponible").wait_for(timeout=20000)
+            await page.wait_for_function(CAMERA_IS_ON, timeout=15000)
+            await widget.get_by_role("button", name="Prendre la photo").click()
+            await widget.get_by_text("1 / 20 photos").wait_for(timeout=15000)
+            await wait_for_event(page, "probant:captured")
+            await _sign_and_seal(page, widget, artifacts, "Sans position")
+    _, items, balance = await _sealed(committed_database, company)
+    assert [(i.latitude, i.no_location_reason) for i in items] == [(None, "PERMISSION_DENIED")]
+    assert balance == 9

@@ -199,3 +199,26 @@ async def test_an_unverified_member_cannot_capture(
     owner = await make_organisation(database, verified=False)
     await log_in(client, owner)
     assert (await start(client))["__typename"] == "EmailNotVerified"
+
+
+async def test_the_server_refuses_an_item_without_location_when_required(
+    database: Database, client: httpx.AsyncClient
+) -> None:
+    await _owner_client(database, client)
+    await gql(client, "mutation { updateCaptureSettings(locationRequired: true) { __typename } }")
+    session = (await start(client))["captureSession"]
+    staged = await gql(
+        client,
+        "mutation($i: StageUploadInput!) { stageUpload(input: $i) { __typename } }",
+        {
+            "i": {
+                "captureSessionId": session["id"],
+                "sha256": "a" * 64,
+                "size": 10,
+                "contentType": "image/jpeg",
+                "capturedAt": "2026-11-22T10:00:00+00:00",
+                "noLocationReason": "PERMISSION_DENIED",
+            }
+        },
+    )
+    assert staged["stageUpload"]["__typename"] == "LocationRequired"

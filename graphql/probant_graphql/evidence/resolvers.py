@@ -27,13 +27,19 @@ from probant_platform.ledger import errors as ledger_errors
 from probant_platform.ledger import services as ledger
 from probant_tenants.authz import Permission
 from probant_tenants.context import Actor
+from probant_tenants.models import Organisation
 
 Common = NotAuthenticated | NotAllowed | NotFound | InvalidInput
 StartCaptureResult = Annotated[
     t.CaptureSessionPayload | t.EmailNotVerified | Common, strawberry.union("StartCaptureResult")
 ]
 StageUploadResult = Annotated[
-    t.StagedUpload | t.CaptureSessionExpired | t.ItemLimitReached | t.WrongMediaKind | Common,
+    t.StagedUpload
+    | t.CaptureSessionExpired
+    | t.ItemLimitReached
+    | t.WrongMediaKind
+    | t.LocationRequired
+    | Common,
     strawberry.union("StageUploadResult"),
 ]
 DepositResult = Annotated[
@@ -57,6 +63,7 @@ _SIMPLE: dict[type[DomainError], type[Error]] = {
     e.EmailNotVerified: t.EmailNotVerified,
     e.CaptureSessionExpired: t.CaptureSessionExpired,
     e.WrongMediaKind: t.WrongMediaKind,
+    e.LocationRequired: t.LocationRequired,
     e.AlreadySealed: t.AlreadySealed,
     e.NothingToSeal: t.NothingToSeal,
     e.SignatureRequired: t.SignatureRequired,
@@ -247,6 +254,11 @@ class EvidenceQuery:
         )
 
 
+async def _location_required(info: Info[Context, Any], actor: Actor) -> bool:
+    organisation = await info.context.session.get(Organisation, actor.organisation_id)
+    return bool(organisation and organisation.capture_location_required)
+
+
 def _filtered(query: Any, filter: DepositFilter | None) -> Any:
     if filter is None:
         return query
@@ -271,7 +283,32 @@ def _filtered(query: Any, filter: DepositFilter | None) -> Any:
 
 
 @strawberry.type
+class CaptureSettingsPayload:
+    location_required: bool
+
+
+CaptureSettingsResult = Annotated[
+    CaptureSettingsPayload | NotAuthenticated | NotAllowed,
+    strawberry.union("CaptureSettingsResult"),
+]
+
+
+@strawberry.type
 class EvidenceMutation:
+    @strawberry.mutation(
+        description="OWNER/ADMIN: block captures without a location (true) or flag them (false)."
+    )
+    async def update_capture_settings(
+        self, info: Info[Context, Any], location_required: bool
+    ) -> CaptureSettingsResult:
+        actor = await authorise_mutation(info, Permission.ORGANISATION_UPDATE)
+        if isinstance(actor, Error):
+            return actor  # type: ignore[return-value]
+        organisation = await info.context.session.get(Organisation, actor.organisation_id)
+        assert organisation is not None
+        organisation.capture_location_required = location_required
+        return CaptureSettingsPayload(location_required=location_required)
+
     @strawberry.mutation(description="Open a live capture session (and its draft deposit).")
     async def start_capture(
         self,
@@ -286,6 +323,7 @@ class EvidenceMutation:
                 user_id=actor.user_id,
                 email_verified=actor.email_verified,
                 kind=CaptureKind(kind),
+                location_required=await _location_required(info, actor),
             )
             deposit = await info.context.session.get(Deposit, session.deposit_id)
             assert deposit is not None

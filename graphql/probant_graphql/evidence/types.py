@@ -266,3 +266,8 @@ class NothingToSeal(Error):
 @strawberry.type
 class SignatureRequired(Error):
     pass
+
+
+@strawberry.type
+class LocationRequired(Error):
+    pass

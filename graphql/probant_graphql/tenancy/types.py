@@ -99,6 +99,7 @@ class Organisation(relay.Node):
     legal_identity: LegalIdentity
     office_choice: OfficeChoice  # type: ignore[valid-type]
     preferred_office_id: strawberry.ID | None
+    capture_location_required: bool
 
     @classmethod
     def from_model(cls, org: models.Organisation) -> Organisation:
@@ -108,6 +109,7 @@ class Organisation(relay.Node):
             name=org.name,
             locale=org.locale,
             office_choice=org.office_choice,
+            capture_location_required=org.capture_location_required,
             preferred_office_id=strawberry.ID(str(org.preferred_office_id))
             if org.preferred_office_id
             else None,

@@ -18,6 +18,7 @@ from probant_platform.evidence.errors import (
     EmailNotVerified,
     InvalidText,
     ItemLimitReached,
+    LocationRequired,
     WrongMediaKind,
 )
 from probant_platform.evidence.models import (
@@ -149,6 +150,8 @@ async def stage_upload(
     )
     if not SHA256_HEX.match(sha256.lower()) or not 0 < size <= limit:
         raise InvalidText(field="sha256/size")
+    if location is None and capture.location_required:
+        raise LocationRequired()
     if location is None and no_location_reason not in NO_LOCATION_REASONS:
         raise InvalidText(field="noLocationReason")
     if location is not None and not (

@@ -63,3 +63,11 @@ class SignatureRequired(DomainError):
     code = "SIGNATURE_REQUIRED"
     message_fr = "Signez le dépôt de vos nom et prénom."
     message_en = "Sign the deposit with your full name."
+
+
+class LocationRequired(DomainError):
+    code = "LOCATION_REQUIRED"
+    message_fr = (
+        "Votre organisation exige la position de chaque capture : autorisez la localisation."
+    )
+    message_en = "Your organisation requires the location of every capture: allow location access."
