@@ -222,3 +222,92 @@ async def test_the_server_refuses_an_item_without_location_when_required(
         },
     )
     assert staged["stageUpload"]["__typename"] == "LocationRequired"
+
+
+DELETE = """
+mutation($d: ID!) { deleteDeposit(depositId: $d) {
+  __typename ... on DepositDeleted { tombstone message } ... on Error { message } } }"""
+ITEMS = """
+query($d: ID!) { node(id: $d) { ... on Deposit { status title items { sha256 downloadUrl } } } }"""
+
+
+async def test_a_signed_link_downloads_the_original_and_expires(
+    database: Database, client: httpx.AsyncClient
+) -> None:
+    await _owner_client(database, client)
+    session = (await start(client))["captureSession"]
+    body = photo_jpeg(seed=7)
+    await capture_one(client, session["id"], body)
+    node = (await gql(client, ITEMS, {"d": session["deposit"]["id"]}))["node"]
+    url = node["items"][0]["downloadUrl"].removeprefix("http://testserver")
+    downloaded = await client.get(url)
+    assert downloaded.status_code == 200 and downloaded.content == body
+    forged = await client.get(url.replace("signature=", "signature=0"))
+    expired = await client.get(
+        url.split("expires=")[0] + "expires=1&signature=" + url.split("signature=")[1]
+    )
+    assert forged.status_code == 403 and expired.status_code == 403
+
+
+async def test_deleting_a_sealed_deposit_keeps_a_tombstone(
+    database: Database, client: httpx.AsyncClient
+) -> None:
+    await _owner_client(database, client)
+    session = (await start(client))["captureSession"]
+    body = photo_jpeg(seed=8)
+    await capture_one(client, session["id"], body)
+    await fill(client, session["deposit"]["id"])
+    await seal(client, session["deposit"]["id"])
+    url = (await gql(client, ITEMS, {"d": session["deposit"]["id"]}))["node"]["items"][0][
+        "downloadUrl"
+    ]
+
+    deleted = (await gql(client, DELETE, {"d": session["deposit"]["id"]}))["deleteDeposit"]
+
+    assert deleted["tombstone"] is True and "empreintes" in deleted["message"]
+    after = (await gql(client, ITEMS, {"d": session["deposit"]["id"]}))["node"]
+    assert after["status"] == "DELETED" and after["title"] == ""
+    assert after["items"] == [{"sha256": hashlib.sha256(body).hexdigest(), "downloadUrl": None}]
+    assert (await client.get(url.removeprefix("http://testserver"))).status_code == 404
+    archive = await gql(client, "{ deposits { edges { node { id } } } }")
+    assert archive["deposits"]["edges"] == []
+
+
+async def test_deleting_a_draft_removes_it_entirely(
+    database: Database, client: httpx.AsyncClient
+) -> None:
+    await _owner_client(database, client)
+    session = (await start(client))["captureSession"]
+    await capture_one(client, session["id"], photo_jpeg(seed=9))
+    deleted = (await gql(client, DELETE, {"d": session["deposit"]["id"]}))["deleteDeposit"]
+    assert deleted == {
+        "__typename": "DepositDeleted",
+        "tombstone": False,
+        "message": "Brouillon supprimé.",
+    }
+    assert (await gql(client, ITEMS, {"d": session["deposit"]["id"]}))["node"] is None
+
+
+async def test_an_upload_cut_off_halfway_leaves_no_blob_and_no_item(
+    database: Database, client: httpx.AsyncClient, settings: object
+) -> None:
+    from pathlib import Path
+
+    await _owner_client(database, client)
+    session = (await start(client))["captureSession"]
+    body = photo_jpeg(seed=10)
+    staged = await stage(client, session["id"], body)
+    media_root = Path(settings.data_dir) / "media"  # type: ignore[attr-defined]
+    before = set(media_root.rglob("*")) if media_root.exists() else set()
+
+    async def half() -> object:
+        yield body[: len(body) // 2]
+        raise ConnectionResetError("client went away")
+
+    try:
+        await client.put(staged["uploadUrl"].removeprefix("http://testserver"), content=half())
+    except Exception:  # noqa: S110 - the client side of the cut is expected to fail
+        pass
+    after = {p for p in media_root.rglob("*") if p.is_file()} if media_root.exists() else set()
+    assert {p for p in after if p not in before} == set()
+    assert (await seal(client, session["deposit"]["id"]))["__typename"] == "NothingToSeal"

@@ -25,6 +25,7 @@ from probant_platform.evidence import errors as e
 from probant_platform.evidence.models import CaptureKind, Deposit, DepositStatus
 from probant_platform.ledger import errors as ledger_errors
 from probant_platform.ledger import services as ledger
+from probant_platform.storage import store_for
 from probant_tenants.authz import Permission
 from probant_tenants.context import Actor
 from probant_tenants.models import Organisation
@@ -294,7 +295,49 @@ CaptureSettingsResult = Annotated[
 
 
 @strawberry.type
+class DepositDeleted:
+    tombstone: bool = strawberry.field(
+        description="True when a sealed deposit was reduced to a tombstone: its media and "
+        "personal data are gone, its reference, hashes and times remain so that certificates "
+        "already issued stay checkable."
+    )
+    message: str
+
+
+DeleteDepositResult = Annotated[DepositDeleted | Common, strawberry.union("DeleteDepositResult")]
+
+
+@strawberry.type
 class EvidenceMutation:
+    @strawberry.mutation(description="Delete a deposit (a sealed one leaves a tombstone).")
+    async def delete_deposit(
+        self, info: Info[Context, Any], deposit_id: strawberry.ID
+    ) -> DeleteDepositResult:
+        async def body(actor: Actor, author: deposits.Author) -> DepositDeleted:
+            outcome = await deposits.delete_deposit(
+                session=info.context.session,
+                author=author,
+                deposit_id=node_uuid(deposit_id, "Deposit"),
+                store=store_for(info.context.settings.data_dir),
+            )
+            fr, en = (
+                (
+                    "Dépôt supprimé. Ses médias et données personnelles sont effacés ; "
+                    "sa référence, "
+                    "ses empreintes et ses dates sont conservées pour que les certificats émis "
+                    "restent vérifiables.",
+                    "Deposit deleted. Its media and personal data are erased; its reference, "
+                    "fingerprints and times are kept so that issued certificates stay checkable.",
+                )
+                if outcome.tombstone
+                else ("Brouillon supprimé.", "Draft deleted.")
+            )
+            return DepositDeleted(
+                tombstone=outcome.tombstone, message=en if actor.locale == "en" else fr
+            )
+
+        return await _run(info, Permission.DEPOSITS_CREATE, body)
+
     @strawberry.mutation(
         description="OWNER/ADMIN: block captures without a location (true) or flag them (false)."
     )

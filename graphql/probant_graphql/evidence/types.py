@@ -15,6 +15,7 @@ from probant_graphql.context import Context
 from probant_graphql.core.errors import Error
 from probant_graphql.permissions import current_actor, may, operation_allowed
 from probant_platform.evidence import models
+from probant_platform.storage.signing import signed_media_path
 from probant_tenants.authz import Permission
 
 CaptureKind = strawberry.enum(models.CaptureKind, name="CaptureKind")
@@ -66,6 +67,19 @@ class EvidenceItem(relay.Node):
     location: Location | None
     no_location_reason: str | None
     comment: str
+    organisation_id: strawberry.Private[uuid.UUID]
+    has_media: strawberry.Private[bool]
+
+    @strawberry.field(description="A link to the original, valid 5 minutes (null once deleted).")
+    def download_url(self, info: Info[Context, Any]) -> str | None:
+        if not self.has_media:
+            return None
+        path = signed_media_path(
+            secret=info.context.settings.derived_secret("media-urls"),
+            organisation_id=self.organisation_id,
+            item_id=uuid.UUID(self.item_id),
+        )
+        return f"{info.context.settings.base_url.rstrip('/')}{path}"
 
     @classmethod
     def from_model(cls, item: models.EvidenceItem) -> EvidenceItem:
@@ -93,6 +107,8 @@ class EvidenceItem(relay.Node):
             location=location,
             no_location_reason=item.no_location_reason,
             comment=item.comment,
+            organisation_id=item.organisation_id,
+            has_media=item.blob_key is not None,
         )
 
     @classmethod

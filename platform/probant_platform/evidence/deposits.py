@@ -22,6 +22,7 @@ from probant_platform.evidence.errors import (
 from probant_platform.evidence.models import Deposit, DepositStatus, EvidenceItem, ItemStatus
 from probant_platform.jobs import enqueue
 from probant_platform.ledger import pricing, services
+from probant_platform.storage import LocalBlobStore
 from probant_platform.text import clean_line, clean_paragraph
 
 MAX_SIGNATURE_PNG = 200_000
@@ -208,3 +209,60 @@ def _signature_png(value: str | None) -> bytes | None:
     if len(data) > MAX_SIGNATURE_PNG or not data.startswith(b"\x89PNG\r\n\x1a\n"):
         raise InvalidText(field="signature")
     return data
+
+
+@dataclass(frozen=True)
+class DeletionOutcome:
+    tombstone: bool
+    removed_files: int
+
+
+async def delete_deposit(
+    *, session: AsyncSession, author: Author, deposit_id: uuid.UUID, store: LocalBlobStore
+) -> DeletionOutcome:
+    """A draft goes entirely; a sealed deposit loses its media and personal data but keeps a
+    tombstone (reference, hashes, sizes, times) so certificates already issued stay checkable."""
+    deposit = await get_deposit(
+        session=session, author=author, deposit_id=deposit_id, for_update=True
+    )
+    if deposit.status is DepositStatus.DELETED:
+        raise DepositNotFound()
+    items = list(
+        (
+            await session.execute(select(EvidenceItem).where(EvidenceItem.deposit_id == deposit.id))
+        ).scalars()
+    )
+    keys = {item.blob_key for item in items if item.blob_key}
+    if deposit.status is DepositStatus.DRAFT:
+        await session.delete(deposit)
+        tombstone = False
+    else:
+        deposit.status, deposit.deleted_at = DepositStatus.DELETED, utcnow()
+        await session.flush()  # the items' freeze lifts only once the deposit is a tombstone
+        for field in (
+            "title",
+            "street",
+            "postcode",
+            "city",
+            "floor",
+            "flat",
+            "building",
+            "address_details",
+            "description",
+        ):
+            setattr(deposit, field, "")
+        deposit.signature_name, deposit.signature_png = None, None
+        for item in items:
+            item.comment, item.blob_key, item.user_agent = "", None, None
+            item.latitude = item.longitude = item.accuracy_meters = None
+        tombstone = True
+    await session.flush()
+    removed = 0
+    for key in keys:
+        still_used = await session.execute(
+            select(EvidenceItem.id).where(EvidenceItem.blob_key == key).limit(1)
+        )
+        if still_used.first() is None:
+            store.delete(key)
+            removed += 1
+    return DeletionOutcome(tombstone=tombstone, removed_files=removed)
