@@ -311,3 +311,36 @@ async def test_an_upload_cut_off_halfway_leaves_no_blob_and_no_item(
     after = {p for p in media_root.rglob("*") if p.is_file()} if media_root.exists() else set()
     assert {p for p in after if p not in before} == set()
     assert (await seal(client, session["deposit"]["id"]))["__typename"] == "NothingToSeal"
+
+
+async def test_an_archive_page_costs_a_fixed_number_of_queries(
+    database: Database, client: httpx.AsyncClient, db_connection: object
+) -> None:
+    from sqlalchemy import event
+
+    await _owner_client(database, client)
+    for seed in range(2):
+        session = (await start(client))["captureSession"]
+        await capture_one(client, session["id"], photo_jpeg(seed=seed))
+    query = "{ deposits(first: 50) { edges { node { reference items { sha256 downloadUrl } } } } }"
+
+    async def count() -> int:
+        statements: list[str] = []
+        engine = db_connection.sync_engine  # type: ignore[attr-defined]
+
+        def record(*args: object) -> None:
+            statements.append(str(args[2]))
+
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            await gql(client, query)
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+        return len(statements)
+
+    with_two = await count()
+    assert with_two > 0
+    for seed in range(2, 6):
+        session = (await start(client))["captureSession"]
+        await capture_one(client, session["id"], photo_jpeg(seed=seed))
+    assert await count() == with_two

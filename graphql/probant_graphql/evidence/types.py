@@ -9,6 +9,7 @@ from typing import Any
 import strawberry
 from sqlalchemy import select
 from strawberry import relay
+from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
 from probant_graphql.context import Context
@@ -130,6 +131,24 @@ class EvidenceItem(relay.Node):
         return [found.get(n) for n in node_ids]
 
 
+async def _items_of(
+    info: Info[Context, Any], deposit_ids: list[uuid.UUID]
+) -> list[list[EvidenceItem]]:
+    """One query for the items of every deposit on the page (no query per deposit)."""
+    rows = await info.context.session.execute(
+        select(models.EvidenceItem)
+        .where(
+            models.EvidenceItem.deposit_id.in_(deposit_ids),
+            models.EvidenceItem.status == models.ItemStatus.STORED,
+        )
+        .order_by(models.EvidenceItem.captured_at, models.EvidenceItem.id)
+    )
+    grouped: dict[uuid.UUID, list[EvidenceItem]] = {key: [] for key in deposit_ids}
+    for item in rows.scalars():
+        grouped[item.deposit_id].append(EvidenceItem.from_model(item))
+    return [grouped[key] for key in deposit_ids]
+
+
 @strawberry.type
 class Address:
     street: str
@@ -183,19 +202,11 @@ class Deposit(relay.Node):
 
     @strawberry.field(description="Stored items, in capture order.")
     async def items(self, info: Info[Context, Any]) -> list[EvidenceItem]:
-        loader = info.context.cache.setdefault("deposit_items", {})
-        key = uuid.UUID(self.deposit_id)
-        if key not in loader:
-            rows = await info.context.session.execute(
-                select(models.EvidenceItem)
-                .where(
-                    models.EvidenceItem.deposit_id == key,
-                    models.EvidenceItem.status == models.ItemStatus.STORED,
-                )
-                .order_by(models.EvidenceItem.captured_at, models.EvidenceItem.id)
-            )
-            loader[key] = [EvidenceItem.from_model(i) for i in rows.scalars()]
-        items: list[EvidenceItem] = loader[key]
+        loader = info.context.cache.get("deposit_items")
+        if loader is None:
+            loader = DataLoader(load_fn=lambda keys: _items_of(info, keys))
+            info.context.cache["deposit_items"] = loader
+        items: list[EvidenceItem] = await loader.load(uuid.UUID(self.deposit_id))
         return items
 
     @classmethod
