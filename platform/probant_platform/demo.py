@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -106,6 +108,7 @@ async def seed_demo(settings: Settings | None = None) -> list[dict[str, Any]]:
                 if role is Role.OPERATOR:
                     operators.append(user_id)
         await _seed_intranet(database, settings)
+        await _seed_deposits(database, settings)
     finally:
         await database.dispose()
     _register_operators(owner_url(settings), operators)
@@ -227,3 +230,96 @@ def _register_operators(url: str, user_ids: list[uuid.UUID]) -> None:
                 )
     finally:
         engine.dispose()
+
+
+async def _seed_deposits(database: Database, settings: Settings) -> None:
+    """Sealed sample deposits for the law firm: three photos, and a short video."""
+    from datetime import UTC, datetime
+
+    from probant_platform.evidence import capture, deposits, uploads
+    from probant_platform.evidence.media import samples
+    from probant_platform.evidence.models import CaptureKind, Deposit, DepositStatus
+    from probant_platform.storage import store_for
+
+    firm = ORGANISATIONS[0]
+    async with database.unit_of_work() as session:
+        user = (
+            await session.execute(select(User).where(User.email == firm.people[0][0]))
+        ).scalar_one()
+        membership = (await accounts.memberships_of(session=session, user_id=user.id))[0]
+        await rescope(
+            session, TenantScope(organisation_id=membership.organisation_id, user_id=user.id)
+        )
+        sealed = await session.execute(
+            select(Deposit.id).where(Deposit.status == DepositStatus.SEALED)
+        )
+        if sealed.first() is not None:
+            return
+        author = deposits.Author(membership.organisation_id, membership.id, True)
+        plans = [
+            (
+                CaptureKind.PHOTOS,
+                "Fissures dans la cage d'escalier",
+                [samples.photo_jpeg(seed=i, label="Escalier") for i in range(3)],
+                "image/jpeg",
+            ),
+            (
+                CaptureKind.VIDEO,
+                "Infiltration en plafond",
+                [samples.video_webm(seconds=3)],
+                "video/webm",
+            ),
+        ]
+        for kind, title, bodies, content_type in plans:
+            live = await capture.start_capture(
+                session=session,
+                organisation_id=membership.organisation_id,
+                membership_id=membership.id,
+                user_id=user.id,
+                email_verified=True,
+                kind=kind,
+            )
+            for body in bodies:
+                staged = await capture.stage_upload(
+                    session=session,
+                    capture=live,
+                    sha256=hashlib.sha256(body).hexdigest(),
+                    size=len(body),
+                    content_type=content_type,
+                    captured_at=datetime.now(UTC),
+                    location=capture.Location(48.8606, 2.3376, 8.0, datetime.now(UTC)),
+                    no_location_reason=None,
+                    user_agent="probant demo",
+                )
+                await uploads.receive_upload(
+                    session=session,
+                    store=store_for(settings.data_dir),
+                    item_id=staged.item.id,
+                    token=staged.upload_token,
+                    membership_id=membership.id,
+                    chunks=_chunks(body),
+                )
+            await deposits.update_deposit(
+                session=session,
+                author=author,
+                deposit_id=live.deposit_id,
+                title=title,
+                address=deposits.AddressInput(
+                    street="15 rue de l'Université", postcode="75007", city="Paris", floor="2"
+                ),
+                description="Constatations de démonstration.",
+                item_comments={},
+            )
+            await deposits.seal_deposit(
+                session=session,
+                author=author,
+                deposit_id=live.deposit_id,
+                signature_name="Claire Lefèvre",
+                signature_png_base64=None,
+                confirm_credits=1,
+            )
+
+
+async def _chunks(body: bytes) -> AsyncIterator[bytes]:
+    for start in range(0, len(body), 65536):
+        yield body[start : start + 65536]

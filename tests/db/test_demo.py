@@ -41,4 +41,9 @@ async def test_a_demo_lawyer_logs_in_and_has_credits(
     ) as c:
         result = await gql(c, LOG_IN, {"email": lawyer["email"], "password": lawyer["password"]})
         assert result["logIn"]["__typename"] == "LogInPayload"
-        assert (await gql(c, "{ creditBalance }"))["creditBalance"] == 30
+        # 30 demo credits, two sample deposits sealed at 1 credit each
+        assert (await gql(c, "{ creditBalance }"))["creditBalance"] == 28
+        archive = await gql(c, "{ deposits { edges { node { status items { sha256 } } } } }")
+        edges = archive["deposits"]["edges"]
+        assert [e["node"]["status"] for e in edges] == ["SEALED", "SEALED"]
+        assert sorted(len(e["node"]["items"]) for e in edges) == [1, 3]
