@@ -70,17 +70,24 @@ class EvidenceItem(relay.Node):
     comment: str
     organisation_id: strawberry.Private[uuid.UUID]
     has_media: strawberry.Private[bool]
+    has_thumbnail: strawberry.Private[bool]
 
-    @strawberry.field(description="A link to the original, valid 5 minutes (null once deleted).")
-    def download_url(self, info: Info[Context, Any]) -> str | None:
-        if not self.has_media:
-            return None
+    def _link(self, info: Info[Context, Any], variant: str) -> str:
         path = signed_media_path(
             secret=info.context.settings.derived_secret("media-urls"),
             organisation_id=self.organisation_id,
             item_id=uuid.UUID(self.item_id),
+            variant=variant,
         )
         return f"{info.context.settings.base_url.rstrip('/')}{path}"
+
+    @strawberry.field(description="A link to the original, valid 5 minutes (null once deleted).")
+    def download_url(self, info: Info[Context, Any]) -> str | None:
+        return self._link(info, "original") if self.has_media else None
+
+    @strawberry.field(description="A link to a small JPEG preview (null until it is made).")
+    def thumbnail_url(self, info: Info[Context, Any]) -> str | None:
+        return self._link(info, "thumbnail") if self.has_media and self.has_thumbnail else None
 
     @classmethod
     def from_model(cls, item: models.EvidenceItem) -> EvidenceItem:
@@ -110,6 +117,7 @@ class EvidenceItem(relay.Node):
             comment=item.comment,
             organisation_id=item.organisation_id,
             has_media=item.blob_key is not None,
+            has_thumbnail=item.thumbnail_key is not None,
         )
 
     @classmethod

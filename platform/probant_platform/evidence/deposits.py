@@ -232,7 +232,7 @@ async def delete_deposit(
             await session.execute(select(EvidenceItem).where(EvidenceItem.deposit_id == deposit.id))
         ).scalars()
     )
-    keys = {item.blob_key for item in items if item.blob_key}
+    keys = {k for item in items for k in (item.blob_key, item.thumbnail_key) if k}
     if deposit.status is DepositStatus.DRAFT:
         await session.delete(deposit)
         tombstone = False
@@ -254,13 +254,16 @@ async def delete_deposit(
         deposit.signature_name, deposit.signature_png = None, None
         for item in items:
             item.comment, item.blob_key, item.user_agent = "", None, None
+            item.thumbnail_key = None
             item.latitude = item.longitude = item.accuracy_meters = None
         tombstone = True
     await session.flush()
     removed = 0
     for key in keys:
         still_used = await session.execute(
-            select(EvidenceItem.id).where(EvidenceItem.blob_key == key).limit(1)
+            select(EvidenceItem.id)
+            .where((EvidenceItem.blob_key == key) | (EvidenceItem.thumbnail_key == key))
+            .limit(1)
         )
         if still_used.first() is None:
             store.delete(key)

@@ -113,6 +113,7 @@ class EvidenceItem(TenantMixin, Base):
     height: Mapped[int | None]
     duration_seconds: Mapped[float | None] = mapped_column(Float)
     blob_key: Mapped[str | None] = mapped_column(String(200))
+    thumbnail_key: Mapped[str | None] = mapped_column(String(200))
     captured_at: Mapped[datetime]
     received_at: Mapped[datetime | None]
     clock_skew_seconds: Mapped[float | None] = mapped_column(Float)

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
+from collections.abc import AsyncIterator
 
 import structlog
 
 from probant_platform import runtime
 from probant_platform.db import TenantScope
-from probant_platform.evidence.models import Deposit
+from probant_platform.evidence.media.thumbnails import make_poster, make_thumbnail
+from probant_platform.evidence.models import Deposit, EvidenceItem
 from probant_platform.jobs import task
+from probant_platform.storage import store_for
 
 log = structlog.get_logger(__name__)
 
@@ -24,3 +28,25 @@ async def deposit_sealed(*, organisation_id: str, deposit_id: str) -> None:
         if deposit is None:
             return
         log.info("deposit.sealed", reference=deposit.reference)
+
+
+@task(name="evidence.make_preview", queue="media")
+async def make_preview(*, organisation_id: str, item_id: str) -> None:
+    """Store a thumbnail (photo) or poster frame (video) for an uploaded item."""
+    rt = runtime.current()
+    store = store_for(rt.settings.data_dir)
+    scope = TenantScope(organisation_id=uuid.UUID(organisation_id))
+    async with rt.database.unit_of_work(scope) as session:
+        item = await session.get(EvidenceItem, uuid.UUID(item_id))
+        if item is None or item.blob_key is None or item.thumbnail_key is not None:
+            return
+        maker = make_thumbnail if (item.media_type or "").startswith("image/") else make_poster
+        preview = await asyncio.to_thread(maker, store.path_of(item.blob_key))
+
+        async def body() -> AsyncIterator[bytes]:
+            yield preview
+
+        blob = await store.put_stream(
+            chunks=body(), max_bytes=5 * 1024 * 1024, expected_sha256=None
+        )
+        item.thumbnail_key = blob.key

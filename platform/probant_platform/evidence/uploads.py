@@ -13,6 +13,7 @@ from probant_platform.db import utcnow
 from probant_platform.evidence.capture import live_session, token_digest
 from probant_platform.evidence.media import MediaRejected, inspect_media
 from probant_platform.evidence.models import CaptureKind, EvidenceItem, ItemStatus
+from probant_platform.jobs import enqueue
 from probant_platform.storage import LocalBlobStore, UploadRejected
 
 CLOCK_TOLERANCE = timedelta(minutes=2)
@@ -79,6 +80,12 @@ async def receive_upload(
     item.clock_skew_seconds = round(skew, 3)
     item.clock_skew_flagged = abs(skew) > CLOCK_TOLERANCE.total_seconds()
     await session.flush()
+    await enqueue(
+        session,
+        "evidence.make_preview",
+        organisation_id=str(item.organisation_id),
+        item_id=str(item.id),
+    )
     return item
 
 

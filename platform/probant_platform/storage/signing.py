@@ -10,24 +10,41 @@ import uuid
 DEFAULT_TTL_SECONDS = 300
 
 
-def _signature(secret: str, organisation_id: uuid.UUID, item_id: uuid.UUID, expires: int) -> str:
-    message = f"{organisation_id}:{item_id}:{expires}".encode()
+def _signature(
+    secret: str, organisation_id: uuid.UUID, item_id: uuid.UUID, expires: int, variant: str
+) -> str:
+    message = f"{organisation_id}:{item_id}:{expires}:{variant}".encode()
     return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
 
 
 def signed_media_path(
-    *, secret: str, organisation_id: uuid.UUID, item_id: uuid.UUID, ttl: int = DEFAULT_TTL_SECONDS
+    *,
+    secret: str,
+    organisation_id: uuid.UUID,
+    item_id: uuid.UUID,
+    variant: str = "original",
+    ttl: int = DEFAULT_TTL_SECONDS,
 ) -> str:
+    """`variant` is "original" or "thumbnail"; it is part of what is signed."""
     expires = int(time.time()) + ttl
-    signature = _signature(secret, organisation_id, item_id, expires)
-    return f"/media/{organisation_id}/{item_id}?expires={expires}&signature={signature}"
+    signature = _signature(secret, organisation_id, item_id, expires, variant)
+    return (
+        f"/media/{organisation_id}/{item_id}?variant={variant}"
+        f"&expires={expires}&signature={signature}"
+    )
 
 
 def verify(
-    *, secret: str, organisation_id: uuid.UUID, item_id: uuid.UUID, expires: int, signature: str
+    *,
+    secret: str,
+    organisation_id: uuid.UUID,
+    item_id: uuid.UUID,
+    expires: int,
+    variant: str,
+    signature: str,
 ) -> bool:
     """True for an unexpired URL signed by us (constant-time comparison)."""
     if expires < time.time():
         return False
-    expected = _signature(secret, organisation_id, item_id, expires)
+    expected = _signature(secret, organisation_id, item_id, expires, variant)
     return hmac.compare_digest(expected, signature)

@@ -23,26 +23,26 @@ async def media(request: Request) -> Response:
         return Response(status_code=404)
     secret = runtime.settings.derived_secret("media-urls")
     signature = request.query_params.get("signature", "")
+    variant = request.query_params.get("variant", "original")
     if not verify(
         secret=secret,
         organisation_id=organisation_id,
         item_id=item_id,
         expires=expires,
+        variant=variant,
         signature=signature,
     ):
         return Response("Lien expiré ou invalide / Expired or invalid link", status_code=403)
     async with runtime.database.unit_of_work(TenantScope(organisation_id=organisation_id)) as s:
         item = await s.get(EvidenceItem, item_id)
     store = store_for(runtime.settings.data_dir)
-    if item is None or item.blob_key is None or not store.exists(item.blob_key):
+    thumbnail = variant == "thumbnail"
+    key = (item.thumbnail_key if thumbnail else item.blob_key) if item else None
+    if item is None or item.blob_key is None or key is None or not store.exists(key):
         return Response(status_code=404)
-    return StreamingResponse(
-        store.open_stream(item.blob_key),
-        media_type=item.media_type or "application/octet-stream",
-        headers={
-            "cache-control": "private, max-age=300",
-            "content-length": str(item.size),
-            "content-disposition": f'inline; filename="{item.sha256}"',
-            "x-content-sha256": item.sha256 or "",
-        },
-    )
+    headers = {"cache-control": "private, max-age=300"}
+    if not thumbnail:
+        headers["content-disposition"] = f'inline; filename="{item.sha256}"'
+        headers["x-content-sha256"] = item.sha256 or ""
+    media_type = "image/jpeg" if thumbnail else item.media_type or "application/octet-stream"
+    return StreamingResponse(store.open_stream(key), media_type=media_type, headers=headers)
