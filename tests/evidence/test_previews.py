@@ -7,6 +7,8 @@ import io
 import httpx
 import procrastinate
 from PIL import Image
+from tests.evidence.capture_flow import capture_one, start
+from tests.factories import gql, log_in, make_organisation
 
 from probant_platform.config import Settings
 from probant_platform.db import Database
@@ -14,8 +16,6 @@ from probant_platform.evidence.media.samples import photo_jpeg, video_webm
 from probant_platform.jobs import job_app
 from probant_platform.jobs.runtime import psycopg_conninfo
 from probant_platform.runtime import build_runtime
-from tests.evidence.capture_flow import capture_one, start
-from tests.factories import gql, log_in, make_organisation
 
 ITEMS = "query($d: ID!) { node(id: $d) { ... on Deposit { items { thumbnailUrl } } } }"
 
