@@ -42,7 +42,8 @@ lint: $(STAMP)
 	$(VENV)/bin/mypy
 
 bench: $(STAMP)
-	$(VENV)/bin/python -m pytest tests/benchmarks -p no:randomly --benchmark-only -q || [ $$? -eq 5 ]
+	$(VENV)/bin/python -m pytest tests/benchmarks --benchmark-only -q || [ $$? -eq 5 ]
+	$(VENV)/bin/python tests/benchmarks/ingest.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

@@ -1,0 +1,207 @@
+"""Ingest benchmark against a real `probant serve` (run by `make bench`; not part of the suite).
+
+Reports, measured in the same run on the same machine:
+- server ingest throughput for twenty ~4 MB photos and a 50 MB body, as a ratio to
+  `sha256sum` over the same bytes (target >= 0.5);
+- peak RSS growth of the server process during a 200 MB streamed upload (target < 64 MB);
+- twenty concurrent photo uploads (target: no errors).
+The 50 MB and 200 MB bodies are random bytes sent to a video session: the server streams and
+hashes them fully before content validation refuses them, which is the path being measured.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import io
+import json
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import psutil
+from PIL import Image
+from sqlalchemy import create_engine, text
+
+ROOT = Path(__file__).resolve().parents[2]
+PROBANT = str(Path(sys.executable).parent / "probant")
+
+
+def noisy_jpeg(seed: int) -> bytes:
+    image = Image.frombytes("RGB", (1700, 1300), secrets.token_bytes(1700 * 1300 * 3))
+    out = io.BytesIO()
+    image.save(out, format="JPEG", quality=92)
+    return out.getvalue()
+
+
+def sha256sum_seconds(paths: list[Path]) -> float:
+    start = time.perf_counter()
+    subprocess.run(["sha256sum", *map(str, paths)], check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def main() -> dict[str, object]:
+    server_url = os.environ.get(
+        "PROBANT_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
+    )
+    name = f"probant_bench_{secrets.token_hex(4)}"
+    admin = create_engine(
+        server_url.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT"
+    )
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    data = Path(tempfile.mkdtemp(prefix="probant-bench-"))
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": server_url.rsplit("/", 1)[0] + f"/{name}",
+        "PROBANT_DATA_DIR": str(data),
+        "PROBANT_BASE_URL": f"http://127.0.0.1:{port}",
+        "PROBANT_LOG_LEVEL": "WARNING",
+    }
+    server = None
+    try:
+        subprocess.run([PROBANT, "migrate"], env=env, check=True, capture_output=True)
+        accounts = json.loads(
+            subprocess.run(
+                [PROBANT, "demo", "--json"], env=env, check=True, capture_output=True
+            ).stdout
+        )
+        owner = next(
+            a for a in accounts["accounts"] if a["kind"] == "LAW_FIRM" and a["role"] == "OWNER"
+        )
+        server = subprocess.Popen(
+            [PROBANT, "serve", "--port", str(port)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=300) as client:
+            for _ in range(100):
+                try:
+                    if (await client.get("/readyz")).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                await asyncio.sleep(0.1)
+            return await _measure(client, owner, data, psutil.Process(server.pid))
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=20)
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+async def _gql(
+    client: httpx.AsyncClient, query: str, variables: dict[str, object] | None = None
+) -> dict:
+    response = await client.post("/graphql", json={"query": query, "variables": variables or {}})
+    return response.json()["data"]
+
+
+async def _session(client: httpx.AsyncClient, kind: str) -> str:
+    data = await _gql(
+        client,
+        "mutation($k: CaptureKind!) { startCapture(kind: $k) { ... on CaptureSessionPayload { captureSession { id } } } }",
+        {"k": kind},
+    )
+    return data["startCapture"]["captureSession"]["id"]
+
+
+async def _upload(
+    client: httpx.AsyncClient, session_id: str, body: bytes, content_type: str
+) -> int:
+    staged = await _gql(
+        client,
+        "mutation($i: StageUploadInput!) { stageUpload(input: $i) { ... on StagedUpload { uploadUrl } ... on Error { message } } }",
+        {
+            "i": {
+                "captureSessionId": session_id,
+                "sha256": hashlib.sha256(body).hexdigest(),
+                "size": len(body),
+                "contentType": content_type,
+                "capturedAt": "2026-11-22T10:00:00+00:00",
+                "noLocationReason": "UNSUPPORTED",
+            }
+        },
+    )
+    url = staged["stageUpload"]["uploadUrl"]
+    response = await client.put(url, content=body, headers={"content-type": content_type})
+    return response.status_code
+
+
+async def _measure(
+    client: httpx.AsyncClient, owner: dict, data: Path, process: psutil.Process
+) -> dict[str, object]:
+    login = await _gql(
+        client,
+        "mutation($e: String!, $p: String!) { logIn(email: $e, password: $p) { ... on LogInPayload { csrfToken } } }",
+        {"e": owner["email"], "p": owner["password"]},
+    )
+    client.headers["x-probant-csrf"] = login["logIn"]["csrfToken"]
+    photos = [noisy_jpeg(i) for i in range(20)]
+    big = secrets.token_bytes(50 * 1024 * 1024)
+    files = []
+    for index, body in enumerate([*photos, big]):
+        path = data / f"sample-{index}"
+        path.write_bytes(body)
+        files.append(path)
+    baseline = sha256sum_seconds(files)
+
+    start = time.perf_counter()
+    session_id = await _session(client, "PHOTOS")
+    statuses = [await _upload(client, session_id, body, "image/jpeg") for body in photos]
+    statuses.append(await _upload(client, await _session(client, "VIDEO"), big, "video/webm"))
+    elapsed = time.perf_counter() - start
+    total = sum(map(len, photos)) + len(big)
+
+    rss_before, peak = process.memory_info().rss, 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, process.memory_info().rss)
+            time.sleep(0.02)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    huge = secrets.token_bytes(200 * 1024 * 1024 - 1024)
+    huge_status = await _upload(client, await _session(client, "VIDEO"), huge, "video/webm")
+    done.set()
+    sampler.join()
+
+    concurrent_session = await _session(client, "PHOTOS")
+    concurrent = await asyncio.gather(
+        *(_upload(client, concurrent_session, p, "image/jpeg") for p in photos)
+    )
+    return {
+        "bytes": total,
+        "server_seconds": round(elapsed, 2),
+        "sha256sum_seconds": round(baseline, 2),
+        "throughput_ratio_vs_sha256sum": round(baseline / elapsed, 3),
+        "photo_statuses": sorted(set(statuses[:-1])),
+        "50MB_random_body_status": statuses[-1],
+        "rss_growth_mb_during_200MB_upload": round((peak - rss_before) / 1024 / 1024, 1),
+        "200MB_random_body_status": huge_status,
+        "concurrent_20_uploads_statuses": sorted(set(concurrent)),
+    }
+
+
+if __name__ == "__main__":
+    print(json.dumps(asyncio.run(main()), indent=2))
