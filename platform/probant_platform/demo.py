@@ -293,7 +293,7 @@ async def _seed_deposits(database: Database, settings: Settings) -> None:
                 )
                 await uploads.receive_upload(
                     session=session,
-                    store=store_for(settings.data_dir),
+                    store=store_for(settings),
                     item_id=staged.item.id,
                     token=staged.upload_token,
                     membership_id=membership.id,

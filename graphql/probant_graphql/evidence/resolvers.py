@@ -318,7 +318,7 @@ class EvidenceMutation:
                 session=info.context.session,
                 author=author,
                 deposit_id=node_uuid(deposit_id, "Deposit"),
-                store=store_for(info.context.settings.data_dir),
+                store=store_for(info.context.settings),
             )
             fr, en = (
                 (

@@ -22,7 +22,7 @@ from probant_platform.evidence.errors import (
 from probant_platform.evidence.models import Deposit, DepositStatus, EvidenceItem, ItemStatus
 from probant_platform.jobs import enqueue
 from probant_platform.ledger import pricing, services
-from probant_platform.storage import LocalBlobStore
+from probant_platform.storage import BlobStore
 from probant_platform.text import clean_line, clean_paragraph
 
 MAX_SIGNATURE_PNG = 200_000
@@ -218,7 +218,7 @@ class DeletionOutcome:
 
 
 async def delete_deposit(
-    *, session: AsyncSession, author: Author, deposit_id: uuid.UUID, store: LocalBlobStore
+    *, session: AsyncSession, author: Author, deposit_id: uuid.UUID, store: BlobStore
 ) -> DeletionOutcome:
     """A draft goes entirely; a sealed deposit loses its media and personal data but keeps a
     tombstone (reference, hashes, sizes, times) so certificates already issued stay checkable."""
@@ -266,6 +266,6 @@ async def delete_deposit(
             .limit(1)
         )
         if still_used.first() is None:
-            store.delete(key)
+            await store.delete(key)
             removed += 1
     return DeletionOutcome(tombstone=tombstone, removed_files=removed)

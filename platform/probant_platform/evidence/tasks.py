@@ -34,14 +34,15 @@ async def deposit_sealed(*, organisation_id: str, deposit_id: str) -> None:
 async def make_preview(*, organisation_id: str, item_id: str) -> None:
     """Store a thumbnail (photo) or poster frame (video) for an uploaded item."""
     rt = runtime.current()
-    store = store_for(rt.settings.data_dir)
+    store = store_for(rt.settings)
     scope = TenantScope(organisation_id=uuid.UUID(organisation_id))
     async with rt.database.unit_of_work(scope) as session:
         item = await session.get(EvidenceItem, uuid.UUID(item_id))
         if item is None or item.blob_key is None or item.thumbnail_key is not None:
             return
         maker = make_thumbnail if (item.media_type or "").startswith("image/") else make_poster
-        preview = await asyncio.to_thread(maker, store.path_of(item.blob_key))
+        async with store.local_copy(item.blob_key) as original:
+            preview = await asyncio.to_thread(maker, original)
 
         async def body() -> AsyncIterator[bytes]:
             yield preview

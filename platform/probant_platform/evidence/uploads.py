@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from probant_platform.db import utcnow
 from probant_platform.evidence.capture import live_session, token_digest
-from probant_platform.evidence.media import MediaRejected, inspect_media
+from probant_platform.evidence.media import MediaFacts, MediaRejected, inspect_media
 from probant_platform.evidence.models import CaptureKind, EvidenceItem, ItemStatus
 from probant_platform.jobs import enqueue
-from probant_platform.storage import LocalBlobStore, UploadRejected
+from probant_platform.storage import BlobStore, UploadRejected
 
 CLOCK_TOLERANCE = timedelta(minutes=2)
 
@@ -30,7 +30,7 @@ class UploadRefused(Exception):
 async def receive_upload(
     *,
     session: AsyncSession,
-    store: LocalBlobStore,
+    store: BlobStore,
     item_id: uuid.UUID,
     token: str,
     membership_id: uuid.UUID,
@@ -50,23 +50,27 @@ async def receive_upload(
         raise UploadRefused("SESSION_EXPIRED", 410) from exc
     photo = capture.kind is CaptureKind.PHOTOS
     limit = capture.max_photo_bytes if photo else capture.max_video_bytes
+    found: list[MediaFacts] = []
+
+    def check(path: Path) -> None:
+        # Runs on the complete file before it is stored: a refusal leaves no blob behind.
+        found.append(
+            inspect_media(
+                path=path,
+                kind="photo" if photo else "video",
+                max_video_seconds=capture.max_video_seconds,
+            )
+        )
+
     try:
         blob = await store.put_stream(
-            chunks=chunks, max_bytes=limit, expected_sha256=item.declared_sha256
+            chunks=chunks, max_bytes=limit, expected_sha256=item.declared_sha256, check=check
         )
     except UploadRejected as exc:
         raise UploadRefused(exc.reason, 413 if exc.reason == "TOO_LARGE" else 400) from exc
-    try:
-        facts = await asyncio.to_thread(
-            inspect_media,
-            path=blob.path,
-            kind="photo" if photo else "video",
-            max_video_seconds=capture.max_video_seconds,
-        )
     except MediaRejected as exc:
-        if not await _blob_in_use(session, blob.key, item.id):
-            store.delete(blob.key)
         raise UploadRefused(exc.reason, 415 if exc.reason == "UNSUPPORTED_MEDIA" else 400) from exc
+    facts = found[0]
     now = utcnow()
     skew = (item.captured_at - now).total_seconds()
     item.status, item.sha256, item.size, item.blob_key = (
@@ -87,14 +91,3 @@ async def receive_upload(
         item_id=str(item.id),
     )
     return item
-
-
-async def _blob_in_use(session: AsyncSession, key: str, except_item: uuid.UUID) -> bool:
-    from sqlalchemy import select
-
-    found = await session.execute(
-        select(EvidenceItem.id)
-        .where(EvidenceItem.blob_key == key, EvidenceItem.id != except_item)
-        .limit(1)
-    )
-    return found.first() is not None

@@ -1,9 +1,10 @@
-"""The local-folder blob store (the default): originals under `<data>/media/sha256/ab/cd/<hex>`.
+"""The local-folder blob store (the default): originals under `<root>/sha256/ab/cd/<hex>`.
 
-Bytes are written to a temporary file in the same folder while SHA-256 is computed; only a
-complete body within the size limit and with the expected hash is renamed into place. Any
-failure (limit, mismatch, a client that disconnects, cancellation) removes the temporary, so
-no partial blob ever exists. An existing original is never overwritten.
+Bytes are spooled to a temporary file while SHA-256 is computed; only a complete body within
+the size limit, with the expected hash, and accepted by the caller's check is moved into
+place. Any failure (limit, mismatch, refusal, a client that disconnects, cancellation)
+removes the temporary, so no partial blob ever exists. An existing original is never
+overwritten.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ import asyncio
 import hashlib
 import os
 import tempfile
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,52 +37,25 @@ class StoredBlob:
     key: str
     sha256: str
     size: int
-    path: Path
 
 
-class LocalBlobStore:
-    def __init__(self, root: Path):
-        self.root = root
+Check = Callable[[Path], None]
 
-    def path_of(self, key: str) -> Path:
-        return self.root / key
 
-    @staticmethod
-    def key_for(sha256: str) -> str:
-        return f"sha256/{sha256[:2]}/{sha256[2:4]}/{sha256}"
+def key_for(sha256: str) -> str:
+    return f"sha256/{sha256[:2]}/{sha256[2:4]}/{sha256}"
 
-    async def put_stream(
-        self, *, chunks: AsyncIterator[bytes], max_bytes: int, expected_sha256: str | None
-    ) -> StoredBlob:
-        """Store a stream once; raises UploadRejected with TOO_LARGE, EMPTY or HASH_MISMATCH."""
-        staging = self.root / "staging"
-        staging.mkdir(parents=True, exist_ok=True)
-        fd, temp_name = tempfile.mkstemp(dir=staging)
-        temp = Path(temp_name)
-        try:
-            digest, size = await self._write(fd, chunks, max_bytes)
-            if size == 0:
-                raise UploadRejected(reason="EMPTY")
-            if expected_sha256 is not None and digest != expected_sha256:
-                raise UploadRejected(reason="HASH_MISMATCH")
-            key = self.key_for(digest)
-            final = self.path_of(key)
-            final.parent.mkdir(parents=True, exist_ok=True)
-            if final.exists():
-                temp.unlink()  # noqa: ASYNC240 (metadata only)
-            else:
-                os.replace(temp, final)
-                final.chmod(0o440)
-            return StoredBlob(key=key, sha256=digest, size=size, path=final)
-        except BaseException:
-            temp.unlink(missing_ok=True)  # noqa: ASYNC240 (metadata only)
-            raise
 
-    async def _write(
-        self, fd: int, chunks: AsyncIterator[bytes], max_bytes: int
-    ) -> tuple[str, int]:
-        hasher = hashlib.sha256()
-        size = 0
+async def spool(
+    *, folder: Path, chunks: AsyncIterator[bytes], max_bytes: int, expected_sha256: str | None
+) -> tuple[Path, str, int]:
+    """Write a stream to a temporary file while hashing it; refuse empty, oversize or
+    mismatched bodies. The caller owns (and must remove) the returned file."""
+    folder.mkdir(parents=True, exist_ok=True)  # noqa: ASYNC240 (metadata only)
+    fd, temp_name = tempfile.mkstemp(dir=folder)
+    temp = Path(temp_name)
+    try:
+        hasher, size = hashlib.sha256(), 0
         with os.fdopen(fd, "wb") as handle:
             async for chunk in chunks:
                 size += len(chunk)
@@ -90,15 +65,68 @@ class LocalBlobStore:
                 await asyncio.to_thread(handle.write, chunk)
             handle.flush()
             os.fsync(handle.fileno())
-        return hasher.hexdigest(), size
+        digest = hasher.hexdigest()
+        if size == 0:
+            raise UploadRejected(reason="EMPTY")
+        if expected_sha256 is not None and digest != expected_sha256:
+            raise UploadRejected(reason="HASH_MISMATCH")
+        return temp, digest, size
+    except BaseException:
+        temp.unlink(missing_ok=True)  # noqa: ASYNC240 (metadata only)
+        raise
+
+
+class LocalBlobStore:
+    def __init__(self, root: Path):
+        self.root = root
+
+    def path_of(self, key: str) -> Path:
+        return self.root / key
+
+    async def put_stream(
+        self,
+        *,
+        chunks: AsyncIterator[bytes],
+        max_bytes: int,
+        expected_sha256: str | None,
+        check: Check | None = None,
+    ) -> StoredBlob:
+        """Store a stream once; `check(path)` may inspect the complete file and raise to refuse
+        it. UploadRejected says TOO_LARGE, EMPTY or HASH_MISMATCH. A refusal stores nothing."""
+        temp, digest, size = await spool(
+            folder=self.root / "staging",
+            chunks=chunks,
+            max_bytes=max_bytes,
+            expected_sha256=expected_sha256,
+        )
+        try:
+            if check is not None:
+                await asyncio.to_thread(check, temp)
+            key = key_for(digest)
+            final = self.path_of(key)
+            final.parent.mkdir(parents=True, exist_ok=True)
+            if final.exists():
+                temp.unlink()
+            else:
+                os.replace(temp, final)
+                final.chmod(0o440)
+            return StoredBlob(key=key, sha256=digest, size=size)
+        except BaseException:
+            temp.unlink(missing_ok=True)
+            raise
+
+    @asynccontextmanager
+    async def local_copy(self, key: str) -> AsyncIterator[Path]:
+        """A local path to read the blob from (the file itself, for this backend)."""
+        yield self.path_of(key)
 
     async def open_stream(self, key: str, chunk_size: int = 1 << 20) -> AsyncIterator[bytes]:
         with self.path_of(key).open("rb") as handle:
             while chunk := await asyncio.to_thread(handle.read, chunk_size):
                 yield chunk
 
-    def exists(self, key: str) -> bool:
+    async def exists(self, key: str) -> bool:
         return self.path_of(key).exists()
 
-    def delete(self, key: str) -> None:
+    async def delete(self, key: str) -> None:
         self.path_of(key).unlink(missing_ok=True)

@@ -35,10 +35,10 @@ async def media(request: Request) -> Response:
         return Response("Lien expiré ou invalide / Expired or invalid link", status_code=403)
     async with runtime.database.unit_of_work(TenantScope(organisation_id=organisation_id)) as s:
         item = await s.get(EvidenceItem, item_id)
-    store = store_for(runtime.settings.data_dir)
+    store = store_for(runtime.settings)
     thumbnail = variant == "thumbnail"
     key = (item.thumbnail_key if thumbnail else item.blob_key) if item else None
-    if item is None or item.blob_key is None or key is None or not store.exists(key):
+    if item is None or item.blob_key is None or key is None or not await store.exists(key):
         return Response(status_code=404)
     headers = {"cache-control": "private, max-age=300"}
     if not thumbnail:

@@ -70,7 +70,7 @@ async def upload(request: Request) -> JSONResponse:
         try:
             item = await receive_upload(
                 session=session,
-                store=store_for(runtime.settings.data_dir),
+                store=store_for(runtime.settings),
                 item_id=item_id,
                 token=token,
                 membership_id=actor.membership_id,
