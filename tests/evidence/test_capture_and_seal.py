@@ -344,3 +344,94 @@ async def test_an_archive_page_costs_a_fixed_number_of_queries(
         session = (await start(client))["captureSession"]
         await capture_one(client, session["id"], photo_jpeg(seed=seed))
     assert await count() == with_two
+
+
+async def test_an_expired_session_refuses_uploads(
+    database: Database, client: httpx.AsyncClient
+) -> None:
+    from sqlalchemy import text
+
+    from probant_platform.db import TenantScope
+
+    owner = await _owner_client(database, client)
+    session = (await start(client))["captureSession"]
+    async with database.unit_of_work(TenantScope(organisation_id=owner.organisation_id)) as s:  # type: ignore[attr-defined]
+        await s.execute(
+            text(
+                "UPDATE capture_sessions SET expires_at = now() - interval '1 minute' WHERE id = :i"
+            ),
+            {"i": session["id"]},
+        )
+    assert (await stage(client, session["id"], photo_jpeg()))[
+        "__typename"
+    ] == "CaptureSessionExpired"
+
+
+async def test_a_photo_sent_as_a_video_is_refused(
+    database: Database, client: httpx.AsyncClient
+) -> None:
+    await _owner_client(database, client)
+    session = (await start(client, "VIDEO"))["captureSession"]
+    response = await capture_one(client, session["id"], photo_jpeg(), "video/webm")
+    assert response.json()["error"]["code"] == "UNSUPPORTED_MEDIA"
+
+
+async def test_nothing_of_a_sealed_deposit_can_change(
+    database: Database, client: httpx.AsyncClient
+) -> None:
+    from sqlalchemy import text
+
+    from probant_platform.db import TenantScope
+
+    owner = await _owner_client(database, client)
+    session = (await start(client))["captureSession"]
+    await capture_one(client, session["id"], photo_jpeg(seed=3))
+    await fill(client, session["deposit"]["id"])
+    await seal(client, session["deposit"]["id"])
+    assert (await fill(client, session["deposit"]["id"], title="Changed"))[
+        "__typename"
+    ] == "AlreadySealed"
+    with pytest.raises(Exception, match="sealed deposit"):
+        async with database.unit_of_work(TenantScope(organisation_id=owner.organisation_id)) as s:  # type: ignore[attr-defined]
+            await s.execute(text("UPDATE evidence_items SET sha256 = repeat('0', 64)"))
+
+
+async def test_another_organisation_sees_nothing_of_my_deposits(
+    database: Database, client_factory: object
+) -> None:
+    mine, theirs = client_factory(), client_factory()  # type: ignore[operator]
+    await _owner_client(database, mine)
+    await _owner_client(database, theirs)
+    session = (await start(mine))["captureSession"]
+    await capture_one(mine, session["id"], photo_jpeg(seed=11))
+    items = (await gql(mine, ITEMS, {"d": session["deposit"]["id"]}))["node"]["items"]
+    assert (await gql(theirs, ITEMS, {"d": session["deposit"]["id"]}))["node"] is None
+    assert (await gql(theirs, "{ deposits { edges { node { id } } } }"))["deposits"]["edges"] == []
+    assert (await stage(theirs, session["id"], photo_jpeg(seed=12)))[
+        "__typename"
+    ] == "CaptureSessionExpired"
+    assert (await seal(theirs, session["deposit"]["id"]))["__typename"] == "NotFound"
+    quote = await gql(
+        theirs,
+        "query($d: ID!) { depositQuote(depositId: $d) { credits } }",
+        {"d": session["deposit"]["id"]},
+    )
+    assert quote["depositQuote"] is None
+    assert items and items[0]["sha256"]
+
+
+async def test_the_archive_filters_by_status_and_search(
+    database: Database, client: httpx.AsyncClient
+) -> None:
+    await _owner_client(database, client)
+    sealed = (await start(client))["captureSession"]
+    await capture_one(client, sealed["id"], photo_jpeg(seed=20))
+    await fill(client, sealed["deposit"]["id"], title="Toiture abîmée")
+    await seal(client, sealed["deposit"]["id"])
+    draft = (await start(client))["captureSession"]
+    await fill(client, draft["deposit"]["id"], title="Cave inondée")
+    query = "query($f: DepositFilter) { deposits(filter: $f) { edges { node { title status } } } }"
+    by_status = await gql(client, query, {"f": {"status": "SEALED"}})
+    by_search = await gql(client, query, {"f": {"search": "cave"}})
+    assert [e["node"]["title"] for e in by_status["deposits"]["edges"]] == ["Toiture abîmée"]
+    assert [e["node"]["title"] for e in by_search["deposits"]["edges"]] == ["Cave inondée"]
