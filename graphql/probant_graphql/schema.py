@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import strawberry
 from strawberry.extensions import SchemaExtension
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.tools import merge_types
 
 from probant_graphql.core.queries import CoreQuery
@@ -33,6 +36,14 @@ Query = merge_types("Query", QUERY_TYPES)
 Mutation = merge_types("Mutation", MUTATION_TYPES) if MUTATION_TYPES else None
 
 
+class SerialExecutionContext(StrawberryGraphQLCoreExecutionContext):
+    """Resolves sibling fields one after another: they share the request's one database
+    session, which allows no concurrent operations (lists are batched by DataLoaders)."""
+
+    def execute_fields(self, *args: Any, **kwargs: Any) -> Any:
+        return self.execute_fields_serially(*args, **kwargs)
+
+
 def build_schema(*, production: bool) -> strawberry.Schema:
     """The schema with its security limits; error details are masked in production."""
     extensions: list[type[SchemaExtension]] = [
@@ -43,7 +54,12 @@ def build_schema(*, production: bool) -> strawberry.Schema:
     ]
     if production:
         extensions.append(ProductionErrorMasking)
-    return strawberry.Schema(query=Query, mutation=Mutation, extensions=extensions)
+    return strawberry.Schema(
+        query=Query,
+        mutation=Mutation,
+        extensions=extensions,
+        execution_context_class=SerialExecutionContext,
+    )
 
 
 schema = build_schema(production=False)
