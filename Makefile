@@ -9,7 +9,7 @@ LOCAL_PG := $(shell (command -v pg_isready >/dev/null && pg_isready -q -h 127.0.
 PROBANT_TEST_DATABASE_URL ?= $(LOCAL_PG)
 export PROBANT_TEST_DATABASE_URL
 
-.PHONY: install run test lint bench frontend clean
+.PHONY: install run test lint bench frontend clean system-deps
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -18,6 +18,9 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP) frontend
+
+system-deps:
+	@bash scripts/system-deps.sh
 
 frontend:
 	@if command -v npm >/dev/null; then \
@@ -33,7 +36,7 @@ run: install
 	@echo "Demo company intranet embedding the capture widget: http://127.0.0.1:8001/"
 	$(VENV)/bin/probant serve --host 127.0.0.1 --port 8000 --demo-intranet-port 8001
 
-test: install
+test: system-deps install
 	$(VENV)/bin/python -m pytest
 
 lint: $(STAMP)
