@@ -47,6 +47,9 @@ MUTATION_FIELDS = {
     "verifyEmail": "no target: a secret token",
     "logIn": "no target: credentials",
     "logOut": "no target: the caller's own session",
+    "changePassword": "no target: the caller's own password",
+    "updateNotificationPreferences": "no target: the caller's own preferences",
+    "updateOrganisationProfile": "probe: the caller's organisation only",
     "startCapture": "no target: opens a session for the caller",
     "createWidgetKey": "no target: in the caller's organisation",
     "createApiKey": "no target: in the caller's organisation",
@@ -237,7 +240,8 @@ async def test_mutations_cannot_reach_another_organisations_objects(
 
 def test_every_probed_mutation_is_classified_as_probe() -> None:
     probed = {name for name, how in MUTATION_FIELDS.items() if how.startswith("probe")}
-    assert probed - {"updateCaptureSettings"} == set(MUTATION_PROBES)
+    own_organisation = {"updateCaptureSettings", "updateOrganisationProfile"}
+    assert probed - own_organisation == set(MUTATION_PROBES)
 
 
 async def test_capture_settings_change_only_the_callers_organisation(world: World) -> None:

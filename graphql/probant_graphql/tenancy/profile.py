@@ -1,0 +1,125 @@
+"""changePassword, updateNotificationPreferences, updateOrganisationProfile."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import strawberry
+from strawberry.types import Info
+
+from probant_graphql.context import Context
+from probant_graphql.core.errors import Error, InvalidInput, NotAllowed, NotAuthenticated
+from probant_graphql.core.mutations import authorise_mutation, in_savepoint
+from probant_graphql.tenancy import errors as e
+from probant_graphql.tenancy.errors import to_graphql_error
+from probant_graphql.tenancy.mutations import OkPayload
+from probant_graphql.tenancy.types import Organisation
+from probant_tenants import profile
+from probant_tenants.authz import Permission
+
+Guards = NotAuthenticated | NotAllowed
+ChangePasswordResult = Annotated[
+    OkPayload | e.InvalidCredentials | e.WeakPassword | Guards,
+    strawberry.union("ChangePasswordResult"),
+]
+
+
+@strawberry.type
+class NotificationPreferences:
+    email: bool
+    push: bool
+
+
+@strawberry.type
+class OrganisationPayload:
+    organisation: Organisation
+
+
+PreferencesResult = Annotated[
+    NotificationPreferences | Guards, strawberry.union("NotificationPreferencesResult")
+]
+ProfileResult = Annotated[
+    OrganisationPayload | e.InvalidSiren | InvalidInput | Guards,
+    strawberry.union("OrganisationProfileResult"),
+]
+
+
+@strawberry.input
+class LegalIdentityInput:
+    legal_form: str | None = None
+    company_name: str | None = None
+    siren: str | None = None
+    rcs_city: str | None = None
+    street: str | None = None
+    postcode: str | None = None
+    city: str | None = None
+    representative_first_name: str | None = None
+    representative_last_name: str | None = None
+
+
+@strawberry.type
+class ProfileMutation:
+    @strawberry.mutation(description="Change your password (ends your other sessions).")
+    async def change_password(
+        self, info: Info[Context, Any], current_password: str, new_password: str
+    ) -> ChangePasswordResult:
+        actor = await authorise_mutation(info, None)
+        if isinstance(actor, Error):
+            return actor  # type: ignore[return-value]
+
+        async def run() -> OkPayload:
+            client = info.context.request.client
+            await profile.change_password(
+                session=info.context.session,
+                user_id=actor.user_id,
+                organisation_id=actor.organisation_id,
+                current_password=current_password,
+                new_password=new_password,
+                keep_session_id=actor.session_id,
+                ip=client.host if client else None,
+            )
+            return OkPayload(ok=True)
+
+        return await in_savepoint(info, run, locale=actor.locale, errors=to_graphql_error)  # type: ignore[return-value]
+
+    @strawberry.mutation(
+        description="Email notifications (on by default) and push (off by default)."
+    )
+    async def update_notification_preferences(
+        self, info: Info[Context, Any], email: bool | None = None, push: bool | None = None
+    ) -> PreferencesResult:
+        actor = await authorise_mutation(info, None)
+        if isinstance(actor, Error):
+            return actor  # type: ignore[return-value]
+        user = await profile.update_notifications(
+            session=info.context.session, user_id=actor.user_id, email=email, push=push
+        )
+        return NotificationPreferences(email=user.notify_email, push=user.notify_push)
+
+    @strawberry.mutation(description="OWNER/ADMIN: the organisation's name and legal identity.")
+    async def update_organisation_profile(
+        self,
+        info: Info[Context, Any],
+        name: str | None = None,
+        legal_identity: LegalIdentityInput | None = None,
+    ) -> ProfileResult:
+        actor = await authorise_mutation(info, Permission.ORGANISATION_UPDATE)
+        if isinstance(actor, Error):
+            return actor  # type: ignore[return-value]
+
+        async def run() -> OrganisationPayload:
+            identity = (
+                profile.LegalIdentityInput(**vars(legal_identity))
+                if legal_identity
+                else profile.LegalIdentityInput()
+            )
+            organisation = await profile.update_organisation_profile(
+                session=info.context.session,
+                organisation_id=actor.organisation_id,
+                actor_user_id=actor.user_id,
+                name=name,
+                identity=identity,
+            )
+            return OrganisationPayload(organisation=Organisation.from_model(organisation))
+
+        return await in_savepoint(info, run, locale=actor.locale, errors=to_graphql_error)  # type: ignore[return-value]

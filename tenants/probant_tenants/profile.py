@@ -1,0 +1,123 @@
+"""What a person or an admin changes about themselves or their organisation."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from probant_platform.text import clean_line
+from probant_tenants import audit
+from probant_tenants.accounts import check_password
+from probant_tenants.audit import AuditAction
+from probant_tenants.errors import InvalidCredentials, InvalidName, InvalidSiren
+from probant_tenants.models import Organisation, User
+from probant_tenants.passwords import hash_password, verify_password
+from probant_tenants.sessions import revoke_user_sessions
+from probant_tenants.siren import is_valid_siren, normalise_siren
+
+
+async def change_password(
+    *,
+    session: AsyncSession,
+    user_id: uuid.UUID,
+    organisation_id: uuid.UUID,
+    current_password: str,
+    new_password: str,
+    keep_session_id: uuid.UUID | None,
+    ip: str | None,
+) -> None:
+    """Needs the current password; every other session of the person ends."""
+    user = await session.get(User, user_id)
+    if user is None or not verify_password(user.password_hash, current_password):
+        raise InvalidCredentials()
+    check_password(new_password)
+    user.password_hash = hash_password(new_password)
+    await revoke_user_sessions(session=session, user_id=user_id, except_session_id=keep_session_id)
+    await audit.record(
+        session=session,
+        organisation_id=organisation_id,
+        action=AuditAction.PASSWORD_CHANGED,
+        actor_user_id=user_id,
+        ip=ip,
+    )
+
+
+async def update_notifications(
+    *, session: AsyncSession, user_id: uuid.UUID, email: bool | None, push: bool | None
+) -> User:
+    user = await session.get(User, user_id)
+    assert user is not None
+    if email is not None:
+        user.notify_email = email
+    if push is not None:
+        user.notify_push = push
+    await session.flush()
+    return user
+
+
+@dataclass(frozen=True)
+class LegalIdentityInput:
+    legal_form: str | None = None
+    company_name: str | None = None
+    siren: str | None = None
+    rcs_city: str | None = None
+    street: str | None = None
+    postcode: str | None = None
+    city: str | None = None
+    representative_first_name: str | None = None
+    representative_last_name: str | None = None
+
+
+LIMITS = {
+    "legal_form": 80,
+    "company_name": 200,
+    "rcs_city": 100,
+    "street": 200,
+    "postcode": 10,
+    "city": 100,
+    "representative_first_name": 100,
+    "representative_last_name": 100,
+}
+
+
+async def update_organisation_profile(
+    *,
+    session: AsyncSession,
+    organisation_id: uuid.UUID,
+    actor_user_id: uuid.UUID,
+    name: str | None,
+    identity: LegalIdentityInput,
+) -> Organisation:
+    """Check every field first, then write: the legal identity reused on constats and invoices."""
+    values: dict[str, str] = {}
+    if name is not None:
+        cleaned = clean_line(name, max_length=200)
+        if cleaned is None:
+            raise InvalidName()
+        values["name"] = cleaned
+    for field, limit in LIMITS.items():
+        raw = getattr(identity, field)
+        if raw is not None:
+            cleaned = clean_line(raw, max_length=limit) if raw.strip() else ""
+            if cleaned is None:
+                raise InvalidName(field=field)
+            values[field] = cleaned
+    if identity.siren is not None:
+        digits = normalise_siren(identity.siren)
+        if not is_valid_siren(digits):
+            raise InvalidSiren()
+        values["siren"] = digits
+    organisation = await session.get(Organisation, organisation_id)
+    assert organisation is not None
+    for field, value in values.items():
+        setattr(organisation, field, value if field == "name" else (value or None))
+    await audit.record(
+        session=session,
+        organisation_id=organisation_id,
+        action=AuditAction.ORGANISATION_UPDATED,
+        actor_user_id=actor_user_id,
+        details={"fields": sorted(values)},
+    )
+    return organisation

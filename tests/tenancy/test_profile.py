@@ -1,0 +1,102 @@
+# ruff: noqa: E501  (GraphQL operations kept on one line)
+"""Changing one's password and preferences, and the organisation's legal identity."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from tests.factories import LOG_IN, PASSWORD, Role, add_member, gql, log_in, make_organisation
+
+from probant_platform.db import Database
+
+CHANGE = """
+mutation($c: String!, $n: String!) { changePassword(currentPassword: $c, newPassword: $n) {
+  __typename ... on WeakPassword { unmetRules } ... on Error { message } } }"""
+PROFILE = """
+mutation($n: String, $i: LegalIdentityInput) { updateOrganisationProfile(name: $n, legalIdentity: $i) {
+  __typename ... on OrganisationPayload { organisation { name legalIdentity { siren city representativeLastName } } }
+  ... on Error { message } } }"""
+
+
+async def test_changing_the_password_ends_other_sessions(
+    database: Database, client_factory: object
+) -> None:
+    owner = await make_organisation(database)
+    here, elsewhere = client_factory(), client_factory()  # type: ignore[operator]
+    await log_in(here, owner)
+    await log_in(elsewhere, owner)
+    result = await gql(here, CHANGE, {"c": PASSWORD, "n": "Another-Secret-77"})
+    assert result["changePassword"]["__typename"] == "OkPayload"
+    assert (await gql(here, "{ viewer { role } }"))["viewer"] is not None
+    assert (await gql(elsewhere, "{ viewer { role } }"))["viewer"] is None
+    old = await gql(elsewhere, LOG_IN, {"email": owner.email, "password": PASSWORD})
+    new = await gql(elsewhere, LOG_IN, {"email": owner.email, "password": "Another-Secret-77"})
+    assert old["logIn"]["__typename"] == "InvalidCredentials"
+    assert new["logIn"]["__typename"] == "LogInPayload"
+
+
+@pytest.mark.parametrize(
+    ("current", "new", "typename"),
+    [
+        ("Wrong-Password-1", "Another-Secret-77", "InvalidCredentials"),
+        (PASSWORD, "short", "WeakPassword"),
+    ],
+)
+async def test_bad_password_changes_change_nothing(
+    database: Database, client: httpx.AsyncClient, current: str, new: str, typename: str
+) -> None:
+    owner = await make_organisation(database)
+    await log_in(client, owner)
+    assert (await gql(client, CHANGE, {"c": current, "n": new}))["changePassword"][
+        "__typename"
+    ] == typename
+    again = await gql(client, LOG_IN, {"email": owner.email, "password": PASSWORD})
+    assert again["logIn"]["__typename"] == "LogInPayload"
+
+
+async def test_notification_preferences_default_to_email_on_push_off(
+    database: Database, client: httpx.AsyncClient
+) -> None:
+    owner = await make_organisation(database)
+    await log_in(client, owner)
+    before = await gql(client, "{ viewer { user { notifyEmail notifyPush } } }")
+    assert before["viewer"]["user"] == {"notifyEmail": True, "notifyPush": False}
+    changed = await gql(
+        client,
+        "mutation { updateNotificationPreferences(push: true) { ... on NotificationPreferences { email push } } }",
+    )
+    assert changed["updateNotificationPreferences"] == {"email": True, "push": True}
+
+
+async def test_an_admin_updates_the_legal_identity_and_bad_input_changes_nothing(
+    database: Database, client: httpx.AsyncClient
+) -> None:
+    owner = await make_organisation(database)
+    await log_in(client, owner)
+    ok = await gql(
+        client,
+        PROFILE,
+        {
+            "n": "Cabinet Martin",
+            "i": {"siren": "552 100 554", "city": "Lyon", "representativeLastName": "Martin"},
+        },
+    )
+    assert ok["updateOrganisationProfile"]["organisation"] == {
+        "name": "Cabinet Martin",
+        "legalIdentity": {"siren": "552100554", "city": "Lyon", "representativeLastName": "Martin"},
+    }
+    bad = await gql(client, PROFILE, {"n": "Autre nom", "i": {"siren": "123456789"}})
+    assert bad["updateOrganisationProfile"]["__typename"] == "InvalidSiren"
+    assert (await gql(client, "{ organisation { name } }"))["organisation"][
+        "name"
+    ] == "Cabinet Martin"
+
+
+async def test_a_collaborator_cannot_update_the_organisation(
+    database: Database, client: httpx.AsyncClient
+) -> None:
+    owner = await make_organisation(database)
+    colleague = await add_member(database, owner, role=Role.COLLABORATOR)
+    await log_in(client, colleague)
+    result = await gql(client, PROFILE, {"n": "Pwned"})
+    assert result["updateOrganisationProfile"]["__typename"] == "NotAllowed"
