@@ -4,18 +4,24 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import timedelta
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from probant_platform.db import TenantScope, utcnow
+from probant_platform.db.session import rescope
+from probant_platform.jobs import enqueue
 from probant_platform.text import clean_line
 from probant_tenants import audit
-from probant_tenants.accounts import check_password
+from probant_tenants.accounts import check_password, consume_token, memberships_of, normalise_email
 from probant_tenants.audit import AuditAction
-from probant_tenants.errors import InvalidCredentials, InvalidName, InvalidSiren
-from probant_tenants.models import Organisation, User
+from probant_tenants.errors import InvalidCredentials, InvalidEmail, InvalidName, InvalidSiren
+from probant_tenants.models import OneTimeToken, Organisation, TokenPurpose, User
 from probant_tenants.passwords import hash_password, verify_password
 from probant_tenants.sessions import revoke_user_sessions
 from probant_tenants.siren import is_valid_siren, normalise_siren
+from probant_tenants.tokens import digest, new_secret
 
 
 async def change_password(
@@ -121,3 +127,56 @@ async def update_organisation_profile(
         details={"fields": sorted(values)},
     )
     return organisation
+
+
+RESET_LIFETIME = timedelta(hours=1)
+
+
+async def request_password_reset(*, session: AsyncSession, email: str, base_url: str) -> None:
+    """Email a reset link if the address is known; the caller answers the same either way."""
+    try:
+        address = normalise_email(email)
+    except InvalidEmail:
+        return
+    user = (await session.execute(select(User).where(User.email == address))).scalar_one_or_none()
+    if user is None or user.deleted_at is not None:
+        return
+    token, now = new_secret(), utcnow()
+    session.add(
+        OneTimeToken(
+            user_id=user.id,
+            purpose=TokenPurpose.RESET_PASSWORD,
+            token_hash=digest(token),
+            created_at=now,
+            expires_at=now + RESET_LIFETIME,
+        )
+    )
+    await session.flush()
+    await enqueue(
+        session,
+        "notifications.send_email",
+        to=user.email,
+        template="reset_password",
+        locale=user.locale,
+        context={"name": user.full_name, "link": f"{base_url}/reset-password?token={token}"},
+    )
+
+
+async def reset_password(*, session: AsyncSession, token: str, new_password: str) -> None:
+    """A new password from an emailed token (1 h, single use); every session ends."""
+    check_password(new_password)
+    record = await consume_token(session=session, token=token, purpose=TokenPurpose.RESET_PASSWORD)
+    user = await session.get(User, record.user_id)
+    assert user is not None
+    user.password_hash = hash_password(new_password)
+    await revoke_user_sessions(session=session, user_id=user.id)
+    for membership in await memberships_of(session=session, user_id=user.id):
+        await rescope(
+            session, TenantScope(organisation_id=membership.organisation_id, user_id=user.id)
+        )
+        await audit.record(
+            session=session,
+            organisation_id=membership.organisation_id,
+            action=AuditAction.PASSWORD_RESET,
+            actor_user_id=user.id,
+        )

@@ -48,6 +48,8 @@ MUTATION_FIELDS = {
     "logIn": "no target: credentials",
     "logOut": "no target: the caller's own session",
     "changePassword": "no target: the caller's own password",
+    "requestPasswordReset": "no target: an email address, same answer for any",
+    "resetPassword": "no target: a secret token",
     "updateNotificationPreferences": "no target: the caller's own preferences",
     "updateOrganisationProfile": "probe: the caller's organisation only",
     "startCapture": "no target: opens a session for the caller",

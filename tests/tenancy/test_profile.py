@@ -100,3 +100,76 @@ async def test_a_collaborator_cannot_update_the_organisation(
     await log_in(client, colleague)
     result = await gql(client, PROFILE, {"n": "Pwned"})
     assert result["updateOrganisationProfile"]["__typename"] == "NotAllowed"
+
+
+RESET = """
+mutation($t: String!, $p: String!) { resetPassword(token: $t, newPassword: $p) {
+  __typename ... on WeakPassword { unmetRules } } }"""
+
+
+async def _reset_link(database: Database, email: str) -> str:
+    import re
+
+    from sqlalchemy import text
+
+    async with database.unit_of_work() as session:
+        rows = await session.execute(
+            text(
+                "SELECT args->'context'->>'link' FROM procrastinate_jobs WHERE args->>'template' = 'reset_password' AND args->>'to' = :e"
+            ),
+            {"e": email},
+        )
+        links = rows.scalars().all()
+    assert len(links) == 1
+    match = re.search(r"token=([\w-]+)", links[0])
+    assert match
+    return match.group(1)
+
+
+async def test_a_password_reset_works_once_and_ends_every_session(
+    database: Database, client_factory: object
+) -> None:
+    owner = await make_organisation(database)
+    logged_in, anonymous = client_factory(), client_factory()  # type: ignore[operator]
+    await log_in(logged_in, owner)
+    known = await gql(
+        anonymous,
+        "mutation($e: String!) { requestPasswordReset(email: $e) { ok } }",
+        {"e": owner.email},
+    )
+    unknown = await gql(
+        anonymous, 'mutation { requestPasswordReset(email: "nobody@example.com") { ok } }'
+    )
+    assert known["requestPasswordReset"] == unknown["requestPasswordReset"] == {"ok": True}
+    token = await _reset_link(database, owner.email)
+
+    weak = await gql(anonymous, RESET, {"t": token, "p": "weak"})
+    done = await gql(anonymous, RESET, {"t": token, "p": "Brand-New-Pass-9"})
+    again = await gql(anonymous, RESET, {"t": token, "p": "Brand-New-Pass-10"})
+
+    assert weak["resetPassword"]["__typename"] == "WeakPassword"
+    assert done["resetPassword"]["__typename"] == "OkPayload"
+    assert again["resetPassword"]["__typename"] == "InvalidToken"
+    assert (await gql(logged_in, "{ viewer { role } }"))["viewer"] is None
+    relog = await gql(anonymous, LOG_IN, {"email": owner.email, "password": "Brand-New-Pass-9"})
+    assert relog["logIn"]["__typename"] == "LogInPayload"
+
+
+async def test_an_expired_reset_token_is_refused(
+    database: Database, client: httpx.AsyncClient
+) -> None:
+    from sqlalchemy import text
+
+    owner = await make_organisation(database)
+    await gql(
+        client,
+        "mutation($e: String!) { requestPasswordReset(email: $e) { ok } }",
+        {"e": owner.email},
+    )
+    token = await _reset_link(database, owner.email)
+    async with database.unit_of_work() as session:
+        await session.execute(
+            text("UPDATE one_time_tokens SET expires_at = now() - interval '1 second'")
+        )
+    result = await gql(client, RESET, {"t": token, "p": "Brand-New-Pass-9"})
+    assert result["resetPassword"]["__typename"] == "InvalidToken"

@@ -10,6 +10,7 @@ from strawberry.types import Info
 from probant_graphql.context import Context
 from probant_graphql.core.errors import Error, InvalidInput, NotAllowed, NotAuthenticated
 from probant_graphql.core.mutations import authorise_mutation, in_savepoint
+from probant_graphql.permissions import locale_of
 from probant_graphql.tenancy import errors as e
 from probant_graphql.tenancy.errors import to_graphql_error
 from probant_graphql.tenancy.mutations import OkPayload
@@ -57,8 +58,34 @@ class LegalIdentityInput:
     representative_last_name: str | None = None
 
 
+ResetResult = Annotated[
+    OkPayload | e.InvalidToken | e.WeakPassword, strawberry.union("ResetPasswordResult")
+]
+
+
 @strawberry.type
 class ProfileMutation:
+    @strawberry.mutation(description="Email a reset link; the answer is the same for any address.")
+    async def request_password_reset(self, info: Info[Context, Any], email: str) -> OkPayload:
+        await profile.request_password_reset(
+            session=info.context.session, email=email[:320], base_url=info.context.settings.base_url
+        )
+        return OkPayload(ok=True)
+
+    @strawberry.mutation(description="Choose a new password with the emailed token (1 h, once).")
+    async def reset_password(
+        self, info: Info[Context, Any], token: str, new_password: str
+    ) -> ResetResult:
+        async def run() -> OkPayload:
+            await profile.reset_password(
+                session=info.context.session, token=token, new_password=new_password
+            )
+            return OkPayload(ok=True)
+
+        return await in_savepoint(  # type: ignore[return-value]
+            info, run, locale=locale_of(info), errors=to_graphql_error
+        )
+
     @strawberry.mutation(description="Change your password (ends your other sessions).")
     async def change_password(
         self, info: Info[Context, Any], current_password: str, new_password: str
