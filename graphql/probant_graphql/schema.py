@@ -14,6 +14,7 @@ from probant_graphql.embedding.resolvers import EmbeddingMutation, EmbeddingQuer
 from probant_graphql.evidence.resolvers import EvidenceMutation, EvidenceQuery
 from probant_graphql.ledger.resolvers import LedgerMutation, LedgerQuery
 from probant_graphql.security import AliasLimit, DepthLimit, ProductionErrorMasking, TokenLimit
+from probant_graphql.tenancy.audit_log import AuditQuery
 from probant_graphql.tenancy.mutations import TenancyMutation
 from probant_graphql.tenancy.profile import ProfileMutation
 from probant_graphql.tenancy.queries import TenancyQuery
@@ -22,6 +23,7 @@ from probant_graphql.view import UnitOfWorkExtension
 QUERY_TYPES: tuple[type, ...] = (
     CoreQuery,
     TenancyQuery,
+    AuditQuery,
     LedgerQuery,
     EvidenceQuery,
     EmbeddingQuery,

@@ -173,3 +173,24 @@ async def test_an_expired_reset_token_is_refused(
         )
     result = await gql(client, RESET, {"t": token, "p": "Brand-New-Pass-9"})
     assert result["resetPassword"]["__typename"] == "InvalidToken"
+
+
+async def test_the_audit_log_shows_sign_ins_and_password_changes(
+    database: Database, client_factory: object
+) -> None:
+    owner = await make_organisation(database)
+    colleague = await add_member(database, owner, role=Role.COLLABORATOR)
+    admin, other = client_factory(), client_factory()  # type: ignore[operator]
+    await log_in(admin, owner)
+    await gql(other, LOG_IN, {"email": colleague.email, "password": "Wrong-Password-1"})
+    await gql(admin, CHANGE, {"c": PASSWORD, "n": "Another-Secret-77"})
+    log = await gql(admin, "{ auditLog { edges { node { action } } } }")
+    actions = [e["node"]["action"] for e in log["auditLog"]["edges"]]
+    assert actions[:3] == ["PASSWORD_CHANGED", "SIGN_IN_FAILED", "SIGN_IN"]
+    only = await gql(admin, "{ auditLog(action: SIGN_IN_FAILED) { edges { node { action } } } }")
+    assert [e["node"]["action"] for e in only["auditLog"]["edges"]] == ["SIGN_IN_FAILED"]
+    await log_in(other, colleague)
+    refused = await other.post(
+        "/graphql", json={"query": "{ auditLog { edges { node { action } } } }"}
+    )
+    assert refused.json()["errors"][0]["extensions"]["code"] == "NOT_ALLOWED"
