@@ -165,6 +165,38 @@ def revision(
     command.revision(config, message=message, autogenerate=True, rev_id=rev_id, head=head)
 
 
+@app.command("create-operator")
+def create_operator(
+    email: Annotated[str, typer.Argument(help="The operator's email address.")],
+    full_name: Annotated[str, typer.Option(help="The operator's name.")] = "Opérateur Probant",
+) -> None:
+    """Create a platform operator (prints a one-time password for a new account)."""
+    from probant_platform.db import Database
+    from probant_platform.db.locate import application_url
+    from probant_tenants.operators import prepare_operator, register_operators
+
+    url = _owner_url()
+    _check_reachable(url)
+    settings = get_settings()
+
+    async def run() -> tuple[object, str | None]:
+        database = Database(application_url(settings), pool_size=1)
+        try:
+            async with database.unit_of_work() as session:
+                return await prepare_operator(session=session, email=email, full_name=full_name)
+        finally:
+            await database.dispose()
+
+    try:
+        user_id, password = asyncio.run(run())
+    except Exception as exc:
+        _fail(str(exc))
+    register_operators(url, [user_id])  # type: ignore[list-item]
+    typer.echo(f"operator ready: {email}")
+    if password:
+        typer.echo(f"one-time password (change it at first login): {password}")
+
+
 @app.command("export-schema")
 def export_schema() -> None:
     """Write the GraphQL SDL to graphql/probant_graphql/schema.graphql."""

@@ -8,17 +8,17 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import select
 
 from probant_platform.config import Settings, get_settings
 from probant_platform.db import Database, TenantScope, utcnow
 from probant_platform.db.locate import application_url, owner_url
-from probant_platform.db.migrate import sync_url
 from probant_platform.db.session import rescope
 from probant_platform.ledger import services as ledger
 from probant_platform.ledger.models import TransactionKind
 from probant_tenants import accounts
 from probant_tenants.models import MembershipStatus, Organisation, OrganisationKind, Role, User
+from probant_tenants.operators import register_operators
 
 DEMO_PASSWORD = "Probant-Demo-2026!"
 
@@ -111,7 +111,7 @@ async def seed_demo(settings: Settings | None = None) -> list[dict[str, Any]]:
         await _seed_deposits(database, settings)
     finally:
         await database.dispose()
-    _register_operators(owner_url(settings), operators)
+    register_operators(owner_url(settings), operators)
     return accounts_out
 
 
@@ -213,23 +213,6 @@ async def _seed_organisation(database: Database, demo: DemoOrganisation) -> list
                 reason="Crédits de démonstration",
             )
         return ids
-
-
-def _register_operators(url: str, user_ids: list[uuid.UUID]) -> None:
-    # Only the schema owner may write platform_operators (the application role cannot).
-    engine = create_engine(sync_url(url))
-    try:
-        with engine.begin() as connection:
-            for user_id in user_ids:
-                connection.execute(
-                    text(
-                        "INSERT INTO platform_operators (user_id, created_at) VALUES (:u, now()) "
-                        "ON CONFLICT DO NOTHING"
-                    ),
-                    {"u": user_id},
-                )
-    finally:
-        engine.dispose()
 
 
 async def _seed_deposits(database: Database, settings: Settings) -> None:
