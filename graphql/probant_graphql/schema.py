@@ -15,6 +15,7 @@ from probant_graphql.evidence.resolvers import EvidenceMutation, EvidenceQuery
 from probant_graphql.ledger.resolvers import LedgerMutation, LedgerQuery
 from probant_graphql.security import AliasLimit, DepthLimit, ProductionErrorMasking, TokenLimit
 from probant_graphql.tenancy.audit_log import AuditQuery
+from probant_graphql.tenancy.members import MembersMutation
 from probant_graphql.tenancy.mutations import TenancyMutation
 from probant_graphql.tenancy.profile import ProfileMutation
 from probant_graphql.tenancy.queries import TenancyQuery
@@ -31,6 +32,7 @@ QUERY_TYPES: tuple[type, ...] = (
 MUTATION_TYPES: tuple[type, ...] = (
     TenancyMutation,
     ProfileMutation,
+    MembersMutation,
     LedgerMutation,
     EvidenceMutation,
     EmbeddingMutation,

@@ -51,6 +51,8 @@ MUTATION_FIELDS = {
     "changePassword": "no target: the caller's own password",
     "requestPasswordReset": "no target: an email address, same answer for any",
     "resetPassword": "no target: a secret token",
+    "inviteMember": "no target: into the caller's organisation",
+    "activateAccount": "no target: a secret code",
     "updateNotificationPreferences": "no target: the caller's own preferences",
     "updateOrganisationProfile": "probe: the caller's organisation only",
     "startCapture": "no target: opens a session for the caller",

@@ -1,0 +1,151 @@
+"""inviteMember and activateAccount."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import strawberry
+from strawberry.types import Info
+
+from probant_graphql.context import Context
+from probant_graphql.core.errors import Error, InvalidInput, NotAllowed, NotAuthenticated
+from probant_graphql.core.mutations import authorise_mutation, in_savepoint
+from probant_graphql.ledger.resolvers import to_error as ledger_error
+from probant_graphql.ledger.types import InsufficientCredits
+from probant_graphql.permissions import locale_of
+from probant_graphql.tenancy import errors as e
+from probant_graphql.tenancy.errors import to_graphql_error
+from probant_graphql.tenancy.mutations import LogInPayload, set_session_cookies
+from probant_graphql.tenancy.types import Member, Organisation, Role
+from probant_platform.errors import DomainError
+from probant_platform.ledger import errors as ledger_errors
+from probant_platform.ledger import services as ledger
+from probant_tenants import invitations
+from probant_tenants.authz import Permission
+from probant_tenants.models import Organisation as OrganisationModel
+from probant_tenants.models import Role as RoleModel
+from probant_tenants.models import User
+from probant_tenants.sessions import open_session
+
+
+@strawberry.type
+class AlreadyMember(Error):
+    pass
+
+
+@strawberry.type
+class InvitationPayload:
+    member: Member
+    expires_at: str
+
+
+InviteResult = Annotated[
+    InvitationPayload
+    | AlreadyMember
+    | InsufficientCredits
+    | e.InvalidEmail
+    | InvalidInput
+    | NotAllowed
+    | NotAuthenticated,
+    strawberry.union("InviteMemberResult"),
+]
+ActivateResult = Annotated[
+    LogInPayload
+    | e.InvalidToken
+    | e.WeakPassword
+    | e.TermsNotAccepted
+    | e.InvalidCredentials
+    | e.AccountLocked,
+    strawberry.union("ActivateAccountResult"),
+]
+
+
+def _errors(exc: DomainError, locale: str) -> Error:
+    if isinstance(exc, invitations.AlreadyMember):
+        return AlreadyMember(message=exc.message(locale))
+    if isinstance(exc, invitations.RoleNotInvitable):
+        return NotAllowed(message=exc.message(locale))
+    if isinstance(exc, ledger_errors.InsufficientCredits):
+        return ledger_error(exc, locale)
+    if isinstance(exc, ledger_errors.InvalidAmount):
+        return InvalidInput(message=exc.message(locale), field="credits")
+    return to_graphql_error(exc, locale)
+
+
+@strawberry.type
+class MembersMutation:
+    @strawberry.mutation(
+        description="OWNER/ADMIN: invite someone with a role, optionally allotting credits."
+    )
+    async def invite_member(
+        self,
+        info: Info[Context, Any],
+        email: str,
+        role: Role,  # type: ignore[valid-type]
+        credits: int = 0,
+    ) -> InviteResult:
+        actor = await authorise_mutation(info, Permission.MEMBERS_INVITE)
+        if isinstance(actor, Error):
+            return actor  # type: ignore[return-value]
+
+        async def run() -> InvitationPayload:
+            if not 0 <= credits <= ledger.MAX_CREDITS:
+                raise ledger_errors.InvalidAmount()
+            issued = await invitations.invite_member(
+                session=info.context.session,
+                organisation_id=actor.organisation_id,
+                inviter_user_id=actor.user_id,
+                email=email,
+                role=RoleModel(role),
+                credits=credits,
+                base_url=info.context.settings.base_url,
+            )
+            if credits:
+                await ledger.transfer(
+                    session=info.context.session,
+                    organisation_id=actor.organisation_id,
+                    membership_id=issued.membership.id,
+                    credits=credits,
+                    idempotency_key=f"invitation:{issued.invitation.id}",
+                    actor_user_id=actor.user_id,
+                )
+            user = await info.context.session.get(User, issued.membership.user_id)
+            assert user is not None
+            return InvitationPayload(
+                member=Member.from_row(issued.membership, user),
+                expires_at=issued.invitation.expires_at.isoformat(),
+            )
+
+        return await in_savepoint(info, run, locale=actor.locale, errors=_errors)  # type: ignore[return-value]
+
+    @strawberry.mutation(
+        description="Join with the emailed code: sets your password and logs you in."
+    )
+    async def activate_account(
+        self, info: Info[Context, Any], code: str, password: str, accept_terms: bool
+    ) -> ActivateResult:
+        client = info.context.request.client
+        ip = client.host if client else None
+        try:
+            membership = await invitations.activate_account(
+                session=info.context.session,
+                code=code[:40],
+                password=password,
+                accept_terms=accept_terms,
+                ip=ip,
+            )
+        except DomainError as exc:
+            return to_graphql_error(exc, locale_of(info))  # type: ignore[return-value]
+        issued = await open_session(
+            session=info.context.session,
+            user_id=membership.user_id,
+            membership_id=membership.id,
+            ip=ip,
+            user_agent=info.context.request.headers.get("user-agent"),
+        )
+        set_session_cookies(info, issued)
+        organisation = await info.context.session.get(OrganisationModel, membership.organisation_id)
+        assert organisation is not None
+        return LogInPayload(
+            organisation=Organisation.from_model(organisation), csrf_token=issued.csrf_token
+        )
