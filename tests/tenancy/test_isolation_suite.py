@@ -68,6 +68,9 @@ MUTATION_FIELDS = {
     "deleteDeposit": "probe: a deposit id",
     "sealDeposit": "probe: a deposit id",
     "revokeKey": "probe: a key id",
+    "updateMemberRole": "probe: a member id",
+    "removeMember": "probe: a member id",
+    "transferOwnership": "probe: a member id",
 }
 NODE_TYPES = {"Organisation", "Member", "Deposit", "EvidenceItem", "AuditEvent"}
 UNREACHABLE_BY_NODE = {"AuditEvent"}  # resolve_nodes returns null for everyone
@@ -219,6 +222,19 @@ MUTATION_PROBES: dict[str, tuple[str, Callable[[World], dict[str, Any]]]] = {
         lambda w: {"v": w.ids["api_key"]},
     ),
 }
+MUTATION_PROBES.update(
+    {
+        name: (
+            f"mutation($v: ID!) {{ r: {call} {{ __typename }} }}",
+            lambda w: {"v": w.ids["Member"]},
+        )
+        for name, call in {
+            "updateMemberRole": "updateMemberRole(memberId: $v, role: ADMIN)",
+            "removeMember": "removeMember(memberId: $v)",
+            "transferOwnership": "transferOwnership(memberId: $v)",
+        }.items()
+    }
+)
 REFUSALS = {"NotFound", "NotAllowed", "CaptureSessionExpired", "NotAuthenticated"}
 
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
 
 from probant_graphql.context import Context
-from probant_graphql.core.errors import Error, InvalidInput, NotAllowed, NotAuthenticated
+from probant_graphql.core.errors import Error, InvalidInput, NotAllowed, NotAuthenticated, NotFound
 from probant_graphql.core.mutations import authorise_mutation, in_savepoint
+from probant_graphql.ledger.resolvers import membership_id_from
 from probant_graphql.ledger.resolvers import to_error as ledger_error
 from probant_graphql.ledger.types import InsufficientCredits
 from probant_graphql.permissions import locale_of
@@ -20,11 +22,11 @@ from probant_graphql.tenancy.types import Member, Organisation, Role
 from probant_platform.errors import DomainError
 from probant_platform.ledger import errors as ledger_errors
 from probant_platform.ledger import services as ledger
-from probant_tenants import invitations
+from probant_tenants import invitations, members
 from probant_tenants.authz import Permission
+from probant_tenants.models import Membership, User
 from probant_tenants.models import Organisation as OrganisationModel
 from probant_tenants.models import Role as RoleModel
-from probant_tenants.models import User
 from probant_tenants.sessions import open_session
 
 
@@ -73,7 +75,112 @@ def _errors(exc: DomainError, locale: str) -> Error:
 
 
 @strawberry.type
+class LastOwner(Error):
+    pass
+
+
+@strawberry.type
+class MemberPayload:
+    member: Member
+
+
+MemberResult = Annotated[
+    MemberPayload | LastOwner | NotFound | NotAllowed | NotAuthenticated,
+    strawberry.union("MemberResult"),
+]
+
+
+def _member_errors(exc: DomainError, locale: str) -> Error:
+    if isinstance(exc, members.LastOwner):
+        return LastOwner(message=exc.message(locale))
+    if isinstance(exc, members.MemberNotFound):
+        return NotFound(message=exc.message(locale))
+    return NotAllowed(message=exc.message(locale))
+
+
+async def _member_payload(info: Info[Context, Any], membership: Any) -> MemberPayload:
+    user = await info.context.session.get(User, membership.user_id)
+    assert user is not None
+    return MemberPayload(member=Member.from_row(membership, user))
+
+
+def _membership_id(member_id: str) -> uuid.UUID:
+    found = membership_id_from(member_id)
+    if found is None:
+        raise members.MemberNotFound()
+    return found
+
+
+@strawberry.type
 class MembersMutation:
+    @strawberry.mutation(description="OWNER/ADMIN: change a member's role (never to OWNER).")
+    async def update_member_role(
+        self,
+        info: Info[Context, Any],
+        member_id: strawberry.ID,
+        role: Role,  # type: ignore[valid-type]
+    ) -> MemberResult:
+        actor = await authorise_mutation(info, Permission.MEMBERS_MANAGE)
+        if isinstance(actor, Error):
+            return actor  # type: ignore[return-value]
+
+        async def run() -> MemberPayload:
+            membership = await members.update_member_role(
+                session=info.context.session,
+                organisation_id=actor.organisation_id,
+                actor_user_id=actor.user_id,
+                membership_id=_membership_id(member_id),
+                role=RoleModel(role),
+            )
+            return await _member_payload(info, membership)
+
+        return await in_savepoint(info, run, locale=actor.locale, errors=_member_errors)  # type: ignore[return-value]
+
+    @strawberry.mutation(description="OWNER/ADMIN: remove a member; their sessions end at once.")
+    async def remove_member(
+        self, info: Info[Context, Any], member_id: strawberry.ID
+    ) -> MemberResult:
+        actor = await authorise_mutation(info, Permission.MEMBERS_MANAGE)
+        if isinstance(actor, Error):
+            return actor  # type: ignore[return-value]
+
+        async def run() -> MemberPayload:
+            membership_id = _membership_id(member_id)
+            await members.remove_member(
+                session=info.context.session,
+                organisation_id=actor.organisation_id,
+                actor_user_id=actor.user_id,
+                membership_id=membership_id,
+            )
+            membership = await info.context.session.get(Membership, membership_id)
+            return await _member_payload(info, membership)
+
+        return await in_savepoint(info, run, locale=actor.locale, errors=_member_errors)  # type: ignore[return-value]
+
+    @strawberry.mutation(
+        description="OWNER only: hand ownership to another member (you stay ADMIN)."
+    )
+    async def transfer_ownership(
+        self, info: Info[Context, Any], member_id: strawberry.ID
+    ) -> MemberResult:
+        actor = await authorise_mutation(info, Permission.MEMBERS_MANAGE)
+        if isinstance(actor, Error):
+            return actor  # type: ignore[return-value]
+        if actor.role is not RoleModel.OWNER:
+            return NotAllowed(message=members.RoleNotAssignable().message(actor.locale))
+
+        async def run() -> MemberPayload:
+            membership = await members.transfer_ownership(
+                session=info.context.session,
+                organisation_id=actor.organisation_id,
+                owner_membership_id=actor.membership_id,
+                actor_user_id=actor.user_id,
+                to_membership_id=_membership_id(member_id),
+            )
+            return await _member_payload(info, membership)
+
+        return await in_savepoint(info, run, locale=actor.locale, errors=_member_errors)  # type: ignore[return-value]
+
     @strawberry.mutation(
         description="OWNER/ADMIN: invite someone with a role, optionally allotting credits."
     )
