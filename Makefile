@@ -37,7 +37,7 @@ run: install
 	$(VENV)/bin/probant serve --host 127.0.0.1 --port 8000 --demo-intranet-port 8001
 
 test: system-deps install
-	$(VENV)/bin/python -m pytest
+	$(VENV)/bin/python -m pytest --benchmark-skip
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
