@@ -17,6 +17,7 @@ from probant_graphql.security import AliasLimit, DepthLimit, ProductionErrorMask
 from probant_graphql.tenancy.audit_log import AuditQuery
 from probant_graphql.tenancy.members import MembersMutation
 from probant_graphql.tenancy.mutations import TenancyMutation
+from probant_graphql.tenancy.operators import OperatorMutation, OperatorQuery
 from probant_graphql.tenancy.profile import ProfileMutation
 from probant_graphql.tenancy.queries import TenancyQuery
 from probant_graphql.view import UnitOfWorkExtension
@@ -25,6 +26,7 @@ QUERY_TYPES: tuple[type, ...] = (
     CoreQuery,
     TenancyQuery,
     AuditQuery,
+    OperatorQuery,
     LedgerQuery,
     EvidenceQuery,
     EmbeddingQuery,
@@ -33,6 +35,7 @@ MUTATION_TYPES: tuple[type, ...] = (
     TenancyMutation,
     ProfileMutation,
     MembersMutation,
+    OperatorMutation,
     LedgerMutation,
     EvidenceMutation,
     EmbeddingMutation,

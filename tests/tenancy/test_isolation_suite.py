@@ -42,6 +42,7 @@ QUERY_FIELDS = {
     "widgetKeys": "probe: list",
     "apiKeys": "probe: list",
     "auditLog": "probe: connection",
+    "organisations": "probe: operators only",
 }
 MUTATION_FIELDS = {
     "signUp": "no target: creates a new organisation",
@@ -53,6 +54,7 @@ MUTATION_FIELDS = {
     "resetPassword": "no target: a secret token",
     "inviteMember": "no target: into the caller's organisation",
     "activateAccount": "no target: a secret code",
+    "createBailiffOffice": "operators only: creates a new organisation",
     "updateNotificationPreferences": "no target: the caller's own preferences",
     "updateOrganisationProfile": "probe: the caller's organisation only",
     "startCapture": "no target: opens a session for the caller",

@@ -62,4 +62,26 @@ async def test_an_operator_created_on_the_command_line_credits_an_organisation(
             'mutation($o: ID!) { adjustCredits(organisationId: $o, amount: 7, reason: "goodwill", idempotencyKey: "g1") { __typename ... on CreditsMoved { organisationBalance } } }',
             {"o": to_base64("Organisation", str(customer.organisation_id))},
         )
+        listed = await gql(
+            client,
+            "query($s: String) { organisations(search: $s, first: 5) { edges { node { id kind } } } }",
+            {"s": None},
+        )
+        office = await gql(
+            client,
+            'mutation($e: String!) { createBailiffOffice(input: {name: "Étude Test", street: "1 rue de la Paix", postcode: "75002", city: "Paris", clerkEmail: $e}) { __typename ... on BailiffOfficeCreated { office { kind name } clerkInvited } } }',
+            {"e": unique_email("clerk")},
+        )
+        offices = await gql(
+            client,
+            '{ organisations(kind: BAILIFF_OFFICE, search: "Étude Test") { edges { node { name } } } }',
+        )
     assert credited["adjustCredits"] == {"__typename": "CreditsMoved", "organisationBalance": 7}
+    assert to_base64("Organisation", str(customer.organisation_id)) in {
+        e["node"]["id"] for e in listed["organisations"]["edges"]
+    }
+    assert office["createBailiffOffice"]["office"] == {
+        "kind": "BAILIFF_OFFICE",
+        "name": "Étude Test",
+    }
+    assert [e["node"]["name"] for e in offices["organisations"]["edges"]] == ["Étude Test"]
