@@ -49,7 +49,7 @@ async def _member(
     return membership
 
 
-async def _owners(session: AsyncSession, organisation_id: uuid.UUID) -> int:
+async def count_owners(session: AsyncSession, organisation_id: uuid.UUID) -> int:
     # Lock the organisation row: two concurrent changes cannot both remove "another" owner.
     await session.get(Organisation, organisation_id, with_for_update=True)
     found = await session.execute(
@@ -75,7 +75,7 @@ async def update_member_role(
     if role not in ASSIGNABLE:
         raise RoleNotAssignable()
     membership = await _member(session, organisation_id, membership_id)
-    if membership.role is Role.OWNER and await _owners(session, organisation_id) <= 1:
+    if membership.role is Role.OWNER and await count_owners(session, organisation_id) <= 1:
         raise LastOwner()
     before = membership.role
     membership.role = role
@@ -102,7 +102,7 @@ async def remove_member(
 ) -> None:
     """The member loses access at once: role revoked, sessions in this organisation ended."""
     membership = await _member(session, organisation_id, membership_id)
-    if membership.role is Role.OWNER and await _owners(session, organisation_id) <= 1:
+    if membership.role is Role.OWNER and await count_owners(session, organisation_id) <= 1:
         raise LastOwner()
     membership.status = MembershipStatus.REMOVED
     await revoke_roles(session=session, user_id=membership.user_id, organisation_id=organisation_id)

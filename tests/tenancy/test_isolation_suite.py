@@ -50,6 +50,7 @@ MUTATION_FIELDS = {
     "logIn": "no target: credentials",
     "logOut": "no target: the caller's own session",
     "changePassword": "no target: the caller's own password",
+    "deleteAccount": "no target: the caller's own account",
     "requestPasswordReset": "no target: an email address, same answer for any",
     "resetPassword": "no target: a secret token",
     "inviteMember": "no target: into the caller's organisation",

@@ -15,8 +15,10 @@ from probant_graphql.tenancy import errors as e
 from probant_graphql.tenancy.errors import to_graphql_error
 from probant_graphql.tenancy.mutations import OkPayload
 from probant_graphql.tenancy.types import Organisation
-from probant_tenants import profile
+from probant_platform.errors import DomainError
+from probant_tenants import deletion, profile
 from probant_tenants.authz import Permission
+from probant_tenants.sessions import SESSION_COOKIE
 
 Guards = NotAuthenticated | NotAllowed
 ChangePasswordResult = Annotated[
@@ -64,7 +66,47 @@ ResetResult = Annotated[
 
 
 @strawberry.type
+class LastOwnerError(Error):
+    pass
+
+
+DeleteAccountResult = Annotated[
+    OkPayload | e.InvalidCredentials | LastOwnerError | Guards,
+    strawberry.union("DeleteAccountResult"),
+]
+
+
+def _deletion_errors(exc: DomainError, locale: str) -> Error:
+    if exc.code == "LAST_OWNER":
+        return LastOwnerError(message=exc.message(locale))
+    return to_graphql_error(exc, locale)
+
+
+@strawberry.type
 class ProfileMutation:
+    @strawberry.mutation(
+        description="Delete your account: your data export is emailed first. The last owner of an "
+        "organisation must transfer ownership, or pass deleteOrganisations: true."
+    )
+    async def delete_account(
+        self, info: Info[Context, Any], password: str, delete_organisations: bool = False
+    ) -> DeleteAccountResult:
+        actor = await authorise_mutation(info, None)
+        if isinstance(actor, Error):
+            return actor  # type: ignore[return-value]
+
+        async def run() -> OkPayload:
+            await deletion.delete_account(
+                session=info.context.session,
+                user_id=actor.user_id,
+                password=password,
+                delete_organisations=delete_organisations,
+            )
+            info.context.response.delete_cookie(SESSION_COOKIE)
+            return OkPayload(ok=True)
+
+        return await in_savepoint(info, run, locale=actor.locale, errors=_deletion_errors)  # type: ignore[return-value]
+
     @strawberry.mutation(description="Email a reset link; the answer is the same for any address.")
     async def request_password_reset(self, info: Info[Context, Any], email: str) -> OkPayload:
         await profile.request_password_reset(
