@@ -34,6 +34,7 @@ from probant_tenants.models import (
     User,
 )
 from probant_tenants.passwords import hash_password, verify_password
+from probant_tenants.seats import ensure_seat_available
 from probant_tenants.tokens import digest
 
 INVITATION_LIFETIME = timedelta(days=7)
@@ -105,6 +106,8 @@ async def invite_member(
     ).scalar_one_or_none()
     if membership is not None and membership.status is MembershipStatus.ACTIVE:
         raise AlreadyMember()
+    if membership is None or membership.status is MembershipStatus.REMOVED:
+        await ensure_seat_available(session=session, organisation_id=organisation_id)
     if membership is None:
         membership = await add_member(
             session=session,

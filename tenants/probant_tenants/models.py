@@ -86,6 +86,8 @@ class Organisation(TimestampMixin, Base):
         _enum(OfficeChoice, "office_choice"), default=OfficeChoice.NEAREST, server_default="NEAREST"
     )
     preferred_office_id: Mapped[uuid.UUID | None]
+    # Active and invited members allowed (from the plan); NULL: no limit.
+    seat_limit: Mapped[int | None]
     # Whether a capture without a location fix is blocked (True) or flagged "no location".
     capture_location_required: Mapped[bool] = mapped_column(
         Boolean, default=False, server_default="false"

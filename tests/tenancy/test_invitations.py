@@ -14,7 +14,7 @@ from tests.ledger_helpers import fund
 from probant_platform.db import Database
 
 INVITE = """mutation($e: String!, $r: Role!, $c: Int!) { inviteMember(email: $e, role: $r, credits: $c) {
-  __typename ... on InvitationPayload { member { email role status } } ... on InsufficientCredits { needed balance } ... on Error { message } } }"""
+  __typename ... on InvitationPayload { member { email role status } } ... on InsufficientCredits { needed balance } ... on SeatLimitReached { limit } ... on Error { message } } }"""
 ACTIVATE = """mutation($c: String!, $p: String!, $t: Boolean!) { activateAccount(code: $c, password: $p, acceptTerms: $t) {
   __typename ... on LogInPayload { csrfToken } ... on WeakPassword { unmetRules } ... on Error { message } } }"""
 
@@ -139,3 +139,22 @@ async def test_collaborators_cannot_invite_and_roles_are_limited(
     assert refused["inviteMember"]["__typename"] == "NotAllowed"
     assert clerk["inviteMember"]["__typename"] == "NotAllowed"
     assert owner_role["inviteMember"]["__typename"] == "NotAllowed"
+
+
+async def test_inviting_beyond_the_plans_seats_is_refused(
+    database: Database, client: httpx.AsyncClient
+) -> None:
+    from probant_platform.db import TenantScope
+    from probant_platform.db.session import rescope
+
+    owner = await make_organisation(database)
+    async with database.unit_of_work() as session:
+        await rescope(session, TenantScope(organisation_id=owner.organisation_id))
+        await session.execute(text("UPDATE organisations SET seat_limit = 2"))
+    await log_in(client, owner)
+    first = await gql(client, INVITE, {"e": unique_email("seat"), "r": "COLLABORATOR", "c": 0})
+    email = unique_email("seat")
+    second = await gql(client, INVITE, {"e": email, "r": "COLLABORATOR", "c": 0})
+    assert first["inviteMember"]["__typename"] == "InvitationPayload"
+    assert second["inviteMember"]["__typename"] == "SeatLimitReached"
+    assert await _codes(database, email) == []

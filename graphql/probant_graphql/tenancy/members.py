@@ -22,7 +22,7 @@ from probant_graphql.tenancy.types import Member, Organisation, Role
 from probant_platform.errors import DomainError
 from probant_platform.ledger import errors as ledger_errors
 from probant_platform.ledger import services as ledger
-from probant_tenants import invitations, members
+from probant_tenants import invitations, members, seats
 from probant_tenants.authz import Permission
 from probant_tenants.models import Membership, User
 from probant_tenants.models import Organisation as OrganisationModel
@@ -36,6 +36,11 @@ class AlreadyMember(Error):
 
 
 @strawberry.type
+class SeatLimitReached(Error):
+    limit: int
+
+
+@strawberry.type
 class InvitationPayload:
     member: Member
     expires_at: str
@@ -44,6 +49,7 @@ class InvitationPayload:
 InviteResult = Annotated[
     InvitationPayload
     | AlreadyMember
+    | SeatLimitReached
     | InsufficientCredits
     | e.InvalidEmail
     | InvalidInput
@@ -65,6 +71,8 @@ ActivateResult = Annotated[
 def _errors(exc: DomainError, locale: str) -> Error:
     if isinstance(exc, invitations.AlreadyMember):
         return AlreadyMember(message=exc.message(locale))
+    if isinstance(exc, seats.SeatLimitReached):
+        return SeatLimitReached(message=exc.message(locale), limit=exc.params["limit"])
     if isinstance(exc, invitations.RoleNotInvitable):
         return NotAllowed(message=exc.message(locale))
     if isinstance(exc, ledger_errors.InsufficientCredits):
