@@ -12,7 +12,7 @@ from strawberry.tools import merge_types
 from probant_graphql.core.queries import CoreQuery
 from probant_graphql.embedding.resolvers import EmbeddingMutation, EmbeddingQuery
 from probant_graphql.evidence.resolvers import EvidenceMutation, EvidenceQuery
-from probant_graphql.ledger.resolvers import LedgerMutation, LedgerQuery
+from probant_graphql.ledger.resolvers import LedgerHistoryQuery, LedgerMutation, LedgerQuery
 from probant_graphql.security import AliasLimit, DepthLimit, ProductionErrorMasking, TokenLimit
 from probant_graphql.tenancy.audit_log import AuditQuery
 from probant_graphql.tenancy.members import MembersMutation
@@ -28,6 +28,7 @@ QUERY_TYPES: tuple[type, ...] = (
     AuditQuery,
     OperatorQuery,
     LedgerQuery,
+    LedgerHistoryQuery,
     EvidenceQuery,
     EmbeddingQuery,
 )

@@ -98,3 +98,30 @@ async def test_the_quote_shows_the_price_and_the_balance(
         "description": "1 crédit par dépôt.",
         "balance": 3,
     }
+
+
+async def test_the_history_shows_running_balances_and_exports_csv(
+    database: Database, client: httpx.AsyncClient
+) -> None:
+    owner = await make_organisation(database)
+    colleague = await add_member(database, owner, role=Role.COLLABORATOR)
+    await fund(database, owner.organisation_id, 10)
+    await log_in(client, owner)
+    member_id = to_base64("Member", str(colleague.membership_id))
+    await gql(client, TRANSFER, {"member": member_id, "amount": 4, "key": "h1"})
+
+    history = await gql(client, "{ ledgerEntries { edges { node { kind amount balanceAfter } } } }")
+    only = await gql(client, "{ ledgerEntries(kind: TRANSFER) { edges { node { kind } } } }")
+    csv_text = (await gql(client, "{ ledgerEntriesCsv }"))["ledgerEntriesCsv"]
+
+    assert [e["node"] for e in history["ledgerEntries"]["edges"]] == [
+        {"kind": "TRANSFER", "amount": -4, "balanceAfter": 6},
+        {"kind": "ADJUSTMENT", "amount": 10, "balanceAfter": 10},
+    ]
+    assert [e["node"]["kind"] for e in only["ledgerEntries"]["edges"]] == ["TRANSFER"]
+    lines = csv_text.strip().splitlines()
+    assert lines[0] == "date,kind,amount,balance,reference,reason"
+    assert [line.split(",")[1:4] for line in lines[1:]] == [
+        ["ADJUSTMENT", "10", "10"],
+        ["TRANSFER", "-4", "6"],
+    ]

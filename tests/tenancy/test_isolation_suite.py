@@ -36,6 +36,8 @@ QUERY_FIELDS = {
     "viewer": "probe: the caller's own identity",
     "organisation": "probe: the caller's own organisation",
     "creditBalance": "probe: the caller's own wallet",
+    "ledgerEntries": "probe: the caller's own wallet",
+    "ledgerEntriesCsv": "probe: the caller's own wallet",
     "depositQuoteFor": "probe: the caller's own wallet, no object argument",
     "depositQuote": "probe: a deposit id",
     "deposits": "probe: connection",
@@ -169,6 +171,11 @@ async def test_query_fields_show_nothing_of_another_organisation(world: World) -
     assert viewer["viewer"]["organisation"]["id"] != world.ids["Organisation"]
     assert viewer["organisation"]["id"] != world.ids["Organisation"]
     assert viewer["creditBalance"] == 0
+    history = await gql(b, "{ ledgerEntries { edges { node { amount } } } ledgerEntriesCsv }")
+    assert history["ledgerEntries"]["edges"] == []
+    assert history["ledgerEntriesCsv"].strip().splitlines() == [
+        "date,kind,amount,balance,reference,reason"
+    ]
     assert (await gql(b, "{ depositQuoteFor(photos: 1) { balance } }"))["depositQuoteFor"][
         "balance"
     ] == 0

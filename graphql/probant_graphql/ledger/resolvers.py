@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import uuid
+from datetime import datetime
 from typing import Annotated, Any
 
 import strawberry
@@ -13,12 +16,19 @@ from strawberry.types import Info
 from probant_graphql.context import Context
 from probant_graphql.core.errors import Error, InvalidInput, NotAllowed, NotAuthenticated, NotFound
 from probant_graphql.core.mutations import authorise_mutation, in_savepoint, not_allowed
+from probant_graphql.core.pagination import connection, encode_cursor, newest_first
 from probant_graphql.ledger.types import CreditsMoved, DepositQuote, InsufficientCredits
+from probant_graphql.ledger.types import TransactionKind as TransactionKindEnum
 from probant_graphql.permissions import require
 from probant_platform.errors import DomainError
 from probant_platform.ledger import errors as ledger_errors
 from probant_platform.ledger import pricing, services
-from probant_platform.ledger.models import TransactionKind
+from probant_platform.ledger.models import (
+    LedgerAccount,
+    LedgerEntry,
+    LedgerTransaction,
+    TransactionKind,
+)
 from probant_tenants.authz import Permission
 from probant_tenants.context import Actor
 from probant_tenants.models import Membership, MembershipStatus, Role
@@ -226,3 +236,117 @@ class LedgerMutation:
             )
 
         return await in_savepoint(info, run, locale=actor.locale, errors=to_error)  # type: ignore[return-value]
+
+
+@strawberry.type(name="LedgerEntry")
+class LedgerEntryNode:
+    id: strawberry.ID
+    kind: TransactionKindEnum  # type: ignore[valid-type]
+    amount: int
+    balance_after: int = strawberry.field(description="The wallet's running balance after it.")
+    reference: str
+    reason: str
+    created_at: datetime
+
+
+def _wallet_entries(
+    actor: Actor, kind: TransactionKind | None, from_: datetime | None, to: datetime | None
+) -> Any:
+    member = None if actor.is_admin else actor.membership_id
+    query = (
+        select(LedgerEntry, LedgerTransaction)
+        .join(LedgerTransaction, LedgerTransaction.id == LedgerEntry.transaction_id)
+        .join(LedgerAccount, LedgerAccount.id == LedgerEntry.account_id)
+        .where(
+            LedgerAccount.organisation_id == actor.organisation_id,
+            LedgerAccount.kind == services.wallet_kind(member),
+            LedgerAccount.membership_id.is_(None)
+            if member is None
+            else LedgerAccount.membership_id == member,
+        )
+    )
+    if kind is not None:
+        query = query.where(LedgerTransaction.kind == kind)
+    if from_ is not None:
+        query = query.where(LedgerEntry.created_at >= from_)
+    if to is not None:
+        query = query.where(LedgerEntry.created_at < to)
+    return query
+
+
+def _entry(row: Any) -> LedgerEntryNode:
+    entry, transaction = row
+    return LedgerEntryNode(
+        id=strawberry.ID(str(entry.id)),
+        kind=transaction.kind,
+        amount=entry.amount,
+        balance_after=entry.balance_after,
+        reference=transaction.reference,
+        reason=transaction.reason,
+        created_at=entry.created_at,
+    )
+
+
+@strawberry.type
+class LedgerHistoryQuery:
+    @strawberry.field(
+        description="Movements of the viewer's wallet (the organisation's for admins), newest first"
+    )
+    async def ledger_entries(
+        self,
+        info: Info[Context, Any],
+        kind: TransactionKindEnum | None = None,  # type: ignore[valid-type]
+        from_: Annotated[datetime | None, strawberry.argument(name="from")] = None,
+        to: datetime | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> relay.Connection[LedgerEntryNode]:  # type: ignore[type-var]
+        actor = await require(info, Permission.ORGANISATION_READ)
+        query = newest_first(
+            _wallet_entries(actor, TransactionKind(kind) if kind else None, from_, to),
+            created=LedgerEntry.created_at,
+            ident=LedgerEntry.id,
+            after=after,
+            first=first,
+        )
+        rows = (await info.context.session.execute(query)).all()
+        return connection(
+            rows,
+            first=first,
+            after=after,  # type: ignore[type-var]
+            cursor_of=lambda r: encode_cursor(r[0].created_at, r[0].id),
+            to_node=_entry,
+        )
+
+    @strawberry.field(
+        description="The same history as CSV (date, kind, amount, balance, reference, reason)."
+    )
+    async def ledger_entries_csv(
+        self,
+        info: Info[Context, Any],
+        kind: TransactionKindEnum | None = None,  # type: ignore[valid-type]
+        from_: Annotated[datetime | None, strawberry.argument(name="from")] = None,
+        to: datetime | None = None,
+    ) -> str:
+        actor = await require(info, Permission.ORGANISATION_READ)
+        query = _wallet_entries(actor, TransactionKind(kind) if kind else None, from_, to)
+        rows = (
+            await info.context.session.execute(
+                query.order_by(LedgerEntry.created_at, LedgerEntry.id).limit(50_000)
+            )
+        ).all()
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(["date", "kind", "amount", "balance", "reference", "reason"])
+        for entry, transaction in rows:
+            writer.writerow(
+                [
+                    entry.created_at.isoformat(),
+                    transaction.kind.value,
+                    entry.amount,
+                    entry.balance_after,
+                    transaction.reference,
+                    transaction.reason,
+                ]
+            )
+        return out.getvalue()
