@@ -12,6 +12,7 @@ from strawberry.tools import merge_types
 from probant_graphql.core.queries import CoreQuery
 from probant_graphql.embedding.resolvers import EmbeddingMutation, EmbeddingQuery
 from probant_graphql.evidence.resolvers import EvidenceMutation, EvidenceQuery
+from probant_graphql.ledger.billing import BillingMutation, BillingQuery
 from probant_graphql.ledger.resolvers import LedgerHistoryQuery, LedgerMutation, LedgerQuery
 from probant_graphql.security import AliasLimit, DepthLimit, ProductionErrorMasking, TokenLimit
 from probant_graphql.tenancy.audit_log import AuditQuery
@@ -29,6 +30,7 @@ QUERY_TYPES: tuple[type, ...] = (
     OperatorQuery,
     LedgerQuery,
     LedgerHistoryQuery,
+    BillingQuery,
     EvidenceQuery,
     EmbeddingQuery,
 )
@@ -38,6 +40,7 @@ MUTATION_TYPES: tuple[type, ...] = (
     MembersMutation,
     OperatorMutation,
     LedgerMutation,
+    BillingMutation,
     EvidenceMutation,
     EmbeddingMutation,
 )

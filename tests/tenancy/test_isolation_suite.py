@@ -32,6 +32,7 @@ from probant_platform.evidence.media.samples import photo_jpeg
 # How each root field is scoped. "probe" fields are exercised with A's ids by B below.
 QUERY_FIELDS = {
     "apiVersion": "public: no tenant data",
+    "catalogue": "public to members: no tenant data",
     "node": "probe: every Node type, see NODE_TYPES",
     "viewer": "probe: the caller's own identity",
     "organisation": "probe: the caller's own organisation",
@@ -63,6 +64,7 @@ MUTATION_FIELDS = {
     "startCapture": "no target: opens a session for the caller",
     "createWidgetKey": "no target: in the caller's organisation",
     "createApiKey": "no target: in the caller's organisation",
+    "buyCredits": "no target: credits the caller's organisation",
     "updateCaptureSettings": "probe: the caller's organisation only",
     "transferCredits": "probe: a member id",
     "reclaimCredits": "probe: a member id",

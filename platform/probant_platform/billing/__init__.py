@@ -1,0 +1,1 @@
+"""Catalogue (packs and plans, amounts in cents with VAT) and payment providers."""
