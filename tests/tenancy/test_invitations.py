@@ -150,7 +150,10 @@ async def test_inviting_beyond_the_plans_seats_is_refused(
     owner = await make_organisation(database)
     async with database.unit_of_work() as session:
         await rescope(session, TenantScope(organisation_id=owner.organisation_id))
-        await session.execute(text("UPDATE organisations SET seat_limit = 2"))
+        await session.execute(
+            text("UPDATE organisations SET seat_limit = 2 WHERE id = :o"),
+            {"o": owner.organisation_id},
+        )
     await log_in(client, owner)
     first = await gql(client, INVITE, {"e": unique_email("seat"), "r": "COLLABORATOR", "c": 0})
     email = unique_email("seat")
