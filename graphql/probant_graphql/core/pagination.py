@@ -85,3 +85,9 @@ def connection(
             end_cursor=edges[-1].cursor if edges else None,
         ),
     )
+
+
+def contains_pattern(search: str) -> str:
+    """An ILIKE pattern matching `search` anywhere, its wildcards escaped (100 chars at most)."""
+    escaped = search[:100].replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_")
+    return f"%{escaped}%"

@@ -14,7 +14,12 @@ from strawberry.types import Info
 from probant_graphql.context import Context
 from probant_graphql.core.errors import Error, InvalidInput, NotAllowed, NotAuthenticated, NotFound
 from probant_graphql.core.mutations import authorise_mutation, in_savepoint
-from probant_graphql.core.pagination import connection, encode_cursor, newest_first
+from probant_graphql.core.pagination import (
+    connection,
+    contains_pattern,
+    encode_cursor,
+    newest_first,
+)
 from probant_graphql.evidence import types as t
 from probant_graphql.ledger.resolvers import to_error as ledger_error
 from probant_graphql.ledger.types import DepositQuote, InsufficientCredits
@@ -272,7 +277,7 @@ def _filtered(query: Any, filter: DepositFilter | None) -> Any:
     if filter.to is not None:
         query = query.where(Deposit.created_at < filter.to)
     if filter.search:
-        pattern = "%" + filter.search[:100].replace("%", r"\%").replace("_", r"\_") + "%"
+        pattern = contains_pattern(filter.search)
         query = query.where(
             or_(
                 Deposit.title.ilike(pattern),

@@ -13,7 +13,12 @@ from strawberry.types import Info
 from probant_graphql.context import Context
 from probant_graphql.core.errors import Error, InvalidInput, NotAllowed, NotAuthenticated
 from probant_graphql.core.mutations import authorise_mutation, in_savepoint
-from probant_graphql.core.pagination import connection, encode_cursor, newest_first
+from probant_graphql.core.pagination import (
+    connection,
+    contains_pattern,
+    encode_cursor,
+    newest_first,
+)
 from probant_graphql.permissions import require
 from probant_graphql.tenancy import errors as e
 from probant_graphql.tenancy.errors import to_graphql_error
@@ -67,7 +72,7 @@ class OperatorQuery:
         if kind is not None:
             query = query.where(OrganisationModel.kind == Kind(kind))
         if search:
-            pattern = "%" + search[:100].replace("%", r"\%").replace("_", r"\_") + "%"
+            pattern = contains_pattern(search)
             query = query.where(
                 or_(OrganisationModel.name.ilike(pattern), OrganisationModel.city.ilike(pattern))
             )
