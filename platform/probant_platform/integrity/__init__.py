@@ -1,0 +1,1 @@
+"""Integrity: Merkle batches of sealed items' hashes, proofs anyone can check."""
