@@ -13,6 +13,7 @@ from strawberry.types import Info
 
 from probant_graphql.context import Context
 from probant_graphql.core.errors import Error, InvalidInput, NotAllowed, NotAuthenticated, NotFound
+from probant_graphql.core.ids import decode_id
 from probant_graphql.core.mutations import authorise_mutation, in_savepoint
 from probant_graphql.core.pagination import (
     connection,
@@ -94,16 +95,10 @@ def to_error(exc: DomainError, locale: str) -> Error:
 
 
 def node_uuid(value: str, type_name: str) -> uuid.UUID:
-    try:
-        global_id = relay.GlobalID.from_id(value)
-        if global_id.type_name == type_name:
-            return uuid.UUID(global_id.node_id)
-    except (ValueError, TypeError):
-        pass
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        raise e.DepositNotFound() from None
+    found = decode_id(value, type_name)
+    if found is None:
+        raise e.DepositNotFound()
+    return found
 
 
 def author_of(actor: Actor, can_read_all: bool) -> deposits.Author:

@@ -15,6 +15,7 @@ from strawberry.types import Info
 
 from probant_graphql.context import Context
 from probant_graphql.core.errors import Error, InvalidInput, NotAllowed, NotAuthenticated, NotFound
+from probant_graphql.core.ids import decode_id
 from probant_graphql.core.mutations import authorise_mutation, in_savepoint, not_allowed
 from probant_graphql.core.pagination import connection, encode_cursor, newest_first
 from probant_graphql.ledger.types import CreditsMoved, DepositQuote, InsufficientCredits
@@ -51,16 +52,7 @@ def to_error(exc: DomainError, locale: str) -> Error:
 
 def membership_id_from(member_id: str) -> uuid.UUID | None:
     """The membership UUID inside a `Member` global ID (or a raw UUID)."""
-    try:
-        global_id = relay.GlobalID.from_id(member_id)
-        if global_id.type_name != "Member":
-            return None
-        return uuid.UUID(global_id.node_id)
-    except (ValueError, TypeError):
-        try:
-            return uuid.UUID(member_id)
-        except ValueError:
-            return None
+    return decode_id(member_id, "Member")
 
 
 async def _member_of(info: Info[Context, Any], actor: Actor, member_id: str) -> Membership:

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Annotated, Any
 
 import strawberry
-from strawberry import relay
 from strawberry.types import Info
 
 from probant_graphql.context import Context
 from probant_graphql.core.errors import Error, InvalidInput, NotAllowed, NotAuthenticated
+from probant_graphql.core.ids import decode_id
 from probant_graphql.core.mutations import authorise_mutation, in_savepoint, not_authenticated
 from probant_graphql.permissions import locale_of
 from probant_graphql.tenancy import errors as e
@@ -143,7 +142,7 @@ class TenancyMutation:
         organisation_id: strawberry.ID | None = None,
     ) -> LogInResult:
         # No savepoint: a failed attempt must still count towards the lockout.
-        org_id = _uuid_or_none(organisation_id)
+        org_id = decode_id(organisation_id, "Organisation")
         try:
             issued = await accounts.log_in(
                 session=info.context.session,
@@ -173,17 +172,3 @@ class TenancyMutation:
         info.context.response.delete_cookie(SESSION_COOKIE)
         info.context.response.delete_cookie(CSRF_COOKIE)
         return OkPayload(ok=True)
-
-
-def _uuid_or_none(value: str | None) -> uuid.UUID | None:
-    """A raw UUID or the UUID inside a Relay global ID."""
-    if not value:
-        return None
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        pass
-    try:
-        return uuid.UUID(relay.GlobalID.from_id(str(value)).node_id)
-    except (ValueError, TypeError):
-        return None
