@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
+import os
 import secrets
+import tempfile
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
@@ -45,6 +48,17 @@ class Settings(BaseSettings):
     chain_rpc_url: str | None = Field(default=None, alias="PROBANT_CHAIN_RPC_URL")
     chain_private_key: SecretStr | None = Field(default=None, alias="PROBANT_CHAIN_PRIVATE_KEY")
 
+    signing_p12: Path | None = Field(default=None, alias="PROBANT_SIGNING_P12")
+    signing_p12_password: SecretStr | None = Field(
+        default=None, alias="PROBANT_SIGNING_P12_PASSWORD"
+    )
+    signing_cert: Path | None = Field(default=None, alias="PROBANT_SIGNING_CERT")
+    signing_key: Path | None = Field(default=None, alias="PROBANT_SIGNING_KEY")
+    signing_key_password: SecretStr | None = Field(
+        default=None, alias="PROBANT_SIGNING_KEY_PASSWORD"
+    )
+    trust_roots: Path | None = Field(default=None, alias="PROBANT_TRUST_ROOTS")
+
     @model_validator(mode="after")
     def _production_needs_secrets(self) -> Settings:
         if self.env == Environment.PRODUCTION:
@@ -64,14 +78,31 @@ class Settings(BaseSettings):
             return self.secret_key.get_secret_value().encode()
         path = self.data_dir / "secret_key"
         if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(secrets.token_urlsafe(48))
-            path.chmod(0o600)
+            write_once(path, secrets.token_urlsafe(48).encode())
         return path.read_text().strip().encode()
 
     def derived_secret(self, purpose: str) -> str:
         """A secret for one purpose, derived from the main one so each can be rotated apart."""
         return hmac.new(self.secret(), purpose.encode(), hashlib.sha256).hexdigest()
+
+
+def write_once(path: Path, data: bytes) -> bytes:
+    """Create `path` (mode 0600) holding `data` unless it exists; return what it holds.
+
+    Atomic across processes: the file appears whole or not at all, and when two processes
+    race, both end up reading the winner's bytes.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        with contextlib.suppress(FileExistsError):
+            os.link(tmp, path)
+    finally:
+        os.unlink(tmp)
+    return path.read_bytes()
 
 
 @lru_cache
