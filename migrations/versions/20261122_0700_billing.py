@@ -220,7 +220,6 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.Column("invoice_url", sa.String(length=1000), nullable=True),
-        sa.Column("receipt_key", sa.String(length=300), nullable=True),
         sa.Column("actor_user_id", sa.Uuid(), nullable=True),
         sa.Column(
             "created_at",

@@ -46,6 +46,9 @@ QUERY_FIELDS = {
     "apiKeys": "probe: list",
     "auditLog": "probe: connection",
     "organisations": "probe: operators only",
+    "billingSubscription": "probe: the caller's own organisation",
+    "purchases": "probe: connection",
+    "catalogueProducts": "operators only: the platform catalogue, no tenant data",
 }
 MUTATION_FIELDS = {
     "signUp": "no target: creates a new organisation",
@@ -69,6 +72,10 @@ MUTATION_FIELDS = {
     "transferCredits": "probe: a member id",
     "reclaimCredits": "probe: a member id",
     "adjustCredits": "probe: operators only",
+    "subscribe": "no target: subscribes the caller's organisation",
+    "billingPortalUrl": "no target: the caller's organisation's own customer",
+    "updateCatalogueProduct": "operators only: the platform catalogue",
+    "setPriceOverride": "probe: operators only",
     "stageUpload": "probe: a capture session id",
     "updateDeposit": "probe: a deposit id",
     "deleteItem": "probe: an item id",
@@ -186,6 +193,8 @@ async def test_query_fields_show_nothing_of_another_organisation(world: World) -
     )
     assert quote["depositQuote"] is None
     assert (await gql(b, "{ deposits { edges { node { id } } } }"))["deposits"]["edges"] == []
+    billing = await gql(b, "{ billingSubscription { planId } purchases { edges { node { id } } } }")
+    assert billing == {"billingSubscription": None, "purchases": {"edges": []}}
     assert (await gql(b, "{ widgetKeys { id } apiKeys { id } }")) == {
         "widgetKeys": [],
         "apiKeys": [],
@@ -205,6 +214,10 @@ MUTATION_PROBES: dict[str, tuple[str, Callable[[World], dict[str, Any]]]] = {
     ),
     "adjustCredits": (
         'mutation($v: ID!) { r: adjustCredits(organisationId: $v, amount: 5, reason: "x", idempotencyKey: "z") { __typename } }',
+        lambda w: {"v": w.ids["Organisation"]},
+    ),
+    "setPriceOverride": (
+        'mutation($v: ID!) { r: setPriceOverride(organisationId: $v, productId: "pack-6", priceTtcCents: 1) { __typename } }',
         lambda w: {"v": w.ids["Organisation"]},
     ),
     "stageUpload": (

@@ -143,7 +143,6 @@ class Purchase(TenantMixin, Base):
     vat_cents: Mapped[int] = mapped_column(BigInteger)
     status: Mapped[PurchaseStatus] = mapped_column(_enum(PurchaseStatus, "billing_purchase_status"))
     invoice_url: Mapped[str | None] = mapped_column(String(1000))
-    receipt_key: Mapped[str | None] = mapped_column(String(300))
     actor_user_id: Mapped[uuid.UUID | None]
     created_at: Mapped[datetime] = mapped_column(server_default=func.now(), default=utcnow)
     paid_at: Mapped[datetime | None]
