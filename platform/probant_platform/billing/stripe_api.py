@@ -3,14 +3,43 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
+import httpx
 import stripe
 
 from probant_platform.billing.errors import PaymentProviderError
 from probant_platform.config import Settings
 
 WEBHOOK_TOLERANCE_SECONDS = 300
+
+
+class PerRequestHTTPXClient(stripe.HTTPXClient):
+    """stripe's httpx client, with a connection per request closed after it.
+
+    A pooled client would outlive the event loop that opened it (one per request or test),
+    and stripe 16 hands httpx the body as `data=bytes`, which httpx deprecates.
+    """
+
+    def _get_request_args_kwargs(
+        self, method: str, url: str, headers: Mapping[str, str], post_data: Any
+    ) -> Any:
+        args, kwargs = super()._get_request_args_kwargs(method, url, headers, post_data)
+        kwargs.pop("data", None)
+        kwargs["content"] = post_data or b""
+        return args, kwargs
+
+    async def request_async(
+        self, method: str, url: str, headers: Mapping[str, str], post_data: Any = None
+    ) -> tuple[bytes, int, Mapping[str, str]]:
+        args, kwargs = self._get_request_args_kwargs(method, url, headers, post_data)
+        try:
+            async with httpx.AsyncClient() as http:
+                response = await http.request(*args, **kwargs)
+        except Exception as exc:
+            self._handle_request_error(exc)
+        return response.content, response.status_code, response.headers
 
 
 def client(settings: Settings) -> stripe.StripeClient:
@@ -23,7 +52,7 @@ def client(settings: Settings) -> stripe.StripeClient:
     return stripe.StripeClient(
         settings.stripe_secret_key.get_secret_value(),
         base_addresses=bases,  # type: ignore[arg-type]
-        http_client=stripe.HTTPXClient(timeout=20),
+        http_client=PerRequestHTTPXClient(timeout=20),
         max_network_retries=2,
     )
 

@@ -74,7 +74,12 @@ class StripeProvider:
         try:
             result = await request
         except stripe.StripeError as exc:
-            log.warning("billing.stripe_error", error=type(exc).__name__, status=exc.http_status)
+            log.warning(
+                "billing.stripe_error",
+                error=type(exc).__name__,
+                status=exc.http_status,
+                detail=str(exc)[:300],
+            )
             raise PaymentProviderError() from exc
         data: dict[str, Any] = result.to_dict()
         return data
