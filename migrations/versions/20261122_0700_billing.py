@@ -98,6 +98,7 @@ def upgrade() -> None:
         sa.Column("period_start", sa.DateTime(timezone=True), nullable=False),
         sa.Column("period_end", sa.DateTime(timezone=True), nullable=False),
         sa.Column("expires", sa.Boolean(), nullable=False),
+        sa.Column("ledger_entry_id", sa.BigInteger(), nullable=True),
         sa.Column("swept_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("expired_credits", sa.Integer(), nullable=True),
         sa.Column(

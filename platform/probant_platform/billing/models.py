@@ -117,6 +117,8 @@ class Allotment(TenantMixin, Base):
     period_start: Mapped[datetime]
     period_end: Mapped[datetime]
     expires: Mapped[bool] = mapped_column(Boolean)
+    # The wallet entry that brought these credits: debits after it consume them first.
+    ledger_entry_id: Mapped[int | None] = mapped_column(BigInteger)
     swept_at: Mapped[datetime | None]
     expired_credits: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(server_default=func.now(), default=utcnow)

@@ -1,9 +1,10 @@
 """Plans on an organisation: subscription state, seats, monthly allotments and their expiry.
 
-Expiry rule (plans that do not roll over): allotted credits are spent before bought ones.
-At the end of a period, the organisation wallet loses min(that period's allotment, wallet
-balance minus the credits of newer allotments not yet swept). Credits already handed to
-members' wallets are theirs and never expire.
+Expiry rule (plans that do not roll over): allotted credits are spent before any others.
+At the end of a period the organisation wallet loses what is left of that period's
+allotment: the allotment minus everything the organisation wallet spent or handed to
+members since the allotment arrived, never more than the wallet holds beyond newer
+allotments not yet swept. Bought credits never expire; credits handed to members are theirs.
 """
 
 from __future__ import annotations
@@ -22,7 +23,12 @@ from probant_platform.billing.models import Allotment, ProductKind, Subscription
 from probant_platform.billing.products import Product, product
 from probant_platform.db import Database, TenantScope, utcnow
 from probant_platform.ledger import services as ledger
-from probant_platform.ledger.models import AccountKind, TransactionKind
+from probant_platform.ledger.models import (
+    AccountKind,
+    LedgerAccount,
+    LedgerEntry,
+    TransactionKind,
+)
 
 log = structlog.get_logger(__name__)
 
@@ -144,10 +150,11 @@ async def allot(
         .on_conflict_do_nothing()
         .returning(Allotment.id)
     )
-    if inserted.scalar_one_or_none() is None:
+    inserted_id = inserted.scalar_one_or_none()
+    if inserted_id is None:
         return False
     reference = f"{chosen.name} {period_start:%Y-%m-%d}" + (f" ({label})" if label else "")
-    await ledger.issue(
+    moved = await ledger.issue(
         session=session,
         organisation_id=organisation_id,
         kind=TransactionKind.ALLOTMENT,
@@ -155,7 +162,35 @@ async def allot(
         idempotency_key=f"allotment:{subscription_external_id}:{int(period_start.timestamp())}",
         reference=reference[:200],
     )
+    entry = await session.execute(
+        select(LedgerEntry.id).where(LedgerEntry.transaction_id == moved.id, LedgerEntry.amount > 0)
+    )
+    await session.execute(
+        update(Allotment)
+        .where(Allotment.id == inserted_id)
+        .values(ledger_entry_id=entry.scalar_one())
+    )
     return True
+
+
+async def _spent_since(
+    session: AsyncSession, organisation_id: uuid.UUID, entry_id: int | None
+) -> int:
+    """Credits that left the organisation wallet after entry `entry_id`."""
+    if entry_id is None:
+        return 0
+    found = await session.execute(
+        select(func.coalesce(func.sum(-LedgerEntry.amount), 0))
+        .join(LedgerAccount, LedgerAccount.id == LedgerEntry.account_id)
+        .where(
+            LedgerAccount.organisation_id == organisation_id,
+            LedgerAccount.kind == AccountKind.ORGANISATION_WALLET,
+            LedgerEntry.organisation_id == organisation_id,
+            LedgerEntry.id > entry_id,
+            LedgerEntry.amount < 0,
+        )
+    )
+    return int(found.scalar_one())
 
 
 async def sweep_allotment(
@@ -181,7 +216,8 @@ async def sweep_allotment(
             )
         )
         wallet = await ledger.balance(session=session, organisation_id=organisation_id)
-        expired = max(0, min(row.credits, wallet - int(newer.scalar_one())))
+        unused = row.credits - await _spent_since(session, organisation_id, row.ledger_entry_id)
+        expired = max(0, min(unused, wallet - int(newer.scalar_one())))
         if expired:
             await ledger.record(
                 session=session,
