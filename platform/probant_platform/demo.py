@@ -9,7 +9,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from probant_platform.billing import products, subscriptions
+from probant_platform.billing.models import ProductKind
+from probant_platform.billing.providers import DevelopmentProvider
 from probant_platform.config import Settings, get_settings
 from probant_platform.db import Database, TenantScope, utcnow
 from probant_platform.db.locate import application_url, owner_url
@@ -31,6 +35,7 @@ class DemoOrganisation:
     city: str
     people: tuple[tuple[str, str, Role], ...]  # (email, full name, role)
     credits: int = 0
+    plan: str | None = None  # a development-provider subscription
 
 
 ORGANISATIONS = (
@@ -45,6 +50,7 @@ ORGANISATIONS = (
             ("client@cabinet-lefevre.fr", "Société Martin (client)", Role.CLIENT),
         ),
         credits=30,
+        plan="premium",
     ),
     DemoOrganisation(
         "Immobilière du Rhône",
@@ -53,6 +59,7 @@ ORGANISATIONS = (
         "Lyon",
         (("gestion@immo-rhone.fr", "Nadia Haddad", Role.OWNER),),
         credits=12,
+        plan="business",
     ),
     DemoOrganisation(
         "Julien Moreau",
@@ -169,6 +176,7 @@ async def _seed_organisation(database: Database, demo: DemoOrganisation) -> list
             for email, _, _ in demo.people[1:]:
                 user = (await session.execute(select(User).where(User.email == email))).scalar_one()
                 ids.append(user.id)
+            await _seed_plan(session, organisation_id, demo.plan)
             return ids
         organisation_id = uuid.uuid4()
         await rescope(session, TenantScope(organisation_id=organisation_id))
@@ -212,7 +220,29 @@ async def _seed_organisation(database: Database, demo: DemoOrganisation) -> list
                 idempotency_key="demo-credits",
                 reason="Crédits de démonstration",
             )
+        await _seed_plan(session, organisation_id, demo.plan)
         return ids
+
+
+async def _seed_plan(
+    session: AsyncSession, organisation_id: uuid.UUID, plan_id: str | None
+) -> None:
+    """Subscribe the organisation with the development provider, once."""
+    if plan_id is None:
+        return
+    await rescope(session, TenantScope(organisation_id=organisation_id))
+    if await subscriptions.current(session, organisation_id) is not None:
+        return
+    plan = await products.product(
+        session=session, product_id=plan_id, organisation_id=organisation_id, kind=ProductKind.PLAN
+    )
+    await DevelopmentProvider().subscribe(
+        session=session,
+        organisation_id=organisation_id,
+        plan=plan,
+        base_url="",
+        actor_user_id=None,
+    )
 
 
 async def _seed_deposits(database: Database, settings: Settings) -> None:
