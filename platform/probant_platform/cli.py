@@ -213,6 +213,27 @@ def create_operator(
         typer.echo(f"one-time password (change it at first login): {password}")
 
 
+@app.command("close-billing-periods")
+def close_billing_periods() -> None:
+    """Expire unused allotted credits of ended periods; renew development subscriptions."""
+    from probant_platform.billing.subscriptions import close_periods
+    from probant_platform.db import Database
+    from probant_platform.db.locate import application_url
+
+    url = _owner_url()
+    _check_reachable(url)
+    settings = get_settings()
+
+    async def run() -> object:
+        database = Database(application_url(settings), pool_size=1)
+        try:
+            return await close_periods(database=database)
+        finally:
+            await database.dispose()
+
+    typer.echo(str(asyncio.run(run())))
+
+
 @app.command("export-schema")
 def export_schema() -> None:
     """Write the GraphQL SDL to graphql/probant_graphql/schema.graphql."""

@@ -140,6 +140,31 @@ async def test_clients_cannot_subscribe_and_see_no_purchases(
     assert moved["transferCredits"]["__typename"] == "NotAllowed"
 
 
+async def test_the_pages_payers_come_back_to_say_what_happened(
+    database: Database, client: httpx.AsyncClient
+) -> None:
+    owner = await make_organisation(database)
+    await log_in(client, owner)
+    bought = await gql(
+        client,
+        'mutation { buyCredits(packId: "pack-1") { ... on CheckoutPayload { checkoutUrl } } }',
+    )
+    page = await client.get(
+        bought["buyCredits"]["checkoutUrl"].removeprefix("http://127.0.0.1:8000")
+    )
+    assert page.status_code == 200
+    assert "Paiement reçu" in page.text and "development payment — no money moved" in page.text
+    portal = await gql(
+        client, "mutation { billingPortalUrl { ... on BillingPortal { url label } } }"
+    )
+    assert portal["billingPortalUrl"]["label"] == "development payment — no money moved"
+    shown = await client.get(
+        portal["billingPortalUrl"]["url"].removeprefix("http://127.0.0.1:8000")
+    )
+    assert "aucun portail" in shown.text
+    assert (await client.get("/billing/anything")).status_code == 404
+
+
 async def test_unknown_plans_are_refused(database: Database, client: httpx.AsyncClient) -> None:
     owner = await make_organisation(database)
     await log_in(client, owner)

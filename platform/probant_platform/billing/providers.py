@@ -281,7 +281,7 @@ class DevelopmentProvider:
         self, *, session: AsyncSession, organisation_id: uuid.UUID, base_url: str
     ) -> str:
         """No provider portal: the admin's own billing page."""
-        return f"{base_url}/admin/billing?provider=development"
+        return f"{base_url}/billing/portal?provider=development"
 
 
 def provider_for(settings: Settings) -> PaymentProvider:

@@ -254,7 +254,7 @@ class StripeProvider:
             raise NoSubscription()
         created = await self._call(
             self.client.v1.billing_portal.sessions.create_async(
-                params={"customer": customer, "return_url": f"{base_url}/admin/billing"}
+                params={"customer": customer, "return_url": f"{base_url}/billing/completed"}
             )
         )
         url: str = created["url"]

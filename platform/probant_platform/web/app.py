@@ -29,6 +29,7 @@ def create_app(
     """The ASGI app. Tests pass their own `database`; otherwise one is opened from settings."""
     from probant_graphql.schema import build_schema
     from probant_graphql.view import ProbantGraphQL
+    from probant_platform.web.billing_pages import billing_page
     from probant_platform.web.capture_tokens import mint
     from probant_platform.web.cors import WidgetCorsMiddleware
     from probant_platform.web.media import media
@@ -64,6 +65,7 @@ def create_app(
             Route("/media/{organisation_id}/{item_id}", media, methods=["GET"]),
             Route("/receipts/{organisation_id}/{purchase_id}", receipt, methods=["GET"]),
             Route("/webhooks/stripe", stripe_webhook, methods=["POST"]),
+            Route("/billing/{page}", billing_page, methods=["GET"]),
             Route("/api/v1/capture-tokens", mint, methods=["POST"]),
             Route("/graphql", graphql_app, methods=["GET", "POST"]),
             *widget_routes(settings.widget_dist_dir),
