@@ -10,6 +10,9 @@ import httpx
 from pypdf import PdfReader
 from tests.factories import Role, add_member, gql, log_in, make_organisation
 
+from probant_platform.billing import products
+from probant_platform.billing.catalogue import PACKS, PLANS
+from probant_platform.billing.models import ProductKind
 from probant_platform.billing.subscriptions import close_periods
 from probant_platform.db import Database
 
@@ -174,3 +177,16 @@ async def test_unknown_plans_are_refused(database: Database, client: httpx.Async
     )
     assert refused["subscribe"] == {"__typename": "InvalidInput", "field": "planId"}
     assert (await gql(client, STATE))["billingSubscription"] is None
+
+
+async def test_the_stored_catalogue_is_seeded_from_the_product_rules(database: Database) -> None:
+    async with database.unit_of_work() as session:
+        stored = await products.products(session=session, organisation_id=None)
+    assert [(p.id, p.credits, p.price_ttc_cents) for p in stored if p.kind is ProductKind.PACK] == [
+        (p.id, p.credits, p.price_ttc_cents) for p in PACKS
+    ]
+    assert [
+        (p.id, p.name, p.credits, p.seats, p.price_ttc_cents, p.rollover)
+        for p in stored
+        if p.kind is ProductKind.PLAN
+    ] == [(p.id, p.name, p.monthly_credits, p.seats, p.price_ttc_cents, p.rollover) for p in PLANS]

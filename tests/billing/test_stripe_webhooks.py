@@ -201,6 +201,12 @@ async def test_invoice_paid_for_three_periods_gives_three_allotments_and_checkou
     state = await gql(client, STATE)
     assert state["creditBalance"] == 180
     assert state["billingSubscription"]["planId"] == "premium"
+    # A second plan would be a second Stripe subscription: changes go through the portal.
+    twice = await gql(
+        client,
+        'mutation { subscribe(planId: "business") { __typename ... on InvalidInput { field } } }',
+    )
+    assert twice["subscribe"] == {"__typename": "InvalidInput", "field": "planId"}
     assert state["billingSubscription"]["seats"] == 5
     kinds = await gql(client, "{ ledgerEntries(kind: ALLOTMENT) { edges { node { amount } } } }")
     assert [e["node"]["amount"] for e in kinds["ledgerEntries"]["edges"]] == [60, 60, 60]

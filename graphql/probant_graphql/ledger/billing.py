@@ -165,6 +165,8 @@ def to_error(exc: DomainError, locale: str) -> Error:
         return InvalidInput(message=message, field="priceTtcCents")
     if isinstance(exc, billing_errors.InvalidProductField):
         return InvalidInput(message=message, field=str(exc.params.get("field", "")))
+    if isinstance(exc, billing_errors.AlreadySubscribed):
+        return InvalidInput(message=message, field="planId")
     if isinstance(exc, billing_errors.UnknownOrganisation):
         return NotFound(message=message)
     return PaymentUnavailable(message=message)

@@ -1,8 +1,9 @@
 """What can be bought: credit packs and monthly plans. Amounts are integer cents, VAT 20 %.
 
 From the product rules: 1 credit = 9.90 € TTC (8.25 € HT); packs of 6, 12 and 30 are
-degressive; Premium gives 60 credits a month and 5 seats, Business 180 and 20 seats. The
-pack and plan prices below are the platform's defaults.
+degressive; Premium gives 60 credits a month and 5 seats, Business 180 and 20 seats. These
+are the defaults migration 0700 seeds into `billing_products`; operators edit the stored
+catalogue from then on (billing/products.py).
 """
 
 from __future__ import annotations
@@ -46,14 +47,3 @@ PLANS = (
     Plan("premium", "Premium", 60, 5, 39_900, rollover=False),
     Plan("business", "Business", 180, 20, 99_000, rollover=False),
 )
-
-
-class UnknownProduct(ValueError):
-    pass
-
-
-def pack(pack_id: str) -> Pack:
-    for candidate in PACKS:
-        if candidate.id == pack_id:
-            return candidate
-    raise UnknownProduct(pack_id)

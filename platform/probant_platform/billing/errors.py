@@ -39,3 +39,9 @@ class UnknownOrganisation(DomainError):
     code = "NOT_FOUND"
     message_fr = "Organisation introuvable."
     message_en = "No such organisation."
+
+
+class AlreadySubscribed(DomainError):
+    code = "ALREADY_SUBSCRIBED"
+    message_fr = "Un abonnement est déjà actif : changez d'offre depuis le portail de facturation."
+    message_en = "A subscription is already active: change plans from the billing portal."

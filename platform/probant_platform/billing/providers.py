@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from probant_platform.billing import payments, subscriptions
-from probant_platform.billing.catalogue import Pack, vat_split
+from probant_platform.billing.catalogue import vat_split
 from probant_platform.billing.errors import InvalidPrice
 from probant_platform.billing.models import Purchase
 from probant_platform.billing.payments import register_payment_handler
@@ -176,28 +176,6 @@ class DevelopmentProvider:
             purpose=payments.CREDITS,
             purpose_id=pack.id,
             description=pack.name,
-            credits=pack.credits,
-            amount_ttc_cents=pack.price_ttc_cents,
-            base_url=base_url,
-            actor_user_id=actor_user_id,
-        )
-
-    async def checkout_pack(
-        self,
-        *,
-        session: AsyncSession,
-        organisation_id: uuid.UUID,
-        pack: Pack,
-        base_url: str,
-        actor_user_id: uuid.UUID,
-    ) -> Checkout:
-        """Kept for callers holding a constant `Pack` rather than a catalogue product."""
-        return await self._pay(
-            session=session,
-            organisation_id=organisation_id,
-            purpose=payments.CREDITS,
-            purpose_id=pack.id,
-            description=f"{pack.credits} crédits",
             credits=pack.credits,
             amount_ttc_cents=pack.price_ttc_cents,
             base_url=base_url,

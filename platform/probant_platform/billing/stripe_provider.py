@@ -15,8 +15,12 @@ from sqlalchemy import select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from probant_platform.billing import payments
-from probant_platform.billing.errors import NoSubscription, PaymentProviderError
+from probant_platform.billing import payments, subscriptions
+from probant_platform.billing.errors import (
+    AlreadySubscribed,
+    NoSubscription,
+    PaymentProviderError,
+)
 from probant_platform.billing.models import BillingCustomer
 from probant_platform.billing.products import Product
 from probant_platform.billing.providers import Checkout, check_payment
@@ -213,6 +217,13 @@ class StripeProvider:
         actor_user_id: uuid.UUID | None,
     ) -> Checkout:
         """A Checkout Session (mode=subscription); allotments come with each `invoice.paid`."""
+        existing = await subscriptions.current(session, organisation_id)
+        if (
+            existing is not None
+            and existing.provider == self.name
+            and existing.status in subscriptions.LIVE_STATUSES
+        ):
+            raise AlreadySubscribed()
         customer = await self._customer(session, organisation_id)
         metadata = {"organisation_id": str(organisation_id), "plan_id": plan.id}
         created = await self._call(
