@@ -24,7 +24,8 @@ GUARD_FUNCTIONS = """
 CREATE OR REPLACE FUNCTION probant_integrity_leaf_guard() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'DELETE'
-     OR NEW.id <> OLD.id OR NEW.item_id <> OLD.item_id
+     OR NEW.id <> OLD.id OR NEW.item_id <> OLD.item_id OR NEW.deposit_id <> OLD.deposit_id
+     OR NEW.organisation_id <> OLD.organisation_id
      OR NEW.deposit_reference <> OLD.deposit_reference OR NEW.item_sha256 <> OLD.item_sha256
      OR NEW.record_sha256 <> OLD.record_sha256 OR NEW.sealed_at <> OLD.sealed_at
      OR NEW.joined_at <> OLD.joined_at
@@ -107,6 +108,8 @@ def upgrade() -> None:
         "integrity_leaves",
         sa.Column("id", sa.BigInteger(), sa.Identity(always=False), nullable=False),
         sa.Column("item_id", sa.Uuid(), nullable=False),
+        sa.Column("organisation_id", sa.Uuid(), nullable=False),
+        sa.Column("deposit_id", sa.Uuid(), nullable=False),
         sa.Column("deposit_reference", sa.String(length=32), nullable=False),
         sa.Column("item_sha256", sa.String(length=64), nullable=False),
         sa.Column("record_sha256", sa.String(length=64), nullable=False),
@@ -127,6 +130,9 @@ def upgrade() -> None:
     )
     op.create_index(
         op.f("ix_integrity_leaves_batch_id"), "integrity_leaves", ["batch_id"], unique=False
+    )
+    op.create_index(
+        op.f("ix_integrity_leaves_deposit_id"), "integrity_leaves", ["deposit_id"], unique=False
     )
     op.create_index(
         op.f("ix_integrity_leaves_deposit_reference"),
@@ -240,6 +246,7 @@ def downgrade() -> None:
     op.drop_table("certificates")
     op.drop_index(op.f("ix_integrity_leaves_item_sha256"), table_name="integrity_leaves")
     op.drop_index(op.f("ix_integrity_leaves_deposit_reference"), table_name="integrity_leaves")
+    op.drop_index(op.f("ix_integrity_leaves_deposit_id"), table_name="integrity_leaves")
     op.drop_index(op.f("ix_integrity_leaves_batch_id"), table_name="integrity_leaves")
     op.drop_table("integrity_leaves")
     op.drop_table("integrity_anchors")
