@@ -89,6 +89,7 @@ async def _stored_or_signed(
                 tx_hash=tx_hash,
                 raw_transaction=raw,
                 status=AnchorStatus.SIGNED,
+                attempts=0,
             )
             session.add(anchor)
             log.info("anchor.signed", sequence=batch.sequence, tx_hash=tx_hash, nonce=nonce)

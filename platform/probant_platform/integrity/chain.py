@@ -101,7 +101,7 @@ class ChainReader:
         return ChainTransaction(
             tx_hash=_hex(tx["hash"]),
             sender=str(tx["from"]),
-            data=bytes(tx["input"]),
+            data=bytes(tx.get("input") or tx.get("data") or b""),
             block_number=int(number) if number is not None else None,
             block_hash=_hex(block_hash) if block_hash is not None else None,
         )

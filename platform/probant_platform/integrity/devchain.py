@@ -60,7 +60,7 @@ class DevelopmentChain:
         self._tester = EthereumTester(backend=self._backend, auto_mine_transactions=True)
         self.web3 = Web3(EthereumTesterProvider(self._tester))
         self._replayed_bytes = 0
-        self.private_key = "0x" + bytes(self._backend.account_keys[0]).hex()
+        self.private_key = str(self._backend.account_keys[0].to_hex())
 
     @contextmanager
     def _file_lock(self, exclusive: bool) -> Iterator[None]:

@@ -73,4 +73,3 @@ async def tick() -> None:
 @job_app.task(name="integrity.tick", queue="integrity", pass_context=False)
 async def periodic_tick(timestamp: int) -> None:
     await tick()
-
