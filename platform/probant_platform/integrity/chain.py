@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from eth_account import Account
+from hexbytes import HexBytes
 from web3 import HTTPProvider, Web3
 from web3.exceptions import TransactionNotFound
 
@@ -101,7 +102,7 @@ class ChainReader:
         return ChainTransaction(
             tx_hash=_hex(tx["hash"]),
             sender=str(tx["from"]),
-            data=bytes(tx.get("input") or tx.get("data") or b""),
+            data=bytes(HexBytes(tx.get("input") or tx.get("data") or b"")),
             block_number=int(number) if number is not None else None,
             block_hash=_hex(block_hash) if block_hash is not None else None,
         )
