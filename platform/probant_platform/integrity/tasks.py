@@ -10,7 +10,7 @@ import structlog
 from probant_platform import runtime
 from probant_platform.db import TenantScope, utcnow
 from probant_platform.evidence.deposits import stored_items
-from probant_platform.integrity import anchoring, batches
+from probant_platform.integrity import anchoring, batches, certificates
 from probant_platform.integrity.chain import anchor_chain
 from probant_platform.integrity.models import Batch
 from probant_platform.jobs import job_app, task
@@ -73,3 +73,16 @@ async def tick() -> None:
 @job_app.task(name="integrity.tick", queue="integrity", pass_context=False)
 async def periodic_tick(timestamp: int) -> None:
     await tick()
+
+
+@task(name="integrity.certify_deposit", queue="documents", retry=8)
+async def certify_deposit(*, organisation_id: str, deposit_id: str) -> None:
+    """Render, sign, store and email the certified report once the deposit is anchored."""
+    rt = runtime.current()
+    await certificates.certify_deposit(
+        database=rt.database,
+        settings=rt.settings,
+        mailer=rt.mailer,
+        organisation_id=uuid.UUID(organisation_id),
+        deposit_id=uuid.UUID(deposit_id),
+    )
