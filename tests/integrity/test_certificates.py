@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 import pytest
 from pypdf import PdfReader
+from sqlalchemy import select
 from tests.factories import gql
 from tests.integrity.proof_world import ProofWorld, build_world, bundle_of
 
@@ -21,6 +22,7 @@ from probant_platform.documents import pki
 from probant_platform.documents.signing import validate_pdf_async
 from probant_platform.evidence.models import Deposit
 from probant_platform.integrity.certificates import _anchors, certify_deposit, render_certificate
+from probant_platform.integrity.models import SealedRecord
 from probant_platform.integrity.people import author_of
 from probant_platform.integrity.verify import GivenFile, Report, file_sha256, verify_bundle
 from probant_platform.notifications.mailer import SmtpMailer
@@ -143,3 +145,33 @@ async def test_the_report_is_in_english_on_request(
         )
     text = _text(pdf)
     assert "Certifiedreport" in text and "developmentchain—notapublicledger" in text
+
+
+async def test_deleting_a_deposit_forgets_its_report_record_and_place_but_not_its_hashes(
+    world: ProofWorld,
+    database: Database,
+    settings: Settings,
+    smtp_server: tuple[str, Any],
+    client: httpx.AsyncClient,
+) -> None:
+    url, _ = smtp_server
+    certificate = await _certify(database, settings, world, url)
+    store = store_for(settings)
+    assert await store.exists(certificate.blob_key)
+    delete = """mutation($d: ID!) { deleteDeposit(depositId: $d) {
+      __typename ... on DepositDeleted { tombstone } } }"""
+
+    deleted = await gql(world.sealed.client, delete, {"d": world.sealed.node_id})
+
+    assert deleted["deleteDeposit"] == {"__typename": "DepositDeleted", "tombstone": True}
+    assert not await store.exists(certificate.blob_key)
+    scope = TenantScope(organisation_id=world.sealed.owner.organisation_id)
+    async with database.unit_of_work(scope) as session:
+        left = await session.execute(
+            select(SealedRecord).where(SealedRecord.deposit_id == world.sealed.deposit_id)
+        )
+        assert left.first() is None
+    found = await client.get("/api/v1/verify", params={"sha256": file_sha256(world.files[0])})
+    [item] = found.json()["items"]
+    assert item["reference"] == world.sealed.reference and item["approximate_place"] is None
+    assert item["anchor"] is not None

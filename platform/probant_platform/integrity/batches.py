@@ -12,14 +12,14 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from probant_platform.config import Settings
 from probant_platform.db import Database, TenantScope, utcnow
 from probant_platform.evidence.models import Deposit, DepositStatus
 from probant_platform.integrity import merkle
-from probant_platform.integrity.models import Batch, Leaf, SealedRecord
+from probant_platform.integrity.models import Batch, Certificate, Leaf, SealedRecord
 from probant_platform.integrity.people import author_of
 from probant_platform.integrity.records import (
     ZERO_ROOT,
@@ -167,3 +167,24 @@ async def close_due_batches(
             if batch is None:
                 return closed
             closed.append(batch)
+
+
+async def forget_deposit(*, session: AsyncSession, deposit_id: uuid.UUID) -> list[str]:
+    """On deletion: drop the sealed records (names, address, place) and the rounded place of
+    the public leaves. Hashes and roots stay, so what was anchored stays checkable. Returns
+    the blob keys of certified reports to delete."""
+    await session.execute(delete(SealedRecord).where(SealedRecord.deposit_id == deposit_id))
+    await session.execute(
+        update(Leaf)
+        .where(Leaf.deposit_id == deposit_id)
+        .values(approximate_latitude=None, approximate_longitude=None)
+    )
+    certificates = list(
+        (
+            await session.execute(select(Certificate).where(Certificate.deposit_id == deposit_id))
+        ).scalars()
+    )
+    for certificate in certificates:
+        await session.delete(certificate)
+    await session.flush()
+    return [c.blob_key for c in certificates if c.blob_key]
