@@ -25,7 +25,6 @@ CREATE OR REPLACE FUNCTION probant_integrity_leaf_guard() RETURNS trigger LANGUA
 BEGIN
   IF TG_OP = 'DELETE'
      OR NEW.id <> OLD.id OR NEW.item_id <> OLD.item_id OR NEW.deposit_id <> OLD.deposit_id
-     OR NEW.organisation_id <> OLD.organisation_id
      OR NEW.deposit_reference <> OLD.deposit_reference OR NEW.item_sha256 <> OLD.item_sha256
      OR NEW.record_sha256 <> OLD.record_sha256 OR NEW.sealed_at <> OLD.sealed_at
      OR NEW.joined_at <> OLD.joined_at
@@ -108,7 +107,6 @@ def upgrade() -> None:
         "integrity_leaves",
         sa.Column("id", sa.BigInteger(), sa.Identity(always=False), nullable=False),
         sa.Column("item_id", sa.Uuid(), nullable=False),
-        sa.Column("organisation_id", sa.Uuid(), nullable=False),
         sa.Column("deposit_id", sa.Uuid(), nullable=False),
         sa.Column("deposit_reference", sa.String(length=32), nullable=False),
         sa.Column("item_sha256", sa.String(length=64), nullable=False),
@@ -228,12 +226,25 @@ def upgrade() -> None:
     for table in ("integrity_batches", "integrity_leaves", "integrity_anchors"):
         op.execute(f"REVOKE DELETE ON {table} FROM {APP_ROLE}")
     op.execute(f"REVOKE UPDATE ON integrity_batches FROM {APP_ROLE}")
+    # Once a batch is anchored, each of its deposits gets its report: the anchoring job, which
+    # acts for no tenant, learns which deposits (and tenants) those are, and nothing more.
+    op.execute("""
+        CREATE FUNCTION probant_batch_deposits(p_batch uuid)
+        RETURNS TABLE (organisation_id uuid, deposit_id uuid)
+        LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
+          SELECT DISTINCT r.organisation_id, r.deposit_id
+          FROM sealed_records r JOIN integrity_leaves l ON l.item_id = r.item_id
+          WHERE l.batch_id = p_batch
+        $$""")
+    op.execute("REVOKE ALL ON FUNCTION probant_batch_deposits(uuid) FROM PUBLIC")
+    op.execute(f"GRANT EXECUTE ON FUNCTION probant_batch_deposits(uuid) TO {APP_ROLE}")
 
 
 def downgrade() -> None:
     op.execute("DROP TRIGGER IF EXISTS integrity_anchors_guard ON integrity_anchors")
     op.execute("DROP TRIGGER IF EXISTS integrity_leaves_guard ON integrity_leaves")
     op.execute("DROP TRIGGER IF EXISTS integrity_batches_append_only ON integrity_batches")
+    op.execute("DROP FUNCTION IF EXISTS probant_batch_deposits(uuid)")
     op.execute("DROP FUNCTION IF EXISTS probant_integrity_leaf_guard()")
     op.execute("DROP FUNCTION IF EXISTS probant_integrity_anchor_guard()")
     for table in ("sealed_records", "certificates"):

@@ -73,7 +73,6 @@ async def _synthetic_leaves(database: Database, count: int) -> list[uuid.UUID]:
             [
                 {
                     "item_id": item_id,
-                    "organisation_id": uuid.uuid4(),
                     "deposit_id": uuid.uuid4(),
                     "deposit_reference": "SYNTH",
                     "item_sha256": hashlib.sha256(item_id.bytes).hexdigest(),

@@ -23,7 +23,7 @@ from probant_platform.config import Settings
 from probant_platform.db import Database, utcnow
 from probant_platform.errors import DomainError
 from probant_platform.integrity.chain import AnchorChain, AnchorPayload
-from probant_platform.integrity.models import Anchor, AnchorStatus, Batch, Leaf
+from probant_platform.integrity.models import Anchor, AnchorStatus, Batch
 from probant_platform.jobs import enqueue
 
 log = structlog.get_logger(__name__)
@@ -176,9 +176,8 @@ async def _confirm(
         )
         anchor.confirmations = confirmations
         deposits = await session.execute(
-            select(Leaf.organisation_id, Leaf.deposit_id)
-            .where(Leaf.batch_id == anchor.batch_id)
-            .distinct()
+            text("SELECT organisation_id, deposit_id FROM probant_batch_deposits(:batch)"),
+            {"batch": anchor.batch_id},
         )
         for organisation_id, deposit_id in deposits:
             await enqueue(

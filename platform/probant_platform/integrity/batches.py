@@ -68,7 +68,6 @@ async def join_open_batch(
         session.add(
             Leaf(
                 item_id=item.id,
-                organisation_id=deposit.organisation_id,
                 deposit_id=deposit.id,
                 deposit_reference=deposit.reference,
                 item_sha256=item.sha256,

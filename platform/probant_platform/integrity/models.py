@@ -37,8 +37,8 @@ class Leaf(Base):
     # The join order: leaves of a batch are ordered by this number (docs/verification.md).
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
     item_id: Mapped[uuid.UUID] = mapped_column(unique=True)
-    # No foreign keys: a leaf outlives its deposit and organisation (the batch root needs it).
-    organisation_id: Mapped[uuid.UUID]
+    # No foreign key: a leaf outlives its deposit (the batch root needs it). No organisation
+    # either: this table is platform-wide; the tenant is found through sealed_records.
     deposit_id: Mapped[uuid.UUID] = mapped_column(index=True)
     deposit_reference: Mapped[str] = mapped_column(String(32), index=True)
     item_sha256: Mapped[str] = mapped_column(String(64), index=True)
