@@ -18,7 +18,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from probant_platform.config import Settings
 from probant_platform.db import Database, TenantScope, utcnow
 from probant_platform.documents import pki
-from probant_platform.documents.render import Templates, qr_code_svg
+from probant_platform.documents.render import (
+    SHARED_TEMPLATES,
+    Templates,
+    qr_code_svg,
+    render_pdf,
+)
 from probant_platform.documents.signing import sign_pdf_async
 from probant_platform.evidence.deposits import stored_items
 from probant_platform.evidence.media.thumbnails import make_poster, make_thumbnail
@@ -32,7 +37,8 @@ from probant_platform.notifications.templates import render_email
 from probant_platform.storage import BlobStore, store_for
 
 log = structlog.get_logger(__name__)
-TEMPLATES = Templates(Path(__file__).parent / "templates")
+TEMPLATE_DIR = Path(__file__).parent / "templates"
+TEMPLATES = Templates(TEMPLATE_DIR)
 PARIS = ZoneInfo("Europe/Paris")
 MAX_PDF_BYTES = 50 * 1024 * 1024
 
@@ -133,10 +139,8 @@ async def render_certificate(
         )
     for anchor in anchors:
         anchor["block_time"] = _when(anchor["block_time"], locale)
-    pdf = await asyncio.to_thread(
-        TEMPLATES.pdf,
+    html = TEMPLATES.render(
         "certificate.html.j2",
-        assets=assets,
         lang=locale,
         labels=LABELS[locale],
         deposit=deposit,
@@ -147,6 +151,10 @@ async def render_certificate(
         signature_image=bool(deposit.signature_png),
         anchors=anchors,
         verification_url=url,
+    )
+    # The shared folder first: relative URLs (document.css) resolve against the first one.
+    pdf = await asyncio.to_thread(
+        render_pdf, html, folders=[SHARED_TEMPLATES, TEMPLATE_DIR], assets=assets
     )
     signer = await asyncio.to_thread(pki.platform_signer, settings)
     signed = await sign_pdf_async(
