@@ -34,7 +34,7 @@ run: install
 	$(VENV)/bin/probant demo
 	@echo "Probant on http://127.0.0.1:8000 (GraphiQL at /graphql); demo accounts above ('probant demo --json')."
 	@echo "Demo company intranet embedding the capture widget: http://127.0.0.1:8001/"
-	$(VENV)/bin/probant serve --host 127.0.0.1 --port 8000 --demo-intranet-port 8001
+	$(VENV)/bin/probant serve --host 127.0.0.1 --port 8000 --demo-intranet-port 8001 --with-worker
 
 test: system-deps install
 	$(VENV)/bin/python -m pytest --benchmark-skip

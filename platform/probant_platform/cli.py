@@ -77,14 +77,23 @@ def serve(
         int | None,
         typer.Option(help="Also serve the demo company's intranet (widget embedded) on this port."),
     ] = None,
+    with_worker: Annotated[
+        bool,
+        typer.Option(
+            "--with-worker",
+            help="Also run the background jobs in this process (development; one process).",
+        ),
+    ] = False,
 ) -> None:
     """Serve the API (GraphQL at /graphql) with uvicorn."""
     import uvicorn
 
     url = _owner_url()
     _check_reachable(url)
-    if demo_intranet_port is not None:
-        asyncio.run(_serve_with_intranet(host, port, demo_intranet_port))
+    if demo_intranet_port is not None or with_worker:
+        if workers > 1:
+            _fail("--workers cannot be combined with --with-worker or --demo-intranet-port")
+        asyncio.run(_serve_all(host, port, demo_intranet_port, with_worker))
         return
     uvicorn.run(
         "probant_platform.web.app:create_app",
@@ -97,22 +106,29 @@ def serve(
     )
 
 
-async def _serve_with_intranet(host: str, port: int, intranet_port: int) -> None:
+async def _serve_all(host: str, port: int, intranet_port: int | None, with_worker: bool) -> None:
+    """The API, and optionally the demo intranet and the job worker, in one event loop."""
     import uvicorn
 
+    from probant_platform.jobs.runtime import run_worker
     from probant_platform.web.app import create_app
     from probant_platform.web.demo_intranet import IntranetConfig, create_intranet_app
 
-    config_path = get_settings().data_dir / "demo-intranet.json"
-    if not config_path.exists():
-        _fail("no demo intranet configured: run `probant demo` first")
-    intranet = create_intranet_app(IntranetConfig.load(config_path))
-    servers = [
-        uvicorn.Server(uvicorn.Config(create_app(), host=host, port=port, log_config=None)),
-        uvicorn.Server(uvicorn.Config(intranet, host=host, port=intranet_port, log_config=None)),
-    ]
-    typer.echo(f"Demo intranet of the demo company: http://127.0.0.1:{intranet_port}/")
-    await asyncio.gather(*(server.serve() for server in servers))
+    servers = [uvicorn.Server(uvicorn.Config(create_app(), host=host, port=port, log_config=None))]
+    if intranet_port is not None:
+        config_path = get_settings().data_dir / "demo-intranet.json"
+        if not config_path.exists():
+            _fail("no demo intranet configured: run `probant demo` first")
+        intranet = create_intranet_app(IntranetConfig.load(config_path))
+        servers.append(
+            uvicorn.Server(uvicorn.Config(intranet, host=host, port=intranet_port, log_config=None))
+        )
+        typer.echo(f"Demo intranet of the demo company: http://127.0.0.1:{intranet_port}/")
+    tasks = [server.serve() for server in servers]
+    if with_worker:
+        typer.echo("Background jobs run in this process (certificates, anchoring, emails).")
+        tasks.append(run_worker(concurrency=2))
+    await asyncio.gather(*tasks)
 
 
 @app.command()

@@ -2,7 +2,8 @@
 
 A wallet's balance never goes negative: the debit is a conditional UPDATE
 (`balance >= amount`) in the same database transaction as the entries, so concurrent
-spends serialise on the wallet's row and the loser sees the new balance.
+spends serialise on the wallet's row and the loser sees the new balance. The whole write is
+one call to the `probant_ledger_record` database function (migration 0640).
 """
 
 from __future__ import annotations
@@ -10,11 +11,10 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from probant_platform.db import utcnow
 from probant_platform.ledger.errors import (
     IdempotencyConflict,
     InsufficientCredits,
@@ -107,6 +107,13 @@ async def balance(
     return int(found.scalar_one_or_none() or 0)
 
 
+RECORD = text(
+    "SELECT transaction_id, replayed, existing_kind, existing_credits, short_balance "
+    "FROM probant_ledger_record(:org, :kind, :key, :credits, :source_kind, :source_member, "
+    ":target_kind, :target_member, :reference, :reason, :actor)"
+)
+
+
 async def record(
     *,
     session: AsyncSession,
@@ -119,98 +126,43 @@ async def record(
     reason: str = "",
     actor_user_id: uuid.UUID | None = None,
 ) -> LedgerTransactionInfo:
-    """Move `credits` along `leg` once: replaying the key returns the first result."""
+    """Move `credits` along `leg` once: replaying the key returns the first result.
+
+    One statement (the `probant_ledger_record` database function, see migration 0640) checks
+    the key, debits the source conditionally, writes the transaction, credits the target and
+    writes both entries; when the source wallet is short it writes nothing and this raises
+    `InsufficientCredits`. The wallet's row lock is thus held for one round trip and the commit.
+    """
     _check_amount(credits)
     if not idempotency_key or len(idempotency_key) > 200:
         raise InvalidAmount()
-    existing = await _existing(session, organisation_id, idempotency_key)
-    if existing is not None:
-        if existing.kind is not kind or existing.credits != credits:
+    row = (
+        await session.execute(
+            RECORD,
+            {
+                "org": organisation_id,
+                "kind": kind.value,
+                "key": idempotency_key,
+                "credits": credits,
+                "source_kind": leg.source.value,
+                "source_member": leg.source_member,
+                "target_kind": leg.target.value,
+                "target_member": leg.target_member,
+                "reference": reference,
+                "reason": reason,
+                "actor": actor_user_id,
+            },
+        )
+    ).one()
+    if row.replayed:
+        if row.existing_kind != kind.value or row.existing_credits != credits:
             raise IdempotencyConflict()
-        return _info(existing, replayed=True)
-    savepoint = await session.begin_nested()
-    try:
-        inserted = await session.execute(
-            insert(LedgerTransaction)
-            .values(
-                id=uuid.uuid4(),
-                organisation_id=organisation_id,
-                kind=kind,
-                idempotency_key=idempotency_key,
-                credits=credits,
-                reference=reference[:200],
-                reason=reason[:500],
-                actor_user_id=actor_user_id,
-                created_at=utcnow(),
-            )
-            .on_conflict_do_nothing()
-            .returning(LedgerTransaction.id)
+        return LedgerTransactionInfo(
+            row.transaction_id, kind, credits, idempotency_key, replayed=True
         )
-        transaction_id = inserted.scalar_one_or_none()
-        if transaction_id is None:  # a concurrent request with the same key won the race
-            await savepoint.rollback()
-            raced = await _existing(session, organisation_id, idempotency_key)
-            assert raced is not None
-            return _info(raced, replayed=True)
-        source = await account(
-            session=session,
-            organisation_id=organisation_id,
-            kind=leg.source,
-            membership_id=leg.source_member,
-        )
-        target = await account(
-            session=session,
-            organisation_id=organisation_id,
-            kind=leg.target,
-            membership_id=leg.target_member,
-        )
-        source_after = await _move(session, source, -credits)
-        target_after = await _move(session, target, credits)
-        now = utcnow()
-        session.add_all(
-            [
-                LedgerEntry(
-                    organisation_id=organisation_id,
-                    transaction_id=transaction_id,
-                    account_id=source.id,
-                    amount=-credits,
-                    balance_after=source_after,
-                    created_at=now,
-                ),
-                LedgerEntry(
-                    organisation_id=organisation_id,
-                    transaction_id=transaction_id,
-                    account_id=target.id,
-                    amount=credits,
-                    balance_after=target_after,
-                    created_at=now,
-                ),
-            ]
-        )
-        await session.flush()
-    except BaseException:
-        await savepoint.rollback()
-        raise
-    await savepoint.commit()
-    return LedgerTransactionInfo(transaction_id, kind, credits, idempotency_key, replayed=False)
-
-
-async def _move(session: AsyncSession, target: LedgerAccount, amount: int) -> int:
-    statement = update(LedgerAccount).where(LedgerAccount.id == target.id)
-    if amount < 0 and target.kind in (AccountKind.ORGANISATION_WALLET, AccountKind.MEMBER_WALLET):
-        statement = statement.where(LedgerAccount.balance >= -amount)
-    result = await session.execute(
-        statement.values(balance=LedgerAccount.balance + amount).returning(LedgerAccount.balance)
-    )
-    new_balance = result.scalar_one_or_none()
-    if new_balance is None:
-        current = (
-            await session.execute(
-                select(LedgerAccount.balance).where(LedgerAccount.id == target.id)
-            )
-        ).scalar_one()
-        raise InsufficientCredits(needed=-amount, balance=current)
-    return int(new_balance)
+    if row.transaction_id is None:
+        raise InsufficientCredits(needed=credits, balance=int(row.short_balance))
+    return LedgerTransactionInfo(row.transaction_id, kind, credits, idempotency_key, False)
 
 
 async def _existing(
