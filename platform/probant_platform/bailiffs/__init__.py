@@ -1,1 +1,2 @@
-"""Bailiff offices: the directory, submissions and their review, attestations, PV de constat, on-site requests."""
+"""Bailiff offices: directory, review of submitted deposits, attestations, PV de constat,
+on-site constat requests."""

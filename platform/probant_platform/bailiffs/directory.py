@@ -75,9 +75,10 @@ def _check(settings: OfficeSettings) -> None:
     price = settings.constat_price_ttc_cents
     if price is not None and not 0 <= price <= 10_000_000:
         raise InvalidField(field="constatPriceTtcCents")
-    if settings.contact_email is not None and clean_line(
-        settings.contact_email, max_length=320
-    ) != settings.contact_email.strip():
+    if (
+        settings.contact_email is not None
+        and clean_line(settings.contact_email, max_length=320) != settings.contact_email.strip()
+    ):
         raise InvalidField(field="contactEmail")
 
 
@@ -185,7 +186,8 @@ async def nearest_offices(
         if radius is not None:
             box = bounding_box(origin, radius)
             query = query.where(
-                BailiffOffice.latitude.between(box.min_latitude, box.max_latitude), distance <= radius
+                BailiffOffice.latitude.between(box.min_latitude, box.max_latitude),
+                distance <= radius,
             )
             if box.min_longitude is not None and box.max_longitude is not None:
                 query = query.where(
@@ -222,9 +224,7 @@ async def offices_by_name(
 
 
 async def get_office(*, session: AsyncSession, office_id: uuid.UUID) -> OfficeHit:
-    rows = await session.execute(
-        _base_query(None, False).where(Organisation.id == office_id)
-    )
+    rows = await session.execute(_base_query(None, False).where(Organisation.id == office_id))
     found = rows.first()
     if found is None:
         raise OfficeNotFound()
@@ -344,4 +344,3 @@ async def propose_office(
 
 def within(hit: OfficeHit) -> bool:
     return hit.distance_km is not None and hit.distance_km <= hit.entry.service_radius_km
-

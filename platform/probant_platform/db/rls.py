@@ -43,17 +43,27 @@ def tenant_and_office(table: str) -> list[str]:
 
 
 def office_review(table: str, *, deposit_column: str, update: bool = False) -> list[str]:
-    """Extra policies on a tenant table: the office a deposit was submitted to reads it (and,
-    with `update`, may update it — a trigger then limits what may change)."""
-    assigned = (
-        f"({CURRENT_OFFICE} IS NOT NULL AND EXISTS (SELECT 1 FROM submissions s "
-        f"WHERE s.deposit_id = {table}.{deposit_column} AND s.office_id = {CURRENT_OFFICE}))"
+    """Extra policies on a tenant table: the office a deposit was submitted to, or that was
+    paid to convert it into a PV, reads it (and, with `update`, may update it — a trigger
+    then limits what may change)."""
+    deposit = f"{table}.{deposit_column}"
+    submitted = (
+        f"EXISTS (SELECT 1 FROM submissions s "  # noqa: S608
+        f"WHERE s.deposit_id = {deposit} AND s.office_id = {CURRENT_OFFICE})"
     )
-    statements = [f"CREATE POLICY office_review ON {table} FOR SELECT USING {assigned}"]
+    ordered = (
+        f"EXISTS (SELECT 1 FROM constat_orders c WHERE c.deposit_id = {deposit} "  # noqa: S608
+        f"AND c.office_id = {CURRENT_OFFICE} AND c.status IN ('AWAITING_VALIDATION', 'ISSUED'))"
+    )
+    office_set = f"{CURRENT_OFFICE} IS NOT NULL"
+    statements = [
+        f"CREATE POLICY office_review ON {table} FOR SELECT "
+        f"USING ({office_set} AND ({submitted} OR {ordered}))"
+    ]
     if update:
         statements.append(
             f"CREATE POLICY office_review_update ON {table} FOR UPDATE "
-            f"USING {assigned} WITH CHECK {assigned}"
+            f"USING ({office_set} AND {submitted}) WITH CHECK ({office_set} AND {submitted})"
         )
     return statements
 

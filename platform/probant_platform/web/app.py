@@ -32,6 +32,7 @@ def create_app(
     from probant_platform.web.capture_tokens import mint
     from probant_platform.web.cors import WidgetCorsMiddleware
     from probant_platform.web.media import media
+    from probant_platform.web.office_documents import office_document
     from probant_platform.web.uploads import upload
     from probant_platform.web.widget import widget_routes
 
@@ -60,6 +61,11 @@ def create_app(
             Route("/metrics", metrics, methods=["GET"]),
             Route("/uploads/{item_id}", upload, methods=["PUT"]),
             Route("/media/{organisation_id}/{item_id}", media, methods=["GET"]),
+            Route(
+                "/office-documents/{organisation_id}/{document_id}",
+                office_document,
+                methods=["GET"],
+            ),
             Route("/api/v1/capture-tokens", mint, methods=["POST"]),
             Route("/graphql", graphql_app, methods=["GET", "POST"]),
             *widget_routes(settings.widget_dist_dir),
