@@ -264,9 +264,10 @@ async def capture_place(*, session: AsyncSession, deposit_id: uuid.UUID) -> Poin
             )
         )
     ).all()
-    if not rows:
+    points = [(float(lat), float(lon)) for lat, lon in rows if lat is not None and lon is not None]
+    if not points:
         return None
-    return Point(sum(r[0] for r in rows) / len(rows), sum(r[1] for r in rows) / len(rows))
+    return Point(sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points))
 
 
 async def assigned_office(

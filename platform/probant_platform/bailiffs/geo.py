@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import ColumnElement, func, literal
 
@@ -38,9 +39,7 @@ def haversine_km(a: Point, b: Point) -> float:
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
 
 
-def sql_distance_km(
-    origin: Point, latitude: ColumnElement[float], longitude: ColumnElement[float]
-) -> ColumnElement[float]:
+def sql_distance_km(origin: Point, latitude: Any, longitude: Any) -> ColumnElement[float]:
     """The haversine distance from `origin` to a row's coordinates, as a SQL expression."""
     lat0 = literal(origin.latitude)
     lon0 = literal(origin.longitude)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -150,7 +151,8 @@ async def attestation_pdf(
     kept, rejected = await _items(session, deposit.id, set(submission.rejected_item_ids))
     anchor = await anchor_of(session=session, item_ids=[i.id for i in kept])
     decided = submission.decided_at or submission.submitted_at
-    return TEMPLATES.pdf(
+    return await asyncio.to_thread(
+        TEMPLATES.pdf,
         "attestation.html.j2",
         assets={"qr.svg": qr_code_svg(verify_url)},
         office=_office_view(office),
@@ -184,7 +186,8 @@ async def constat_pdf(
     """The PV de constat de dépôt; `specimen` adds the watermark and leaves the signature out."""
     kept, _ = await _items(session, deposit.id, set(excluded_item_ids))
     anchor = await anchor_of(session=session, item_ids=[i.id for i in kept])
-    return TEMPLATES.pdf(
+    return await asyncio.to_thread(
+        TEMPLATES.pdf,
         "constat.html.j2",
         assets={"qr.svg": qr_code_svg(verify_url)},
         specimen=specimen,

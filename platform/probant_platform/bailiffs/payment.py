@@ -1,0 +1,54 @@
+"""Paying for a PV de constat through the platform's payment provider (Stripe or development).
+
+The billing domain completes the payment (at once for the development provider, through the
+verified webhook for Stripe) and calls the handler registered here exactly once.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from probant_platform.bailiffs.constats import PAYMENT_PURPOSE, record_payment
+from probant_platform.bailiffs.errors import InvalidState
+from probant_platform.bailiffs.models import ConstatOrder, ConstatStatus
+from probant_platform.config import Settings
+from probant_platform.errors import DomainError
+
+
+class PaymentUnavailable(DomainError):
+    code = "PAYMENT_UNAVAILABLE"
+    message_fr = "Le paiement en ligne n'est pas encore disponible pour les PV de constat."
+    message_en = "Online payment is not available yet for PV de constat."
+
+
+@dataclass(frozen=True)
+class PaymentStarted:
+    url: str
+    provider: str
+    completed: bool
+
+
+async def start_payment(
+    *,
+    session: AsyncSession,
+    settings: Settings,
+    order: ConstatOrder,
+    actor_user_id: uuid.UUID,
+) -> PaymentStarted:
+    """Open the provider's checkout for the order's price (TTC)."""
+    if order.status is not ConstatStatus.AWAITING_PAYMENT:
+        raise InvalidState(status=order.status.value)
+    raise PaymentUnavailable()
+
+
+async def on_payment_completed(
+    *, session: AsyncSession, purpose_id: uuid.UUID, payment_reference: str
+) -> None:
+    """Billing's callback once the payment is final (runs once per payment)."""
+    await record_payment(session=session, order_id=purpose_id, payment_reference=payment_reference)
+
+
+__all__ = ["PAYMENT_PURPOSE", "PaymentStarted", "PaymentUnavailable", "start_payment"]
