@@ -19,12 +19,13 @@ from probant_platform.bailiffs.models import (
     Submission,
 )
 from probant_platform.bailiffs.words import date_in_words, euros, paris_time, time_in_words
-from probant_platform.documents.render import Templates, qr_code_svg
+from probant_platform.documents.render import SHARED_TEMPLATES, Templates, qr_code_svg
 from probant_platform.evidence.deposits import stored_items
 from probant_platform.evidence.models import Deposit, EvidenceItem
 from probant_tenants.models import Organisation
 
-TEMPLATES = Templates(Path(__file__).parent / "templates")
+# The shared folder first: the layout's relative links (its stylesheet) resolve against it.
+TEMPLATES = Templates(SHARED_TEMPLATES, Path(__file__).parent / "templates")
 
 REASONS_FR = {
     RejectionReason.UNUSABLE_BLURRED: "image inexploitable : floue",
