@@ -111,7 +111,9 @@ class Jobs:
     async def watch(cls, database: Database) -> Jobs:
         """Only jobs deferred from now on (committed tests may have left others)."""
         async with database.unit_of_work() as session:
-            last = await session.execute(text("SELECT coalesce(max(id), 0) FROM procrastinate_jobs"))
+            last = await session.execute(
+                text("SELECT coalesce(max(id), 0) FROM procrastinate_jobs")
+            )
             return cls(database, int(last.scalar_one()))
 
     async def pending(self, name: str | None = None) -> list[tuple[int, str, dict[str, Any]]]:

@@ -91,7 +91,9 @@ async def test_capture_to_attestation_to_signed_pv(
     seen = queue[0]["node"]
     assert seen["requesterName"] == "Cabinet Lefèvre" and not seen["overdue"]
     assert len(seen["deposit"]["items"]) == 2
-    media = await clerk.get(seen["deposit"]["items"][0]["downloadUrl"].removeprefix("http://testserver"))
+    media = await clerk.get(
+        seen["deposit"]["items"][0]["downloadUrl"].removeprefix("http://testserver")
+    )
     assert media.status_code == 200
     checks = await gql(
         clerk,
@@ -120,7 +122,9 @@ async def test_capture_to_attestation_to_signed_pv(
     assert "Pas encore ancré" in body and "Cabinet Lefèvre" in body
     node = (await gql(owner, ARCHIVE))["deposits"]["edges"][0]["node"]
     assert node["status"] == "ACCEPTED" and node["submission"]["status"] == "ACCEPTED"
-    download = await owner.get(node["submission"]["attestation"]["downloadUrl"].removeprefix("http://testserver"))
+    download = await owner.get(
+        node["submission"]["attestation"]["downloadUrl"].removeprefix("http://testserver")
+    )
     assert download.status_code == 200 and download.content == pdf
 
     terms = await gql(
@@ -133,18 +137,31 @@ async def test_capture_to_attestation_to_signed_pv(
     ordered = await gql(
         owner,
         ORDER,
-        {"i": {"depositId": deposit["id"], "requester": IDENTITY, "expose": "Litige locatif : dégât des eaux."}},
+        {
+            "i": {
+                "depositId": deposit["id"],
+                "requester": IDENTITY,
+                "expose": "Litige locatif : dégât des eaux.",
+            }
+        },
     )
     order = ordered["orderConstat"]["order"]
     assert order["status"] == "AWAITING_PAYMENT" and order["price"] == "150,00 €"
-    saved = await gql(owner, "{ organisation { legalIdentity { legalForm representativeLastName } } }")
-    assert saved["organisation"]["legalIdentity"] == {"legalForm": "SELARL", "representativeLastName": "Lefèvre"}
+    saved = await gql(
+        owner, "{ organisation { legalIdentity { legalForm representativeLastName } } }"
+    )
+    assert saved["organisation"]["legalIdentity"] == {
+        "legalForm": "SELARL",
+        "representativeLastName": "Lefèvre",
+    }
     specimen = await gql(
         owner, "query($o: ID!) { constatSpecimen(orderId: $o) { base64 size } }", {"o": order["id"]}
     )
     specimen_pdf = base64.b64decode(specimen["constatSpecimen"]["base64"])
     assert "SPECIMEN" in pdf_text(specimen_pdf)
-    assert (await validate_pdf_async(specimen_pdf, pki.trust_roots(settings))).problem == "the PDF carries no signature"
+    assert (
+        await validate_pdf_async(specimen_pdf, pki.trust_roots(settings))
+    ).problem == "the PDF carries no signature"
     # The clerk does not see an unpaid order.
     listed = await gql(clerk, "{ constatOrders { edges { node { id } } } }")
     assert listed["constatOrders"]["edges"] == []
@@ -156,8 +173,12 @@ async def test_capture_to_attestation_to_signed_pv(
             payment_reference="dev_test",
         )
 
-    listed = await gql(clerk, "{ constatOrders { edges { node { id status requester { companyName } } } } }")
-    assert [e["node"]["status"] for e in listed["constatOrders"]["edges"]] == ["AWAITING_VALIDATION"]
+    listed = await gql(
+        clerk, "{ constatOrders { edges { node { id status requester { companyName } } } } }"
+    )
+    assert [e["node"]["status"] for e in listed["constatOrders"]["edges"]] == [
+        "AWAITING_VALIDATION"
+    ]
     validated = await gql(
         clerk,
         'mutation($o: ID!) { validateConstat(orderId: $o, correctedExpose: "Litige locatif : dégât des eaux au 3e étage.") { __typename ... on ConstatOrderPayload { order { validatedBy correctedExpose } } ... on Error { message } } }',
@@ -166,7 +187,11 @@ async def test_capture_to_attestation_to_signed_pv(
     assert validated["validateConstat"]["__typename"] == "ConstatOrderPayload", validated
     await jobs.run()
 
-    issued = await gql(owner, "query($o: ID!) { node(id: $o) { ... on ConstatOrder { status document { filename sha256 } } } }", {"o": order["id"]})
+    issued = await gql(
+        owner,
+        "query($o: ID!) { node(id: $o) { ... on ConstatOrder { status document { filename sha256 } } } }",
+        {"o": order["id"]},
+    )
     assert issued["node"]["status"] == "ISSUED"
     pv_mail = next(m for m in await jobs.emails(to=firm.email) if m["template"] == "constat_issued")
     pv = attachment(pv_mail)
@@ -193,7 +218,13 @@ async def test_a_rejection_states_its_reason_and_refunds_nothing(
     rejected = await gql(
         clerk,
         REJECT,
-        {"i": {"submissionId": submission["id"], "reason": "UNUSABLE_BLURRED", "comment": "Photo floue, refaites-la."}},
+        {
+            "i": {
+                "submissionId": submission["id"],
+                "reason": "UNUSABLE_BLURRED",
+                "comment": "Photo floue, refaites-la.",
+            }
+        },
     )
     await jobs.run()
 
@@ -222,15 +253,26 @@ async def test_rejecting_some_items_accepts_the_others(
     partial = await gql(
         clerk,
         REJECT,
-        {"i": {"submissionId": submission["id"], "reason": "TERMS_IMAGE_RIGHTS", "comment": "Visage d'un tiers.", "itemIds": [items[1]["id"]]}},
+        {
+            "i": {
+                "submissionId": submission["id"],
+                "reason": "TERMS_IMAGE_RIGHTS",
+                "comment": "Visage d'un tiers.",
+                "itemIds": [items[1]["id"]],
+            }
+        },
     )
     await jobs.run()
 
     result = partial["rejectDeposit"]["submission"]
-    assert result["status"] == "PARTIALLY_ACCEPTED" and result["rejectedItemIds"] == [items[1]["id"]]
+    assert result["status"] == "PARTIALLY_ACCEPTED" and result["rejectedItemIds"] == [
+        items[1]["id"]
+    ]
     node = (await gql(owner, ARCHIVE))["deposits"]["edges"][0]["node"]
     assert node["status"] == "ACCEPTED" and node["submission"]["attestation"] is not None
-    pdf = attachment(next(m for m in await jobs.emails(to=firm.email) if m["template"] == "deposit_accepted"))
+    pdf = attachment(
+        next(m for m in await jobs.emails(to=firm.email) if m["template"] == "deposit_accepted")
+    )
     body = pdf_text(pdf).replace("\n", "")
     assert "Fichiers reçus et visionnés (2)" in body and "Fichiers écartés (1)" in body
     assert "droit à l'image" in body
@@ -251,7 +293,12 @@ async def test_a_clerk_cannot_decide_what_a_colleague_claimed(
 
     assert taken["claimSubmission"]["__typename"] == "ClaimedByAnother"
     assert accepted["acceptDeposit"]["__typename"] == "ClaimedByAnother"
-    released = await gql(clerk, "mutation($s: ID!) { unclaimSubmission(submissionId: $s) { __typename ... on SubmissionPayload { submission { status claimedBy } } } }", {"s": submission["id"]})
+    released = await gql(
+        clerk,
+        "mutation($s: ID!) { unclaimSubmission(submissionId: $s) { __typename ... on SubmissionPayload { submission { status claimedBy } } } }",
+        {"s": submission["id"]},
+    )
     assert released["unclaimSubmission"]["submission"] == {"status": "SUBMITTED", "claimedBy": None}
-    assert (await gql(colleague, ACCEPT, {"s": submission["id"]}))["acceptDeposit"]["__typename"] == "SubmissionPayload"
-
+    assert (await gql(colleague, ACCEPT, {"s": submission["id"]}))["acceptDeposit"][
+        "__typename"
+    ] == "SubmissionPayload"
