@@ -39,6 +39,7 @@ from probant_platform.evidence import deposits
 from probant_platform.evidence.models import Deposit, DepositStatus
 from probant_platform.jobs import enqueue
 from probant_platform.text import clean_paragraph
+from probant_tenants.errors import InvalidSiren
 from probant_tenants.models import Organisation
 from probant_tenants.profile import LegalIdentityInput, update_organisation_profile
 from probant_tenants.siren import is_valid_siren, normalise_siren
@@ -122,7 +123,7 @@ def _checked(identity: LegalIdentity) -> LegalIdentity:
         raise LegalIdentityIncomplete(fields=", ".join(missing))
     values["rcs_number"] = normalise_siren(values["rcs_number"])
     if not is_valid_siren(values["rcs_number"]):
-        raise InvalidField(field="rcsNumber")
+        raise InvalidSiren()
     return LegalIdentity(**values)
 
 
