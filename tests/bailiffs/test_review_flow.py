@@ -68,7 +68,7 @@ async def test_capture_to_attestation_to_signed_pv(
     client_factory: Callable[[], httpx.AsyncClient],
     settings: Settings,
 ) -> None:
-    owner, clerk, office, firm = await _people(database, client_factory)
+    owner, clerk, _, firm = await _people(database, client_factory)
     jobs = await Jobs.watch(database)
     deposit = await sealed_deposit(owner, photos=2)
 

@@ -129,7 +129,7 @@ async def test_the_queue_flags_and_filters_overdue_submissions(
     )["reviewQueue"]["edges"]
     decided = (await gql(clerk, QUEUE, {"f": {"statuses": ["ACCEPTED"]}}))["reviewQueue"]["edges"]
 
-    assert [e["node"]["id"] for e in everything][0] == late_id  # soonest due first
+    assert everything[0]["node"]["id"] == late_id  # soonest due first
     assert [e["node"]["overdue"] for e in everything] == [True, False, False]
     assert [e["node"]["id"] for e in overdue] == [late_id]
     assert [e["node"]["id"] for e in due_soon] == [late_id]
