@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import base64
-import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
@@ -21,9 +20,8 @@ from tests.bailiffs.helpers import (
 from tests.factories import Role, add_member, gql, log_in, make_organisation
 from tests.ledger_helpers import fund
 
-from probant_platform.bailiffs import payment
 from probant_platform.config import Settings
-from probant_platform.db import Database, TenantScope
+from probant_platform.db import Database
 from probant_platform.documents import pki
 from probant_platform.documents.signing import validate_pdf_async
 
@@ -68,7 +66,7 @@ async def test_capture_to_attestation_to_signed_pv(
     client_factory: Callable[[], httpx.AsyncClient],
     settings: Settings,
 ) -> None:
-    owner, clerk, _, firm = await _people(database, client_factory)
+    owner, clerk, office, firm = await _people(database, client_factory)
     jobs = await Jobs.watch(database)
     deposit = await sealed_deposit(owner, photos=2)
 
@@ -166,12 +164,16 @@ async def test_capture_to_attestation_to_signed_pv(
     listed = await gql(clerk, "{ constatOrders { edges { node { id } } } }")
     assert listed["constatOrders"]["edges"] == []
 
-    async with database.unit_of_work(TenantScope(organisation_id=firm.organisation_id)) as session:
-        await payment.on_payment_completed(
-            session=session,
-            purpose_id=uuid.UUID(str(_node_uuid(order["id"]))),
-            payment_reference="dev_test",
-        )
+    paid = await gql(
+        owner,
+        "mutation($o: ID!) { payConstatOrder(orderId: $o) { __typename ... on ConstatPaymentStarted { completed order { status } } } }",
+        {"o": order["id"]},
+    )
+    assert paid["payConstatOrder"] == {
+        "__typename": "ConstatPaymentStarted",
+        "completed": True,
+        "order": {"status": "AWAITING_VALIDATION"},
+    }
 
     listed = await gql(
         clerk, "{ constatOrders { edges { node { id status requester { companyName } } } } }"
@@ -187,6 +189,8 @@ async def test_capture_to_attestation_to_signed_pv(
     assert validated["validateConstat"]["__typename"] == "ConstatOrderPayload", validated
     await jobs.run()
 
+    told = {m["template"] for m in await jobs.emails(to=office.clerk.email)}
+    assert {"office_new_submission", "office_constat_paid"} <= told
     issued = await gql(
         owner,
         "query($o: ID!) { node(id: $o) { ... on ConstatOrder { status document { filename sha256 } } } }",
@@ -200,10 +204,6 @@ async def test_capture_to_attestation_to_signed_pv(
     assert "deux mille vingt" in text and "Procès-verbal de constat de dépôt" in text
     assert "3e étage" in text and "SELARL" in text and "732 829 320" in text
     assert "SPECIMEN" not in text
-
-
-def _node_uuid(global_id: str) -> str:
-    return base64.b64decode(global_id).decode().split(":", 1)[1]
 
 
 async def test_a_rejection_states_its_reason_and_refunds_nothing(

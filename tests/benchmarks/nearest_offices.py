@@ -85,7 +85,9 @@ async def _timed(db: Database, points: list[tuple[float, float]], search: bool) 
 async def _check_exact(db: Database, rng: random.Random) -> None:
     """The bounded search returns exactly what a full scan would (spot check)."""
     async with db.unit_of_work(TenantScope(organisation_id=uuid.uuid4())) as session:
-        rows = (await session.execute(text("SELECT latitude, longitude FROM bailiff_offices"))).all()
+        rows = (
+            await session.execute(text("SELECT latitude, longitude FROM bailiff_offices"))
+        ).all()
         for _ in range(20):
             origin = Point(*_point(rng))
             hits = await nearest_offices(session=session, origin=origin, first=20)
