@@ -22,14 +22,11 @@ from probant_platform.demo import DEMO_PASSWORD, seed_demo
 from probant_platform.documents import pki
 from probant_platform.documents.signing import validate_pdf_async
 
-LOG_IN = (
-    'mutation($e: String!) { logIn(email: $e, password: "%s") { ... on LogInPayload { csrfToken } } }'
-    % DEMO_PASSWORD
-)
+LOG_IN = "mutation($e: String!, $p: String!) { logIn(email: $e, password: $p) { ... on LogInPayload { csrfToken } } }"
 
 
 async def _log_in(client: httpx.AsyncClient, email: str) -> None:
-    token = (await gql(client, LOG_IN, {"e": email}))["logIn"]["csrfToken"]
+    token = (await gql(client, LOG_IN, {"e": email, "p": DEMO_PASSWORD}))["logIn"]["csrfToken"]
     client.headers["x-probant-csrf"] = token
 
 
