@@ -64,6 +64,17 @@ class Settings(BaseSettings):
     )
     trust_roots: Path | None = Field(default=None, alias="PROBANT_TRUST_ROOTS")
 
+    constat_price_cents: int = Field(
+        default=18_000, alias="PROBANT_CONSTAT_PRICE_CENTS", ge=0, le=10_000_000
+    )
+    review_hours: int = Field(default=24, alias="PROBANT_REVIEW_HOURS", ge=1, le=720)
+    office_certificates_dir: Path | None = Field(
+        default=None, alias="PROBANT_OFFICE_CERTIFICATES_DIR"
+    )
+    office_certificates_password: SecretStr | None = Field(
+        default=None, alias="PROBANT_OFFICE_CERTIFICATES_PASSWORD"
+    )
+
     @model_validator(mode="after")
     def _production_needs_secrets(self) -> Settings:
         if self.env == Environment.PRODUCTION:

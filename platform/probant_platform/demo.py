@@ -31,6 +31,11 @@ class DemoOrganisation:
     city: str
     people: tuple[tuple[str, str, Role], ...]  # (email, full name, role)
     credits: int = 0
+    street: str | None = None
+    postcode: str | None = None
+    legal_form: str | None = None
+    # Bailiff offices: where they are in the directory (latitude, longitude).
+    coordinates: tuple[float, float] | None = None
 
 
 ORGANISATIONS = (
@@ -45,6 +50,9 @@ ORGANISATIONS = (
             ("client@cabinet-lefevre.fr", "Société Martin (client)", Role.CLIENT),
         ),
         credits=30,
+        street="10 rue de la Paix",
+        postcode="75002",
+        legal_form="SELARL",
     ),
     DemoOrganisation(
         "Immobilière du Rhône",
@@ -68,6 +76,9 @@ ORGANISATIONS = (
         "542107651",
         "Paris",
         (("clerc@etude-durand.fr", "Sophie Durand", Role.CLERK),),
+        street="12 boulevard de Sébastopol",
+        postcode="75004",
+        coordinates=(48.8589, 2.3500),
     ),
     DemoOrganisation(
         "SCP Rousseau & Associés (Lyon)",
@@ -75,6 +86,9 @@ ORGANISATIONS = (
         "652014051",
         "Lyon",
         (("clerc@scp-rousseau.fr", "Marc Rousseau", Role.CLERK),),
+        street="5 place Bellecour",
+        postcode="69002",
+        coordinates=(45.7578, 4.8320),
     ),
     DemoOrganisation(
         "Probant (opérateur)",
@@ -107,6 +121,7 @@ async def seed_demo(settings: Settings | None = None) -> list[dict[str, Any]]:
                 )
                 if role is Role.OPERATOR:
                     operators.append(user_id)
+        await _seed_offices(database)
         await _seed_intranet(database, settings)
         await _seed_deposits(database, settings)
     finally:
@@ -116,6 +131,40 @@ async def seed_demo(settings: Settings | None = None) -> list[dict[str, Any]]:
 
 
 INTRANET_PORT = 8001
+
+
+async def _seed_offices(database: Database) -> None:
+    """The demo offices' directory entries (Paris and Lyon), accepting deposits."""
+    from probant_platform.bailiffs import directory
+    from probant_platform.bailiffs.models import BailiffOffice
+
+    for demo in ORGANISATIONS:
+        if demo.coordinates is None:
+            continue
+        async with database.unit_of_work() as session:
+            clerk = (
+                await session.execute(select(User).where(User.email == demo.people[0][0]))
+            ).scalar_one()
+            office_id = (await accounts.memberships_of(session=session, user_id=clerk.id))[
+                0
+            ].organisation_id
+            await rescope(session, TenantScope(organisation_id=office_id, office_id=office_id))
+            if await session.get(BailiffOffice, office_id) is not None:
+                continue
+            office = await session.get(Organisation, office_id)
+            assert office is not None
+            office.street, office.postcode = demo.street, demo.postcode
+            await directory.register_office(
+                session=session,
+                office=office,
+                settings=directory.OfficeSettings(
+                    latitude=demo.coordinates[0],
+                    longitude=demo.coordinates[1],
+                    service_radius_km=80,
+                    accepts_deposits=True,
+                    contact_email=demo.people[0][0],
+                ),
+            )
 
 
 async def _seed_intranet(database: Database, settings: Settings) -> None:
@@ -179,7 +228,17 @@ async def _seed_organisation(database: Database, demo: DemoOrganisation) -> list
                 name=demo.name,
                 siren=demo.siren,
                 city=demo.city,
+                street=demo.street,
+                postcode=demo.postcode,
+                legal_form=demo.legal_form,
+                rcs_city=demo.city if demo.siren else None,
                 company_name=demo.name if demo.siren else None,
+                representative_first_name=demo.people[0][1].split(" ")[0]
+                if demo.legal_form
+                else None,
+                representative_last_name=demo.people[0][1].split(" ", 1)[-1]
+                if demo.legal_form
+                else None,
             )
         )
         await session.flush()

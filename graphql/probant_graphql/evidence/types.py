@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from sqlalchemy import select
@@ -20,6 +20,9 @@ from probant_graphql.permissions import current_actor, may, operation_allowed
 from probant_platform.evidence import models
 from probant_platform.storage.signing import signed_media_path
 from probant_tenants.authz import Permission
+
+if TYPE_CHECKING:
+    from probant_graphql.bailiffs.types import Submission
 
 CaptureKind = strawberry.enum(models.CaptureKind, name="CaptureKind")
 DepositStatus = strawberry.enum(models.DepositStatus, name="DepositStatus")
@@ -236,6 +239,14 @@ class Deposit(relay.Node):
             info.context.cache["deposit_items"] = loader
         items: list[EvidenceItem] = await loader.load(uuid.UUID(self.deposit_id))
         return items
+
+    @strawberry.field(description="Where the deposit stands with its bailiff office, once sent.")
+    async def submission(
+        self, info: Info[Context, Any]
+    ) -> Annotated[Submission, strawberry.lazy("probant_graphql.bailiffs.types")] | None:
+        from probant_graphql.bailiffs.types import submission_for_deposit
+
+        return await submission_for_deposit(info, uuid.UUID(self.deposit_id))
 
     @classmethod
     async def resolve_nodes(  # type: ignore[override]

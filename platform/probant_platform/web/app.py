@@ -34,6 +34,7 @@ def create_app(
     from probant_platform.web.devchain_rpc import rpc as devchain_rpc
     from probant_platform.web.downloads import download_routes
     from probant_platform.web.media import media
+    from probant_platform.web.office_documents import office_document
     from probant_platform.web.uploads import upload
     from probant_platform.web.verify import LOOKUPS_PER_MINUTE, SlidingWindowLimiter, verify_routes
     from probant_platform.web.widget import widget_routes
@@ -63,6 +64,11 @@ def create_app(
             Route("/metrics", metrics, methods=["GET"]),
             Route("/uploads/{item_id}", upload, methods=["PUT"]),
             Route("/media/{organisation_id}/{item_id}", media, methods=["GET"]),
+            Route(
+                "/office-documents/{organisation_id}/{document_id}",
+                office_document,
+                methods=["GET"],
+            ),
             Route("/api/v1/capture-tokens", mint, methods=["POST"]),
             Route("/graphql", graphql_app, methods=["GET", "POST"]),
             Route("/dev-chain/rpc", devchain_rpc, methods=["POST"]),
