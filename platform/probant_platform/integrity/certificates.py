@@ -24,7 +24,7 @@ from probant_platform.documents.render import (
     qr_code_svg,
     render_pdf,
 )
-from probant_platform.documents.signing import sign_pdf_async
+from probant_platform.documents.signing import sign_pdf
 from probant_platform.evidence.deposits import stored_items
 from probant_platform.evidence.media.thumbnails import make_poster, make_thumbnail
 from probant_platform.evidence.models import Deposit, DepositStatus, EvidenceItem
@@ -139,31 +139,37 @@ async def render_certificate(
         )
     for anchor in anchors:
         anchor["block_time"] = _when(anchor["block_time"], locale)
-    html = TEMPLATES.render(
-        "certificate.html.j2",
-        lang=locale,
-        labels=LABELS[locale],
-        deposit=deposit,
-        author=author,
-        address=_address(deposit),
-        sealed_at=_when(deposit.sealed_at, locale),
-        items=views,
-        signature_image=bool(deposit.signature_png),
-        anchors=anchors,
-        verification_url=url,
-    )
-    # The shared folder first: relative URLs (document.css) resolve against the first one.
-    pdf = await asyncio.to_thread(
-        render_pdf, html, folders=[SHARED_TEMPLATES, TEMPLATE_DIR], assets=assets
-    )
+    context = {
+        "deposit": deposit,
+        "author": author,
+        "address": _address(deposit),
+        "sealed_at": _when(deposit.sealed_at, locale),
+        "items": views,
+        "signature_image": bool(deposit.signature_png),
+        "anchors": anchors,
+        "verification_url": url,
+    }
     signer = await asyncio.to_thread(pki.platform_signer, settings)
-    signed = await sign_pdf_async(
+    pdf = await asyncio.to_thread(
+        build_pdf, signer=signer, context=context, assets=assets, locale=locale
+    )
+    return pdf, signer.fingerprint
+
+
+def build_pdf(
+    *, signer: pki.Signer, context: dict[str, Any], assets: dict[str, bytes], locale: str
+) -> bytes:
+    """Render the report template and sign it (synchronous: run it in a thread)."""
+    html = TEMPLATES.render("certificate.html.j2", lang=locale, labels=LABELS[locale], **context)
+    # The shared folder first: relative URLs (document.css) resolve against the first one.
+    pdf = render_pdf(html, folders=[SHARED_TEMPLATES, TEMPLATE_DIR], assets=assets)
+    reference = context["deposit"].reference
+    return sign_pdf(
         pdf,
         signer,
-        reason=LABELS[locale]["sign_reason"].format(reference=deposit.reference),
+        reason=LABELS[locale]["sign_reason"].format(reference=reference),
         location="Probant",
     )
-    return signed, signer.fingerprint
 
 
 async def certify_deposit(
