@@ -17,12 +17,15 @@ from probant_platform.db import utcnow
 from probant_platform.evidence.deposits import stored_items
 from probant_platform.evidence.models import Deposit
 from probant_platform.integrity import merkle
-from probant_platform.integrity.chain import DEVELOPMENT_LABEL, AnchorPayload
+from probant_platform.integrity.formats import (
+    BUNDLE_FORMAT,
+    BUNDLE_VERSION,
+    DEVELOPMENT_LABEL,
+    AnchorPayload,
+    timestamp,
+)
 from probant_platform.integrity.models import Anchor, Batch, Certificate, Leaf, SealedRecord
-from probant_platform.integrity.records import timestamp
 
-BUNDLE_FORMAT = "probant-proof-bundle"
-BUNDLE_VERSION = 1
 CHAIN_CONTEXT = 2  # neighbouring batches included on each side, so the chain link shows
 
 

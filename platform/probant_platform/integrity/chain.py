@@ -20,40 +20,14 @@ from web3.exceptions import TransactionNotFound
 
 from probant_platform.config import Settings
 from probant_platform.integrity.devchain import development_chain
+from probant_platform.integrity.formats import (  # noqa: F401  (re-exported)
+    ANCHOR_LENGTH,
+    ANCHOR_MAGIC,
+    DEVELOPMENT_LABEL,
+    AnchorPayload,
+)
 
-ANCHOR_MAGIC = b"PROBANT\x01"
-ANCHOR_LENGTH = len(ANCHOR_MAGIC) + 8 + 32 + 32
-DEVELOPMENT_LABEL = {
-    "fr": "chaîne de développement — pas un registre public",
-    "en": "development chain — not a public ledger",
-}
 RPC_TIMEOUT_SECONDS = 20
-
-
-@dataclass(frozen=True)
-class AnchorPayload:
-    sequence: int
-    root: str
-    previous_root: str
-
-    def encode(self) -> bytes:
-        return (
-            ANCHOR_MAGIC
-            + self.sequence.to_bytes(8, "big")
-            + bytes.fromhex(self.root)
-            + bytes.fromhex(self.previous_root)
-        )
-
-    @classmethod
-    def decode(cls, data: bytes) -> AnchorPayload | None:
-        if len(data) != ANCHOR_LENGTH or not data.startswith(ANCHOR_MAGIC):
-            return None
-        body = data[len(ANCHOR_MAGIC) :]
-        return cls(
-            sequence=int.from_bytes(body[:8], "big"),
-            root=body[8:40].hex(),
-            previous_root=body[40:72].hex(),
-        )
 
 
 @dataclass(frozen=True)

@@ -12,20 +12,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import UTC, datetime
 from typing import Any
 
 from probant_platform.evidence.models import Deposit, EvidenceItem
+from probant_platform.integrity.formats import ZERO_ROOT, timestamp  # noqa: F401  (re-exported)
 
 RECORD_KIND = "probant.sealed-item"
 RECORD_VERSION = 1
-ZERO_ROOT = "0" * 64
 APPROXIMATION_DEGREES = 2  # 0.01° ≈ 1.1 km of latitude (less of longitude in France)
-
-
-def timestamp(moment: datetime) -> str:
-    """UTC, microseconds, `Z` suffix: the one time format of records and bundles."""
-    return moment.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
 def approximate(value: float | None) -> float | None:

@@ -14,15 +14,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from probant_platform.integrity import merkle
-from probant_platform.integrity.bundle import BUNDLE_FORMAT, BUNDLE_VERSION
-from probant_platform.integrity.chain import DEVELOPMENT_LABEL, AnchorPayload, ChainReader
-from probant_platform.integrity.records import timestamp
+from probant_platform.integrity.formats import (
+    BUNDLE_FORMAT,
+    BUNDLE_VERSION,
+    DEVELOPMENT_LABEL,
+    AnchorPayload,
+    timestamp,
+)
 
 # Block times are whole seconds set by the block producer, whose clock may run a little behind.
 CLOCK_TOLERANCE = timedelta(seconds=15)
+if TYPE_CHECKING:
+    from probant_platform.integrity.chain import ChainReader
+
 DEPOSIT_FIELDS = ("reference", "title", "organisation", "address", "sealed_at")
 ITEM_FIELDS = (
     "id",
