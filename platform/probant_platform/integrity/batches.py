@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from probant_platform.config import Settings
 from probant_platform.db import Database, TenantScope, utcnow
-from probant_platform.evidence.models import Deposit, DepositStatus
+from probant_platform.evidence.models import Deposit, DepositStatus, EvidenceItem
 from probant_platform.integrity import merkle
 from probant_platform.integrity.models import Batch, Certificate, Leaf, SealedRecord
 from probant_platform.integrity.people import author_of
@@ -34,7 +34,7 @@ CLOSING_LOCK = 0x50524F42414E54  # "PROBANT": one batch closer at a time, across
 
 
 async def join_open_batch(
-    *, session: AsyncSession, deposit_id: uuid.UUID, stored_items: list
+    *, session: AsyncSession, deposit_id: uuid.UUID, stored_items: list[EvidenceItem]
 ) -> int:
     """Write each sealed item's record and leaf (idempotent); returns how many joined now."""
     deposit = await session.get(Deposit, deposit_id)
