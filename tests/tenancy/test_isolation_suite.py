@@ -268,6 +268,19 @@ async def test_a_collaborator_does_not_see_a_colleagues_objects(world: World) ->
     assert listed["deposits"]["edges"] == []
 
 
+INTEGRITY = """query($id: ID!) { node(id: $id) { ... on Deposit {
+  proofBundle exportUrl certificateUrl integrity { status } } } }"""
+
+
+async def test_a_deposits_bundle_links_and_anchor_go_only_where_the_deposit_goes(
+    world: World,
+) -> None:
+    own = (await gql(world.a_owner, INTEGRITY, {"id": world.ids["Deposit"]}))["node"]
+    assert own["proofBundle"]["format"] == "probant-proof-bundle" and own["exportUrl"]
+    for stranger in (world.b_owner, world.a_colleague):
+        assert (await gql(stranger, INTEGRITY, {"id": world.ids["Deposit"]}))["node"] is None
+
+
 async def test_query_fields_show_nothing_of_another_organisation(world: World) -> None:
     b = world.b_owner
     viewer = await gql(b, "{ viewer { organisation { id } } organisation { id } creditBalance }")
