@@ -414,3 +414,54 @@ async def test_stripe_down_is_a_typed_error_and_nothing_is_written(
         failed = (await gql(c, BUY, {"p": "pack-6"}))["buyCredits"]
         assert failed["__typename"] == "PaymentUnavailable"
         assert (await gql(c, "{ receipts { id } }"))["receipts"] == []
+
+
+async def test_the_stripe_webhook_drives_a_pv_order_from_payment_to_the_office(
+    database: Database,
+    stripe_client: httpx.AsyncClient,
+    stripe_api: tuple[FakeStripe, str],
+    stripe_settings: Settings,
+) -> None:
+    from tests.bailiffs.helpers import make_office, sealed_deposit
+    from tests.bailiffs.test_review_flow import IDENTITY, ORDER
+    from tests.ledger_helpers import fund
+
+    from probant_platform.web.app import create_app
+
+    stripe, _ = stripe_api
+    office = await make_office(database, name="Étude Durand", price_cents=15_000)
+    firm = await make_organisation(database, name="Cabinet Lefèvre")
+    await fund(database, firm.organisation_id, 3)
+    await log_in(stripe_client, firm)
+    deposit = await sealed_deposit(stripe_client)
+    ordered = await gql(
+        stripe_client,
+        ORDER,
+        {"i": {"depositId": deposit["id"], "requester": IDENTITY, "expose": "Dégât des eaux."}},
+    )
+    order = ordered["orderConstat"]["order"]
+    pay = "mutation($o: ID!) { payConstatOrder(orderId: $o) { __typename ... on ConstatPaymentStarted { checkoutUrl provider completed order { status } } ... on Error { message } } }"
+    started = (await gql(stripe_client, pay, {"o": order["id"]}))["payConstatOrder"]
+    assert started["provider"] == "stripe" and started["completed"] is False
+    assert started["order"]["status"] == "AWAITING_PAYMENT"
+    checkout = stripe.sessions[started["checkoutUrl"].rsplit("/", 1)[1]]
+    assert checkout["amount_total"] == 15_000 and checkout["metadata"]["purpose"] == "constat"
+
+    app = create_app(stripe_settings, database=database, configure_logs=False)
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://testserver"
+    ) as clerk:
+        await log_in(clerk, office.clerk)
+        listed = "{ constatOrders { edges { node { id status } } } }"
+        assert (await gql(clerk, listed))["constatOrders"][
+            "edges"
+        ] == []  # unpaid: not the office's yet
+        payload = event(
+            "evt_pv_paid", "checkout.session.completed", {**checkout, "payment_status": "paid"}
+        )
+        assert await deliver(stripe_client, payload) == "applied"
+        assert await deliver(stripe_client, payload) == "duplicate"
+        edges = (await gql(clerk, listed))["constatOrders"]["edges"]
+        assert [e["node"] for e in edges] == [{"id": order["id"], "status": "AWAITING_VALIDATION"}]
+    mine = await gql(stripe_client, "{ constatOrders { edges { node { status } } } }")
+    assert mine["constatOrders"]["edges"][0]["node"]["status"] == "AWAITING_VALIDATION"
