@@ -11,8 +11,11 @@ import typer
 
 from probant_platform import __version__
 from probant_platform.config import get_settings
+from probant_platform.integrity import commands as integrity_commands
 
 app = typer.Typer(help="Probant: evidence that holds up in a dispute.", no_args_is_help=True)
+app.add_typer(integrity_commands.app, name="integrity")
+app.command("verify")(integrity_commands.verify_command)
 
 
 def _fail(message: str) -> None:

@@ -10,10 +10,12 @@ import strawberry
 from sqlalchemy import select
 from strawberry import relay
 from strawberry.dataloader import DataLoader
+from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from probant_graphql.context import Context
 from probant_graphql.core.errors import Error
+from probant_graphql.integrity import types as integrity
 from probant_graphql.permissions import current_actor, may, operation_allowed
 from probant_platform.evidence import models
 from probant_platform.storage.signing import signed_media_path
@@ -186,7 +188,24 @@ class Deposit(relay.Node):
     sealed_at: datetime | None
     signed_by: str | None
     credits_spent: int
-    certificate_url: str | None
+
+    @strawberry.field(description="A link to the signed certified report (PDF), valid 5 minutes.")
+    async def certificate_url(self, info: Info[Context, Any]) -> str | None:
+        return await integrity.certificate_link(info, self.deposit_id)
+
+    @strawberry.field(description="A link to a zip of the media, proof bundle and report.")
+    async def export_url(self, info: Info[Context, Any]) -> str | None:
+        return await integrity.export_link(info, self.deposit_id)
+
+    @strawberry.field(description="Batch and chain anchor of the sealed items.")
+    async def integrity(self, info: Info[Context, Any]) -> integrity.DepositIntegrity | None:
+        return await integrity.integrity_of(info, self.deposit_id)
+
+    @strawberry.field(
+        description="The proof bundle (JSON, format probant-proof-bundle v1; docs/verification.md)."
+    )
+    async def proof_bundle(self, info: Info[Context, Any]) -> JSON | None:
+        return await integrity.bundle_of(info, self.deposit_id)
 
     @classmethod
     def from_model(cls, deposit: models.Deposit) -> Deposit:
@@ -210,7 +229,6 @@ class Deposit(relay.Node):
             sealed_at=deposit.sealed_at,
             signed_by=deposit.signature_name,
             credits_spent=deposit.credits_spent,
-            certificate_url=None,
         )
 
     @strawberry.field(description="Stored items, in capture order.")

@@ -2,4 +2,5 @@
 
 from probant_platform.bailiffs import tasks as bailiff_tasks  # noqa: F401
 from probant_platform.evidence import tasks as evidence_tasks  # noqa: F401
+from probant_platform.integrity import tasks as integrity_tasks  # noqa: F401
 from probant_platform.notifications import tasks as notification_tasks  # noqa: F401

@@ -31,9 +31,12 @@ def create_app(
     from probant_graphql.view import ProbantGraphQL
     from probant_platform.web.capture_tokens import mint
     from probant_platform.web.cors import WidgetCorsMiddleware
+    from probant_platform.web.devchain_rpc import rpc as devchain_rpc
+    from probant_platform.web.downloads import download_routes
     from probant_platform.web.media import media
     from probant_platform.web.office_documents import office_document
     from probant_platform.web.uploads import upload
+    from probant_platform.web.verify import LOOKUPS_PER_MINUTE, SlidingWindowLimiter, verify_routes
     from probant_platform.web.widget import widget_routes
 
     settings = settings or get_settings()
@@ -68,10 +71,14 @@ def create_app(
             ),
             Route("/api/v1/capture-tokens", mint, methods=["POST"]),
             Route("/graphql", graphql_app, methods=["GET", "POST"]),
+            Route("/dev-chain/rpc", devchain_rpc, methods=["POST"]),
+            *verify_routes(),
+            *download_routes(),
             *widget_routes(settings.widget_dist_dir),
         ],
         lifespan=lifespan,
     )
+    app.state.verify_limiter = SlidingWindowLimiter(LOOKUPS_PER_MINUTE)
     app.state.migration_heads = frozenset(
         ScriptDirectory.from_config(alembic_config("postgresql://")).get_heads()
     )
