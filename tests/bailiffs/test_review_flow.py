@@ -18,6 +18,7 @@ from tests.bailiffs.helpers import (
     submit,
 )
 from tests.factories import Role, add_member, gql, log_in, make_organisation
+from tests.integrity.proof_world import close_and_anchor
 from tests.ledger_helpers import fund
 
 from probant_platform.config import Settings
@@ -69,6 +70,8 @@ async def test_capture_to_attestation_to_signed_pv(
     owner, clerk, office, firm = await _people(database, client_factory)
     jobs = await Jobs.watch(database)
     deposit = await sealed_deposit(owner, photos=2)
+    await jobs.run()  # the sealed items join the open batch
+    batches = await close_and_anchor(database, settings)
 
     submitted = await submit(owner, deposit["id"])
 
@@ -117,7 +120,9 @@ async def test_capture_to_attestation_to_signed_pv(
     body = pdf_text(pdf)
     assert "Attestation de dépôt" in body and deposit["reference"] in body
     assert all(item["sha256"] in body.replace("\n", "") for item in seen["deposit"]["items"])
-    assert "Pas encore ancré" in body and "Cabinet Lefèvre" in body
+    assert "Cabinet Lefèvre" in body and "Pas encore ancré" not in body
+    flat = body.replace("\n", "")
+    assert any(b.root in flat for b in batches) and "Transaction" in flat
     node = (await gql(owner, ARCHIVE))["deposits"]["edges"][0]["node"]
     assert node["status"] == "ACCEPTED" and node["submission"]["status"] == "ACCEPTED"
     download = await owner.get(

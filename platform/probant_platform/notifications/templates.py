@@ -16,11 +16,11 @@ SUPPORTED_LOCALES = ("fr", "en")
 def _environment(*, html: bool = True) -> Environment:
     """HTML bodies are escaped; the subject and the plain-text body must not be (a name with
     an apostrophe would read `l&#39;étude`)."""
+    escape = select_autoescape(["html"], default_for_string=False, default=True) if html else False
+    # Plain text is never rendered as HTML: escaping it would only corrupt it.
     return Environment(
         loader=PackageLoader("probant_platform.notifications", "templates"),
-        autoescape=select_autoescape(["html"], default_for_string=False, default=True)
-        if html
-        else False,
+        autoescape=escape,  # noqa: S701
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
