@@ -19,6 +19,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
+import math
 import os
 import threading
 import time
@@ -102,7 +103,8 @@ class DevelopmentChain:
             if self._known(tx_hash):
                 return tx_hash
             latest = self.web3.eth.get_block("latest")["timestamp"]
-            block_time = max(int(time.time()), int(latest) + 1)
+            # Rounded up: a block mined in the same second as a sealing must not predate it.
+            block_time = max(math.ceil(time.time()), int(latest) + 1)
             self._apply(raw, block_time)
             line = json.dumps({"timestamp": block_time, "raw": raw.hex()}) + "\n"
             with open(self.journal, "ab") as handle:
