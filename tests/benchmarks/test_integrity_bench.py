@@ -109,7 +109,7 @@ def test_one_transaction_per_batch_whatever_its_size(
     def build_and_anchor() -> str:
         root = merkle.build(hashes).root.hex()
         payload = AnchorPayload(next(sequence), root, ZERO_ROOT)
-        raw, tx_hash = anchor.sign_anchor(payload, nonce=anchor.pending_nonce())
+        raw, _tx_hash = anchor.sign_anchor(payload, nonce=anchor.pending_nonce())
         return anchor.send(raw)
 
     tx_hash = benchmark.pedantic(build_and_anchor, rounds=3, iterations=1)
