@@ -3,11 +3,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import json
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import httpx
+from click.testing import Result
 from tests.bailiffs.helpers import (
     LYON,
     Jobs,
@@ -18,12 +22,16 @@ from tests.bailiffs.helpers import (
     submit,
 )
 from tests.factories import Role, add_member, gql, log_in, make_organisation
+from tests.integrity.proof_world import close_and_anchor
 from tests.ledger_helpers import fund
+from typer.testing import CliRunner
 
+from probant_platform.cli import app as cli_app
 from probant_platform.config import Settings
 from probant_platform.db import Database
 from probant_platform.documents import pki
 from probant_platform.documents.signing import validate_pdf_async
+from probant_platform.evidence.media.samples import photo_jpeg
 
 QUEUE = """
 query($f: ReviewQueueFilter) { reviewQueue(filter: $f) { edges { node {
@@ -65,10 +73,13 @@ async def test_capture_to_attestation_to_signed_pv(
     database: Database,
     client_factory: Callable[[], httpx.AsyncClient],
     settings: Settings,
+    tmp_path: Path,
 ) -> None:
     owner, clerk, office, firm = await _people(database, client_factory)
     jobs = await Jobs.watch(database)
     deposit = await sealed_deposit(owner, photos=2)
+    await jobs.run()  # the sealed items join the open batch
+    batches = await close_and_anchor(database, settings)
 
     submitted = await submit(owner, deposit["id"])
 
@@ -117,9 +128,14 @@ async def test_capture_to_attestation_to_signed_pv(
     body = pdf_text(pdf)
     assert "Attestation de dépôt" in body and deposit["reference"] in body
     assert all(item["sha256"] in body.replace("\n", "") for item in seen["deposit"]["items"])
-    assert "Pas encore ancré" in body and "Cabinet Lefèvre" in body
+    assert "Cabinet Lefèvre" in body and "Pas encore ancré" not in body
+    flat = body.replace("\n", "")
+    assert any(b.root in flat for b in batches) and "Transaction" in flat
     node = (await gql(owner, ARCHIVE))["deposits"]["edges"][0]["node"]
     assert node["status"] == "ACCEPTED" and node["submission"]["status"] == "ACCEPTED"
+    verdict_cli = await _probant_verify(owner, deposit["id"], pdf, settings, tmp_path)
+    assert verdict_cli.exit_code == 0, verdict_cli.output
+    assert "the PDF is the attestation de dépôt of Étude Durand" in verdict_cli.output
     download = await owner.get(
         node["submission"]["attestation"]["downloadUrl"].removeprefix("http://testserver")
     )
@@ -204,6 +220,31 @@ async def test_capture_to_attestation_to_signed_pv(
     assert "deux mille vingt" in text and "Procès-verbal de constat de dépôt" in text
     assert "3e étage" in text and "SELARL" in text and "732 829 320" in text
     assert "SPECIMEN" not in text
+    checked = await _probant_verify(owner, deposit["id"], pv, settings, tmp_path)
+    assert checked.exit_code == 0, checked.output
+    assert "the PDF is the PV de constat of Étude Durand" in checked.output
+
+
+async def _probant_verify(
+    client: httpx.AsyncClient, deposit_id: str, pdf: bytes, settings: Settings, folder: Path
+) -> Result:
+    """`probant verify` (offline) on the deposit's files, its proof bundle and `pdf`."""
+    found = await gql(
+        client,
+        "query($d: ID!) { node(id: $d) { ... on Deposit { proofBundle } } }",
+        {"d": deposit_id},
+    )
+    (folder / "bundle.json").write_text(json.dumps(found["node"]["proofBundle"]))
+    (folder / "document.pdf").write_bytes(pdf)
+    (folder / "roots.pem").write_bytes(pki.trust_roots_pem(settings))
+    files = []
+    for seed in (10, 11):  # the photos `sealed_deposit` captured
+        path = folder / f"photo-{seed}.jpg"
+        path.write_bytes(photo_jpeg(seed=seed))
+        files.append(str(path))
+    args = ["verify", *files, "--bundle", str(folder / "bundle.json"), "--offline"]
+    args += ["--pdf", str(folder / "document.pdf"), "--ca", str(folder / "roots.pem")]
+    return await asyncio.to_thread(CliRunner().invoke, cli_app, args)
 
 
 async def test_a_rejection_states_its_reason_and_refunds_nothing(

@@ -27,6 +27,7 @@ from probant_platform.db import utcnow
 from probant_platform.documents.signing import sign_pdf_async
 from probant_platform.evidence.models import Deposit
 from probant_platform.storage import store_for
+from probant_tenants.models import Organisation
 
 MAX_PDF_BYTES = 50 * 1024 * 1024
 
@@ -194,3 +195,26 @@ async def issue_constat(
 async def _read(store: object, key: str) -> bytes:
     chunks = [chunk async for chunk in store.open_stream(key)]  # type: ignore[attr-defined]
     return b"".join(chunks)
+
+
+async def documents_for_bundle(
+    *, session: AsyncSession, deposit_id: object
+) -> list[dict[str, str]]:
+    """What a proof bundle says of the office documents issued for a deposit, so that
+    `probant verify --pdf` recognises an attestation or a PV as well as the certified report."""
+    rows = await session.execute(
+        select(OfficeDocument, Organisation.name)
+        .join(Organisation, Organisation.id == OfficeDocument.office_id)
+        .where(OfficeDocument.deposit_id == deposit_id)
+        .order_by(OfficeDocument.created_at)
+    )
+    return [
+        {
+            "kind": document.kind.value,
+            "office": office_name,
+            "pdf_sha256": document.sha256,
+            "signer_certificate_sha256": document.signer_fingerprint,
+            "created_at": document.created_at.isoformat(),
+        }
+        for document, office_name in rows.all()
+    ]

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from probant_platform.bailiffs.anchors import Anchor, anchor_of
+from probant_platform.bailiffs.anchors import Anchor, anchors_of
 from probant_platform.bailiffs.models import (
     BailiffOffice,
     ConstatOrder,
@@ -121,15 +121,18 @@ def _office_view(office: OfficeIdentity) -> dict[str, Any]:
     }
 
 
-def _anchor_view(anchor: Anchor | None) -> dict[str, Any] | None:
-    if anchor is None:
-        return None
-    return {
-        "batch_root": anchor.batch_root,
-        "transaction_hash": anchor.transaction_hash,
-        "chain": anchor.chain,
-        "anchored_at": anchor.anchored_at,
-    }
+def _anchor_views(anchors: list[Anchor] | None) -> list[dict[str, Any]]:
+    return [
+        {
+            "sequence": anchor.batch_sequence,
+            "batch_root": anchor.batch_root,
+            "transaction_hash": anchor.transaction_hash,
+            "chain": anchor.chain,
+            "block_number": anchor.block_number,
+            "anchored_at": paris_time(anchor.anchored_at),
+        }
+        for anchor in anchors or []
+    ]
 
 
 async def _items(
@@ -150,7 +153,7 @@ async def attestation_pdf(
 ) -> bytes:
     """The attestation de dépôt (French), unsigned: the caller signs it with the office's key."""
     kept, rejected = await _items(session, deposit.id, set(submission.rejected_item_ids))
-    anchor = await anchor_of(session=session, item_ids=[i.id for i in kept])
+    anchors = await anchors_of(session=session, item_ids=[i.id for i in kept])
     decided = submission.decided_at or submission.submitted_at
     return await asyncio.to_thread(
         TEMPLATES.pdf,
@@ -164,7 +167,7 @@ async def attestation_pdf(
         rejected=[_item_view(item, n) for n, item in enumerate(rejected, start=1)],
         reason=reason_text(submission.reason, "fr"),
         comment=submission.comment,
-        anchor=_anchor_view(anchor),
+        anchors=_anchor_views(anchors),
         submitted_at=paris_time(submission.submitted_at),
         accepted_at=paris_time(decided),
         accepted_in_words=f"{date_in_words(decided)}, {time_in_words(decided)}",
@@ -186,7 +189,7 @@ async def constat_pdf(
 ) -> bytes:
     """The PV de constat de dépôt; `specimen` adds the watermark and leaves the signature out."""
     kept, _ = await _items(session, deposit.id, set(excluded_item_ids))
-    anchor = await anchor_of(session=session, item_ids=[i.id for i in kept])
+    anchors = await anchors_of(session=session, item_ids=[i.id for i in kept])
     return await asyncio.to_thread(
         TEMPLATES.pdf,
         "constat.html.j2",
@@ -209,7 +212,7 @@ async def constat_pdf(
         },
         deposit=_deposit_view(deposit),
         items=[_item_view(item, n) for n, item in enumerate(kept, start=1)],
-        anchor=_anchor_view(anchor),
+        anchors=_anchor_views(anchors),
         date_words=date_in_words(when),
         time_words=time_in_words(when),
         issued_at=paris_time(when),

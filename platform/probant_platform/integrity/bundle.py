@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from probant_platform.bailiffs.issuing import documents_for_bundle
 from probant_platform.config import Settings
 from probant_platform.db import utcnow
 from probant_platform.evidence.deposits import stored_items
@@ -141,6 +142,7 @@ async def proof_bundle(
         "items": views,
         "batches": chain,
         "certificate": await _certificate_view(session, deposit),
+        "office_documents": await documents_for_bundle(session=session, deposit_id=deposit.id),
     }
 
 

@@ -103,6 +103,7 @@ class DevelopmentChain:
             if self._known(tx_hash):
                 return tx_hash
             latest = self.web3.eth.get_block("latest")["timestamp"]
+            # Rounded up: a block mined in the same second as a sealing must not predate it.
             block_time = max(math.ceil(time.time()), int(latest) + 1)
             self._apply(raw, block_time)
             line = json.dumps({"timestamp": block_time, "raw": raw.hex()}) + "\n"

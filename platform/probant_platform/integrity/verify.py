@@ -116,7 +116,9 @@ def verify_bundle(
     for sequence in sorted({item["leaf"]["batch"] for item in items} & set(batches)):
         _check_anchor(report, batches[sequence], items, chain)
     if pdf is not None:
-        _check_pdf(report, pdf, bundle.get("certificate"), trust_roots)
+        _check_pdf(
+            report, pdf, bundle.get("certificate"), bundle.get("office_documents"), trust_roots
+        )
     return report
 
 
@@ -336,13 +338,24 @@ def _iso(moment: Any) -> str:
 
 
 def _check_pdf(
-    report: Report, pdf: bytes, certificate: dict[str, Any] | None, trust_roots: Sequence[Any]
+    report: Report,
+    pdf: bytes,
+    certificate: dict[str, Any] | None,
+    office_documents: list[dict[str, Any]] | None,
+    trust_roots: Sequence[Any],
 ) -> None:
     from probant_platform.documents.signing import validate_pdf
 
-    if certificate is None:
+    digest = hashlib.sha256(pdf).hexdigest()
+    office = next((d for d in office_documents or [] if d.get("pdf_sha256") == digest), None)
+    if office is not None:
+        kind = "attestation de dépôt" if office.get("kind") == "ATTESTATION" else "PV de constat"
+        report.add(
+            Status.PASS, "pdf-office-document", f"the PDF is the {kind} of {office.get('office')}"
+        )
+    elif certificate is None:
         report.add(Status.FAIL, "pdf-not-listed", "the bundle names no certified report")
-    elif hashlib.sha256(pdf).hexdigest() != certificate["pdf_sha256"]:
+    elif digest != certificate["pdf_sha256"]:
         report.add(
             Status.FAIL,
             "pdf-not-this-certificate",
