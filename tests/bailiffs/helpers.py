@@ -12,7 +12,7 @@ import httpx
 from pypdf import PdfReader
 from sqlalchemy import text
 from tests.evidence.capture_flow import capture_one, fill, seal, start
-from tests.factories import MemberInfo, Role, add_member, gql, make_organisation
+from tests.factories import MemberInfo, Role, add_member, gql
 
 from probant_platform.bailiffs import directory
 from probant_platform.db import Database, TenantScope
@@ -46,14 +46,23 @@ async def make_office(
     radius_km: int = 50,
     price_cents: int | None = None,
 ) -> Office:
-    """A bailiff office in the directory, with one active clerk."""
-    owner = await make_organisation(database, kind=OrganisationKind.BAILIFF_OFFICE, name=name)
-    clerk = await add_member(database, owner, role=Role.CLERK)
-    scope = TenantScope(organisation_id=owner.organisation_id, office_id=owner.organisation_id)
+    """A bailiff office in the directory, with one active clerk (no owner: offices are
+    created by operators)."""
+    office_id = uuid.uuid4()
+    scope = TenantScope(organisation_id=office_id, office_id=office_id)
     async with database.unit_of_work(scope) as session:
-        office = await session.get(Organisation, owner.organisation_id)
-        assert office is not None
-        office.street, office.postcode, office.city = "1 place du Palais", postcode, city
+        office = Organisation(
+            id=office_id,
+            kind=OrganisationKind.BAILIFF_OFFICE,
+            name=name,
+            street="1 place du Palais",
+            postcode=postcode,
+            city=city,
+            siren="542107651",
+            company_name=name,
+        )
+        session.add(office)
+        await session.flush()
         await directory.register_office(
             session=session,
             office=office,
@@ -65,7 +74,9 @@ async def make_office(
                 constat_price_ttc_cents=price_cents,
             ),
         )
-    return Office(owner.organisation_id, clerk, name)
+    holder = MemberInfo(uuid.uuid4(), office_id, uuid.uuid4(), "", "", Role.CLERK)
+    clerk = await add_member(database, holder, role=Role.CLERK)
+    return Office(office_id, clerk, name)
 
 
 async def sealed_deposit(client: httpx.AsyncClient, photos: int = 1) -> dict[str, Any]:
