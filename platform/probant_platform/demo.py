@@ -10,6 +10,9 @@ from typing import Any
 
 from sqlalchemy import select
 
+from probant_platform.billing import catalogue
+from probant_platform.billing.models import ProductKind
+from probant_platform.billing.providers import DevelopmentProvider
 from probant_platform.config import Settings, get_settings
 from probant_platform.db import Database, TenantScope, utcnow
 from probant_platform.db.locate import application_url, owner_url
@@ -31,6 +34,8 @@ class DemoOrganisation:
     city: str
     people: tuple[tuple[str, str, Role], ...]  # (email, full name, role)
     credits: int = 0
+    # A development subscription (monthly allotment, seats) from the catalogue.
+    plan: str | None = None
     street: str | None = None
     postcode: str | None = None
     legal_form: str | None = None
@@ -50,6 +55,7 @@ ORGANISATIONS = (
             ("client@cabinet-lefevre.fr", "Société Martin (client)", Role.CLIENT),
         ),
         credits=30,
+        plan="business",
         street="10 rue de la Paix",
         postcode="75002",
         legal_form="SELARL",
@@ -61,6 +67,7 @@ ORGANISATIONS = (
         "Lyon",
         (("gestion@immo-rhone.fr", "Nadia Haddad", Role.OWNER),),
         credits=12,
+        plan="premium",
     ),
     DemoOrganisation(
         "Julien Moreau",
@@ -270,6 +277,20 @@ async def _seed_organisation(database: Database, demo: DemoOrganisation) -> list
                 credits=demo.credits,
                 idempotency_key="demo-credits",
                 reason="Crédits de démonstration",
+            )
+        if demo.plan:
+            plan = await catalogue.product(
+                session=session,
+                organisation_id=organisation_id,
+                product_id=demo.plan,
+                kind=ProductKind.PLAN,
+            )
+            await DevelopmentProvider().subscribe(
+                session=session,
+                organisation_id=organisation_id,
+                plan=plan,
+                base_url=get_settings().base_url,
+                actor_user_id=ids[0],
             )
         return ids
 

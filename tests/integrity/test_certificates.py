@@ -73,7 +73,8 @@ async def test_the_report_is_signed_trusted_emailed_and_in_the_archive(
     text = _text(pdf)
     for photo in world.files:
         assert file_sha256(photo) in text
-    for words in ("Rapportcertifié", world.sealed.reference, "Dégâtdeseaux", "12ruedeRivoli"):
+    assert "RAPPORTCERTIFIÉ" in text  # the document kind, in capitals by the stylesheet
+    for words in (world.sealed.reference, "Dégâtdeseaux", "12ruedeRivoli", "Cabinet"):
         assert words in text
     assert "chaînededéveloppement—pasunregistrepublic" in text
     assert "±12m" in text and "48.856600,2.352200" in text
@@ -144,7 +145,8 @@ async def test_the_report_is_in_english_on_request(
             locale="en",
         )
     text = _text(pdf)
-    assert "Certifiedreport" in text and "developmentchain—notapublicledger" in text
+    assert "CERTIFIEDREPORT" in text and "developmentchain—notapublicledger" in text
+    assert "Capturetime(device)" in text and "Receipttime(server)" in text
 
 
 async def test_deleting_a_deposit_forgets_its_report_record_and_place_but_not_its_hashes(

@@ -64,6 +64,8 @@ QUERY_FIELDS = {
     "constatSpecimen": "probe: an order id",
     "constatOrders": "probe: connection",
     "onSiteRequests": "probe: connection",
+    "subscription": "probe: the caller's own organisation (tests/billing/test_development.py)",
+    "receipts": "probe: the caller's own organisation (tests/billing/test_development.py)",
 }
 MUTATION_FIELDS = {
     "signUp": "no target: creates a new organisation",
@@ -112,6 +114,10 @@ MUTATION_FIELDS = {
     "quoteOnSiteConstat": "probe: a request id",
     "refuseOnSiteConstat": "probe: a request id",
     "answerOnSiteQuote": "probe: a request id",
+    "subscribe": "no target: subscribes the caller's organisation",
+    "billingPortalUrl": "no target: the caller's organisation's customer",
+    "updateCatalogueProduct": "operators only: the platform catalogue (tests/billing)",
+    "setPriceOverride": "operators only (tests/billing/test_development.py)",
 }
 NODE_TYPES = {
     "Organisation",

@@ -23,7 +23,14 @@ from probant_graphql.bailiffs.types import (
     visible_orders,
 )
 from probant_graphql.context import Context
-from probant_graphql.core.errors import Error, InvalidInput, NotAllowed, NotAuthenticated, NotFound
+from probant_graphql.core.errors import (
+    Error,
+    InvalidInput,
+    NotAllowed,
+    NotAuthenticated,
+    NotFound,
+    PaymentUnavailable,
+)
 from probant_graphql.core.ids import decode_id
 from probant_graphql.core.mutations import authorise_mutation, in_savepoint, not_allowed
 from probant_graphql.core.pagination import connection, encode_cursor, newest_first
@@ -95,11 +102,6 @@ class ConstatPaymentStarted:
     checkout_url: str
     provider: str
     completed: bool
-
-
-@strawberry.type(description="Online payment of PVs is not available on this platform yet.")
-class PaymentUnavailable(Error):
-    pass
 
 
 Common = NotAuthenticated | NotAllowed | NotFound | InvalidInput

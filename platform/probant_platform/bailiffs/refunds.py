@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import uuid
-
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from probant_platform.bailiffs.models import Submission
 from probant_platform.bailiffs.submissions import spend_key
+from probant_platform.billing.subscriptions import refund_on_rejection
 from probant_platform.ledger import services as ledger
-
-
-async def refund_on_rejection(*, session: AsyncSession, organisation_id: uuid.UUID) -> bool:
-    """The organisation's plan setting (no plan, or a plan without it: no refund)."""
-    return False
 
 
 async def refund_if_plan_says(

@@ -18,8 +18,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from probant_platform.config import Settings
 from probant_platform.db import Database, TenantScope, utcnow
 from probant_platform.documents import pki
-from probant_platform.documents.render import Templates, qr_code_svg
-from probant_platform.documents.signing import sign_pdf_async
+from probant_platform.documents.render import (
+    SHARED_TEMPLATES,
+    Templates,
+    qr_code_svg,
+    render_pdf,
+)
+from probant_platform.documents.signing import sign_pdf
 from probant_platform.evidence.deposits import stored_items
 from probant_platform.evidence.media.thumbnails import make_poster, make_thumbnail
 from probant_platform.evidence.models import Deposit, DepositStatus, EvidenceItem
@@ -32,7 +37,8 @@ from probant_platform.notifications.templates import render_email
 from probant_platform.storage import BlobStore, store_for
 
 log = structlog.get_logger(__name__)
-TEMPLATES = Templates(Path(__file__).parent / "templates")
+TEMPLATE_DIR = Path(__file__).parent / "templates"
+TEMPLATES = Templates(TEMPLATE_DIR)
 PARIS = ZoneInfo("Europe/Paris")
 MAX_PDF_BYTES = 50 * 1024 * 1024
 
@@ -133,29 +139,37 @@ async def render_certificate(
         )
     for anchor in anchors:
         anchor["block_time"] = _when(anchor["block_time"], locale)
-    pdf = await asyncio.to_thread(
-        TEMPLATES.pdf,
-        "certificate.html.j2",
-        assets=assets,
-        lang=locale,
-        labels=LABELS[locale],
-        deposit=deposit,
-        author=author,
-        address=_address(deposit),
-        sealed_at=_when(deposit.sealed_at, locale),
-        items=views,
-        signature_image=bool(deposit.signature_png),
-        anchors=anchors,
-        verification_url=url,
-    )
+    context = {
+        "deposit": deposit,
+        "author": author,
+        "address": _address(deposit),
+        "sealed_at": _when(deposit.sealed_at, locale),
+        "items": views,
+        "signature_image": bool(deposit.signature_png),
+        "anchors": anchors,
+        "verification_url": url,
+    }
     signer = await asyncio.to_thread(pki.platform_signer, settings)
-    signed = await sign_pdf_async(
+    pdf = await asyncio.to_thread(
+        build_pdf, signer=signer, context=context, assets=assets, locale=locale
+    )
+    return pdf, signer.fingerprint
+
+
+def build_pdf(
+    *, signer: pki.Signer, context: dict[str, Any], assets: dict[str, bytes], locale: str
+) -> bytes:
+    """Render the report template and sign it (synchronous: run it in a thread)."""
+    html = TEMPLATES.render("certificate.html.j2", lang=locale, labels=LABELS[locale], **context)
+    # The shared folder first: relative URLs (document.css) resolve against the first one.
+    pdf = render_pdf(html, folders=[SHARED_TEMPLATES, TEMPLATE_DIR], assets=assets)
+    reference = context["deposit"].reference
+    return sign_pdf(
         pdf,
         signer,
-        reason=LABELS[locale]["sign_reason"].format(reference=deposit.reference),
+        reason=LABELS[locale]["sign_reason"].format(reference=reference),
         location="Probant",
     )
-    return signed, signer.fingerprint
 
 
 async def certify_deposit(

@@ -17,7 +17,7 @@ from probant_platform.jobs import job_app, task
 
 log = structlog.get_logger(__name__)
 
-TICK_CRON = "*/10 * * * * *"  # every 10 seconds (6th field: seconds)
+TICK_CRON = "* * * * * */10"  # every 10 seconds (croniter: seconds are the 6th field)
 SWEEP_AFTER = timedelta(minutes=2)
 
 

@@ -12,6 +12,7 @@ import itertools
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -20,6 +21,8 @@ from probant_platform.integrity.bundle import BUNDLE_FORMAT, BUNDLE_VERSION
 from probant_platform.integrity.chain import DEVELOPMENT_LABEL, AnchorPayload, ChainReader
 from probant_platform.integrity.records import timestamp
 
+# Block times are whole seconds set by the block producer, whose clock may run a little behind.
+CLOCK_TOLERANCE = timedelta(seconds=15)
 DEPOSIT_FIELDS = ("reference", "title", "organisation", "address", "sealed_at")
 ITEM_FIELDS = (
     "id",
@@ -300,11 +303,12 @@ def _check_anchor(
             f"{_iso(block.time)}, the bundle says block {anchor['block_number']} at {shown}",
         )
         return
+    latest = _iso(block.time + CLOCK_TOLERANCE)
     late = [
         number
         for number, item in enumerate(items, start=1)
         if item["leaf"]["batch"] == sequence
-        and json.loads(item["sealed_record"])["deposit"]["sealed_at"] > _iso(block.time)
+        and json.loads(item["sealed_record"])["deposit"]["sealed_at"] > latest
     ]
     if late:
         report.add(

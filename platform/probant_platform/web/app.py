@@ -29,6 +29,7 @@ def create_app(
     """The ASGI app. Tests pass their own `database`; otherwise one is opened from settings."""
     from probant_graphql.schema import build_schema
     from probant_graphql.view import ProbantGraphQL
+    from probant_platform.web.billing import billing_routes
     from probant_platform.web.capture_tokens import mint
     from probant_platform.web.cors import WidgetCorsMiddleware
     from probant_platform.web.devchain_rpc import rpc as devchain_rpc
@@ -73,6 +74,7 @@ def create_app(
             Route("/graphql", graphql_app, methods=["GET", "POST"]),
             Route("/dev-chain/rpc", devchain_rpc, methods=["POST"]),
             *verify_routes(),
+            *billing_routes(),
             *download_routes(),
             *widget_routes(settings.widget_dist_dir),
         ],
