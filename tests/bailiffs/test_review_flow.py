@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import hashlib
 import json
+import secrets
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -21,6 +23,7 @@ from tests.bailiffs.helpers import (
     sealed_deposit,
     submit,
 )
+from tests.evidence.capture_flow import capture_one, fill, seal, start
 from tests.factories import Role, add_member, gql, log_in, make_organisation
 from tests.integrity.proof_world import close_and_anchor
 from tests.ledger_helpers import fund
@@ -32,6 +35,8 @@ from probant_platform.db import Database
 from probant_platform.documents import pki
 from probant_platform.documents.signing import validate_pdf_async
 from probant_platform.evidence.media.samples import photo_jpeg
+from probant_platform.storage import store_for
+from probant_platform.storage.local import key_for
 
 QUEUE = """
 query($f: ReviewQueueFilter) { reviewQueue(filter: $f) { edges { node {
@@ -343,3 +348,33 @@ async def test_a_clerk_cannot_decide_what_a_colleague_claimed(
     assert (await gql(colleague, ACCEPT, {"s": submission["id"]}))["acceptDeposit"][
         "__typename"
     ] == "SubmissionPayload"
+
+
+async def test_a_file_altered_in_storage_blocks_the_acceptance(
+    database: Database, client_factory: Callable[[], httpx.AsyncClient], settings: Settings
+) -> None:
+    owner, clerk, _, _ = await _people(database, client_factory)
+    session = (await start(owner))["captureSession"]
+    body = photo_jpeg(seed=secrets.randbelow(10**9), label="Altérée")  # a blob of its own
+    assert (await capture_one(owner, session["id"], body)).status_code == 201
+    await fill(owner, session["deposit"]["id"])
+    await seal(owner, session["deposit"]["id"])
+    submission = (await submit(owner, session["deposit"]["id"]))["submission"]
+    store = store_for(settings)
+    path = store.path_of(key_for(hashlib.sha256(body).hexdigest()))  # type: ignore[union-attr]
+    path.chmod(0o640)
+    path.write_bytes(body[:-10] + b"0123456789")
+    try:
+        checks = await gql(
+            clerk,
+            "query($s: ID!) { reviewFileChecks(submissionId: $s) { matches } }",
+            {"s": submission["id"]},
+        )
+        refused = await gql(clerk, ACCEPT, {"s": submission["id"]})
+    finally:
+        path.unlink()
+
+    assert checks["reviewFileChecks"] == [{"matches": False}]
+    assert refused["acceptDeposit"]["__typename"] == "FileAltered"
+    queue = (await gql(clerk, QUEUE))["reviewQueue"]["edges"]
+    assert queue[0]["node"]["status"] == "SUBMITTED"  # nothing was decided
