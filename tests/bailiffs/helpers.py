@@ -14,10 +14,13 @@ from sqlalchemy import text
 from tests.evidence.capture_flow import capture_one, fill, seal, start
 from tests.factories import MemberInfo, Role, add_member, gql
 
+from probant_platform import runtime
 from probant_platform.bailiffs import directory
+from probant_platform.bailiffs.models import OfficeDocument
 from probant_platform.db import Database, TenantScope
 from probant_platform.evidence.media.samples import photo_jpeg
 from probant_platform.jobs import job_app
+from probant_platform.storage import store_for
 from probant_tenants.models import Organisation, OrganisationKind
 
 PARIS = (48.8566, 2.3522)
@@ -163,18 +166,23 @@ class Jobs:
                 await session.execute(
                     text(
                         "SELECT args FROM procrastinate_jobs "
-                        "WHERE task_name = 'notifications.send_email' AND id > :after "
-                        "ORDER BY id"
+                        "WHERE task_name IN ('notifications.send_email', "
+                        "'bailiffs.email_document') AND id > :after ORDER BY id"
                     ),
                     {"after": self.after_id},
                 )
             ).all()
         return [row.args for row in rows if to is None or row.args["to"] == to]
 
+    async def attachment(self, email: dict[str, Any]) -> bytes:
+        """The signed PDF an email carries (read from storage, as the sending job does)."""
+        scope = TenantScope(organisation_id=uuid.UUID(email["organisation_id"]))
+        async with self.database.unit_of_work(scope) as session:
+            document = await session.get(OfficeDocument, uuid.UUID(email["document_id"]))
+        assert document is not None
+        store = store_for(runtime.current().settings)
+        return b"".join([chunk async for chunk in store.open_stream(document.blob_key)])
+
 
 def pdf_text(pdf: bytes) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
-
-
-def attachment(email: dict[str, Any]) -> bytes:
-    return base64.b64decode(email["attachments"][0]["data_base64"])

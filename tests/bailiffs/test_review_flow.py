@@ -17,7 +17,6 @@ from click.testing import Result
 from tests.bailiffs.helpers import (
     LYON,
     Jobs,
-    attachment,
     make_office,
     pdf_text,
     sealed_deposit,
@@ -126,7 +125,7 @@ async def test_capture_to_attestation_to_signed_pv(
 
     mails = await jobs.emails(to=firm.email)
     accepted_mail = next(m for m in mails if m["template"] == "deposit_accepted")
-    pdf = attachment(accepted_mail)
+    pdf = await jobs.attachment(accepted_mail)
     verdict = await validate_pdf_async(pdf, pki.trust_roots(settings))
     assert verdict.ok, verdict.explain()
     assert verdict.signatures[0].signer_name == "Étude Durand"
@@ -219,7 +218,7 @@ async def test_capture_to_attestation_to_signed_pv(
     )
     assert issued["node"]["status"] == "ISSUED"
     pv_mail = next(m for m in await jobs.emails(to=firm.email) if m["template"] == "constat_issued")
-    pv = attachment(pv_mail)
+    pv = await jobs.attachment(pv_mail)
     assert (await validate_pdf_async(pv, pki.trust_roots(settings))).ok
     text = pdf_text(pv)
     assert "deux mille vingt" in text and "Procès-verbal de constat de dépôt" in text
@@ -316,7 +315,7 @@ async def test_rejecting_some_items_accepts_the_others(
     ]
     node = (await gql(owner, ARCHIVE))["deposits"]["edges"][0]["node"]
     assert node["status"] == "ACCEPTED" and node["submission"]["attestation"] is not None
-    pdf = attachment(
+    pdf = await jobs.attachment(
         next(m for m in await jobs.emails(to=firm.email) if m["template"] == "deposit_accepted")
     )
     body = pdf_text(pdf).replace("\n", "")
