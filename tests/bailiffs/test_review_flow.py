@@ -23,7 +23,7 @@ from tests.bailiffs.helpers import (
     submit,
 )
 from tests.evidence.capture_flow import capture_one, fill, seal, start
-from tests.factories import Role, add_member, gql, log_in, make_organisation
+from tests.factories import MemberInfo, Role, add_member, gql, log_in, make_organisation
 from tests.integrity.proof_world import close_and_anchor
 from tests.ledger_helpers import fund
 from typer.testing import CliRunner
@@ -66,7 +66,8 @@ async def _people(
     office = await make_office(database, name="Étude Durand", price_cents=15_000)
     await make_office(database, name="SCP Rousseau", city="Lyon", postcode="69002", at=LYON)
     firm = await make_organisation(database, name="Cabinet Lefèvre")
-    await fund(database, firm.organisation_id, credits)
+    if credits:
+        await fund(database, firm.organisation_id, credits)
     owner, clerk = client_factory(), client_factory()
     await log_in(owner, firm)
     await log_in(clerk, office.clerk)
@@ -377,3 +378,39 @@ async def test_a_file_altered_in_storage_blocks_the_acceptance(
     assert refused["acceptDeposit"]["__typename"] == "FileAltered"
     queue = (await gql(clerk, QUEUE))["reviewQueue"]["edges"]
     assert queue[0]["node"]["status"] == "SUBMITTED"  # nothing was decided
+
+
+async def test_a_plan_that_refunds_rejections_gives_the_credit_back(
+    database: Database,
+    client_factory: Callable[[], httpx.AsyncClient],
+    operator: MemberInfo,
+) -> None:
+    owner, clerk, _, firm = await _people(database, client_factory, credits=0)
+    ops = client_factory()
+    await log_in(ops, operator)
+    edited = await gql(
+        ops,
+        'mutation { updateCatalogueProduct(productId: "premium", refundOnRejection: true) { __typename } }',
+    )
+    assert edited["updateCatalogueProduct"]["__typename"] == "SubscriptionPlan", edited
+    subscribed = await gql(
+        owner, 'mutation { subscribe(planId: "premium") { __typename ... on Error { message } } }'
+    )
+    assert subscribed["subscribe"]["__typename"] == "CheckoutPayload", subscribed
+    jobs = await Jobs.watch(database)
+    deposit = await sealed_deposit(owner)
+    submission = (await submit(owner, deposit["id"]))["submission"]
+    before = (await gql(owner, "{ creditBalance }"))["creditBalance"]
+
+    await gql(
+        clerk,
+        REJECT,
+        {"i": {"submissionId": submission["id"], "reason": "UNUSABLE_EXPOSURE", "comment": ""}},
+    )
+    await jobs.run()
+
+    assert (await gql(owner, "{ creditBalance }"))["creditBalance"] == before + 1
+    node = await gql(owner, "{ deposits { edges { node { submission { refunded } } } } }")
+    assert node["deposits"]["edges"][0]["node"]["submission"]["refunded"] is True
+    mail = next(m for m in await jobs.emails(to=firm.email) if m["template"] == "deposit_rejected")
+    assert mail["context"]["refunded"] is True
