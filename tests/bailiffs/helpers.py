@@ -12,12 +12,15 @@ import httpx
 from pypdf import PdfReader
 from sqlalchemy import text
 from tests.evidence.capture_flow import capture_one, fill, seal, start
-from tests.factories import MemberInfo, Role, add_member, gql, make_organisation
+from tests.factories import MemberInfo, Role, add_member, gql
 
+from probant_platform import runtime
 from probant_platform.bailiffs import directory
+from probant_platform.bailiffs.models import OfficeDocument
 from probant_platform.db import Database, TenantScope
 from probant_platform.evidence.media.samples import photo_jpeg
 from probant_platform.jobs import job_app
+from probant_platform.storage import store_for
 from probant_tenants.models import Organisation, OrganisationKind
 
 PARIS = (48.8566, 2.3522)
@@ -46,14 +49,23 @@ async def make_office(
     radius_km: int = 50,
     price_cents: int | None = None,
 ) -> Office:
-    """A bailiff office in the directory, with one active clerk."""
-    owner = await make_organisation(database, kind=OrganisationKind.BAILIFF_OFFICE, name=name)
-    clerk = await add_member(database, owner, role=Role.CLERK)
-    scope = TenantScope(organisation_id=owner.organisation_id, office_id=owner.organisation_id)
+    """A bailiff office in the directory, with one active clerk (no owner: offices are
+    created by operators)."""
+    office_id = uuid.uuid4()
+    scope = TenantScope(organisation_id=office_id, office_id=office_id)
     async with database.unit_of_work(scope) as session:
-        office = await session.get(Organisation, owner.organisation_id)
-        assert office is not None
-        office.street, office.postcode, office.city = "1 place du Palais", postcode, city
+        office = Organisation(
+            id=office_id,
+            kind=OrganisationKind.BAILIFF_OFFICE,
+            name=name,
+            street="1 place du Palais",
+            postcode=postcode,
+            city=city,
+            siren="542107651",
+            company_name=name,
+        )
+        session.add(office)
+        await session.flush()
         await directory.register_office(
             session=session,
             office=office,
@@ -65,7 +77,9 @@ async def make_office(
                 constat_price_ttc_cents=price_cents,
             ),
         )
-    return Office(owner.organisation_id, clerk, name)
+    holder = MemberInfo(uuid.uuid4(), office_id, uuid.uuid4(), "", "", Role.CLERK)
+    clerk = await add_member(database, holder, role=Role.CLERK)
+    return Office(office_id, clerk, name)
 
 
 async def sealed_deposit(client: httpx.AsyncClient, photos: int = 1) -> dict[str, Any]:
@@ -152,18 +166,23 @@ class Jobs:
                 await session.execute(
                     text(
                         "SELECT args FROM procrastinate_jobs "
-                        "WHERE task_name = 'notifications.send_email' AND id > :after "
-                        "ORDER BY id"
+                        "WHERE task_name IN ('notifications.send_email', "
+                        "'bailiffs.email_document') AND id > :after ORDER BY id"
                     ),
                     {"after": self.after_id},
                 )
             ).all()
         return [row.args for row in rows if to is None or row.args["to"] == to]
 
+    async def attachment(self, email: dict[str, Any]) -> bytes:
+        """The signed PDF an email carries (read from storage, as the sending job does)."""
+        scope = TenantScope(organisation_id=uuid.UUID(email["organisation_id"]))
+        async with self.database.unit_of_work(scope) as session:
+            document = await session.get(OfficeDocument, uuid.UUID(email["document_id"]))
+        assert document is not None
+        store = store_for(runtime.current().settings)
+        return b"".join([chunk async for chunk in store.open_stream(document.blob_key)])
+
 
 def pdf_text(pdf: bytes) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
-
-
-def attachment(email: dict[str, Any]) -> bytes:
-    return base64.b64decode(email["attachments"][0]["data_base64"])

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import hashlib
 import json
+import secrets
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -15,13 +17,13 @@ from click.testing import Result
 from tests.bailiffs.helpers import (
     LYON,
     Jobs,
-    attachment,
     make_office,
     pdf_text,
     sealed_deposit,
     submit,
 )
-from tests.factories import Role, add_member, gql, log_in, make_organisation
+from tests.evidence.capture_flow import capture_one, fill, seal, start
+from tests.factories import MemberInfo, Role, add_member, gql, log_in, make_organisation
 from tests.integrity.proof_world import close_and_anchor
 from tests.ledger_helpers import fund
 from typer.testing import CliRunner
@@ -32,6 +34,8 @@ from probant_platform.db import Database
 from probant_platform.documents import pki
 from probant_platform.documents.signing import validate_pdf_async
 from probant_platform.evidence.media.samples import photo_jpeg
+from probant_platform.storage import store_for
+from probant_platform.storage.local import key_for
 
 QUEUE = """
 query($f: ReviewQueueFilter) { reviewQueue(filter: $f) { edges { node {
@@ -62,7 +66,8 @@ async def _people(
     office = await make_office(database, name="Étude Durand", price_cents=15_000)
     await make_office(database, name="SCP Rousseau", city="Lyon", postcode="69002", at=LYON)
     firm = await make_organisation(database, name="Cabinet Lefèvre")
-    await fund(database, firm.organisation_id, credits)
+    if credits:
+        await fund(database, firm.organisation_id, credits)
     owner, clerk = client_factory(), client_factory()
     await log_in(owner, firm)
     await log_in(clerk, office.clerk)
@@ -121,7 +126,7 @@ async def test_capture_to_attestation_to_signed_pv(
 
     mails = await jobs.emails(to=firm.email)
     accepted_mail = next(m for m in mails if m["template"] == "deposit_accepted")
-    pdf = attachment(accepted_mail)
+    pdf = await jobs.attachment(accepted_mail)
     verdict = await validate_pdf_async(pdf, pki.trust_roots(settings))
     assert verdict.ok, verdict.explain()
     assert verdict.signatures[0].signer_name == "Étude Durand"
@@ -214,7 +219,7 @@ async def test_capture_to_attestation_to_signed_pv(
     )
     assert issued["node"]["status"] == "ISSUED"
     pv_mail = next(m for m in await jobs.emails(to=firm.email) if m["template"] == "constat_issued")
-    pv = attachment(pv_mail)
+    pv = await jobs.attachment(pv_mail)
     assert (await validate_pdf_async(pv, pki.trust_roots(settings))).ok
     text = pdf_text(pv)
     assert "deux mille vingt" in text and "Procès-verbal de constat de dépôt" in text
@@ -311,7 +316,7 @@ async def test_rejecting_some_items_accepts_the_others(
     ]
     node = (await gql(owner, ARCHIVE))["deposits"]["edges"][0]["node"]
     assert node["status"] == "ACCEPTED" and node["submission"]["attestation"] is not None
-    pdf = attachment(
+    pdf = await jobs.attachment(
         next(m for m in await jobs.emails(to=firm.email) if m["template"] == "deposit_accepted")
     )
     body = pdf_text(pdf).replace("\n", "")
@@ -343,3 +348,69 @@ async def test_a_clerk_cannot_decide_what_a_colleague_claimed(
     assert (await gql(colleague, ACCEPT, {"s": submission["id"]}))["acceptDeposit"][
         "__typename"
     ] == "SubmissionPayload"
+
+
+async def test_a_file_altered_in_storage_blocks_the_acceptance(
+    database: Database, client_factory: Callable[[], httpx.AsyncClient], settings: Settings
+) -> None:
+    owner, clerk, _, _ = await _people(database, client_factory)
+    session = (await start(owner))["captureSession"]
+    body = photo_jpeg(seed=secrets.randbelow(10**9), label="Altérée")  # a blob of its own
+    assert (await capture_one(owner, session["id"], body)).status_code == 201
+    await fill(owner, session["deposit"]["id"])
+    await seal(owner, session["deposit"]["id"])
+    submission = (await submit(owner, session["deposit"]["id"]))["submission"]
+    store = store_for(settings)
+    path = store.path_of(key_for(hashlib.sha256(body).hexdigest()))  # type: ignore[union-attr]
+    path.chmod(0o640)
+    path.write_bytes(body[:-10] + b"0123456789")
+    try:
+        checks = await gql(
+            clerk,
+            "query($s: ID!) { reviewFileChecks(submissionId: $s) { matches } }",
+            {"s": submission["id"]},
+        )
+        refused = await gql(clerk, ACCEPT, {"s": submission["id"]})
+    finally:
+        path.unlink()
+
+    assert checks["reviewFileChecks"] == [{"matches": False}]
+    assert refused["acceptDeposit"]["__typename"] == "FileAltered"
+    queue = (await gql(clerk, QUEUE))["reviewQueue"]["edges"]
+    assert queue[0]["node"]["status"] == "SUBMITTED"  # nothing was decided
+
+
+async def test_a_plan_that_refunds_rejections_gives_the_credit_back(
+    database: Database,
+    client_factory: Callable[[], httpx.AsyncClient],
+    operator: MemberInfo,
+) -> None:
+    owner, clerk, _, firm = await _people(database, client_factory, credits=0)
+    ops = client_factory()
+    await log_in(ops, operator)
+    edited = await gql(
+        ops,
+        'mutation { updateCatalogueProduct(productId: "premium", refundOnRejection: true) { __typename } }',
+    )
+    assert edited["updateCatalogueProduct"]["__typename"] == "SubscriptionPlan", edited
+    subscribed = await gql(
+        owner, 'mutation { subscribe(planId: "premium") { __typename ... on Error { message } } }'
+    )
+    assert subscribed["subscribe"]["__typename"] == "CheckoutPayload", subscribed
+    jobs = await Jobs.watch(database)
+    deposit = await sealed_deposit(owner)
+    submission = (await submit(owner, deposit["id"]))["submission"]
+    before = (await gql(owner, "{ creditBalance }"))["creditBalance"]
+
+    await gql(
+        clerk,
+        REJECT,
+        {"i": {"submissionId": submission["id"], "reason": "UNUSABLE_EXPOSURE", "comment": ""}},
+    )
+    await jobs.run()
+
+    assert (await gql(owner, "{ creditBalance }"))["creditBalance"] == before + 1
+    node = await gql(owner, "{ deposits { edges { node { submission { refunded } } } } }")
+    assert node["deposits"]["edges"][0]["node"]["submission"]["refunded"] is True
+    mail = next(m for m in await jobs.emails(to=firm.email) if m["template"] == "deposit_rejected")
+    assert mail["context"]["refunded"] is True

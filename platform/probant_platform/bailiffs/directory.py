@@ -73,7 +73,7 @@ def _check(settings: OfficeSettings) -> None:
     if radius is not None and not 1 <= radius <= MAX_RADIUS_KM:
         raise InvalidField(field="serviceRadiusKm")
     price = settings.constat_price_ttc_cents
-    if price is not None and not 0 <= price <= 10_000_000:
+    if price is not None and not 0 < price <= 10_000_000:
         raise InvalidField(field="constatPriceTtcCents")
     if (
         settings.contact_email is not None

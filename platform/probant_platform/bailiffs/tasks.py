@@ -3,7 +3,6 @@ the signed attestation), and drawing up a validated PV de constat."""
 
 from __future__ import annotations
 
-import base64
 import uuid
 from typing import Any
 
@@ -14,11 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from probant_platform import runtime
 from probant_platform.bailiffs import refunds
 from probant_platform.bailiffs.issuing import issue_attestation, issue_constat
-from probant_platform.bailiffs.links import document_url
 from probant_platform.bailiffs.models import (
     BailiffOffice,
     ConstatOrder,
     ConstatStatus,
+    OfficeDocument,
     Submission,
     SubmissionStatus,
 )
@@ -26,6 +25,8 @@ from probant_platform.bailiffs.pdfs import reason_text
 from probant_platform.db import TenantScope, utcnow
 from probant_platform.evidence.models import Deposit
 from probant_platform.jobs import enqueue, task
+from probant_platform.notifications.templates import render_email
+from probant_platform.storage import store_for
 from probant_tenants.models import Membership, MembershipStatus, Organisation, Role, User
 
 log = structlog.get_logger(__name__)
@@ -35,32 +36,63 @@ def _scope(organisation_id: str, office_id: str) -> TenantScope:
     return TenantScope(organisation_id=uuid.UUID(organisation_id), office_id=uuid.UUID(office_id))
 
 
-def _attachment(filename: str, pdf: bytes) -> dict[str, str]:
-    return {
-        "filename": filename,
-        "content_type": "application/pdf",
-        "data_base64": base64.b64encode(pdf).decode(),
-    }
-
-
 async def _email(
     session: AsyncSession,
     user: User | None,
     template: str,
     context: dict[str, Any],
-    attachments: list[dict[str, str]] | None = None,
+    document: OfficeDocument | None = None,
 ) -> None:
+    """Email the user (if they want email); a signed document goes attached, read from
+    storage by the sending job (never carried in the job's arguments, which are logged)."""
     if user is None or user.deleted_at is not None or not user.notify_email:
+        return
+    if document is None:
+        await enqueue(
+            session,
+            "notifications.send_email",
+            to=user.email,
+            template=template,
+            locale=user.locale,
+            context=context,
+        )
         return
     await enqueue(
         session,
-        "notifications.send_email",
+        "bailiffs.email_document",
+        organisation_id=str(document.organisation_id),
+        document_id=str(document.id),
         to=user.email,
         template=template,
         locale=user.locale,
         context=context,
-        attachments=attachments or [],
     )
+
+
+@task(name="bailiffs.email_document", queue="email")
+async def email_document(
+    *,
+    organisation_id: str,
+    document_id: str,
+    to: str,
+    template: str,
+    locale: str | None,
+    context: dict[str, Any],
+) -> None:
+    """Deliver one email with an office's signed PDF attached."""
+    rt = runtime.current()
+    scope = TenantScope(organisation_id=uuid.UUID(organisation_id))
+    async with rt.database.unit_of_work(scope) as session:
+        document = await session.get(OfficeDocument, uuid.UUID(document_id))
+    if document is None:
+        return
+    store = store_for(rt.settings)
+    pdf = b"".join([chunk async for chunk in store.open_stream(document.blob_key)])
+    message = render_email(
+        template, to=to, sender=rt.settings.mail_from, locale=locale, context=context
+    )
+    message.add_attachment(pdf, maintype="application", subtype="pdf", filename=document.filename)
+    await rt.mailer.send(message)
 
 
 @task(name="bailiffs.notify_office", queue="email")
@@ -132,19 +164,10 @@ async def review_decided(*, organisation_id: str, office_id: str, submission_id:
         if submission.status is SubmissionStatus.REJECTED:
             await _email(session, author, "deposit_rejected", context)
             return
-        document, pdf = await issue_attestation(
+        document, _ = await issue_attestation(
             session=session, settings=rt.settings, submission=submission, deposit=deposit
         )
-        context["link"] = document_url(
-            rt.settings, organisation_id=deposit.organisation_id, document_id=document.id
-        )
-        await _email(
-            session,
-            author,
-            "deposit_accepted",
-            context,
-            [_attachment(document.filename, pdf)],
-        )
+        await _email(session, author, "deposit_accepted", context, document)
         log.info("bailiffs.attestation_issued", reference=deposit.reference)
 
 
@@ -159,7 +182,7 @@ async def issue_constat_job(*, organisation_id: str, office_id: str, order_id: s
         deposit = await session.get(Deposit, order.deposit_id)
         if deposit is None:
             return
-        document, pdf = await issue_constat(
+        document, _ = await issue_constat(
             session=session, settings=rt.settings, order=order, deposit=deposit
         )
         if order.status is ConstatStatus.ISSUED:
@@ -171,20 +194,10 @@ async def issue_constat_job(*, organisation_id: str, office_id: str, order_id: s
             else None
         )
         office = await session.get(Organisation, order.office_id)
-        await _email(
-            session,
-            requester,
-            "constat_issued",
-            {
-                "name": requester.full_name if requester else "",
-                "reference": deposit.reference,
-                "office": office.name if office else "",
-                "link": document_url(
-                    rt.settings,
-                    organisation_id=deposit.organisation_id,
-                    document_id=document.id,
-                ),
-            },
-            [_attachment(document.filename, pdf)],
-        )
+        context = {
+            "name": requester.full_name if requester else "",
+            "reference": deposit.reference,
+            "office": office.name if office else "",
+        }
+        await _email(session, requester, "constat_issued", context, document)
         log.info("bailiffs.constat_issued", reference=deposit.reference)
