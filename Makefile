@@ -48,6 +48,7 @@ bench: $(STAMP)
 	$(VENV)/bin/python -m pytest tests/benchmarks --benchmark-only -q || [ $$? -eq 5 ]
 	$(VENV)/bin/python tests/benchmarks/ingest.py
 	$(VENV)/bin/python tests/benchmarks/ledger_spends.py
+	$(VENV)/bin/python tests/benchmarks/nearest_offices.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

@@ -9,6 +9,10 @@ from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.tools import merge_types
 
+from probant_graphql.bailiffs.constats import ConstatMutation, ConstatQuery
+from probant_graphql.bailiffs.directory import DirectoryMutation, DirectoryQuery
+from probant_graphql.bailiffs.onsite import OnSiteMutation, OnSiteQuery
+from probant_graphql.bailiffs.review import ReviewMutation, ReviewQuery
 from probant_graphql.core.queries import CoreQuery
 from probant_graphql.embedding.resolvers import EmbeddingMutation, EmbeddingQuery
 from probant_graphql.evidence.resolvers import EvidenceMutation, EvidenceQuery
@@ -33,6 +37,10 @@ QUERY_TYPES: tuple[type, ...] = (
     BillingQuery,
     EvidenceQuery,
     EmbeddingQuery,
+    DirectoryQuery,
+    ReviewQuery,
+    ConstatQuery,
+    OnSiteQuery,
 )
 MUTATION_TYPES: tuple[type, ...] = (
     TenancyMutation,
@@ -43,6 +51,10 @@ MUTATION_TYPES: tuple[type, ...] = (
     BillingMutation,
     EvidenceMutation,
     EmbeddingMutation,
+    DirectoryMutation,
+    ReviewMutation,
+    ConstatMutation,
+    OnSiteMutation,
 )
 
 Query = merge_types("Query", QUERY_TYPES)

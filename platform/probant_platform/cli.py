@@ -11,8 +11,11 @@ import typer
 
 from probant_platform import __version__
 from probant_platform.config import get_settings
+from probant_platform.integrity import commands as integrity_commands
 
 app = typer.Typer(help="Probant: evidence that holds up in a dispute.", no_args_is_help=True)
+app.add_typer(integrity_commands.app, name="integrity")
+app.command("verify")(integrity_commands.verify_command)
 
 
 def _fail(message: str) -> None:
@@ -211,27 +214,6 @@ def create_operator(
     typer.echo(f"operator ready: {email}")
     if password:
         typer.echo(f"one-time password (change it at first login): {password}")
-
-
-@app.command("close-billing-periods")
-def close_billing_periods() -> None:
-    """Expire unused allotted credits of ended periods; renew development subscriptions."""
-    from probant_platform.billing.subscriptions import close_periods
-    from probant_platform.db import Database
-    from probant_platform.db.locate import application_url
-
-    url = _owner_url()
-    _check_reachable(url)
-    settings = get_settings()
-
-    async def run() -> object:
-        database = Database(application_url(settings), pool_size=1)
-        try:
-            return await close_periods(database=database)
-        finally:
-            await database.dispose()
-
-    typer.echo(str(asyncio.run(run())))
 
 
 @app.command("export-schema")

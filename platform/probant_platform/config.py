@@ -47,6 +47,11 @@ class Settings(BaseSettings):
 
     chain_rpc_url: str | None = Field(default=None, alias="PROBANT_CHAIN_RPC_URL")
     chain_private_key: SecretStr | None = Field(default=None, alias="PROBANT_CHAIN_PRIVATE_KEY")
+    chain_confirmations: int = Field(default=1, alias="PROBANT_CHAIN_CONFIRMATIONS", ge=1, le=100)
+    batch_seconds: int = Field(default=60, alias="PROBANT_BATCH_SECONDS", ge=1, le=86_400)
+    batch_max_leaves: int = Field(
+        default=10_000, alias="PROBANT_BATCH_MAX_LEAVES", ge=1, le=1_000_000
+    )
 
     signing_p12: Path | None = Field(default=None, alias="PROBANT_SIGNING_P12")
     signing_p12_password: SecretStr | None = Field(
@@ -58,6 +63,17 @@ class Settings(BaseSettings):
         default=None, alias="PROBANT_SIGNING_KEY_PASSWORD"
     )
     trust_roots: Path | None = Field(default=None, alias="PROBANT_TRUST_ROOTS")
+
+    constat_price_cents: int = Field(
+        default=18_000, alias="PROBANT_CONSTAT_PRICE_CENTS", ge=0, le=10_000_000
+    )
+    review_hours: int = Field(default=24, alias="PROBANT_REVIEW_HOURS", ge=1, le=720)
+    office_certificates_dir: Path | None = Field(
+        default=None, alias="PROBANT_OFFICE_CERTIFICATES_DIR"
+    )
+    office_certificates_password: SecretStr | None = Field(
+        default=None, alias="PROBANT_OFFICE_CERTIFICATES_PASSWORD"
+    )
 
     @model_validator(mode="after")
     def _production_needs_secrets(self) -> Settings:

@@ -9,9 +9,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from probant_platform.billing import products, subscriptions
+from probant_platform.billing import catalogue
 from probant_platform.billing.models import ProductKind
 from probant_platform.billing.providers import DevelopmentProvider
 from probant_platform.config import Settings, get_settings
@@ -35,7 +34,13 @@ class DemoOrganisation:
     city: str
     people: tuple[tuple[str, str, Role], ...]  # (email, full name, role)
     credits: int = 0
-    plan: str | None = None  # a development-provider subscription
+    # A development subscription (monthly allotment, seats) from the catalogue.
+    plan: str | None = None
+    street: str | None = None
+    postcode: str | None = None
+    legal_form: str | None = None
+    # Bailiff offices: where they are in the directory (latitude, longitude).
+    coordinates: tuple[float, float] | None = None
 
 
 ORGANISATIONS = (
@@ -50,7 +55,10 @@ ORGANISATIONS = (
             ("client@cabinet-lefevre.fr", "Société Martin (client)", Role.CLIENT),
         ),
         credits=30,
-        plan="premium",
+        plan="business",
+        street="10 rue de la Paix",
+        postcode="75002",
+        legal_form="SELARL",
     ),
     DemoOrganisation(
         "Immobilière du Rhône",
@@ -59,7 +67,7 @@ ORGANISATIONS = (
         "Lyon",
         (("gestion@immo-rhone.fr", "Nadia Haddad", Role.OWNER),),
         credits=12,
-        plan="business",
+        plan="premium",
     ),
     DemoOrganisation(
         "Julien Moreau",
@@ -75,6 +83,9 @@ ORGANISATIONS = (
         "542107651",
         "Paris",
         (("clerc@etude-durand.fr", "Sophie Durand", Role.CLERK),),
+        street="12 boulevard de Sébastopol",
+        postcode="75004",
+        coordinates=(48.8589, 2.3500),
     ),
     DemoOrganisation(
         "SCP Rousseau & Associés (Lyon)",
@@ -82,6 +93,9 @@ ORGANISATIONS = (
         "652014051",
         "Lyon",
         (("clerc@scp-rousseau.fr", "Marc Rousseau", Role.CLERK),),
+        street="5 place Bellecour",
+        postcode="69002",
+        coordinates=(45.7578, 4.8320),
     ),
     DemoOrganisation(
         "Probant (opérateur)",
@@ -114,6 +128,7 @@ async def seed_demo(settings: Settings | None = None) -> list[dict[str, Any]]:
                 )
                 if role is Role.OPERATOR:
                     operators.append(user_id)
+        await _seed_offices(database)
         await _seed_intranet(database, settings)
         await _seed_deposits(database, settings)
     finally:
@@ -123,6 +138,40 @@ async def seed_demo(settings: Settings | None = None) -> list[dict[str, Any]]:
 
 
 INTRANET_PORT = 8001
+
+
+async def _seed_offices(database: Database) -> None:
+    """The demo offices' directory entries (Paris and Lyon), accepting deposits."""
+    from probant_platform.bailiffs import directory
+    from probant_platform.bailiffs.models import BailiffOffice
+
+    for demo in ORGANISATIONS:
+        if demo.coordinates is None:
+            continue
+        async with database.unit_of_work() as session:
+            clerk = (
+                await session.execute(select(User).where(User.email == demo.people[0][0]))
+            ).scalar_one()
+            office_id = (await accounts.memberships_of(session=session, user_id=clerk.id))[
+                0
+            ].organisation_id
+            await rescope(session, TenantScope(organisation_id=office_id, office_id=office_id))
+            if await session.get(BailiffOffice, office_id) is not None:
+                continue
+            office = await session.get(Organisation, office_id)
+            assert office is not None
+            office.street, office.postcode = demo.street, demo.postcode
+            await directory.register_office(
+                session=session,
+                office=office,
+                settings=directory.OfficeSettings(
+                    latitude=demo.coordinates[0],
+                    longitude=demo.coordinates[1],
+                    service_radius_km=80,
+                    accepts_deposits=True,
+                    contact_email=demo.people[0][0],
+                ),
+            )
 
 
 async def _seed_intranet(database: Database, settings: Settings) -> None:
@@ -176,7 +225,6 @@ async def _seed_organisation(database: Database, demo: DemoOrganisation) -> list
             for email, _, _ in demo.people[1:]:
                 user = (await session.execute(select(User).where(User.email == email))).scalar_one()
                 ids.append(user.id)
-            await _seed_plan(session, organisation_id, demo.plan)
             return ids
         organisation_id = uuid.uuid4()
         await rescope(session, TenantScope(organisation_id=organisation_id))
@@ -187,7 +235,17 @@ async def _seed_organisation(database: Database, demo: DemoOrganisation) -> list
                 name=demo.name,
                 siren=demo.siren,
                 city=demo.city,
+                street=demo.street,
+                postcode=demo.postcode,
+                legal_form=demo.legal_form,
+                rcs_city=demo.city if demo.siren else None,
                 company_name=demo.name if demo.siren else None,
+                representative_first_name=demo.people[0][1].split(" ")[0]
+                if demo.legal_form
+                else None,
+                representative_last_name=demo.people[0][1].split(" ", 1)[-1]
+                if demo.legal_form
+                else None,
             )
         )
         await session.flush()
@@ -220,29 +278,21 @@ async def _seed_organisation(database: Database, demo: DemoOrganisation) -> list
                 idempotency_key="demo-credits",
                 reason="Crédits de démonstration",
             )
-        await _seed_plan(session, organisation_id, demo.plan)
+        if demo.plan:
+            plan = await catalogue.product(
+                session=session,
+                organisation_id=organisation_id,
+                product_id=demo.plan,
+                kind=ProductKind.PLAN,
+            )
+            await DevelopmentProvider().subscribe(
+                session=session,
+                organisation_id=organisation_id,
+                plan=plan,
+                base_url=get_settings().base_url,
+                actor_user_id=ids[0],
+            )
         return ids
-
-
-async def _seed_plan(
-    session: AsyncSession, organisation_id: uuid.UUID, plan_id: str | None
-) -> None:
-    """Subscribe the organisation with the development provider, once."""
-    if plan_id is None:
-        return
-    await rescope(session, TenantScope(organisation_id=organisation_id))
-    if await subscriptions.current(session, organisation_id) is not None:
-        return
-    plan = await products.product(
-        session=session, product_id=plan_id, organisation_id=organisation_id, kind=ProductKind.PLAN
-    )
-    await DevelopmentProvider().subscribe(
-        session=session,
-        organisation_id=organisation_id,
-        plan=plan,
-        base_url="",
-        actor_user_id=None,
-    )
 
 
 async def _seed_deposits(database: Database, settings: Settings) -> None:

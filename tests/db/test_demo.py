@@ -41,13 +41,13 @@ async def test_a_demo_lawyer_logs_in_and_has_credits(
     ) as c:
         result = await gql(c, LOG_IN, {"email": lawyer["email"], "password": lawyer["password"]})
         assert result["logIn"]["__typename"] == "LogInPayload"
-        # 30 demo credits, Premium's 60 for this month, two sample deposits at 1 credit each
-        assert (await gql(c, "{ creditBalance }"))["creditBalance"] == 88
-        plan = await gql(c, "{ billingSubscription { planId provider seats } }")
-        assert plan["billingSubscription"] == {
-            "planId": "premium",
-            "provider": "development",
-            "seats": 5,
+        # 30 demo credits and Business's 180 a month, two sample deposits sealed at 1 each
+        assert (await gql(c, "{ creditBalance }"))["creditBalance"] == 208
+        plan = await gql(c, "{ subscription { planId status providerLabel } }")
+        assert plan["subscription"] == {
+            "planId": "business",
+            "status": "ACTIVE",
+            "providerLabel": "development payment — no money moved",
         }
         archive = await gql(c, "{ deposits { edges { node { status items { sha256 } } } } }")
         edges = archive["deposits"]["edges"]

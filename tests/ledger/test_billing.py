@@ -7,7 +7,7 @@ import httpx
 import pytest
 from tests.factories import Role, add_member, gql, log_in, make_organisation
 
-from probant_platform.billing.catalogue import PACKS, PLANS, vat_split
+from probant_platform.billing.catalogue import vat_split
 from probant_platform.db import Database
 
 BUY = """mutation($p: String!) { buyCredits(packId: $p) {
@@ -21,11 +21,21 @@ def test_ht_plus_vat_is_exactly_ttc(ttc: int) -> None:
     assert abs(vat - ttc * 20 / 120) <= 1
 
 
-def test_the_unit_price_and_plans_match_the_product_rules() -> None:
+async def test_the_unit_price_and_plans_match_the_product_rules(
+    database: Database, client: httpx.AsyncClient
+) -> None:
     assert vat_split(990) == (825, 165)  # 9.90 € TTC, 8.25 € HT
-    per_credit = [p.price_ttc_cents / p.credits for p in PACKS]
+    await log_in(client, await make_organisation(database))
+    found = (
+        await gql(
+            client,
+            "{ catalogue { packs { credits price { ttcCents } } plans { name monthlyCredits seats } } }",
+        )
+    )["catalogue"]
+    per_credit = [p["price"]["ttcCents"] / p["credits"] for p in found["packs"]]
+    assert [p["credits"] for p in found["packs"]] == [1, 6, 12, 30]
     assert per_credit == sorted(per_credit, reverse=True)  # degressive
-    assert {(p.name, p.monthly_credits, p.seats) for p in PLANS} == {
+    assert {(p["name"], p["monthlyCredits"], p["seats"]) for p in found["plans"]} == {
         ("Premium", 60, 5),
         ("Business", 180, 20),
     }

@@ -9,10 +9,16 @@ Given organisation A (an owner with credits, a sealed deposit with an item, a co
 a draft of their own, widget and API keys) and organisation B (an owner), B must not read or
 change anything of A — by `node(id:)`, by connection, or by passing A's ids to a mutation —
 and A's collaborator must not see a colleague's deposits.
+
+Offices too: A submits a second deposit to office X, pays a PV order to X and asks X for an
+on-site constat. Office Y's clerk, like B, sees and changes none of it; X's clerk sees what
+was addressed to X and nothing of A's unsubmitted deposits.
 """
 
 from __future__ import annotations
 
+import base64
+import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -20,13 +26,18 @@ from typing import Any
 import httpx
 import pytest
 from graphql import GraphQLObjectType
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 from strawberry.relay import to_base64
+from tests.bailiffs.helpers import LYON, make_office, sealed_deposit, submit
+from tests.bailiffs.test_review_flow import IDENTITY
 from tests.evidence.capture_flow import capture_one, fill, seal, start
-from tests.factories import Role, add_member, gql, log_in, make_organisation
+from tests.factories import Role, add_member, gql, gql_raw, log_in, make_organisation
 from tests.ledger_helpers import fund
 
 from probant_graphql.schema import schema
-from probant_platform.db import Database
+from probant_platform.bailiffs import payment
+from probant_platform.db import Database, TenantScope
 from probant_platform.evidence.media.samples import photo_jpeg
 
 # How each root field is scoped. "probe" fields are exercised with A's ids by B below.
@@ -46,9 +57,15 @@ QUERY_FIELDS = {
     "apiKeys": "probe: list",
     "auditLog": "probe: connection",
     "organisations": "probe: operators only",
-    "billingSubscription": "probe: the caller's own organisation",
-    "purchases": "probe: connection",
-    "catalogueProducts": "operators only: the platform catalogue, no tenant data",
+    "bailiffOffices": "public to members: the directory of offices",
+    "reviewQueue": "probe: the caller's office only",
+    "reviewFileChecks": "probe: a submission id",
+    "constatTerms": "probe: a deposit id",
+    "constatSpecimen": "probe: an order id",
+    "constatOrders": "probe: connection",
+    "onSiteRequests": "probe: connection",
+    "subscription": "probe: the caller's own organisation (tests/billing/test_development.py)",
+    "receipts": "probe: the caller's own organisation (tests/billing/test_development.py)",
 }
 MUTATION_FIELDS = {
     "signUp": "no target: creates a new organisation",
@@ -72,10 +89,6 @@ MUTATION_FIELDS = {
     "transferCredits": "probe: a member id",
     "reclaimCredits": "probe: a member id",
     "adjustCredits": "probe: operators only",
-    "subscribe": "no target: subscribes the caller's organisation",
-    "billingPortalUrl": "no target: the caller's organisation's own customer",
-    "updateCatalogueProduct": "operators only: the platform catalogue",
-    "setPriceOverride": "probe: operators only",
     "stageUpload": "probe: a capture session id",
     "updateDeposit": "probe: a deposit id",
     "deleteItem": "probe: an item id",
@@ -85,9 +98,40 @@ MUTATION_FIELDS = {
     "updateMemberRole": "probe: a member id",
     "removeMember": "probe: a member id",
     "transferOwnership": "probe: a member id",
+    "chooseBailiffOffice": "no target: the caller's organisation (office ids are public)",
+    "proposeBailiffOffice": "no target: recorded for the caller's organisation",
+    "requestOnSiteConstat": "no target: from the caller's organisation (office ids are public)",
+    "updateBailiffOffice": "probe: an office id",
+    "submitDeposit": "probe: a deposit id",
+    "claimSubmission": "probe: a submission id",
+    "unclaimSubmission": "probe: a submission id",
+    "acceptDeposit": "probe: a submission id",
+    "rejectDeposit": "probe: a submission id",
+    "orderConstat": "probe: a deposit id",
+    "payConstatOrder": "probe: an order id",
+    "cancelConstatOrder": "probe: an order id",
+    "validateConstat": "probe: an order id",
+    "quoteOnSiteConstat": "probe: a request id",
+    "refuseOnSiteConstat": "probe: a request id",
+    "answerOnSiteQuote": "probe: a request id",
+    "subscribe": "no target: subscribes the caller's organisation",
+    "billingPortalUrl": "no target: the caller's organisation's customer",
+    "updateCatalogueProduct": "operators only: the platform catalogue (tests/billing)",
+    "setPriceOverride": "operators only (tests/billing/test_development.py)",
 }
-NODE_TYPES = {"Organisation", "Member", "Deposit", "EvidenceItem", "AuditEvent"}
+NODE_TYPES = {
+    "Organisation",
+    "Member",
+    "Deposit",
+    "EvidenceItem",
+    "AuditEvent",
+    "BailiffOffice",
+    "Submission",
+    "ConstatOrder",
+    "OnSiteRequest",
+}
 UNREACHABLE_BY_NODE = {"AuditEvent"}  # resolve_nodes returns null for everyone
+PUBLIC_NODES = {"BailiffOffice"}  # the directory: every member sees every office
 
 
 def _root_fields(type_name: str) -> set[str]:
@@ -112,7 +156,10 @@ class World:
     a_owner: httpx.AsyncClient
     a_colleague: httpx.AsyncClient
     b_owner: httpx.AsyncClient
+    x_clerk: httpx.AsyncClient
+    y_clerk: httpx.AsyncClient
     ids: dict[str, str]
+    uuids: dict[str, uuid.UUID]
 
 
 @pytest.fixture
@@ -121,10 +168,19 @@ async def world(database: Database, client_factory: Callable[[], httpx.AsyncClie
     a_collab = await add_member(database, a, role=Role.COLLABORATOR)
     a_other = await add_member(database, a, role=Role.COLLABORATOR)
     b = await make_organisation(database)
-    await fund(database, a.organisation_id, 5)
+    await fund(database, a.organisation_id, 6)
     await fund(database, a.organisation_id, 2, membership_id=a_other.membership_id)
-    clients = {name: client_factory() for name in ("a", "collab", "other", "b")}
-    for name, member in (("a", a), ("collab", a_collab), ("other", a_other), ("b", b)):
+    x = await make_office(database, name="Étude X")
+    y = await make_office(database, name="Étude Y", city="Lyon", postcode="69002", at=LYON)
+    clients = {name: client_factory() for name in ("a", "collab", "other", "b", "x", "y")}
+    for name, member in (
+        ("a", a),
+        ("collab", a_collab),
+        ("other", a_other),
+        ("b", b),
+        ("x", x.clerk),
+        ("y", y.clerk),
+    ):
         await log_in(clients[name], member)
     session = (await start(clients["a"]))["captureSession"]
     item = (await capture_one(clients["a"], session["id"], photo_jpeg(seed=1))).json()["item"]
@@ -139,11 +195,48 @@ async def world(database: Database, client_factory: Callable[[], httpx.AsyncClie
         clients["a"],
         'mutation { createApiKey(name: "k") { ... on ApiKeyCreated { apiKey { id } } } }',
     )
+    sent = await sealed_deposit(clients["a"])
+    submission = (await submit(clients["a"], sent["id"]))["submission"]
+    ordered = await sealed_deposit(clients["a"])
+    order = (
+        await gql(
+            clients["a"],
+            "mutation($i: OrderConstatInput!) { orderConstat(input: $i) { ... on ConstatOrderPayload { order { id } } } }",
+            {"i": {"depositId": ordered["id"], "requester": IDENTITY, "expose": "Exposé."}},
+        )
+    )["orderConstat"]["order"]
+    async with database.unit_of_work(TenantScope(organisation_id=a.organisation_id)) as s:
+        await payment.on_payment_completed(
+            session=s, purpose_id=_uuid(order["id"]), payment_reference="test"
+        )
+    onsite = (
+        await gql(
+            clients["a"],
+            'mutation($o: ID!) { requestOnSiteConstat(officeId: $o, address: {street: "1 rue A", postcode: "75001", city: "Paris"}, description: "Constat") { ... on OnSiteRequestPayload { request { id } } } }',
+            {"o": x.node_id},
+        )
+    )["requestOnSiteConstat"]["request"]
     return World(
         a_owner=clients["a"],
         a_colleague=clients["collab"],
         b_owner=clients["b"],
+        x_clerk=clients["x"],
+        y_clerk=clients["y"],
+        uuids={
+            "a": a.organisation_id,
+            "x": x.office_id,
+            "y": y.office_id,
+            "sent": _uuid(sent["id"]),
+            "ordered": _uuid(ordered["id"]),
+            "Deposit": _uuid(session["deposit"]["id"]),
+        },
         ids={
+            "BailiffOffice": x.node_id,
+            "Submission": submission["id"],
+            "ConstatOrder": order["id"],
+            "OnSiteRequest": onsite["id"],
+            "sent": sent["id"],
+            "sent_item": sent["items"][0],
             "Organisation": to_base64("Organisation", str(a.organisation_id)),
             "Member": to_base64("Member", str(a_collab.membership_id)),
             "Deposit": session["deposit"]["id"],
@@ -157,14 +250,21 @@ async def world(database: Database, client_factory: Callable[[], httpx.AsyncClie
     )
 
 
+def _uuid(global_id: str) -> uuid.UUID:
+    return uuid.UUID(base64.b64decode(global_id).decode().split(":", 1)[1])
+
+
 NODE = "query($id: ID!) { node(id: $id) { id } }"
 
 
 async def test_nodes_of_another_organisation_are_invisible(world: World) -> None:
-    for type_name in sorted(NODE_TYPES - UNREACHABLE_BY_NODE):
-        found = await gql(world.b_owner, NODE, {"id": world.ids[type_name]})
-        assert found["node"] is None, type_name
+    for type_name in sorted(NODE_TYPES - UNREACHABLE_BY_NODE - PUBLIC_NODES):
+        for outsider in (world.b_owner, world.y_clerk):
+            found = await gql(outsider, NODE, {"id": world.ids[type_name]})
+            assert found["node"] is None, type_name
         assert (await gql(world.a_owner, NODE, {"id": world.ids[type_name]}))["node"], type_name
+    for type_name in sorted(PUBLIC_NODES):
+        assert (await gql(world.b_owner, NODE, {"id": world.ids[type_name]}))["node"], type_name
 
 
 async def test_a_collaborator_does_not_see_a_colleagues_objects(world: World) -> None:
@@ -172,6 +272,19 @@ async def test_a_collaborator_does_not_see_a_colleagues_objects(world: World) ->
         assert (await gql(world.a_colleague, NODE, {"id": world.ids[key]}))["node"] is None, key
     listed = await gql(world.a_colleague, "{ deposits { edges { node { id } } } }")
     assert listed["deposits"]["edges"] == []
+
+
+INTEGRITY = """query($id: ID!) { node(id: $id) { ... on Deposit {
+  proofBundle exportUrl certificateUrl integrity { status } } } }"""
+
+
+async def test_a_deposits_bundle_links_and_anchor_go_only_where_the_deposit_goes(
+    world: World,
+) -> None:
+    own = (await gql(world.a_owner, INTEGRITY, {"id": world.ids["Deposit"]}))["node"]
+    assert own["proofBundle"]["format"] == "probant-proof-bundle" and own["exportUrl"]
+    for stranger in (world.b_owner, world.a_colleague):
+        assert (await gql(stranger, INTEGRITY, {"id": world.ids["Deposit"]}))["node"] is None
 
 
 async def test_query_fields_show_nothing_of_another_organisation(world: World) -> None:
@@ -193,8 +306,6 @@ async def test_query_fields_show_nothing_of_another_organisation(world: World) -
     )
     assert quote["depositQuote"] is None
     assert (await gql(b, "{ deposits { edges { node { id } } } }"))["deposits"]["edges"] == []
-    billing = await gql(b, "{ billingSubscription { planId } purchases { edges { node { id } } } }")
-    assert billing == {"billingSubscription": None, "purchases": {"edges": []}}
     assert (await gql(b, "{ widgetKeys { id } apiKeys { id } }")) == {
         "widgetKeys": [],
         "apiKeys": [],
@@ -214,10 +325,6 @@ MUTATION_PROBES: dict[str, tuple[str, Callable[[World], dict[str, Any]]]] = {
     ),
     "adjustCredits": (
         'mutation($v: ID!) { r: adjustCredits(organisationId: $v, amount: 5, reason: "x", idempotencyKey: "z") { __typename } }',
-        lambda w: {"v": w.ids["Organisation"]},
-    ),
-    "setPriceOverride": (
-        'mutation($v: ID!) { r: setPriceOverride(organisationId: $v, productId: "pack-6", priceTtcCents: 1) { __typename } }',
         lambda w: {"v": w.ids["Organisation"]},
     ),
     "stageUpload": (
@@ -247,6 +354,62 @@ MUTATION_PROBES: dict[str, tuple[str, Callable[[World], dict[str, Any]]]] = {
         lambda w: {"v": w.ids["api_key"]},
     ),
 }
+_S = "mutation($v: ID!) { r: %s { __typename } }"
+MUTATION_PROBES.update(
+    {
+        "updateBailiffOffice": (
+            _S % "updateBailiffOffice(officeId: $v, input: {acceptsDeposits: false})",
+            lambda w: {"v": w.ids["BailiffOffice"]},
+        ),
+        "submitDeposit": (_S % "submitDeposit(depositId: $v)", lambda w: {"v": w.ids["Deposit"]}),
+        "claimSubmission": (
+            _S % "claimSubmission(submissionId: $v)",
+            lambda w: {"v": w.ids["Submission"]},
+        ),
+        "unclaimSubmission": (
+            _S % "unclaimSubmission(submissionId: $v)",
+            lambda w: {"v": w.ids["Submission"]},
+        ),
+        "acceptDeposit": (
+            _S % "acceptDeposit(submissionId: $v)",
+            lambda w: {"v": w.ids["Submission"]},
+        ),
+        "rejectDeposit": (
+            _S % 'rejectDeposit(input: {submissionId: $v, reason: OTHER, comment: "x"})',
+            lambda w: {"v": w.ids["Submission"]},
+        ),
+        "orderConstat": (
+            _S
+            % 'orderConstat(input: {depositId: $v, expose: "x", requester: {legalForm: "SAS", companyName: "X", rcsNumber: "732829320", rcsCity: "Paris", street: "1 rue", postcode: "75001", city: "Paris", representativeFirstName: "A", representativeLastName: "B"}})',
+            lambda w: {"v": w.ids["Deposit"]},
+        ),
+        "payConstatOrder": (
+            _S % "payConstatOrder(orderId: $v)",
+            lambda w: {"v": w.ids["ConstatOrder"]},
+        ),
+        "cancelConstatOrder": (
+            _S % "cancelConstatOrder(orderId: $v)",
+            lambda w: {"v": w.ids["ConstatOrder"]},
+        ),
+        "validateConstat": (
+            _S % 'validateConstat(orderId: $v, correctedExpose: "pwned")',
+            lambda w: {"v": w.ids["ConstatOrder"]},
+        ),
+        "quoteOnSiteConstat": (
+            _S
+            % 'quoteOnSiteConstat(input: {requestId: $v, amountTtcCents: 100, validUntil: "2030-01-01T00:00:00Z", appointmentAt: "2030-01-02T09:00:00Z"})',
+            lambda w: {"v": w.ids["OnSiteRequest"]},
+        ),
+        "refuseOnSiteConstat": (
+            _S % 'refuseOnSiteConstat(requestId: $v, message: "no")',
+            lambda w: {"v": w.ids["OnSiteRequest"]},
+        ),
+        "answerOnSiteQuote": (
+            _S % "answerOnSiteQuote(requestId: $v, accept: true)",
+            lambda w: {"v": w.ids["OnSiteRequest"]},
+        ),
+    }
+)
 MUTATION_PROBES.update(
     {
         name: (
@@ -263,26 +426,44 @@ MUTATION_PROBES.update(
 REFUSALS = {"NotFound", "NotAllowed", "CaptureSessionExpired", "NotAuthenticated"}
 
 
-@pytest.mark.parametrize("field", sorted(MUTATION_PROBES))
+@pytest.mark.parametrize("attacker", ["another tenant", "another office"])
 async def test_mutations_cannot_reach_another_organisations_objects(
-    world: World, field: str
+    world: World, attacker: str
 ) -> None:
-    query, variables = MUTATION_PROBES[field]
-    result = await gql(world.b_owner, query, variables(world))
-    assert result["r"]["__typename"] in REFUSALS, (field, result)
+    """Every probe in turn (one world per attacker keeps the suite fast); A's objects are
+    checked after each."""
+    client = world.b_owner if attacker == "another tenant" else world.y_clerk
+    for field in sorted(MUTATION_PROBES):
+        query, variables = MUTATION_PROBES[field]
+        result = await gql(client, query, variables(world))
+        assert result["r"]["__typename"] in REFUSALS, (field, result)
+        await _a_is_untouched(world)
+
+
+async def _a_is_untouched(world: World) -> None:
     # and A's objects are as they were
     seen = await gql(
         world.a_owner,
-        "{ deposits { edges { node { title status } } } apiKeys { revokedAt } creditBalance }",
+        "{ deposits { edges { node { title status } } } apiKeys { revokedAt } creditBalance "
+        "constatOrders { edges { node { status correctedExpose } } } "
+        "onSiteRequests { edges { node { status } } } }",
     )
     assert sorted(e["node"]["status"] for e in seen["deposits"]["edges"]) == [
         "DRAFT",
         "DRAFT",
         "SEALED",
+        "SEALED",
+        "SUBMITTED",
     ]  # the owner sees the organisation's deposits: theirs and the colleague's draft
     assert all(e["node"]["title"] != "pwned" for e in seen["deposits"]["edges"])
     assert seen["apiKeys"][0]["revokedAt"] is None
-    assert seen["creditBalance"] == 4
+    assert seen["creditBalance"] == 2
+    assert [e["node"] for e in seen["constatOrders"]["edges"]] == [
+        {"status": "AWAITING_VALIDATION", "correctedExpose": None}
+    ]
+    assert [e["node"]["status"] for e in seen["onSiteRequests"]["edges"]] == ["REQUESTED"]
+    office = await gql(world.x_clerk, "{ reviewQueue { edges { node { status } } } }")
+    assert [e["node"]["status"] for e in office["reviewQueue"]["edges"]] == ["SUBMITTED"]
 
 
 def test_every_probed_mutation_is_classified_as_probe() -> None:
@@ -297,3 +478,109 @@ async def test_capture_settings_change_only_the_callers_organisation(world: Worl
     )
     mine = await gql(world.a_owner, "{ organisation { captureLocationRequired } }")
     assert mine["organisation"]["captureLocationRequired"] is False
+
+
+async def test_offices_see_only_what_was_addressed_to_them(world: World) -> None:
+    lists = (
+        "{ reviewQueue { edges { node { id deposit { reference } } } } "
+        "constatOrders { edges { node { id } } } onSiteRequests { edges { node { id } } } "
+        "}"
+    )
+    other = await gql(world.y_clerk, lists)
+    assert other == {
+        "reviewQueue": {"edges": []},
+        "constatOrders": {"edges": []},
+        "onSiteRequests": {"edges": []},
+    }
+    mine = await gql(world.x_clerk, lists)
+    assert [e["node"]["id"] for e in mine["reviewQueue"]["edges"]] == [world.ids["Submission"]]
+    assert [e["node"]["id"] for e in mine["constatOrders"]["edges"]] == [world.ids["ConstatOrder"]]
+    assert [e["node"]["id"] for e in mine["onSiteRequests"]["edges"]] == [
+        world.ids["OnSiteRequest"]
+    ]
+    archive = await gql_raw(world.x_clerk, "{ deposits { edges { node { id } } } }")
+    assert archive["errors"][0]["extensions"]["code"] == "NOT_ALLOWED"
+    for key in ("Deposit", "draft", "colleague_deposit", "EvidenceItem", "colleague_item"):
+        assert (await gql(world.x_clerk, NODE, {"id": world.ids[key]}))["node"] is None, key
+    by_id = (
+        "query($s: ID!, $o: ID!) { reviewFileChecks(submissionId: $s) { matches } "
+        "constatSpecimen(orderId: $o) { size } }"
+    )
+    ids = {"s": world.ids["Submission"], "o": world.ids["ConstatOrder"]}
+    assert await gql(world.y_clerk, by_id, ids) == {
+        "reviewFileChecks": None,
+        "constatSpecimen": None,
+    }
+    seen = await gql(world.x_clerk, by_id, ids)
+    assert seen["reviewFileChecks"] == [{"matches": True}] and seen["constatSpecimen"]["size"]
+
+
+async def test_tenants_see_nothing_of_other_tenants_submissions(world: World) -> None:
+    b = world.b_owner
+    queue = await gql_raw(b, "{ reviewQueue { edges { node { id } } } }")
+    assert queue["errors"][0]["extensions"]["code"] == "NOT_ALLOWED"
+    seen = await gql(
+        b,
+        "query($d: ID!, $o: ID!) { constatTerms(depositId: $d) { price } "
+        "constatSpecimen(orderId: $o) { size } constatOrders { edges { node { id } } } "
+        "onSiteRequests { edges { node { id } } } }",
+        {"d": world.ids["sent"], "o": world.ids["ConstatOrder"]},
+    )
+    assert seen == {
+        "constatTerms": None,
+        "constatSpecimen": None,
+        "constatOrders": {"edges": []},
+        "onSiteRequests": {"edges": []},
+    }
+
+
+async def _count(database: Database, scope: TenantScope, table: str, a: uuid.UUID) -> int:
+    async with database.unit_of_work(scope) as session:
+        found = await session.execute(
+            text(f"SELECT count(*) FROM {table} WHERE organisation_id = :a"), {"a": a}
+        )
+        return int(found.scalar_one())
+
+
+ADDRESSED = ("submissions", "constat_orders", "onsite_requests")
+
+
+async def test_row_level_security_grants_an_office_only_what_is_assigned_to_it(
+    world: World, database: Database
+) -> None:
+    a, x, y = world.uuids["a"], world.uuids["x"], world.uuids["y"]
+    x_scope = TenantScope(organisation_id=x, office_id=x)
+    y_scope = TenantScope(organisation_id=y, office_id=y)
+    # X reads the deposit submitted to it and the one whose PV it was paid to draw up.
+    for table, expected in (("deposits", 2), ("evidence_items", 2), *((t, 1) for t in ADDRESSED)):
+        assert await _count(database, y_scope, table, a) == 0, table
+        assert await _count(database, x_scope, table, a) == expected, table
+    for table in ("capture_sessions", "ledger_accounts", "ledger_entries", "memberships"):
+        assert await _count(database, x_scope, table, a) == 0, table
+    async with database.unit_of_work(x_scope) as session:
+        untouched = await session.execute(
+            text("UPDATE deposits SET status = 'ACCEPTED' WHERE id = :d"),
+            {"d": world.uuids["Deposit"]},
+        )
+        assert untouched.rowcount == 0  # not submitted to X: invisible
+    with pytest.raises(DBAPIError, match="only change the review status"):
+        async with database.unit_of_work(x_scope) as session:
+            await session.execute(
+                text("UPDATE deposits SET title = 'pwned' WHERE id = :d"),
+                {"d": world.uuids["sent"]},
+            )
+    with pytest.raises(DBAPIError, match="cannot change"):
+        async with database.unit_of_work(x_scope) as session:
+            await session.execute(
+                text("UPDATE submissions SET office_id = :y WHERE organisation_id = :a"),
+                {"y": y, "a": a},
+            )
+    with pytest.raises(DBAPIError, match="row-level security"):
+        async with database.unit_of_work(x_scope) as session:
+            await session.execute(
+                text(
+                    "INSERT INTO office_proposals (id, organisation_id, name, city, created_at) "
+                    "VALUES (gen_random_uuid(), :a, 'x', 'y', now())"
+                ),
+                {"a": a},
+            )

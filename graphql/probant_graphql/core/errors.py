@@ -28,3 +28,8 @@ class NotFound(Error):
 @strawberry.type(description="An argument is malformed or out of bounds.")
 class InvalidInput(Error):
     field: str
+
+
+@strawberry.type(description="The payment provider refused or did not answer; nothing was charged.")
+class PaymentUnavailable(Error):
+    pass

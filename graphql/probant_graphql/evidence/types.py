@@ -4,20 +4,25 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from sqlalchemy import select
 from strawberry import relay
 from strawberry.dataloader import DataLoader
+from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from probant_graphql.context import Context
 from probant_graphql.core.errors import Error
+from probant_graphql.integrity import types as integrity
 from probant_graphql.permissions import current_actor, may, operation_allowed
 from probant_platform.evidence import models
 from probant_platform.storage.signing import signed_media_path
 from probant_tenants.authz import Permission
+
+if TYPE_CHECKING:
+    from probant_graphql.bailiffs.types import Submission
 
 CaptureKind = strawberry.enum(models.CaptureKind, name="CaptureKind")
 DepositStatus = strawberry.enum(models.DepositStatus, name="DepositStatus")
@@ -183,7 +188,24 @@ class Deposit(relay.Node):
     sealed_at: datetime | None
     signed_by: str | None
     credits_spent: int
-    certificate_url: str | None
+
+    @strawberry.field(description="A link to the signed certified report (PDF), valid 5 minutes.")
+    async def certificate_url(self, info: Info[Context, Any]) -> str | None:
+        return await integrity.certificate_link(info, self.deposit_id)
+
+    @strawberry.field(description="A link to a zip of the media, proof bundle and report.")
+    async def export_url(self, info: Info[Context, Any]) -> str | None:
+        return await integrity.export_link(info, self.deposit_id)
+
+    @strawberry.field(description="Batch and chain anchor of the sealed items.")
+    async def integrity(self, info: Info[Context, Any]) -> integrity.DepositIntegrity | None:
+        return await integrity.integrity_of(info, self.deposit_id)
+
+    @strawberry.field(
+        description="The proof bundle (JSON, format probant-proof-bundle v1; docs/verification.md)."
+    )
+    async def proof_bundle(self, info: Info[Context, Any]) -> JSON | None:
+        return await integrity.bundle_of(info, self.deposit_id)
 
     @classmethod
     def from_model(cls, deposit: models.Deposit) -> Deposit:
@@ -207,7 +229,6 @@ class Deposit(relay.Node):
             sealed_at=deposit.sealed_at,
             signed_by=deposit.signature_name,
             credits_spent=deposit.credits_spent,
-            certificate_url=None,
         )
 
     @strawberry.field(description="Stored items, in capture order.")
@@ -218,6 +239,14 @@ class Deposit(relay.Node):
             info.context.cache["deposit_items"] = loader
         items: list[EvidenceItem] = await loader.load(uuid.UUID(self.deposit_id))
         return items
+
+    @strawberry.field(description="Where the deposit stands with its bailiff office, once sent.")
+    async def submission(
+        self, info: Info[Context, Any]
+    ) -> Annotated[Submission, strawberry.lazy("probant_graphql.bailiffs.types")] | None:
+        from probant_graphql.bailiffs.types import submission_for_deposit
+
+        return await submission_for_deposit(info, uuid.UUID(self.deposit_id))
 
     @classmethod
     async def resolve_nodes(  # type: ignore[override]

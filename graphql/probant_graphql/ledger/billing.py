@@ -1,31 +1,36 @@
-"""The catalogue, buying packs, subscribing to plans, the billing portal and receipts."""
+"""The catalogue, buying packs, plans and subscriptions, receipts; operators edit prices."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from typing import Annotated, Any
 
 import strawberry
-from sqlalchemy import select
 from strawberry import relay
 from strawberry.types import Info
 
 from probant_graphql.context import Context
-from probant_graphql.core.errors import Error, InvalidInput, NotAllowed, NotAuthenticated, NotFound
-from probant_graphql.core.ids import decode_id
+from probant_graphql.core.errors import (
+    Error,
+    InvalidInput,
+    NotAllowed,
+    NotAuthenticated,
+    NotFound,
+    PaymentUnavailable,
+)
 from probant_graphql.core.mutations import authorise_mutation, in_savepoint, not_allowed
-from probant_graphql.core.pagination import connection, encode_cursor, newest_first
 from probant_graphql.permissions import require
-from probant_platform.billing import catalogue, products, subscriptions
-from probant_platform.billing import errors as billing_errors
-from probant_platform.billing.models import ProductKind, Purchase
-from probant_platform.billing.providers import DEVELOPMENT_LABEL, Checkout, provider_for
-from probant_platform.billing.receipts import has_receipt, receipt_path
+from probant_platform.billing import catalogue, providers, subscriptions
+from probant_platform.billing.models import ProductKind
+from probant_platform.billing.receipts import receipt_number, receipt_path
 from probant_platform.db import TenantScope
 from probant_platform.db.session import rescope
 from probant_platform.errors import DomainError
 from probant_tenants.authz import Permission
-from probant_tenants.models import Organisation, Role
+from probant_tenants.models import Role
+
+DEVELOPMENT_LABEL = providers.DEVELOPMENT_LABEL
 
 
 @strawberry.type
@@ -46,7 +51,7 @@ class CreditPack:
     name: str
     credits: int
     price: Price
-    list_price: Price = strawberry.field(description="The catalogue price before any override.")
+    negotiated: bool = strawberry.field(description="A price agreed for this organisation.")
 
 
 @strawberry.type
@@ -56,9 +61,9 @@ class SubscriptionPlan:
     monthly_credits: int
     seats: int
     price: Price
-    list_price: Price
-    rollover: bool = strawberry.field(description="Unused monthly credits roll over (else expire).")
+    rollover: bool = strawberry.field(description="Unused monthly credits carry over.")
     refund_on_rejection: bool
+    negotiated: bool
 
 
 @strawberry.type
@@ -83,60 +88,34 @@ class CheckoutPayload:
 @strawberry.type
 class BillingPortal:
     url: str
-    provider: str
-    label: str | None
 
 
-@strawberry.type(description="The payment provider failed or is not set up for this.")
-class PaymentUnavailable(Error):
-    pass
-
-
-@strawberry.type(name="BillingSubscription")
-class BillingSubscription:
+@strawberry.type
+class CurrentSubscription:
     plan_id: str
     plan_name: str
     status: str
     provider: str
-    label: str | None
+    provider_label: str | None
+    current_period_start: datetime
+    current_period_end: datetime
     monthly_credits: int
     seats: int | None
     rollover: bool
-    current_period_start: datetime
-    current_period_end: datetime
-    cancel_at_period_end: bool
 
 
-@strawberry.type(name="Purchase")
-class PurchaseNode:
+@strawberry.type
+class Receipt:
     id: strawberry.ID
+    number: str
     description: str
-    purpose: str
-    provider: str
-    label: str | None
-    status: str
     credits: int
     price: Price
-    created_at: datetime
+    provider: str
+    provider_label: str | None
     paid_at: datetime | None
     invoice_url: str | None = strawberry.field(description="Stripe's hosted invoice.")
-    receipt_url: str | None = strawberry.field(
-        description="Our PDF receipt (development purchases); a link valid 10 minutes."
-    )
-
-
-@strawberry.type(name="CatalogueProduct")
-class CatalogueProduct:
-    id: str
-    kind: str
-    name: str
-    credits: int
-    seats: int | None
-    price: Price
-    list_price: Price
-    rollover: bool
-    refund_on_rejection: bool
-    active: bool
+    receipt_url: str = strawberry.field(description="Our PDF receipt (link valid 10 minutes).")
 
 
 BuyResult = Annotated[
@@ -151,254 +130,207 @@ PortalResult = Annotated[
     BillingPortal | NotAllowed | NotAuthenticated | PaymentUnavailable,
     strawberry.union("BillingPortalResult"),
 ]
-ProductResult = Annotated[
-    CatalogueProduct | InvalidInput | NotAllowed | NotAuthenticated | NotFound,
-    strawberry.union("CatalogueProductResult"),
+CatalogueEditResult = Annotated[
+    SubscriptionPlan | CreditPack | InvalidInput | NotAllowed | NotAuthenticated | NotFound,
+    strawberry.union("CatalogueEditResult"),
 ]
-
-
-def to_error(exc: DomainError, locale: str) -> Error:
-    message = exc.message(locale)
-    if isinstance(exc, billing_errors.UnknownProduct):
-        return InvalidInput(message=message, field="productId")
-    if isinstance(exc, billing_errors.InvalidPrice):
-        return InvalidInput(message=message, field="priceTtcCents")
-    if isinstance(exc, billing_errors.InvalidProductField):
-        return InvalidInput(message=message, field=str(exc.params.get("field", "")))
-    if isinstance(exc, billing_errors.AlreadySubscribed):
-        return InvalidInput(message=message, field="planId")
-    if isinstance(exc, billing_errors.UnknownOrganisation):
-        return NotFound(message=message)
-    return PaymentUnavailable(message=message)
 
 
 def _label(provider: str) -> str | None:
     return DEVELOPMENT_LABEL if provider == "development" else None
 
 
-def _catalogue_product(product: products.Product) -> CatalogueProduct:
-    return CatalogueProduct(
-        id=product.id,
-        kind=product.kind.value,
-        name=product.name,
-        credits=product.credits,
-        seats=product.seats,
-        price=Price.of(product.price_ttc_cents),
-        list_price=Price.of(product.list_price_ttc_cents),
-        rollover=product.rollover,
-        refund_on_rejection=product.refund_on_rejection,
-        active=product.active,
+def _pack(p: catalogue.Product) -> CreditPack:
+    return CreditPack(
+        id=p.id,
+        name=p.name,
+        credits=p.credits,
+        price=Price.of(p.price_ttc_cents),
+        negotiated=p.negotiated,
     )
 
 
-def _checkout_payload(checkout: Checkout) -> CheckoutPayload:
+def _plan(p: catalogue.Product) -> SubscriptionPlan:
+    return SubscriptionPlan(
+        id=p.id,
+        name=p.name,
+        monthly_credits=p.credits,
+        seats=p.seats or 0,
+        price=Price.of(p.price_ttc_cents),
+        rollover=p.rollover,
+        refund_on_rejection=p.refund_on_rejection,
+        negotiated=p.negotiated,
+    )
+
+
+def _payload(checkout: providers.Checkout) -> CheckoutPayload:
     return CheckoutPayload(
         checkout_url=checkout.url,
         provider=checkout.provider,
         completed=checkout.completed,
-        price=Price(
-            ttc_cents=checkout.amount_ttc_cents,
-            ht_cents=checkout.amount_ht_cents,
-            vat_cents=checkout.vat_cents,
-        ),
+        price=Price.of(checkout.amount_ttc_cents),
         label=_label(checkout.provider),
     )
 
 
-def _purchase(info: Info[Context, Any], row: Purchase) -> PurchaseNode:
-    settings = info.context.settings
-    receipt = (
-        settings.base_url
-        + receipt_path(settings=settings, organisation_id=row.organisation_id, purchase_id=row.id)
-        if has_receipt(row)
-        else None
-    )
-    return PurchaseNode(
-        id=strawberry.ID(str(row.id)),
-        description=row.description,
-        purpose=row.purpose,
-        provider=row.provider,
-        label=_label(row.provider),
-        status=row.status.value,
-        credits=row.credits,
-        price=Price(
-            ttc_cents=row.amount_ttc_cents, ht_cents=row.amount_ht_cents, vat_cents=row.vat_cents
-        ),
-        created_at=row.created_at,
-        paid_at=row.paid_at,
-        invoice_url=row.invoice_url,
-        receipt_url=receipt,
-    )
+def _errors(exc: DomainError, locale: str) -> Error:
+    if isinstance(exc, providers.PaymentsUnavailable | providers.PortalUnavailable):
+        return PaymentUnavailable(message=exc.message(locale))
+    if isinstance(exc, catalogue.UnknownProduct):
+        return InvalidInput(message=exc.message(locale), field="productId")
+    return InvalidInput(message=exc.message(locale), field="input")
 
 
 @strawberry.type
 class BillingQuery:
-    @strawberry.field(
-        description="Credit packs and subscription plans at this organisation's prices."
-    )
+    @strawberry.field(description="Credit packs and subscription plans, amounts HT, VAT and TTC.")
     async def catalogue(self, info: Info[Context, Any]) -> Catalogue:
         actor = await require(info, Permission.ORGANISATION_READ)
-        provider = provider_for(info.context.settings)
-        offer = await products.products(
+        provider = providers.provider_for(info.context.settings)
+        items = await catalogue.products(
             session=info.context.session, organisation_id=actor.organisation_id
         )
         return Catalogue(
-            packs=[
-                CreditPack(
-                    id=p.id,
-                    name=p.name,
-                    credits=p.credits,
-                    price=Price.of(p.price_ttc_cents),
-                    list_price=Price.of(p.list_price_ttc_cents),
-                )
-                for p in offer
-                if p.kind is ProductKind.PACK
-            ],
-            plans=[
-                SubscriptionPlan(
-                    id=p.id,
-                    name=p.name,
-                    monthly_credits=p.credits,
-                    seats=p.seats or 0,
-                    price=Price.of(p.price_ttc_cents),
-                    list_price=Price.of(p.list_price_ttc_cents),
-                    rollover=p.rollover,
-                    refund_on_rejection=p.refund_on_rejection,
-                )
-                for p in offer
-                if p.kind is ProductKind.PLAN
-            ],
+            packs=[_pack(p) for p in items if p.kind is ProductKind.PACK],
+            plans=[_plan(p) for p in items if p.kind is ProductKind.PLAN],
             payment_provider=provider.name,
-            payment_provider_label=provider.label,
+            payment_provider_label=_label(provider.name),
         )
 
-    @strawberry.field(description="The organisation's plan, its status and current period.")
-    async def billing_subscription(self, info: Info[Context, Any]) -> BillingSubscription | None:
-        actor = await require(info, Permission.ORGANISATION_READ)
+    @strawberry.field(description="OWNER/ADMIN: the organisation's plan, if it has one.")
+    async def subscription(self, info: Info[Context, Any]) -> CurrentSubscription | None:
+        actor = await require(info, Permission.CREDITS_BUY)
         session = info.context.session
-        found = await subscriptions.current(session, actor.organisation_id)
+        found = await subscriptions.current(session=session, organisation_id=actor.organisation_id)
         if found is None:
             return None
-        plan = await subscriptions.plan(session, actor.organisation_id, found.plan_id)
-        return BillingSubscription(
+        plan = next(
+            p
+            for p in await catalogue.products(
+                session=session, organisation_id=actor.organisation_id, include_inactive=True
+            )
+            if p.id == found.plan_id
+        )
+        return CurrentSubscription(
             plan_id=plan.id,
             plan_name=plan.name,
-            status=found.status,
+            status=found.status.value,
             provider=found.provider,
-            label=_label(found.provider),
+            provider_label=_label(found.provider),
+            current_period_start=found.current_period_start,
+            current_period_end=found.current_period_end,
             monthly_credits=plan.credits,
             seats=plan.seats,
             rollover=plan.rollover,
-            current_period_start=found.current_period_start,
-            current_period_end=found.current_period_end,
-            cancel_at_period_end=found.cancel_at_period_end,
         )
 
-    @strawberry.field(description="OWNER/ADMIN: purchases with HT, VAT, TTC and their receipts.")
-    async def purchases(
-        self, info: Info[Context, Any], first: int | None = None, after: str | None = None
-    ) -> relay.Connection[PurchaseNode]:  # type: ignore[type-var]
+    @strawberry.field(description="OWNER/ADMIN: paid purchases, newest first, with receipts.")
+    async def receipts(self, info: Info[Context, Any]) -> list[Receipt]:
         actor = await require(info, Permission.CREDITS_BUY)
-        query = newest_first(
-            select(Purchase).where(Purchase.organisation_id == actor.organisation_id),
-            created=Purchase.created_at,
-            ident=Purchase.id,
-            after=after,
-            first=first,
+        settings = info.context.settings
+        rows = await providers.purchases(
+            session=info.context.session, organisation_id=actor.organisation_id
         )
-        rows = (await info.context.session.execute(query)).scalars().all()
-        return connection(
-            rows,
-            first=first,
-            after=after,  # type: ignore[type-var]
-            cursor_of=lambda r: encode_cursor(r.created_at, r.id),
-            to_node=lambda r: _purchase(info, r),
-        )
-
-    @strawberry.field(description="Operators: every product, including those off sale.")
-    async def catalogue_products(self, info: Info[Context, Any]) -> list[CatalogueProduct]:
-        actor = await require(info, Permission.PLATFORM_OPERATE)
-        del actor
-        rows = await products.products(
-            session=info.context.session, organisation_id=None, include_inactive=True
-        )
-        return [_catalogue_product(p) for p in rows]
-
-
-async def _buy(
-    info: Info[Context, Any], product_id: str, kind: ProductKind
-) -> CheckoutPayload | Error:
-    actor = await authorise_mutation(info, Permission.CREDITS_BUY)
-    if isinstance(actor, Error):
-        return actor
-    provider = provider_for(info.context.settings)
-    session = info.context.session
-
-    async def run() -> CheckoutPayload:
-        chosen = await products.product(
-            session=session,
-            product_id=product_id,
-            organisation_id=actor.organisation_id,
-            kind=kind,
-        )
-        arguments: dict[str, Any] = {
-            "session": session,
-            "organisation_id": actor.organisation_id,
-            "base_url": info.context.settings.base_url,
-            "actor_user_id": actor.user_id,
-        }
-        if kind is ProductKind.PACK:
-            checkout = await provider.checkout_product(pack=chosen, **arguments)
-        else:
-            checkout = await provider.subscribe(plan=chosen, **arguments)
-        return _checkout_payload(checkout)
-
-    def errors(exc: DomainError, locale: str) -> Error:
-        if isinstance(exc, billing_errors.UnknownProduct):
-            field = "packId" if kind is ProductKind.PACK else "planId"
-            return InvalidInput(message=exc.message(locale), field=field)
-        return to_error(exc, locale)
-
-    return await in_savepoint(info, run, locale=actor.locale, errors=errors)
+        base = settings.base_url.rstrip("/")
+        return [
+            Receipt(
+                id=strawberry.ID(str(p.id)),
+                number=receipt_number(p),
+                description=p.description,
+                credits=p.credits,
+                price=Price.of(p.amount_ttc_cents),
+                provider=p.provider,
+                provider_label=_label(p.provider),
+                paid_at=p.paid_at,
+                invoice_url=p.invoice_url,
+                receipt_url=base
+                + receipt_path(settings, organisation_id=p.organisation_id, purchase_id=p.id),
+            )
+            for p in rows
+        ]
 
 
-async def _operator(info: Info[Context, Any]) -> Any:
-    actor = await authorise_mutation(info, Permission.PLATFORM_OPERATE)
-    if isinstance(actor, Error):
-        return actor
-    if actor.role is not Role.OPERATOR:
-        return not_allowed(actor.locale)
-    return actor
+async def _operator_target(
+    info: Info[Context, Any], organisation_id: strawberry.ID | None
+) -> uuid.UUID | None:
+    if organisation_id is None:
+        return None
+    try:
+        return uuid.UUID(relay.GlobalID.from_id(str(organisation_id)).node_id)
+    except (ValueError, TypeError):
+        try:
+            return uuid.UUID(str(organisation_id))
+        except ValueError:
+            return None
 
 
 @strawberry.type
 class BillingMutation:
     @strawberry.mutation(description="OWNER/ADMIN: buy a credit pack (returns where to pay).")
     async def buy_credits(self, info: Info[Context, Any], pack_id: str) -> BuyResult:
-        return await _buy(info, pack_id, ProductKind.PACK)  # type: ignore[return-value]
+        actor = await authorise_mutation(info, Permission.CREDITS_BUY)
+        if isinstance(actor, Error):
+            return actor  # type: ignore[return-value]
+        session = info.context.session
+
+        async def run() -> CheckoutPayload:
+            pack = await catalogue.product(
+                session=session,
+                organisation_id=actor.organisation_id,
+                product_id=pack_id,
+                kind=ProductKind.PACK,
+            )
+            checkout = await providers.provider_for(info.context.settings).checkout_pack(
+                session=session,
+                organisation_id=actor.organisation_id,
+                pack=pack,
+                base_url=info.context.settings.base_url,
+                actor_user_id=actor.user_id,
+            )
+            return _payload(checkout)
+
+        return await in_savepoint(info, run, locale=actor.locale, errors=_errors)  # type: ignore[return-value]
 
     @strawberry.mutation(description="OWNER/ADMIN: subscribe to a plan (returns where to pay).")
     async def subscribe(self, info: Info[Context, Any], plan_id: str) -> SubscribeResult:
-        return await _buy(info, plan_id, ProductKind.PLAN)  # type: ignore[return-value]
+        actor = await authorise_mutation(info, Permission.CREDITS_BUY)
+        if isinstance(actor, Error):
+            return actor  # type: ignore[return-value]
+        session = info.context.session
 
-    @strawberry.mutation(
-        description="OWNER/ADMIN: a link to manage the subscription, payment method and invoices."
-    )
+        async def run() -> CheckoutPayload:
+            plan = await catalogue.product(
+                session=session,
+                organisation_id=actor.organisation_id,
+                product_id=plan_id,
+                kind=ProductKind.PLAN,
+            )
+            checkout = await providers.provider_for(info.context.settings).subscribe(
+                session=session,
+                organisation_id=actor.organisation_id,
+                plan=plan,
+                base_url=info.context.settings.base_url,
+                actor_user_id=actor.user_id,
+            )
+            return _payload(checkout)
+
+        return await in_savepoint(info, run, locale=actor.locale, errors=_errors)  # type: ignore[return-value]
+
+    @strawberry.mutation(description="OWNER/ADMIN: a link to manage the subscription (Stripe).")
     async def billing_portal_url(self, info: Info[Context, Any]) -> PortalResult:
         actor = await authorise_mutation(info, Permission.CREDITS_BUY)
         if isinstance(actor, Error):
             return actor  # type: ignore[return-value]
-        provider = provider_for(info.context.settings)
 
         async def run() -> BillingPortal:
-            url = await provider.portal_url(
+            url = await providers.provider_for(info.context.settings).portal_url(
                 session=info.context.session,
                 organisation_id=actor.organisation_id,
                 base_url=info.context.settings.base_url,
             )
-            return BillingPortal(url=url, provider=provider.name, label=provider.label)
+            return BillingPortal(url=url)
 
-        return await in_savepoint(info, run, locale=actor.locale, errors=to_error)  # type: ignore[return-value]
+        return await in_savepoint(info, run, locale=actor.locale, errors=_errors)  # type: ignore[return-value]
 
     @strawberry.mutation(description="Operators: change a product of the catalogue.")
     async def update_catalogue_product(
@@ -412,13 +344,15 @@ class BillingMutation:
         rollover: bool | None = None,
         refund_on_rejection: bool | None = None,
         active: bool | None = None,
-    ) -> ProductResult:
-        actor = await _operator(info)
+    ) -> CatalogueEditResult:
+        actor = await authorise_mutation(info, Permission.PLATFORM_OPERATE)
         if isinstance(actor, Error):
             return actor  # type: ignore[return-value]
+        if actor.role is not Role.OPERATOR:
+            return not_allowed(actor.locale)
 
-        async def run() -> CatalogueProduct:
-            changed = await products.update_product(
+        async def run() -> SubscriptionPlan | CreditPack:
+            updated = await catalogue.update_product(
                 session=info.context.session,
                 product_id=product_id,
                 name=name,
@@ -429,44 +363,46 @@ class BillingMutation:
                 refund_on_rejection=refund_on_rejection,
                 active=active,
             )
-            return _catalogue_product(changed)
+            return _plan(updated) if updated.kind is ProductKind.PLAN else _pack(updated)
 
-        return await in_savepoint(info, run, locale=actor.locale, errors=to_error)  # type: ignore[return-value]
+        return await in_savepoint(info, run, locale=actor.locale, errors=_errors)  # type: ignore[return-value]
 
     @strawberry.mutation(
-        description="Operators: an organisation's own price for a product (null: list price)."
+        description="Operators: a negotiated price of a product for one organisation "
+        "(priceTtcCents null removes it)."
     )
     async def set_price_override(
         self,
         info: Info[Context, Any],
         organisation_id: strawberry.ID,
         product_id: str,
-        price_ttc_cents: int | None,
-    ) -> ProductResult:
-        actor = await _operator(info)
+        price_ttc_cents: int | None = None,
+    ) -> CatalogueEditResult:
+        actor = await authorise_mutation(info, Permission.PLATFORM_OPERATE)
         if isinstance(actor, Error):
             return actor  # type: ignore[return-value]
-        target = decode_id(organisation_id, "Organisation")
+        if actor.role is not Role.OPERATOR:
+            return not_allowed(actor.locale)
+        target = await _operator_target(info, organisation_id)
         if target is None:
-            message = (
-                "Organisation introuvable." if actor.locale != "en" else "No such organisation."
-            )
-            return NotFound(message=message)
+            return NotFound(message="Organisation introuvable.")
         session = info.context.session
 
-        async def run() -> CatalogueProduct:
+        async def run() -> SubscriptionPlan | CreditPack:
             await rescope(session, TenantScope(organisation_id=target, user_id=actor.user_id))
-            try:
-                if await session.get(Organisation, target) is None:
-                    raise billing_errors.UnknownOrganisation()
-                changed = await products.set_price_override(
-                    session=session,
-                    organisation_id=target,
-                    product_id=product_id,
-                    price_ttc_cents=price_ttc_cents,
+            await catalogue.set_price_override(
+                session=session,
+                organisation_id=target,
+                product_id=product_id,
+                price_ttc_cents=price_ttc_cents,
+            )
+            chosen = next(
+                p
+                for p in await catalogue.products(
+                    session=session, organisation_id=target, include_inactive=True
                 )
-            finally:
-                await rescope(session, actor.scope)
-            return _catalogue_product(changed)
+                if p.id == product_id
+            )
+            return _plan(chosen) if chosen.kind is ProductKind.PLAN else _pack(chosen)
 
-        return await in_savepoint(info, run, locale=actor.locale, errors=to_error)  # type: ignore[return-value]
+        return await in_savepoint(info, run, locale=actor.locale, errors=_errors)  # type: ignore[return-value]

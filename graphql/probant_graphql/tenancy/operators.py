@@ -10,6 +10,8 @@ from sqlalchemy import or_, select
 from strawberry import relay
 from strawberry.types import Info
 
+from probant_graphql.bailiffs.directory import BailiffOfficeSettingsInput, office_node
+from probant_graphql.bailiffs.types import BailiffOffice
 from probant_graphql.context import Context
 from probant_graphql.core.errors import Error, InvalidInput, NotAllowed, NotAuthenticated
 from probant_graphql.core.mutations import authorise_mutation, in_savepoint
@@ -23,15 +25,17 @@ from probant_graphql.permissions import require
 from probant_graphql.tenancy import errors as e
 from probant_graphql.tenancy.errors import to_graphql_error
 from probant_graphql.tenancy.types import Organisation, OrganisationKind
+from probant_platform.bailiffs import directory
 from probant_platform.db import TenantScope
 from probant_platform.db.session import rescope
 from probant_platform.text import clean_line
 from probant_tenants import invitations
 from probant_tenants.authz import Permission
-from probant_tenants.errors import InvalidName
+from probant_tenants.errors import InvalidName, InvalidSiren
 from probant_tenants.models import Organisation as OrganisationModel
 from probant_tenants.models import OrganisationKind as Kind
 from probant_tenants.models import Role
+from probant_tenants.siren import is_valid_siren, normalise_siren
 
 
 @strawberry.input
@@ -42,16 +46,27 @@ class BailiffOfficeInput:
     city: str
     clerk_email: str
     siren: str | None = None
+    directory: BailiffOfficeSettingsInput | None = strawberry.field(
+        default=None,
+        description="Coordinates (else the postcode's place), service area, whether it "
+        "accepts deposits, its PV price (else the platform default), contact email.",
+    )
 
 
 @strawberry.type
 class BailiffOfficeCreated:
     office: Organisation
     clerk_invited: str
+    directory_entry: BailiffOffice
 
 
 CreateOfficeResult = Annotated[
-    BailiffOfficeCreated | e.InvalidEmail | InvalidInput | NotAllowed | NotAuthenticated,
+    BailiffOfficeCreated
+    | e.InvalidEmail
+    | e.InvalidSiren
+    | InvalidInput
+    | NotAllowed
+    | NotAuthenticated,
     strawberry.union("CreateBailiffOfficeResult"),
 ]
 
@@ -119,6 +134,9 @@ class OperatorMutation:
             }
             if any(v is None for v in fields.values()) or len(fields["postcode"] or "") > 10:
                 raise InvalidName()
+            siren = normalise_siren(input.siren) if input.siren else None
+            if siren is not None and not is_valid_siren(siren):
+                raise InvalidSiren()
             office_id = uuid.uuid4()
             session = info.context.session
             await rescope(session, TenantScope(organisation_id=office_id, user_id=actor.user_id))
@@ -129,9 +147,15 @@ class OperatorMutation:
                 street=fields["street"],
                 postcode=fields["postcode"],
                 city=fields["city"],
+                siren=siren,
+                company_name=fields["name"] if siren else None,
             )
             session.add(office)
             await session.flush()
+            settings = input.directory or BailiffOfficeSettingsInput()
+            entry = await directory.register_office(
+                session=session, office=office, settings=settings.to_domain()
+            )
             issued = await invitations.invite_member(
                 session=session,
                 organisation_id=office_id,
@@ -143,7 +167,9 @@ class OperatorMutation:
             )
             await rescope(session, actor.scope)
             return BailiffOfficeCreated(
-                office=Organisation.from_model(office), clerk_invited=issued.invitation.email
+                office=Organisation.from_model(office),
+                clerk_invited=issued.invitation.email,
+                directory_entry=office_node(info, directory.OfficeHit(office, entry, None)),
             )
 
         return await in_savepoint(info, run, locale=actor.locale, errors=to_graphql_error)  # type: ignore[return-value]

@@ -1,4 +1,4 @@
-"""Billing records: the editable catalogue, customers, subscriptions, purchases, webhook events."""
+"""Billing records: the catalogue, customers, subscriptions, purchases and payment events."""
 
 from __future__ import annotations
 
@@ -6,20 +6,14 @@ import uuid
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import (
-    BigInteger,
-    Boolean,
-    Enum,
-    ForeignKey,
-    Index,
-    Integer,
-    String,
-    UniqueConstraint,
-    func,
-)
+from sqlalchemy import Boolean, Enum, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from probant_platform.db import Base, TenantMixin, new_id, utcnow
+
+
+def _enum(enum: type[StrEnum], name: str) -> Enum:
+    return Enum(enum, name=name, native_enum=False, length=32)
 
 
 class ProductKind(StrEnum):
@@ -27,134 +21,121 @@ class ProductKind(StrEnum):
     PLAN = "PLAN"
 
 
-class PurchaseStatus(StrEnum):
-    PENDING = "PENDING"
-    PAID = "PAID"
+class CatalogueProduct(Base):
+    """A credit pack or a monthly plan, as operators set it (platform-wide, public prices)."""
 
-
-def _enum(enum: type[StrEnum], name: str) -> Enum:
-    return Enum(enum, name=name, native_enum=False, length=32)
-
-
-class BillingProduct(Base):
-    """A pack or a plan on sale. Seeded from `catalogue.PACKS`/`PLANS`; operators edit it."""
-
-    __tablename__ = "billing_products"
+    __tablename__ = "catalogue_products"
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
-    kind: Mapped[ProductKind] = mapped_column(_enum(ProductKind, "billing_product_kind"))
-    name: Mapped[str] = mapped_column(String(100))
-    # Credits in a pack, or credits allotted each month by a plan.
+    kind: Mapped[ProductKind] = mapped_column(_enum(ProductKind, "catalogue_product_kind"))
+    name: Mapped[str] = mapped_column(String(80))
+    # A pack's credits, or a plan's monthly allotment.
     credits: Mapped[int] = mapped_column(Integer)
     seats: Mapped[int | None] = mapped_column(Integer)
     price_ttc_cents: Mapped[int] = mapped_column(Integer)
-    # Plans only: unused monthly credits roll over (True) or expire at period end (False).
+    # Plans: unused monthly credits carry over (True) or expire at period end (False).
     rollover: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
-    # Plans only: whether a bailiff's rejection refunds the credits spent.
+    # Plans: a bailiff's rejection gives the submission's credits back.
     refund_on_rejection: Mapped[bool] = mapped_column(
         Boolean, default=False, server_default="false"
     )
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="true")
     position: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    updated_at: Mapped[datetime] = mapped_column(server_default=func.now(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class PriceOverride(TenantMixin, Base):
-    """An organisation's own price for one product (set by an operator)."""
+    """A negotiated price of one product for one organisation (set by operators)."""
 
-    __tablename__ = "billing_price_overrides"
-    __table_args__ = (UniqueConstraint("organisation_id", "product_id"),)
+    __tablename__ = "catalogue_overrides"
 
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
-    product_id: Mapped[str] = mapped_column(ForeignKey("billing_products.id", ondelete="CASCADE"))
+    product_id: Mapped[str] = mapped_column(
+        ForeignKey("catalogue_products.id", ondelete="CASCADE"), primary_key=True
+    )
+    organisation_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True
+    )
     price_ttc_cents: Mapped[int] = mapped_column(Integer)
-    updated_at: Mapped[datetime] = mapped_column(server_default=func.now(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class BillingCustomer(TenantMixin, Base):
     """The organisation's customer at the payment provider (one per organisation)."""
 
     __tablename__ = "billing_customers"
-    __table_args__ = (UniqueConstraint("organisation_id"), UniqueConstraint("customer_id"))
 
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
-    customer_id: Mapped[str] = mapped_column(String(100))
-    created_at: Mapped[datetime] = mapped_column(server_default=func.now(), default=utcnow)
+    organisation_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True
+    )
+    provider: Mapped[str] = mapped_column(String(20))
+    external_id: Mapped[str] = mapped_column(String(120), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SubscriptionStatus(StrEnum):
+    ACTIVE = "ACTIVE"
+    PAST_DUE = "PAST_DUE"
+    INCOMPLETE = "INCOMPLETE"
+    CANCELED = "CANCELED"
 
 
 class Subscription(TenantMixin, Base):
-    """The organisation's plan subscription as last read from its provider."""
+    """The organisation's plan: one row per organisation, kept in step with the provider."""
 
-    __tablename__ = "billing_subscriptions"
-    __table_args__ = (UniqueConstraint("organisation_id"), UniqueConstraint("external_id"))
+    __tablename__ = "subscriptions"
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    organisation_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), unique=True, index=True
+    )
     provider: Mapped[str] = mapped_column(String(20))
-    external_id: Mapped[str] = mapped_column(String(100))
-    plan_id: Mapped[str] = mapped_column(String(40))
-    status: Mapped[str] = mapped_column(String(40))
+    external_id: Mapped[str | None] = mapped_column(String(120), unique=True)
+    plan_id: Mapped[str] = mapped_column(ForeignKey("catalogue_products.id"))
+    status: Mapped[SubscriptionStatus] = mapped_column(
+        _enum(SubscriptionStatus, "subscription_status")
+    )
     current_period_start: Mapped[datetime]
     current_period_end: Mapped[datetime]
-    cancel_at_period_end: Mapped[bool] = mapped_column(
-        Boolean, default=False, server_default="false"
-    )
-    updated_at: Mapped[datetime] = mapped_column(server_default=func.now(), default=utcnow)
+    # The last period whose unused allotment was expired (or kept, for rollover plans).
+    closed_period_end: Mapped[datetime | None]
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class Allotment(TenantMixin, Base):
-    """The credits one subscription period gave; `expires` ones are swept at `period_end`."""
-
-    __tablename__ = "billing_allotments"
-    __table_args__ = (
-        UniqueConstraint("organisation_id", "subscription_external_id", "period_start"),
-        Index("ix_billing_allotments_due", "period_end", postgresql_where="swept_at IS NULL"),
-    )
-
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
-    subscription_external_id: Mapped[str] = mapped_column(String(100))
-    plan_id: Mapped[str] = mapped_column(String(40))
-    credits: Mapped[int] = mapped_column(Integer)
-    period_start: Mapped[datetime]
-    period_end: Mapped[datetime]
-    expires: Mapped[bool] = mapped_column(Boolean)
-    # The wallet entry that brought these credits: debits after it consume them first.
-    ledger_entry_id: Mapped[int | None] = mapped_column(BigInteger)
-    swept_at: Mapped[datetime | None]
-    expired_credits: Mapped[int | None] = mapped_column(Integer)
-    created_at: Mapped[datetime] = mapped_column(server_default=func.now(), default=utcnow)
+class PurchaseStatus(StrEnum):
+    PENDING = "PENDING"
+    PAID = "PAID"
 
 
 class Purchase(TenantMixin, Base):
-    """A payment and its receipt: HT + VAT = TTC, the provider's invoice or our PDF receipt."""
+    """One payment: a pack, a plan's period, or another domain's purchase (a PV de constat)."""
 
-    __tablename__ = "billing_purchases"
-    __table_args__ = (
-        UniqueConstraint("provider", "external_id"),
-        Index("ix_billing_purchases_org_created", "organisation_id", "created_at"),
-    )
+    __tablename__ = "purchases"
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
     provider: Mapped[str] = mapped_column(String(20))
-    external_id: Mapped[str] = mapped_column(String(200))
-    purpose: Mapped[str] = mapped_column(String(40))
-    purpose_id: Mapped[str | None] = mapped_column(String(100))
+    purpose: Mapped[str] = mapped_column(String(20))
+    purpose_id: Mapped[uuid.UUID | None]
+    product_id: Mapped[str | None] = mapped_column(String(40))
     description: Mapped[str] = mapped_column(String(200))
     credits: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    amount_ttc_cents: Mapped[int] = mapped_column(BigInteger)
-    amount_ht_cents: Mapped[int] = mapped_column(BigInteger)
-    vat_cents: Mapped[int] = mapped_column(BigInteger)
-    status: Mapped[PurchaseStatus] = mapped_column(_enum(PurchaseStatus, "billing_purchase_status"))
-    invoice_url: Mapped[str | None] = mapped_column(String(1000))
+    amount_ttc_cents: Mapped[int] = mapped_column(Integer)
+    amount_ht_cents: Mapped[int] = mapped_column(Integer)
+    vat_cents: Mapped[int] = mapped_column(Integer)
+    status: Mapped[PurchaseStatus] = mapped_column(_enum(PurchaseStatus, "purchase_status"))
+    # The provider's checkout session or invoice id.
+    external_id: Mapped[str] = mapped_column(String(120), unique=True)
+    invoice_url: Mapped[str | None] = mapped_column(String(500))
     actor_user_id: Mapped[uuid.UUID | None]
-    created_at: Mapped[datetime] = mapped_column(server_default=func.now(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
     paid_at: Mapped[datetime | None]
 
 
-class StripeEvent(TenantMixin, Base):
-    """A webhook event already applied: its id is stored in the transaction of its effect."""
+class PaymentEvent(TenantMixin, Base):
+    """A provider event already applied: its id is unique, so each event has one effect."""
 
-    __tablename__ = "billing_stripe_events"
+    __tablename__ = "payment_events"
 
-    id: Mapped[str] = mapped_column(String(100), primary_key=True)
-    type: Mapped[str] = mapped_column(String(100))
-    received_at: Mapped[datetime] = mapped_column(server_default=func.now(), default=utcnow)
+    id: Mapped[str] = mapped_column(String(120), primary_key=True)
+    provider: Mapped[str] = mapped_column(String(20))
+    type: Mapped[str] = mapped_column(String(80))
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)

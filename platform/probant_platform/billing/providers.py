@@ -1,49 +1,55 @@
 """Payment providers: Stripe when `STRIPE_SECRET_KEY` is set, else a development provider.
 
-The development provider completes every payment at once so the embedded default works end
-to end; everything it produces says so ("development payment — no money moved").
+The development provider exists so the embedded default works end to end: it completes a
+payment at once, and everything it produces says so ("development payment — no money
+moved"). Both expose the same four operations: buy a pack, subscribe to a plan, pay another
+domain's purchase (`checkout_payment`), and open the customer's billing portal.
 """
 
 from __future__ import annotations
 
 import secrets
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 import structlog
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from probant_platform.billing import payments, subscriptions
-from probant_platform.billing.catalogue import vat_split
-from probant_platform.billing.errors import InvalidPrice
-from probant_platform.billing.models import Purchase
-from probant_platform.billing.payments import register_payment_handler
-from probant_platform.billing.products import Product
+from probant_platform.billing import subscriptions
+from probant_platform.billing.catalogue import Product, vat_split
+from probant_platform.billing.models import BillingCustomer, Purchase, PurchaseStatus
+from probant_platform.billing.payments import (
+    PACK_PURPOSE,
+    PLAN_PURPOSE,
+    complete_purchase,
+    new_purchase,
+    register_payment_handler,
+)
 from probant_platform.config import Settings
-from probant_platform.db import utcnow
+from probant_platform.errors import DomainError
+from probant_tenants.models import Organisation
 
 log = structlog.get_logger(__name__)
 
 DEVELOPMENT_LABEL = "development payment — no money moved"
-
 __all__ = [
     "DEVELOPMENT_LABEL",
     "Checkout",
     "DevelopmentProvider",
     "PaymentProvider",
+    "PaymentsUnavailable",
+    "PortalUnavailable",
+    "StripeProvider",
     "provider_for",
-    "refund_on_rejection",
     "register_payment_handler",
 ]
 
 
 @dataclass(frozen=True)
 class Checkout:
-    """Where the payer goes next, and what they pay (TTC = HT + VAT, in cents)."""
-
     url: str
     provider: str
     completed: bool
@@ -52,30 +58,48 @@ class Checkout:
     vat_cents: int
     purchase_id: uuid.UUID | None = None
 
-    @classmethod
-    def of(
-        cls,
-        *,
-        url: str,
-        provider: str,
-        completed: bool,
-        ttc: int,
-        purchase_id: uuid.UUID | None = None,
-    ) -> Checkout:
-        ht, vat = vat_split(ttc)
-        return cls(url, provider, completed, ttc, ht, vat, purchase_id)
+
+class PaymentsUnavailable(DomainError):
+    code = "PAYMENTS_UNAVAILABLE"
+    message_fr = "Le prestataire de paiement ne répond pas ; réessayez dans quelques minutes."
+    message_en = "The payment provider is not answering; try again in a few minutes."
+
+
+class PortalUnavailable(DomainError):
+    code = "PORTAL_UNAVAILABLE"
+    message_fr = (
+        "Paiements de développement : pas de portail de facturation ; "
+        "changez d'abonnement depuis le catalogue."
+    )
+    message_en = "Development payments: no billing portal; change plan from the catalogue."
+
+
+def _checkout(
+    url: str, provider: str, completed: bool, ttc: int, purchase: uuid.UUID | None
+) -> Checkout:
+    ht, vat = vat_split(ttc)
+    return Checkout(url, provider, completed, ttc, ht, vat, purchase)
 
 
 class PaymentProvider(Protocol):
     name: str
-    label: str | None
 
-    async def checkout_product(
+    async def checkout_pack(
         self,
         *,
         session: AsyncSession,
         organisation_id: uuid.UUID,
         pack: Product,
+        base_url: str,
+        actor_user_id: uuid.UUID,
+    ) -> Checkout: ...
+
+    async def subscribe(
+        self,
+        *,
+        session: AsyncSession,
+        organisation_id: uuid.UUID,
+        plan: Product,
         base_url: str,
         actor_user_id: uuid.UUID,
     ) -> Checkout: ...
@@ -89,16 +113,6 @@ class PaymentProvider(Protocol):
         purpose_id: uuid.UUID,
         description: str,
         amount_ttc_cents: int,
-        base_url: str,
-        actor_user_id: uuid.UUID,
-    ) -> Checkout: ...
-
-    async def subscribe(
-        self,
-        *,
-        session: AsyncSession,
-        organisation_id: uuid.UUID,
-        plan: Product,
         base_url: str,
         actor_user_id: uuid.UUID,
     ) -> Checkout: ...
@@ -108,59 +122,27 @@ class PaymentProvider(Protocol):
     ) -> str: ...
 
 
-MAX_PAYMENT_CENTS = 10_000_000
-
-
-def check_payment(purpose: str, amount_ttc_cents: int) -> None:
-    if not isinstance(amount_ttc_cents, int) or not 1 <= amount_ttc_cents <= MAX_PAYMENT_CENTS:
-        raise InvalidPrice()
-    if not payments.has_handler(purpose):
-        raise payments.UnknownPurpose(purpose)
-
-
 class DevelopmentProvider:
-    """Pays at once, moves no money, and says so on everything it produces."""
-
     name = "development"
-    label: str | None = DEVELOPMENT_LABEL
 
-    async def _pay(
-        self,
-        *,
-        session: AsyncSession,
-        organisation_id: uuid.UUID,
-        purpose: str,
-        purpose_id: str | None,
-        description: str,
-        credits: int,
-        amount_ttc_cents: int,
-        base_url: str,
-        actor_user_id: uuid.UUID | None,
+    async def _pay_at_once(
+        self, session: AsyncSession, purchase: Purchase, base_url: str
     ) -> Checkout:
-        reference = f"dev_{secrets.token_hex(12)}"
-        purchase = await payments.new_purchase(
-            session=session,
-            organisation_id=organisation_id,
-            provider=self.name,
-            external_id=reference,
-            purpose=purpose,
-            purpose_id=purpose_id,
-            description=f"{description} ({DEVELOPMENT_LABEL})",
-            credits=credits,
-            amount_ttc_cents=amount_ttc_cents,
-            actor_user_id=actor_user_id,
+        session.add(purchase)
+        await session.flush()
+        await complete_purchase(
+            session=session, purchase=purchase, payment_reference=purchase.external_id
         )
-        await payments.complete(session=session, purchase=purchase, payment_reference=reference)
-        log.info("billing.development_payment", purpose=purpose, label=DEVELOPMENT_LABEL)
-        return Checkout.of(
-            url=f"{base_url}/billing/completed?checkout={reference}",
-            provider=self.name,
-            completed=True,
-            ttc=amount_ttc_cents,
-            purchase_id=purchase.id,
+        log.info("billing.development_payment", purpose=purchase.purpose, label=DEVELOPMENT_LABEL)
+        return _checkout(
+            f"{base_url.rstrip('/')}/billing/completed?purchase={purchase.id}",
+            self.name,
+            True,
+            purchase.amount_ttc_cents,
+            purchase.id,
         )
 
-    async def checkout_product(
+    async def checkout_pack(
         self,
         *,
         session: AsyncSession,
@@ -170,17 +152,43 @@ class DevelopmentProvider:
         actor_user_id: uuid.UUID,
     ) -> Checkout:
         """Complete the purchase at once: the credits are in the wallet when this returns."""
-        return await self._pay(
-            session=session,
+        purchase = new_purchase(
             organisation_id=organisation_id,
-            purpose=payments.CREDITS,
-            purpose_id=pack.id,
+            provider=self.name,
+            purpose=PACK_PURPOSE,
             description=pack.name,
-            credits=pack.credits,
             amount_ttc_cents=pack.price_ttc_cents,
-            base_url=base_url,
+            external_id=f"dev_{secrets.token_hex(10)}",
+            credits=pack.credits,
+            product_id=pack.id,
             actor_user_id=actor_user_id,
         )
+        return await self._pay_at_once(session, purchase, base_url)
+
+    async def subscribe(
+        self,
+        *,
+        session: AsyncSession,
+        organisation_id: uuid.UUID,
+        plan: Product,
+        base_url: str,
+        actor_user_id: uuid.UUID,
+    ) -> Checkout:
+        """Active at once with its first allotment; renewed monthly by the period-end job."""
+        subscription = await subscriptions.start_development(
+            session=session, organisation_id=organisation_id, plan=plan
+        )
+        purchase = new_purchase(
+            organisation_id=organisation_id,
+            provider=self.name,
+            purpose=PLAN_PURPOSE,
+            description=f"{plan.name} — {subscription.current_period_start:%Y-%m-%d}",
+            amount_ttc_cents=plan.price_ttc_cents,
+            external_id=f"dev_{secrets.token_hex(10)}",
+            product_id=plan.id,
+            actor_user_id=actor_user_id,
+        )
+        return await self._pay_at_once(session, purchase, base_url)
 
     async def checkout_payment(
         self,
@@ -194,19 +202,164 @@ class DevelopmentProvider:
         base_url: str,
         actor_user_id: uuid.UUID,
     ) -> Checkout:
-        """Pay at once; the purpose's handler has run when this returns."""
-        check_payment(purpose, amount_ttc_cents)
-        return await self._pay(
-            session=session,
+        purchase = new_purchase(
             organisation_id=organisation_id,
+            provider=self.name,
             purpose=purpose,
-            purpose_id=str(purpose_id),
+            purpose_id=purpose_id,
             description=description,
-            credits=0,
             amount_ttc_cents=amount_ttc_cents,
-            base_url=base_url,
+            external_id=f"dev_{secrets.token_hex(10)}",
             actor_user_id=actor_user_id,
         )
+        return await self._pay_at_once(session, purchase, base_url)
+
+    async def portal_url(
+        self, *, session: AsyncSession, organisation_id: uuid.UUID, base_url: str
+    ) -> str:
+        raise PortalUnavailable()
+
+
+class StripeProvider:
+    """Stripe Checkout (payments and subscriptions) and the customer portal."""
+
+    name = "stripe"
+
+    def __init__(self, settings: Settings):
+        import stripe
+
+        assert settings.stripe_secret_key is not None
+        self._stripe = stripe
+        self._key = settings.stripe_secret_key.get_secret_value()
+        self._addresses: Any = (
+            {"api": settings.stripe_api_base} if settings.stripe_api_base else None
+        )
+
+    async def _call(self, request: Callable[[Any], Awaitable[Any]]) -> Any:
+        """One API call on a fresh HTTP client, closed afterwards (no socket left open)."""
+        http = self._stripe.HTTPXClient()
+        client = self._stripe.StripeClient(
+            self._key, base_addresses=self._addresses, http_client=http, max_network_retries=2
+        )
+        try:
+            return await request(client)
+        except self._stripe.StripeError as exc:
+            log.warning("billing.stripe_error", error=type(exc).__name__, detail=str(exc)[:300])
+            raise PaymentsUnavailable() from exc
+        finally:
+            await http.close_async()
+
+    async def customer(self, *, session: AsyncSession, organisation_id: uuid.UUID) -> str:
+        """The organisation's Stripe customer, created on first use."""
+        found = await session.execute(
+            select(BillingCustomer.external_id).where(
+                BillingCustomer.organisation_id == organisation_id
+            )
+        )
+        existing = found.scalar_one_or_none()
+        if existing is not None:
+            return existing
+        organisation = await session.get(Organisation, organisation_id)
+        created = await self._call(
+            lambda c: c.v1.customers.create_async(
+                params={
+                    "name": organisation.name if organisation else str(organisation_id),
+                    "metadata": {"organisation_id": str(organisation_id)},
+                },
+                options={"idempotency_key": f"customer-{organisation_id}"},
+            )
+        )
+        session.add(
+            BillingCustomer(
+                organisation_id=organisation_id, provider=self.name, external_id=created.id
+            )
+        )
+        await session.flush()
+        return str(created.id)
+
+    async def _payment_session(
+        self, session: AsyncSession, purchase: Purchase, base_url: str
+    ) -> Checkout:
+        customer = await self.customer(session=session, organisation_id=purchase.organisation_id)
+        base = base_url.rstrip("/")
+        created = await self._call(
+            lambda c: c.v1.checkout.sessions.create_async(
+                params={
+                    "mode": "payment",
+                    "customer": customer,
+                    "client_reference_id": str(purchase.organisation_id),
+                    "line_items": [
+                        {
+                            "quantity": 1,
+                            "price_data": {
+                                "currency": "eur",
+                                "unit_amount": purchase.amount_ttc_cents,
+                                "product_data": {"name": purchase.description},
+                            },
+                        }
+                    ],
+                    "invoice_creation": {"enabled": True},
+                    "metadata": {
+                        "organisation_id": str(purchase.organisation_id),
+                        "purchase_id": str(purchase.id),
+                        "purpose": purchase.purpose,
+                    },
+                    "success_url": f"{base}/billing/completed?purchase={purchase.id}",
+                    "cancel_url": f"{base}/billing/cancelled?purchase={purchase.id}",
+                },
+                options={"idempotency_key": f"checkout-{purchase.id}"},
+            )
+        )
+        purchase.external_id = created.id
+        session.add(purchase)
+        await session.flush()
+        return _checkout(created.url, self.name, False, purchase.amount_ttc_cents, purchase.id)
+
+    async def checkout_pack(
+        self,
+        *,
+        session: AsyncSession,
+        organisation_id: uuid.UUID,
+        pack: Product,
+        base_url: str,
+        actor_user_id: uuid.UUID,
+    ) -> Checkout:
+        purchase = new_purchase(
+            organisation_id=organisation_id,
+            provider=self.name,
+            purpose=PACK_PURPOSE,
+            description=pack.name,
+            amount_ttc_cents=pack.price_ttc_cents,
+            external_id=f"pending_{uuid.uuid4().hex}",
+            credits=pack.credits,
+            product_id=pack.id,
+            actor_user_id=actor_user_id,
+        )
+        return await self._payment_session(session, purchase, base_url)
+
+    async def checkout_payment(
+        self,
+        *,
+        session: AsyncSession,
+        organisation_id: uuid.UUID,
+        purpose: str,
+        purpose_id: uuid.UUID,
+        description: str,
+        amount_ttc_cents: int,
+        base_url: str,
+        actor_user_id: uuid.UUID,
+    ) -> Checkout:
+        purchase = new_purchase(
+            organisation_id=organisation_id,
+            provider=self.name,
+            purpose=purpose,
+            purpose_id=purpose_id,
+            description=description,
+            amount_ttc_cents=amount_ttc_cents,
+            external_id=f"pending_{uuid.uuid4().hex}",
+            actor_user_id=actor_user_id,
+        )
+        return await self._payment_session(session, purchase, base_url)
 
     async def subscribe(
         self,
@@ -215,76 +368,70 @@ class DevelopmentProvider:
         organisation_id: uuid.UUID,
         plan: Product,
         base_url: str,
-        actor_user_id: uuid.UUID | None,
-        now: datetime | None = None,
+        actor_user_id: uuid.UUID,
     ) -> Checkout:
-        """Start the plan now: seats apply and the first month's credits are allotted."""
-        start = now or utcnow()
-        end = subscriptions.add_month(start)
-        external_id = f"dev_sub_{secrets.token_hex(12)}"
-        await subscriptions.apply_state(
-            session=session,
-            organisation_id=organisation_id,
-            state=subscriptions.SubscriptionState(
-                provider=self.name,
-                external_id=external_id,
-                plan_id=plan.id,
-                status="active",
-                period_start=start,
-                period_end=end,
-            ),
+        """A Checkout Session in subscription mode; credits come with each `invoice.paid`."""
+        customer = await self.customer(session=session, organisation_id=organisation_id)
+        base = base_url.rstrip("/")
+        metadata = {"organisation_id": str(organisation_id), "plan_id": plan.id}
+        created = await self._call(
+            lambda c: c.v1.checkout.sessions.create_async(
+                params={
+                    "mode": "subscription",
+                    "customer": customer,
+                    "client_reference_id": str(organisation_id),
+                    "line_items": [
+                        {
+                            "quantity": 1,
+                            "price_data": {
+                                "currency": "eur",
+                                "unit_amount": plan.price_ttc_cents,
+                                "recurring": {"interval": "month"},
+                                "product_data": {"name": plan.name},
+                            },
+                        }
+                    ],
+                    "metadata": {**metadata, "purpose": PLAN_PURPOSE},
+                    "subscription_data": {"metadata": metadata},
+                    "success_url": f"{base}/billing/completed?plan={plan.id}",
+                    "cancel_url": f"{base}/billing/cancelled?plan={plan.id}",
+                }
+            )
         )
-        await subscriptions.allot(
-            session=session,
-            organisation_id=organisation_id,
-            subscription_external_id=external_id,
-            plan_id=plan.id,
-            period_start=start,
-            period_end=end,
-            label="development",
-        )
-        return await self._pay(
-            session=session,
-            organisation_id=organisation_id,
-            purpose=payments.SUBSCRIPTION,
-            purpose_id=plan.id,
-            description=f"{plan.name} {start:%Y-%m}",
-            credits=0,
-            amount_ttc_cents=plan.price_ttc_cents,
-            base_url=base_url,
-            actor_user_id=actor_user_id,
-        )
+        return _checkout(created.url, self.name, False, plan.price_ttc_cents, None)
 
     async def portal_url(
         self, *, session: AsyncSession, organisation_id: uuid.UUID, base_url: str
     ) -> str:
-        """No provider portal: the admin's own billing page."""
-        return f"{base_url}/billing/portal?provider=development"
+        customer = await self.customer(session=session, organisation_id=organisation_id)
+        created = await self._call(
+            lambda c: c.v1.billing_portal.sessions.create_async(
+                params={"customer": customer, "return_url": f"{base_url.rstrip('/')}/"}
+            )
+        )
+        return str(created.url)
+
+    async def subscription(self, subscription_id: str) -> Any:
+        """The subscription as Stripe has it now (webhooks re-read rather than trust order)."""
+        found = await self._call(lambda c: c.v1.subscriptions.retrieve_async(subscription_id))
+        return found.to_dict()
 
 
-def provider_for(settings: Settings) -> PaymentProvider:
-    """Stripe when `STRIPE_SECRET_KEY` is set; otherwise the development provider."""
+def provider_for(settings: Settings) -> DevelopmentProvider | StripeProvider:
+    """Stripe when a secret key is configured, else the labelled development provider."""
     if settings.stripe_secret_key is not None:
-        from probant_platform.billing.stripe_provider import StripeProvider
-
         return StripeProvider(settings)
     return DevelopmentProvider()
 
 
-async def refund_on_rejection(*, session: AsyncSession, organisation_id: uuid.UUID) -> bool:
-    """Whether the organisation's plan refunds credits when a bailiff rejects (default: no)."""
-    found = await subscriptions.current(session, organisation_id)
-    if found is None or found.status not in subscriptions.LIVE_STATUSES:
-        return False
-    chosen = await subscriptions.plan(session, organisation_id, found.plan_id)
-    return chosen.refund_on_rejection
-
-
-async def purchases(*, session: AsyncSession, organisation_id: uuid.UUID) -> list[Purchase]:
-    """The organisation's purchases, newest first."""
+async def purchases(
+    *, session: AsyncSession, organisation_id: uuid.UUID, limit: int = 100
+) -> list[Purchase]:
+    """The organisation's paid purchases, newest first (receipts)."""
     found = await session.execute(
         select(Purchase)
-        .where(Purchase.organisation_id == organisation_id)
-        .order_by(Purchase.created_at.desc(), Purchase.id)
+        .where(Purchase.organisation_id == organisation_id, Purchase.status == PurchaseStatus.PAID)
+        .order_by(Purchase.created_at.desc())
+        .limit(limit)
     )
-    return list(found.scalars().all())
+    return list(found.scalars())

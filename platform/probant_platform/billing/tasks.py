@@ -1,19 +1,14 @@
-"""The period-end job: expire unused allotted credits, renew development subscriptions."""
+"""Billing jobs: closing subscription periods (expiry, development renewals) every hour."""
 
 from __future__ import annotations
 
 from probant_platform import runtime
-from probant_platform.billing.subscriptions import close_periods
-from probant_platform.jobs import job_app
+from probant_platform.billing.subscriptions import run_period_ends
+from probant_platform.jobs.queue import job_app
 
 
-async def close_billing_periods(timestamp: int) -> None:
-    """Run every quarter of an hour; idempotent, so a late or repeated run is harmless."""
-    await close_periods(database=runtime.current().database)
-
-
-job_app.periodic(cron="*/15 * * * *", periodic_id="billing-period-end")(
-    job_app.task(name="billing.close_periods", queue="default", pass_context=False)(
-        close_billing_periods
-    )
-)
+@job_app.periodic(cron="7 * * * *", periodic_id="billing-period-ends")
+@job_app.task(name="billing.period_ends", queue="billing", pass_context=False)
+async def period_ends(timestamp: int) -> None:
+    """Expire unused allotments of ended periods; renew development subscriptions."""
+    await run_period_ends(database=runtime.current().database)

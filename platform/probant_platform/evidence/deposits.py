@@ -20,6 +20,7 @@ from probant_platform.evidence.errors import (
     SignatureRequired,
 )
 from probant_platform.evidence.models import Deposit, DepositStatus, EvidenceItem, ItemStatus
+from probant_platform.integrity.batches import forget_deposit
 from probant_platform.jobs import enqueue
 from probant_platform.ledger import pricing, services
 from probant_platform.storage import BlobStore
@@ -256,6 +257,7 @@ async def delete_deposit(
             item.comment, item.blob_key, item.user_agent = "", None, None
             item.thumbnail_key = None
             item.latitude = item.longitude = item.accuracy_meters = None
+        keys |= set(await forget_deposit(session=session, deposit_id=deposit.id))
         tombstone = True
     await session.flush()
     removed = 0

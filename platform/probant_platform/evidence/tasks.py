@@ -12,6 +12,7 @@ from probant_platform import runtime
 from probant_platform.db import TenantScope
 from probant_platform.evidence.media.thumbnails import make_poster, make_thumbnail
 from probant_platform.evidence.models import Deposit, EvidenceItem
+from probant_platform.integrity.tasks import join_sealed_deposit
 from probant_platform.jobs import task
 from probant_platform.storage import store_for
 
@@ -28,6 +29,8 @@ async def deposit_sealed(*, organisation_id: str, deposit_id: str) -> None:
         if deposit is None:
             return
         log.info("deposit.sealed", reference=deposit.reference)
+    # Its items join the open batch; anchoring and the certified report follow from there.
+    await join_sealed_deposit(organisation_id=deposit.organisation_id, deposit_id=deposit.id)
 
 
 @task(name="evidence.make_preview", queue="media")

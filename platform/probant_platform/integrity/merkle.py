@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import cached_property
+from typing import NamedTuple
 
 LEAF_PREFIX, NODE_PREFIX = b"\x00", b"\x01"
 
@@ -24,8 +26,7 @@ def node_hash(left: bytes, right: bytes) -> bytes:
     return hashlib.sha256(NODE_PREFIX + left + right).digest()
 
 
-@dataclass(frozen=True)
-class ProofStep:
+class ProofStep(NamedTuple):
     sibling: bytes
     sibling_on_left: bool
 
@@ -38,15 +39,33 @@ class MerkleTree:
     def root(self) -> bytes:
         return self.levels[-1][0]
 
+    @cached_property
+    def _steps(self) -> list[list[ProofStep | None]]:
+        """For every node below the root, the step to its parent (None when promoted alone)."""
+        steps: list[list[ProofStep | None]] = []
+        for level in self.levels[:-1]:
+            count = len(level)
+            row: list[ProofStep | None] = [
+                ProofStep(level[i ^ 1], bool(i & 1)) if (i ^ 1) < count else None
+                for i in range(count)
+            ]
+            steps.append(row)
+        return steps
+
     def proof(self, index: int) -> list[ProofStep]:
         """The sibling path of leaf `index` up to the root."""
-        steps: list[ProofStep] = []
-        for level in self.levels[:-1]:
-            sibling = index ^ 1
-            if sibling < len(level):
-                steps.append(ProofStep(level[sibling], sibling_on_left=sibling < index))
-            index //= 2
-        return steps
+        if not 0 <= index < len(self.levels[0]):
+            raise IndexError(f"no leaf {index} in a tree of {len(self.levels[0])}")
+        path = []
+        for depth, row in enumerate(self._steps):
+            step = row[index >> depth]
+            if step is not None:
+                path.append(step)
+        return path
+
+    def proofs(self) -> list[list[ProofStep]]:
+        """Every leaf's proof, in leaf order (faster than calling `proof` for each)."""
+        return [self.proof(i) for i in range(len(self.levels[0]))]
 
 
 def build(item_hashes: list[bytes]) -> MerkleTree:
@@ -55,10 +74,14 @@ def build(item_hashes: list[bytes]) -> MerkleTree:
         raise ValueError("a Merkle tree needs at least one leaf")
     if any(len(h) != 32 for h in item_hashes):
         raise ValueError("leaves are 32-byte SHA-256 digests")
-    levels = [[leaf_hash(h) for h in item_hashes]]
+    sha256 = hashlib.sha256
+    levels = [[sha256(LEAF_PREFIX + h).digest() for h in item_hashes]]
     while len(levels[-1]) > 1:
         current = levels[-1]
-        parents = [node_hash(current[i], current[i + 1]) for i in range(0, len(current) - 1, 2)]
+        parents = [
+            sha256(NODE_PREFIX + left + right).digest()
+            for left, right in zip(current[0::2], current[1::2], strict=False)
+        ]
         if len(current) % 2:
             parents.append(current[-1])
         levels.append(parents)

@@ -13,10 +13,14 @@ SUPPORTED_LOCALES = ("fr", "en")
 
 
 @lru_cache
-def _environment() -> Environment:
+def _environment(*, html: bool = True) -> Environment:
+    """HTML bodies are escaped; the subject and the plain-text body must not be (a name with
+    an apostrophe would read `l&#39;étude`)."""
+    escape = select_autoescape(["html"], default_for_string=False, default=True) if html else False
+    # Plain text is never rendered as HTML: escaping it would only corrupt it.
     return Environment(
         loader=PackageLoader("probant_platform.notifications", "templates"),
-        autoescape=select_autoescape(["html"], default_for_string=False, default=True),
+        autoescape=escape,  # noqa: S701
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -31,12 +35,17 @@ def render_email(
     template: str, *, to: str, sender: str, locale: str | None, context: dict[str, Any]
 ) -> EmailMessage:
     """Render `template` in `locale` (French by default) into a multipart message."""
-    env = _environment()
-    tpl = env.get_template(f"{template}.{_locale(locale)}.j2")
-    values = tpl.new_context(dict(context))
-    subject = "".join(tpl.blocks["subject"](values)).strip()
-    text_body = "".join(tpl.blocks["text"](values)).strip() + "\n"
-    html_body = "".join(tpl.blocks["html"](values)).strip() if "html" in tpl.blocks else None
+    name = f"{template}.{_locale(locale)}.j2"
+    plain = _environment(html=False).get_template(name)
+    values = plain.new_context(dict(context))
+    subject = "".join(plain.blocks["subject"](values)).strip()
+    text_body = "".join(plain.blocks["text"](values)).strip() + "\n"
+    tpl = _environment(html=True).get_template(name)
+    html_body = (
+        "".join(tpl.blocks["html"](tpl.new_context(dict(context)))).strip()
+        if "html" in tpl.blocks
+        else None
+    )
     message = EmailMessage()
     message["Subject"] = subject
     message["From"] = sender

@@ -29,13 +29,15 @@ def create_app(
     """The ASGI app. Tests pass their own `database`; otherwise one is opened from settings."""
     from probant_graphql.schema import build_schema
     from probant_graphql.view import ProbantGraphQL
-    from probant_platform.web.billing_pages import billing_page
+    from probant_platform.web.billing import billing_routes
     from probant_platform.web.capture_tokens import mint
     from probant_platform.web.cors import WidgetCorsMiddleware
+    from probant_platform.web.devchain_rpc import rpc as devchain_rpc
+    from probant_platform.web.downloads import download_routes
     from probant_platform.web.media import media
-    from probant_platform.web.receipts import receipt
-    from probant_platform.web.stripe_webhook import stripe_webhook
+    from probant_platform.web.office_documents import office_document
     from probant_platform.web.uploads import upload
+    from probant_platform.web.verify import LOOKUPS_PER_MINUTE, SlidingWindowLimiter, verify_routes
     from probant_platform.web.widget import widget_routes
 
     settings = settings or get_settings()
@@ -63,15 +65,22 @@ def create_app(
             Route("/metrics", metrics, methods=["GET"]),
             Route("/uploads/{item_id}", upload, methods=["PUT"]),
             Route("/media/{organisation_id}/{item_id}", media, methods=["GET"]),
-            Route("/receipts/{organisation_id}/{purchase_id}", receipt, methods=["GET"]),
-            Route("/webhooks/stripe", stripe_webhook, methods=["POST"]),
-            Route("/billing/{page}", billing_page, methods=["GET"]),
+            Route(
+                "/office-documents/{organisation_id}/{document_id}",
+                office_document,
+                methods=["GET"],
+            ),
             Route("/api/v1/capture-tokens", mint, methods=["POST"]),
             Route("/graphql", graphql_app, methods=["GET", "POST"]),
+            Route("/dev-chain/rpc", devchain_rpc, methods=["POST"]),
+            *verify_routes(),
+            *billing_routes(),
+            *download_routes(),
             *widget_routes(settings.widget_dist_dir),
         ],
         lifespan=lifespan,
     )
+    app.state.verify_limiter = SlidingWindowLimiter(LOOKUPS_PER_MINUTE)
     app.state.migration_heads = frozenset(
         ScriptDirectory.from_config(alembic_config("postgresql://")).get_heads()
     )

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import threading
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import av
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageFile, UnidentifiedImageError
 
 from probant_platform.errors import DomainError
 
@@ -47,6 +50,25 @@ def inspect_media(*, path: Path, kind: str, max_video_seconds: float) -> MediaFa
     return _inspect_video(path, max_video_seconds)
 
 
+_DECODING = threading.Lock()
+
+
+@contextlib.contextmanager
+def _strict_decoding() -> Iterator[None]:
+    """Decode with Pillow's truncation check on, whatever another library set.
+
+    WeasyPrint sets `ImageFile.LOAD_TRUNCATED_IMAGES = True` process-wide when imported,
+    which would let a truncated photo decode as if whole and be sealed.
+    """
+    with _DECODING:
+        previous = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            yield
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = previous
+
+
 def _inspect_photo(path: Path) -> MediaFacts:
     try:
         with warnings.catch_warnings():
@@ -59,7 +81,7 @@ def _inspect_photo(path: Path) -> MediaFacts:
                 if width * height > MAX_PIXELS:
                     raise MediaRejected(reason="UNSUPPORTED_MEDIA", detail="too many pixels")
                 probe.verify()
-            with Image.open(path) as image:
+            with Image.open(path) as image, _strict_decoding():
                 image.load()  # verify() misses truncation; decoding every pixel does not
     except MediaRejected:
         raise

@@ -1,0 +1,1 @@
+"""GraphQL of the bailiff offices: directory, review, constats, on-site requests."""

@@ -1,0 +1,376 @@
+"""PV de constat de dépôt: terms and legal identity, order, specimen, payment, validation."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import uuid
+from typing import Annotated, Any
+
+import strawberry
+from sqlalchemy import select
+from strawberry import relay
+from strawberry.types import Info
+
+from probant_graphql.bailiffs import errors as e
+from probant_graphql.bailiffs.directory import office_node
+from probant_graphql.bailiffs.types import (
+    BailiffOffice,
+    ConstatOrder,
+    ConstatStatus,
+    RequesterIdentity,
+    office_of,
+    visible_orders,
+)
+from probant_graphql.context import Context
+from probant_graphql.core.errors import (
+    Error,
+    InvalidInput,
+    NotAllowed,
+    NotAuthenticated,
+    NotFound,
+    PaymentUnavailable,
+)
+from probant_graphql.core.ids import decode_id
+from probant_graphql.core.mutations import authorise_mutation, in_savepoint, not_allowed
+from probant_graphql.core.pagination import connection, encode_cursor, newest_first
+from probant_graphql.evidence.resolvers import author_of
+from probant_graphql.permissions import may, require
+from probant_graphql.tenancy.errors import InvalidSiren
+from probant_platform.bailiffs import constats, payment, review
+from probant_platform.bailiffs import models as m
+from probant_platform.bailiffs.errors import RequestNotFound
+from probant_platform.bailiffs.issuing import render_constat
+from probant_platform.db import utcnow
+from probant_platform.errors import DomainError
+from probant_platform.evidence.errors import DepositNotFound
+from probant_platform.evidence.models import Deposit
+from probant_tenants.authz import Permission
+from probant_tenants.models import Organisation
+
+
+@strawberry.type(description="A PDF returned inline (base64).")
+class PdfFile:
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+    base64: str
+
+
+@strawberry.type(description="What converting a deposit into a PV de constat would involve.")
+class ConstatTerms:
+    office: BailiffOffice
+    price_ttc_cents: int
+    price: str
+    requester: RequesterIdentity = strawberry.field(
+        description="Pre-filled from the organisation (what was given last time)."
+    )
+    open_order: ConstatOrder | None
+
+
+@strawberry.input
+class RequesterIdentityInput:
+    legal_form: str
+    company_name: str
+    rcs_number: str
+    rcs_city: str
+    street: str
+    postcode: str
+    city: str
+    representative_first_name: str
+    representative_last_name: str
+
+
+@strawberry.input
+class OrderConstatInput:
+    deposit_id: strawberry.ID
+    requester: RequesterIdentityInput
+    expose: str = strawberry.field(
+        description="The exposé: why the requester needs the constat (the facts, the dispute)."
+    )
+
+
+@strawberry.type
+class ConstatOrderPayload:
+    order: ConstatOrder
+
+
+@strawberry.type
+class ConstatPaymentStarted:
+    order: ConstatOrder
+    checkout_url: str
+    provider: str
+    completed: bool
+
+
+Common = NotAuthenticated | NotAllowed | NotFound | InvalidInput
+OrderResult = Annotated[
+    ConstatOrderPayload
+    | e.NotConvertible
+    | e.LegalIdentityIncomplete
+    | InvalidSiren
+    | e.InvalidState
+    | e.NoOfficeAvailable
+    | e.OfficeNotAccepting
+    | Common,
+    strawberry.union("OrderConstatResult"),
+]
+PayResult = Annotated[
+    ConstatPaymentStarted | PaymentUnavailable | e.InvalidState | Common,
+    strawberry.union("PayConstatResult"),
+]
+OrderStateResult = Annotated[
+    ConstatOrderPayload | e.InvalidState | Common, strawberry.union("ConstatOrderResult")
+]
+
+
+def to_error(exc: DomainError, locale: str) -> Error:
+    if isinstance(exc, payment.PaymentUnavailable):
+        return PaymentUnavailable(message=exc.message(locale))
+    return e.to_error(exc, locale)
+
+
+def _order_uuid(value: str) -> uuid.UUID:
+    found = decode_id(value, "ConstatOrder")
+    if found is None:
+        raise RequestNotFound()
+    return found
+
+
+@strawberry.type
+class ConstatQuery:
+    @strawberry.field(
+        description="OWNER/ADMIN: the office, price and pre-filled legal identity for turning "
+        "a sealed or accepted deposit into a PV de constat (null when it cannot be)."
+    )
+    async def constat_terms(
+        self, info: Info[Context, Any], deposit_id: strawberry.ID
+    ) -> ConstatTerms | None:
+        actor = await require(info, Permission.CONSTAT_ORDER)
+        author = author_of(actor, True)
+        deposit_uuid = decode_id(deposit_id, "Deposit")
+        if deposit_uuid is None:
+            return None
+        session = info.context.session
+        try:
+            office, price = await constats.constat_terms(
+                session=session,
+                author=author,
+                deposit_id=deposit_uuid,
+                settings=info.context.settings,
+            )
+        except DomainError:
+            return None
+        organisation = await session.get(Organisation, actor.organisation_id)
+        assert organisation is not None
+        identity = constats.prefilled_identity(organisation)
+        open_order = (
+            await session.execute(
+                select(m.ConstatOrder).where(
+                    m.ConstatOrder.deposit_id == deposit_uuid,
+                    m.ConstatOrder.status.in_(constats.OPEN_ORDER),
+                )
+            )
+        ).scalar_one_or_none()
+        return ConstatTerms(
+            office=office_node(info, office),
+            price_ttc_cents=price,
+            price=office_node(info, office).constat_price,
+            requester=RequesterIdentity(**vars(identity)),
+            open_order=ConstatOrder.from_model(open_order) if open_order else None,
+        )
+
+    @strawberry.field(
+        description="The PV as it will read, watermarked SPECIMEN and unsigned (the requester "
+        "before paying; the office before validating)."
+    )
+    async def constat_specimen(
+        self, info: Info[Context, Any], order_id: strawberry.ID
+    ) -> PdfFile | None:
+        await require(info)
+        order_uuid = decode_id(order_id, "ConstatOrder")
+        found = await visible_orders(info, [order_uuid] if order_uuid else [])
+        order = found.get(order_uuid) if order_uuid else None
+        if order is None:
+            return None
+        deposit = await info.context.session.get(Deposit, order.deposit_id)
+        if deposit is None:
+            return None
+        pdf = await render_constat(
+            session=info.context.session,
+            settings=info.context.settings,
+            order=order,
+            deposit=deposit,
+            specimen=True,
+            when=utcnow(),
+        )
+        return PdfFile(
+            filename=f"specimen-pv-{deposit.reference}.pdf",
+            content_type="application/pdf",
+            size=len(pdf),
+            sha256=hashlib.sha256(pdf).hexdigest(),
+            base64=base64.b64encode(pdf).decode(),
+        )
+
+    @strawberry.field(
+        description="OWNER/ADMIN: the organisation's PV orders. Clerks: the paid orders "
+        "addressed to their office. Newest first."
+    )
+    async def constat_orders(
+        self,
+        info: Info[Context, Any],
+        status: ConstatStatus | None = None,  # type: ignore[valid-type]
+        first: int | None = None,
+        after: str | None = None,
+    ) -> relay.Connection[ConstatOrder]:
+        actor = await require(info)
+        office = office_of(actor)
+        query = select(m.ConstatOrder)
+        if office is not None and await may(info, actor, Permission.REVIEW_DEPOSITS):
+            query = query.where(
+                m.ConstatOrder.office_id == office,
+                m.ConstatOrder.status.not_in(
+                    (m.ConstatStatus.AWAITING_PAYMENT, m.ConstatStatus.CANCELLED)
+                ),
+            )
+        elif await may(info, actor, Permission.CONSTAT_ORDER):
+            query = query.where(m.ConstatOrder.organisation_id == actor.organisation_id)
+        else:
+            query = query.where(m.ConstatOrder.id.is_(None))
+        if status is not None:
+            query = query.where(m.ConstatOrder.status == status)
+        rows = (
+            (
+                await info.context.session.execute(
+                    newest_first(
+                        query,
+                        created=m.ConstatOrder.created_at,
+                        ident=m.ConstatOrder.id,
+                        after=after,
+                        first=first,
+                    )
+                )
+            )
+            .scalars()
+            .all()
+        )
+        return connection(
+            rows,
+            first=first,
+            after=after,
+            cursor_of=lambda o: encode_cursor(o.created_at, o.id),
+            to_node=ConstatOrder.from_model,
+        )
+
+
+@strawberry.type
+class ConstatMutation:
+    @strawberry.mutation(
+        description="OWNER/ADMIN: order the conversion of a sealed or accepted deposit into a "
+        "PV de constat de dépôt. The legal identity is saved to the organisation for next "
+        "time; the order then awaits payment."
+    )
+    async def order_constat(
+        self, info: Info[Context, Any], input: OrderConstatInput
+    ) -> OrderResult:
+        actor = await authorise_mutation(info, Permission.CONSTAT_ORDER)
+        if isinstance(actor, Error):
+            return actor  # type: ignore[return-value]
+
+        async def run() -> ConstatOrderPayload:
+            deposit_uuid = decode_id(input.deposit_id, "Deposit")
+            if deposit_uuid is None:
+                raise DepositNotFound()
+            order = await constats.order_constat(
+                session=info.context.session,
+                author=author_of(actor, True),
+                user_id=actor.user_id,
+                deposit_id=deposit_uuid,
+                identity=constats.LegalIdentity(**vars(input.requester)),
+                expose=input.expose,
+                settings=info.context.settings,
+            )
+            return ConstatOrderPayload(order=ConstatOrder.from_model(order))
+
+        return await in_savepoint(info, run, locale=actor.locale, errors=to_error)  # type: ignore[return-value]
+
+    @strawberry.mutation(
+        description="OWNER/ADMIN: pay the order through the payment provider; once paid, the "
+        "office validates and signs the PV."
+    )
+    async def pay_constat_order(
+        self, info: Info[Context, Any], order_id: strawberry.ID
+    ) -> PayResult:
+        actor = await authorise_mutation(info, Permission.CONSTAT_ORDER)
+        if isinstance(actor, Error):
+            return actor  # type: ignore[return-value]
+
+        async def run() -> ConstatPaymentStarted:
+            session = info.context.session
+            order = await constats.get_order(
+                session=session,
+                organisation_id=actor.organisation_id,
+                order_id=_order_uuid(order_id),
+            )
+            started = await payment.start_payment(
+                session=session,
+                settings=info.context.settings,
+                order=order,
+                actor_user_id=actor.user_id,
+            )
+            await session.refresh(order)
+            return ConstatPaymentStarted(
+                order=ConstatOrder.from_model(order),
+                checkout_url=started.url,
+                provider=started.provider,
+                completed=started.completed,
+            )
+
+        return await in_savepoint(info, run, locale=actor.locale, errors=to_error)  # type: ignore[return-value]
+
+    @strawberry.mutation(description="OWNER/ADMIN: cancel an order not yet paid.")
+    async def cancel_constat_order(
+        self, info: Info[Context, Any], order_id: strawberry.ID
+    ) -> OrderStateResult:
+        actor = await authorise_mutation(info, Permission.CONSTAT_ORDER)
+        if isinstance(actor, Error):
+            return actor  # type: ignore[return-value]
+
+        async def run() -> ConstatOrderPayload:
+            order = await constats.cancel_order(
+                session=info.context.session,
+                organisation_id=actor.organisation_id,
+                order_id=_order_uuid(order_id),
+            )
+            return ConstatOrderPayload(order=ConstatOrder.from_model(order))
+
+        return await in_savepoint(info, run, locale=actor.locale, errors=to_error)  # type: ignore[return-value]
+
+    @strawberry.mutation(
+        description="Clerks: validate a paid PV (optionally correcting the exposé); it is then "
+        "drawn up, signed with the office's certificate and emailed to the requester."
+    )
+    async def validate_constat(
+        self,
+        info: Info[Context, Any],
+        order_id: strawberry.ID,
+        corrected_expose: str | None = None,
+    ) -> OrderStateResult:
+        actor = await authorise_mutation(info, Permission.REVIEW_DEPOSITS)
+        if isinstance(actor, Error):
+            return actor  # type: ignore[return-value]
+        office = office_of(actor)
+        if office is None:
+            return not_allowed(actor.locale)
+
+        async def run() -> ConstatOrderPayload:
+            order = await constats.validate_constat(
+                session=info.context.session,
+                clerk=review.Clerk(office, actor.user_id, actor.full_name),
+                order_id=_order_uuid(order_id),
+                corrected_expose=corrected_expose,
+            )
+            return ConstatOrderPayload(order=ConstatOrder.from_model(order))
+
+        return await in_savepoint(info, run, locale=actor.locale, errors=to_error)  # type: ignore[return-value]

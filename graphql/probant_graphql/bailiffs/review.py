@@ -1,0 +1,307 @@
+"""Submitting a sealed deposit to an office, and the office's review queue and decisions."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Annotated, Any
+
+import strawberry
+from strawberry import relay
+from strawberry.types import Info
+
+from probant_graphql.bailiffs import errors as e
+from probant_graphql.bailiffs.types import (
+    FileCheck,
+    RejectionReason,
+    Submission,
+    SubmissionPayload,
+    SubmissionStatus,
+    office_of,
+)
+from probant_graphql.context import Context
+from probant_graphql.core.errors import Error, InvalidInput, NotAllowed, NotAuthenticated, NotFound
+from probant_graphql.core.ids import decode_id
+from probant_graphql.core.mutations import authorise_mutation, in_savepoint
+from probant_graphql.core.pagination import decode_cursor, encode_cursor, page_size
+from probant_graphql.evidence.resolvers import author_of
+from probant_graphql.ledger.types import InsufficientCredits
+from probant_graphql.permissions import may, require
+from probant_platform.bailiffs import review, submissions
+from probant_platform.bailiffs.errors import InvalidField, SubmissionNotFound
+from probant_platform.bailiffs.models import RejectionReason as ReasonModel
+from probant_platform.bailiffs.models import SubmissionStatus as StatusModel
+from probant_platform.evidence.errors import DepositNotFound
+from probant_platform.storage import store_for
+from probant_tenants.authz import Permission
+from probant_tenants.context import Actor
+
+Common = NotAuthenticated | NotAllowed | NotFound | InvalidInput
+SubmitResult = Annotated[
+    SubmissionPayload
+    | InsufficientCredits
+    | e.NotSealed
+    | e.AlreadySubmitted
+    | e.NoOfficeAvailable
+    | e.OfficeNotAccepting
+    | Common,
+    strawberry.union("SubmitDepositResult"),
+]
+ClaimResult = Annotated[
+    SubmissionPayload | e.AlreadyDecided | e.ClaimedByAnother | Common,
+    strawberry.union("ClaimSubmissionResult"),
+]
+DecisionResult = Annotated[
+    SubmissionPayload
+    | e.AlreadyDecided
+    | e.ClaimedByAnother
+    | e.FileAltered
+    | e.InvalidState
+    | Common,
+    strawberry.union("ReviewDecisionResult"),
+]
+
+
+@strawberry.input
+class ReviewQueueFilter:
+    statuses: list[SubmissionStatus] | None = strawberry.field(  # type: ignore[valid-type]
+        default=None, description="Default: the open ones (SUBMITTED, IN_REVIEW)."
+    )
+    due_before: datetime | None = None
+    overdue_only: bool = False
+
+
+@strawberry.input
+class RejectDepositInput:
+    submission_id: strawberry.ID
+    reason: RejectionReason  # type: ignore[valid-type]
+    comment: str = ""
+    item_ids: list[strawberry.ID] | None = strawberry.field(
+        default=None,
+        description="Reject only these items: the others are accepted (partial acceptance).",
+    )
+
+
+def _submission_uuid(value: str) -> uuid.UUID:
+    found = decode_id(value, "Submission")
+    if found is None:
+        raise SubmissionNotFound()
+    return found
+
+
+def _clerk(actor: Actor) -> review.Clerk:
+    office = office_of(actor)
+    assert office is not None
+    return review.Clerk(office_id=office, user_id=actor.user_id, name=actor.full_name)
+
+
+async def _as_clerk(info: Info[Context, Any], run: Callable[[review.Clerk], Awaitable[Any]]) -> Any:
+    actor = await authorise_mutation(info, Permission.REVIEW_DEPOSITS)
+    if isinstance(actor, Error):
+        return actor
+    if office_of(actor) is None:
+        return NotAllowed(
+            message="Réservé aux études." if actor.locale != "en" else "Offices only."
+        )
+    return await in_savepoint(
+        info, lambda: run(_clerk(actor)), locale=actor.locale, errors=e.to_error
+    )
+
+
+@strawberry.type
+class ReviewQuery:
+    @strawberry.field(
+        description="Clerks: the office's submissions from every tenant, soonest due first."
+    )
+    async def review_queue(
+        self,
+        info: Info[Context, Any],
+        filter: ReviewQueueFilter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> relay.Connection[Submission]:
+        actor = await require(info, Permission.REVIEW_DEPOSITS)
+        office = office_of(actor)
+        empty: relay.Connection[Submission] = relay.Connection(
+            edges=[],
+            page_info=relay.PageInfo(
+                has_next_page=False, has_previous_page=False, start_cursor=None, end_cursor=None
+            ),
+        )
+        if office is None:
+            return empty
+        wanted = filter or ReviewQueueFilter()
+        position = None
+        if after:
+            when, ident = decode_cursor(after)
+            try:
+                position = (when, uuid.UUID(ident))
+            except ValueError:
+                return empty
+        size = page_size(first)
+        entries = await review.queue(
+            session=info.context.session,
+            office_id=office,
+            filter=review.QueueFilter(
+                statuses=tuple(StatusModel(s) for s in wanted.statuses)
+                if wanted.statuses
+                else review.OPEN_STATUSES,
+                due_before=wanted.due_before,
+                overdue_only=wanted.overdue_only,
+            ),
+            first=size,
+            after=position,
+        )
+        edges = [
+            relay.Edge(
+                cursor=encode_cursor(entry.submission.due_at, entry.submission.id),
+                node=Submission.from_model(entry.submission, entry.deposit),
+            )
+            for entry in entries[:size]
+        ]
+        return relay.Connection(
+            edges=edges,
+            page_info=relay.PageInfo(
+                has_next_page=len(entries) > size,
+                has_previous_page=after is not None,
+                start_cursor=edges[0].cursor if edges else None,
+                end_cursor=edges[-1].cursor if edges else None,
+            ),
+        )
+
+    @strawberry.field(
+        description="Clerks: re-hash every stored file of a submission now and compare each "
+        "with the hash sealed at capture."
+    )
+    async def review_file_checks(
+        self, info: Info[Context, Any], submission_id: strawberry.ID
+    ) -> list[FileCheck] | None:
+        actor = await require(info, Permission.REVIEW_DEPOSITS)
+        office = office_of(actor)
+        submission_uuid = decode_id(submission_id, "Submission")
+        if office is None or submission_uuid is None:
+            return None
+        try:
+            submission = await review.get_submission(
+                session=info.context.session, office_id=office, submission_id=submission_uuid
+            )
+        except SubmissionNotFound:
+            return None
+        checks = await review.check_files(
+            session=info.context.session,
+            store=store_for(info.context.settings),
+            deposit_id=submission.deposit_id,
+        )
+        return [
+            FileCheck(
+                item_id=strawberry.ID(relay.to_base64("EvidenceItem", str(c.item_id))),
+                expected_sha256=c.expected_sha256,
+                actual_sha256=c.actual_sha256,
+                matches=c.matches,
+                checked_at=c.checked_at,
+            )
+            for c in checks
+        ]
+
+
+@strawberry.type
+class ReviewMutation:
+    @strawberry.mutation(
+        description="Send a sealed deposit to your organisation's office for review; its price "
+        "(pricing rules: 1 credit by default) is debited at once. Due 24 h later."
+    )
+    async def submit_deposit(
+        self, info: Info[Context, Any], deposit_id: strawberry.ID
+    ) -> SubmitResult:
+        actor = await authorise_mutation(info, Permission.DEPOSITS_CREATE)
+        if isinstance(actor, Error):
+            return actor  # type: ignore[return-value]
+        author = author_of(actor, await may(info, actor, Permission.DEPOSITS_READ_ALL))
+
+        async def run() -> SubmissionPayload:
+            deposit_uuid = decode_id(deposit_id, "Deposit")
+            if deposit_uuid is None:
+                raise DepositNotFound()
+            submission = await submissions.submit_deposit(
+                session=info.context.session,
+                author=author,
+                user_id=actor.user_id,
+                deposit_id=deposit_uuid,
+                review_hours=info.context.settings.review_hours,
+            )
+            return SubmissionPayload(submission=Submission.from_model(submission))
+
+        return await in_savepoint(info, run, locale=actor.locale, errors=e.to_error)  # type: ignore[return-value]
+
+    @strawberry.mutation(description="Clerks: take a submission for review.")
+    async def claim_submission(
+        self, info: Info[Context, Any], submission_id: strawberry.ID
+    ) -> ClaimResult:
+        async def run(clerk: review.Clerk) -> SubmissionPayload:
+            done = await review.claim(
+                session=info.context.session,
+                clerk=clerk,
+                submission_id=_submission_uuid(submission_id),
+            )
+            return SubmissionPayload(submission=Submission.from_model(done))
+
+        return await _as_clerk(info, run)
+
+    @strawberry.mutation(description="Clerks: put a submission you took back in the queue.")
+    async def unclaim_submission(
+        self, info: Info[Context, Any], submission_id: strawberry.ID
+    ) -> ClaimResult:
+        async def run(clerk: review.Clerk) -> SubmissionPayload:
+            done = await review.unclaim(
+                session=info.context.session,
+                clerk=clerk,
+                submission_id=_submission_uuid(submission_id),
+            )
+            return SubmissionPayload(submission=Submission.from_model(done))
+
+        return await _as_clerk(info, run)
+
+    @strawberry.mutation(
+        description="Clerks: accept the deposit (every stored file is re-hashed first); the "
+        "signed attestation de dépôt is then issued and emailed to the author."
+    )
+    async def accept_deposit(
+        self, info: Info[Context, Any], submission_id: strawberry.ID
+    ) -> DecisionResult:
+        async def run(clerk: review.Clerk) -> SubmissionPayload:
+            done = await review.accept(
+                session=info.context.session,
+                clerk=clerk,
+                submission_id=_submission_uuid(submission_id),
+                store=store_for(info.context.settings),
+            )
+            return SubmissionPayload(submission=Submission.from_model(done))
+
+        return await _as_clerk(info, run)
+
+    @strawberry.mutation(
+        description="Clerks: reject the deposit with a reason (or only some items: the rest is "
+        "accepted). Credits are not refunded unless the tenant's plan says so."
+    )
+    async def reject_deposit(
+        self, info: Info[Context, Any], input: RejectDepositInput
+    ) -> DecisionResult:
+        async def run(clerk: review.Clerk) -> SubmissionPayload:
+            item_ids = None
+            if input.item_ids is not None:
+                item_ids = [decode_id(i, "EvidenceItem") for i in input.item_ids]
+                if any(i is None for i in item_ids):
+                    raise InvalidField(field="itemIds")
+            done = await review.reject(
+                session=info.context.session,
+                clerk=clerk,
+                submission_id=_submission_uuid(input.submission_id),
+                store=store_for(info.context.settings),
+                reason=ReasonModel(input.reason),
+                comment=input.comment,
+                item_ids=[i for i in item_ids or [] if i is not None] or None,
+            )
+            return SubmissionPayload(submission=Submission.from_model(done))
+
+        return await _as_clerk(info, run)

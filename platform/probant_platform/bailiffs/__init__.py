@@ -1,0 +1,2 @@
+"""Bailiff offices: directory, review of submitted deposits, attestations, PV de constat,
+on-site constat requests."""

@@ -1,0 +1,61 @@
+"""The export of a deposit: a zip of its media, proof bundle and certified report."""
+
+from __future__ import annotations
+
+import tempfile
+import zipfile
+from typing import IO, Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from probant_platform.config import Settings
+from probant_platform.evidence.deposits import stored_items
+from probant_platform.evidence.models import Deposit
+from probant_platform.integrity.bundle import bundle_bytes, proof_bundle
+from probant_platform.integrity.models import Certificate
+from probant_platform.storage import BlobStore
+
+EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "video/webm": "webm", "video/mp4": "mp4"}
+README = """Probant — export du dépôt {reference} / export of deposit {reference}
+
+media/           les fichiers scellés / the sealed files
+proof-bundle.json   le paquet de preuve / the proof bundle (docs/verification.md)
+certificate.pdf  le rapport certifié signé / the signed certified report (if issued)
+
+Vérifier / verify:
+  probant verify media/* --bundle proof-bundle.json --pdf certificate.pdf
+ou / or: {verification_url}
+"""
+
+
+async def write_export(
+    *, session: AsyncSession, settings: Settings, store: BlobStore, deposit: Deposit
+) -> IO[bytes]:
+    """A temporary file holding the zip, rewound (the caller closes it)."""
+    bundle = await proof_bundle(session=session, settings=settings, deposit=deposit)
+    items = await stored_items(session=session, deposit_id=deposit.id)
+    certificate = (
+        await session.execute(select(Certificate).where(Certificate.deposit_id == deposit.id))
+    ).scalar_one_or_none()
+    spool: Any = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115
+    with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_STORED) as archive:
+        archive.writestr(
+            "README.txt",
+            README.format(reference=deposit.reference, verification_url=bundle["verification_url"]),
+        )
+        archive.writestr("proof-bundle.json", bundle_bytes(bundle))
+        for number, item in enumerate(items, start=1):
+            if item.blob_key is None:
+                continue
+            extension = EXTENSIONS.get(item.media_type or "", "bin")
+            name = f"media/{number:02d}-{(item.sha256 or '')[:12]}.{extension}"
+            with archive.open(name, "w") as target:
+                async for chunk in store.open_stream(item.blob_key):
+                    target.write(chunk)
+        if certificate is not None and certificate.blob_key is not None:
+            with archive.open("certificate.pdf", "w") as target:
+                async for chunk in store.open_stream(certificate.blob_key):
+                    target.write(chunk)
+    spool.seek(0)
+    return spool

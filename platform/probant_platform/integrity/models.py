@@ -1,0 +1,136 @@
+"""Batches of sealed items, their leaves, their chain anchors, and the certified reports.
+
+`integrity_leaves`, `integrity_batches` and `integrity_anchors` are platform-wide: a batch
+mixes every tenant's items. They hold only what the public `/verify` page may show (hashes,
+times, a deposit reference, a place rounded to about 1 km) — never a name, a title or the
+media. What identifies people lives in the tenant-owned `sealed_records` and `certificates`.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Enum,
+    Float,
+    ForeignKey,
+    Identity,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from probant_platform.db import Base, TenantMixin, new_id, utcnow
+
+
+class Leaf(Base):
+    """One sealed item waiting in the open batch (`batch_id` null) or placed in a closed one."""
+
+    __tablename__ = "integrity_leaves"
+
+    # The join order: leaves of a batch are ordered by this number (docs/verification.md).
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    item_id: Mapped[uuid.UUID] = mapped_column(unique=True)
+    # No foreign key: a leaf outlives its deposit (the batch root needs it). No organisation
+    # either: this table is platform-wide; the tenant is found through sealed_records.
+    deposit_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    deposit_reference: Mapped[str] = mapped_column(String(32), index=True)
+    item_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    record_sha256: Mapped[str] = mapped_column(String(64))
+    sealed_at: Mapped[datetime]
+    approximate_latitude: Mapped[float | None] = mapped_column(Float)
+    approximate_longitude: Mapped[float | None] = mapped_column(Float)
+    joined_at: Mapped[datetime] = mapped_column(default=utcnow)
+    batch_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("integrity_batches.id", ondelete="RESTRICT"), index=True
+    )
+    leaf_index: Mapped[int | None] = mapped_column(Integer)
+
+
+class Batch(Base):
+    """A closed batch: the Merkle root of its leaves, chained to the previous batch's root."""
+
+    __tablename__ = "integrity_batches"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    sequence: Mapped[int] = mapped_column(BigInteger, unique=True)
+    root: Mapped[str] = mapped_column(String(64), unique=True)
+    previous_root: Mapped[str] = mapped_column(String(64))
+    leaf_count: Mapped[int] = mapped_column(Integer)
+    opened_at: Mapped[datetime]
+    closed_at: Mapped[datetime]
+
+
+class AnchorStatus(StrEnum):
+    SIGNED = "SIGNED"  # the signed transaction is stored; it may or may not have been sent
+    SENT = "SENT"  # the node accepted it; waiting for it to be mined
+    CONFIRMED = "CONFIRMED"  # mined; block recorded
+
+
+class Anchor(Base):
+    """The one transaction that writes a batch's root on the chain (one per batch, ever)."""
+
+    __tablename__ = "integrity_anchors"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    batch_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("integrity_batches.id", ondelete="RESTRICT"), unique=True
+    )
+    chain_id: Mapped[int] = mapped_column(BigInteger)
+    development: Mapped[bool] = mapped_column(Boolean)
+    sender: Mapped[str] = mapped_column(String(42))
+    nonce: Mapped[int] = mapped_column(BigInteger)
+    tx_hash: Mapped[str] = mapped_column(String(66), unique=True)
+    raw_transaction: Mapped[bytes] = mapped_column(LargeBinary)
+    status: Mapped[AnchorStatus] = mapped_column(
+        Enum(AnchorStatus, name="anchor_status", native_enum=False, length=16)
+    )
+    block_number: Mapped[int | None] = mapped_column(BigInteger)
+    block_hash: Mapped[str | None] = mapped_column(String(66))
+    block_time: Mapped[datetime | None]
+    confirmations: Mapped[int | None] = mapped_column(Integer)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]
+    confirmed_at: Mapped[datetime | None]
+
+
+class SealedRecord(TenantMixin, Base):
+    """The exact text whose SHA-256 is an item's leaf input: its sealed facts, frozen."""
+
+    __tablename__ = "sealed_records"
+
+    item_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("evidence_items.id", ondelete="CASCADE"), primary_key=True
+    )
+    deposit_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("deposits.id", ondelete="CASCADE"), index=True
+    )
+    record: Mapped[str] = mapped_column(Text)
+    record_sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Certificate(TenantMixin, Base):
+    """A deposit's certified report: the signed PDF, where it is stored, whom it was sent to."""
+
+    __tablename__ = "certificates"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    deposit_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("deposits.id", ondelete="CASCADE"), unique=True
+    )
+    locale: Mapped[str] = mapped_column(String(5))
+    blob_key: Mapped[str | None] = mapped_column(String(200))
+    pdf_sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(BigInteger)
+    signer_fingerprint: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    emailed_at: Mapped[datetime | None]

@@ -1,0 +1,102 @@
+"""Billing routes: Stripe's webhook, receipts, and the page a checkout returns to."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+import structlog
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Route
+
+from probant_platform.billing import webhooks
+from probant_platform.billing.models import Purchase, PurchaseStatus
+from probant_platform.billing.receipts import receipt_number, render_receipt, verify_link
+from probant_platform.db import TenantScope
+from probant_tenants.models import Organisation
+
+log = structlog.get_logger(__name__)
+
+MAX_WEBHOOK_BYTES = 512 * 1024
+
+
+async def stripe_webhook(request: Request) -> Response:
+    """`POST /webhooks/stripe`: 400 unless signed by Stripe with our secret; then once."""
+    runtime = request.app.state.runtime
+    if int(request.headers.get("content-length") or 0) > MAX_WEBHOOK_BYTES:
+        return JSONResponse({"error": "payload too large"}, status_code=413)
+    payload = await request.body()
+    if len(payload) > MAX_WEBHOOK_BYTES:
+        return JSONResponse({"error": "payload too large"}, status_code=413)
+    try:
+        event = webhooks.verify(runtime.settings, payload, request.headers.get("stripe-signature"))
+    except webhooks.BadSignature:
+        log.warning("billing.webhook_bad_signature")
+        return JSONResponse({"error": "invalid signature"}, status_code=400)
+    outcome = await webhooks.handle(
+        database=runtime.database, settings=runtime.settings, event=event
+    )
+    return JSONResponse({"received": True, "outcome": outcome})
+
+
+async def receipt(request: Request) -> Response:
+    """`GET /billing/receipts/{organisation}/{purchase}?expires=&signature=`: the PDF."""
+    runtime = request.app.state.runtime
+    try:
+        organisation_id = uuid.UUID(request.path_params["organisation_id"])
+        purchase_id = uuid.UUID(request.path_params["purchase_id"])
+        expires = int(request.query_params.get("expires", "0"))
+    except ValueError:
+        return Response(status_code=404)
+    if not verify_link(
+        runtime.settings,
+        organisation_id=organisation_id,
+        purchase_id=purchase_id,
+        expires=expires,
+        signature=request.query_params.get("signature", ""),
+    ):
+        return Response("Lien expiré ou invalide / Expired or invalid link", status_code=403)
+    scope = TenantScope(organisation_id=organisation_id)
+    async with runtime.database.unit_of_work(scope) as session:
+        purchase = await session.get(Purchase, purchase_id)
+        organisation = await session.get(Organisation, organisation_id)
+        if purchase is None or organisation is None or purchase.status is not PurchaseStatus.PAID:
+            return Response(status_code=404)
+        name = organisation.name
+    locale = "en" if request.query_params.get("lang") == "en" else "fr"
+    pdf = await asyncio.to_thread(render_receipt, purchase, organisation_name=name, locale=locale)
+    number = receipt_number(purchase)
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={
+            "content-disposition": f'attachment; filename="{number}.pdf"',
+            "cache-control": "private, no-store",
+        },
+    )
+
+
+async def checkout_return(request: Request) -> Response:
+    """Where a checkout sends the browser back: a plain confirmation page."""
+    cancelled = request.url.path.endswith("/cancelled")
+    title = "Paiement annulé" if cancelled else "Paiement reçu"
+    body = (
+        "Aucun montant n'a été débité."
+        if cancelled
+        else "Merci. Vos crédits ou votre abonnement apparaissent dès que le paiement est confirmé."
+    )
+    return HTMLResponse(
+        f"<!doctype html><html lang=fr><meta charset=utf-8><title>{title}</title>"
+        "<body style='font-family:sans-serif;margin:3rem'>"
+        f"<h1>{title}</h1><p>{body}</p></body></html>"
+    )
+
+
+def billing_routes() -> list[Route]:
+    return [
+        Route("/webhooks/stripe", stripe_webhook, methods=["POST"]),
+        Route("/billing/receipts/{organisation_id}/{purchase_id}", receipt, methods=["GET"]),
+        Route("/billing/completed", checkout_return, methods=["GET"]),
+        Route("/billing/cancelled", checkout_return, methods=["GET"]),
+    ]

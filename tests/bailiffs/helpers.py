@@ -1,0 +1,188 @@
+"""Offices, clerks, submitted deposits and a job runner for the bailiff tests."""
+
+from __future__ import annotations
+
+import base64
+import io
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from pypdf import PdfReader
+from sqlalchemy import text
+from tests.evidence.capture_flow import capture_one, fill, seal, start
+from tests.factories import MemberInfo, Role, add_member, gql
+
+from probant_platform import runtime
+from probant_platform.bailiffs import directory
+from probant_platform.bailiffs.models import OfficeDocument
+from probant_platform.db import Database, TenantScope
+from probant_platform.evidence.media.samples import photo_jpeg
+from probant_platform.jobs import job_app
+from probant_platform.storage import store_for
+from probant_tenants.models import Organisation, OrganisationKind
+
+PARIS = (48.8566, 2.3522)
+LYON = (45.7640, 4.8357)
+
+
+@dataclass(frozen=True)
+class Office:
+    office_id: uuid.UUID
+    clerk: MemberInfo
+    name: str
+
+    @property
+    def node_id(self) -> str:
+        return base64.b64encode(f"BailiffOffice:{self.office_id}".encode()).decode()
+
+
+async def make_office(
+    database: Database,
+    *,
+    name: str = "Étude Martin",
+    city: str = "Paris",
+    postcode: str = "75001",
+    at: tuple[float, float] = PARIS,
+    accepts_deposits: bool = True,
+    radius_km: int = 50,
+    price_cents: int | None = None,
+) -> Office:
+    """A bailiff office in the directory, with one active clerk (no owner: offices are
+    created by operators)."""
+    office_id = uuid.uuid4()
+    scope = TenantScope(organisation_id=office_id, office_id=office_id)
+    async with database.unit_of_work(scope) as session:
+        office = Organisation(
+            id=office_id,
+            kind=OrganisationKind.BAILIFF_OFFICE,
+            name=name,
+            street="1 place du Palais",
+            postcode=postcode,
+            city=city,
+            siren="542107651",
+            company_name=name,
+        )
+        session.add(office)
+        await session.flush()
+        await directory.register_office(
+            session=session,
+            office=office,
+            settings=directory.OfficeSettings(
+                latitude=at[0],
+                longitude=at[1],
+                service_radius_km=radius_km,
+                accepts_deposits=accepts_deposits,
+                constat_price_ttc_cents=price_cents,
+            ),
+        )
+    holder = MemberInfo(uuid.uuid4(), office_id, uuid.uuid4(), "", "", Role.CLERK)
+    clerk = await add_member(database, holder, role=Role.CLERK)
+    return Office(office_id, clerk, name)
+
+
+async def sealed_deposit(client: httpx.AsyncClient, photos: int = 1) -> dict[str, Any]:
+    """A sealed deposit captured through the API (captured in central Paris)."""
+    session = (await start(client))["captureSession"]
+    items = []
+    for seed in range(photos):
+        response = await capture_one(client, session["id"], photo_jpeg(seed=seed + 10))
+        assert response.status_code in (200, 201), response.text
+        items.append(response.json()["item"]["id"])
+    await fill(client, session["deposit"]["id"])
+    sealed = await seal(client, session["deposit"]["id"])
+    assert sealed["__typename"] == "DepositPayload", sealed
+    return {"id": session["deposit"]["id"], "items": items, **sealed["deposit"]}
+
+
+SUBMIT = """
+mutation($d: ID!) {
+  submitDeposit(depositId: $d) {
+    __typename
+    ... on SubmissionPayload { submission { id status dueAt submittedAt creditsSpent
+      office { name } deposit { status } } }
+    ... on InsufficientCredits { needed balance }
+    ... on Error { message }
+  }
+}"""
+
+
+async def submit(client: httpx.AsyncClient, deposit_id: str) -> dict[str, Any]:
+    result: dict[str, Any] = (await gql(client, SUBMIT, {"d": deposit_id}))["submitDeposit"]
+    return result
+
+
+class Jobs:
+    """Runs the jobs deferred so far, in the test's transaction, the way the worker would."""
+
+    def __init__(self, database: Database, after_id: int):
+        self.database = database
+        self.after_id = after_id
+        self.done: set[int] = set()
+
+    @classmethod
+    async def watch(cls, database: Database) -> Jobs:
+        """Only jobs deferred from now on (committed tests may have left others)."""
+        async with database.unit_of_work() as session:
+            last = await session.execute(
+                text("SELECT coalesce(max(id), 0) FROM procrastinate_jobs")
+            )
+            return cls(database, int(last.scalar_one()))
+
+    async def pending(self, name: str | None = None) -> list[tuple[int, str, dict[str, Any]]]:
+        async with self.database.unit_of_work() as session:
+            rows = (
+                await session.execute(
+                    text(
+                        "SELECT id, task_name, args FROM procrastinate_jobs "
+                        "WHERE status = 'todo' AND id > :after ORDER BY id"
+                    ),
+                    {"after": self.after_id},
+                )
+            ).all()
+        return [
+            (row.id, row.task_name, row.args)
+            for row in rows
+            if row.id not in self.done and (name is None or row.task_name == name)
+        ]
+
+    async def run(
+        self, *, skip: tuple[str, ...] = ("evidence.make_preview",)
+    ) -> list[tuple[str, dict[str, Any]]]:
+        """Run every pending job (and those they defer) once; return what ran."""
+        ran = []
+        while batch := [job for job in await self.pending() if job[1] not in skip]:
+            for job_id, name, args in batch:
+                self.done.add(job_id)
+                await job_app.tasks[name].func(**args)
+                ran.append((name, args))
+        return ran
+
+    async def emails(self, to: str | None = None) -> list[dict[str, Any]]:
+        """Emails deferred (sent or not), optionally to one address."""
+        async with self.database.unit_of_work() as session:
+            rows = (
+                await session.execute(
+                    text(
+                        "SELECT args FROM procrastinate_jobs "
+                        "WHERE task_name IN ('notifications.send_email', "
+                        "'bailiffs.email_document') AND id > :after ORDER BY id"
+                    ),
+                    {"after": self.after_id},
+                )
+            ).all()
+        return [row.args for row in rows if to is None or row.args["to"] == to]
+
+    async def attachment(self, email: dict[str, Any]) -> bytes:
+        """The signed PDF an email carries (read from storage, as the sending job does)."""
+        scope = TenantScope(organisation_id=uuid.UUID(email["organisation_id"]))
+        async with self.database.unit_of_work(scope) as session:
+            document = await session.get(OfficeDocument, uuid.UUID(email["document_id"]))
+        assert document is not None
+        store = store_for(runtime.current().settings)
+        return b"".join([chunk async for chunk in store.open_stream(document.blob_key)])
+
+
+def pdf_text(pdf: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
