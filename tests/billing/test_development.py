@@ -70,6 +70,33 @@ async def test_a_development_subscription_allots_expires_and_renews_each_month(
     ]
 
 
+async def test_only_the_unused_rest_of_the_allotment_expires_never_bought_credits(
+    database: Database, client: httpx.AsyncClient
+) -> None:
+    owner = await make_organisation(database)
+    colleague = await add_member(database, owner, role=Role.COLLABORATOR)
+    await log_in(client, owner)
+    await gql(client, SUBSCRIBE, {"p": "premium"})
+    await fund(database, owner.organisation_id, 7)  # bought (here: an adjustment)
+    handed = await gql(
+        client,
+        'mutation($m: ID!) { transferCredits(memberId: $m, amount: 15, idempotencyKey: "t") '
+        "{ __typename } }",
+        {"m": str(colleague.membership_id)},
+    )
+    assert handed["transferCredits"]["__typename"] == "CreditsMoved"
+    assert (await gql(client, "{ creditBalance }"))["creditBalance"] == 52
+    async with database.unit_of_work(TenantScope(organisation_id=owner.organisation_id)) as s:
+        sub = await subscriptions.current(session=s, organisation_id=owner.organisation_id)
+        assert sub is not None
+        end = sub.current_period_end
+    await subscriptions.run_period_ends(database=database, now=end + timedelta(seconds=1))
+    # The 15 handed out came from the allotment: 45 of it expire, the 7 bought stay, +60 new.
+    assert (await gql(client, "{ creditBalance }"))["creditBalance"] == 7 + 60
+    kinds = await gql(client, "{ ledgerEntries(kind: EXPIRY) { edges { node { amount } } } }")
+    assert [e["node"]["amount"] for e in kinds["ledgerEntries"]["edges"]] == [-45]
+
+
 async def test_a_rollover_plan_keeps_unused_credits(
     database: Database, client: httpx.AsyncClient
 ) -> None:

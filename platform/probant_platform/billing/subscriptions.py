@@ -1,9 +1,11 @@
 """Plans: the subscription row, monthly allotments, seats, and the end of each period.
 
 Rule for unused credits (documented in docs/billing.md): a period's allotment is consumed
-before purchased credits, so when a period of a plan without rollover ends, the organisation
-wallet loses `min(that period's allotment, its balance)` as an `EXPIRY` entry. Credits
-already handed to members are theirs and do not expire. Plans with rollover keep everything.
+before any other credits, so when a period of a plan without rollover ends, the organisation
+wallet loses what is left of that allotment, that is the allotment minus everything the
+organisation wallet spent or handed to members since it arrived, and never more than the
+balance, as an `EXPIRY` entry. Bought credits therefore never expire; credits already handed
+to members are theirs. Plans with rollover keep everything.
 """
 
 from __future__ import annotations
@@ -140,19 +142,34 @@ async def allot(
     )
 
 
-async def _period_allotment(session: AsyncSession, subscription: Subscription) -> int:
+# The period's allotment, and what the organisation wallet gave out after it: allotted
+# credits go first, so only the rest of the allotment can expire, never bought credits.
+UNUSED_ALLOTMENT = text("""
+    WITH allotment AS (
+      SELECT t.credits, e.id AS entry_id FROM ledger_transactions t
+      JOIN ledger_entries e ON e.transaction_id = t.id AND e.amount > 0
+      WHERE t.organisation_id = :org AND t.kind = 'ALLOTMENT' AND t.idempotency_key = :key
+    )
+    SELECT a.credits - coalesce((
+      SELECT sum(-e.amount) FROM ledger_entries e
+      JOIN ledger_accounts w ON w.id = e.account_id
+      WHERE e.organisation_id = :org AND w.kind = 'ORGANISATION_WALLET'
+        AND e.amount < 0 AND e.id > a.entry_id
+    ), 0)
+    FROM allotment a
+""")
+
+
+async def _unused_allotment(session: AsyncSession, subscription: Subscription) -> int:
     reference = subscription.external_id or str(subscription.id)
     found = await session.execute(
-        text(
-            "SELECT coalesce(sum(credits), 0) FROM ledger_transactions "
-            "WHERE organisation_id = :org AND kind = 'ALLOTMENT' AND idempotency_key = :key"
-        ),
+        UNUSED_ALLOTMENT,
         {
             "org": subscription.organisation_id,
             "key": allotment_key(reference, subscription.current_period_start),
         },
     )
-    return int(found.scalar_one())
+    return max(0, int(found.scalar_one_or_none() or 0))
 
 
 async def close_period(*, session: AsyncSession, subscription: Subscription) -> int:
@@ -172,7 +189,7 @@ async def close_period(*, session: AsyncSession, subscription: Subscription) -> 
         balance = await ledger.balance(
             session=session, organisation_id=subscription.organisation_id
         )
-        expired = min(await _period_allotment(session, subscription), balance)
+        expired = min(await _unused_allotment(session, subscription), balance)
     if expired > 0:
         await ledger.record(
             session=session,
