@@ -38,6 +38,7 @@ class FakeStripe:
     customers: dict[str, dict[str, Any]] = field(default_factory=dict)
     sessions: dict[str, dict[str, Any]] = field(default_factory=dict)
     subscriptions: dict[str, dict[str, Any]] = field(default_factory=dict)
+    invoices: dict[str, dict[str, Any]] = field(default_factory=dict)
     _ids: Iterator[int] = field(default_factory=lambda: itertools.count(1))
 
     def _id(self, prefix: str) -> str:
@@ -103,6 +104,15 @@ class FakeStripe:
             )
         return JSONResponse(found)
 
+    async def get_invoice(self, request: Request) -> JSONResponse:
+        self.requests.append((request.method, request.url.path, {}))
+        found = self.invoices.get(request.path_params["id"])
+        if found is None:
+            return JSONResponse(
+                {"error": {"message": "No such invoice", "type": "invalid_request_error"}}, 404
+            )
+        return JSONResponse(found)
+
     def set_subscription(
         self, subscription_id: str, *, status: str, metadata: dict[str, str], start: int, end: int
     ) -> None:
@@ -132,6 +142,7 @@ class FakeStripe:
                 Route("/v1/checkout/sessions", self.create_session, methods=["POST"]),
                 Route("/v1/billing_portal/sessions", self.create_portal, methods=["POST"]),
                 Route("/v1/subscriptions/{id}", self.get_subscription, methods=["GET"]),
+                Route("/v1/invoices/{id}", self.get_invoice, methods=["GET"]),
             ]
         )
 

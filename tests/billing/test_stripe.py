@@ -132,6 +132,53 @@ async def test_a_pack_bought_through_stripe_is_credited_once_by_the_signed_webho
     ]
 
 
+async def test_a_delayed_payment_is_credited_when_it_succeeds_with_its_invoice_linked(
+    database: Database, stripe_client: httpx.AsyncClient, stripe_api: tuple[FakeStripe, str]
+) -> None:
+    stripe, _ = stripe_api
+    owner = await make_organisation(database)
+    await log_in(stripe_client, owner)
+    bought = (await gql(stripe_client, BUY, {"p": "pack-6"}))["buyCredits"]
+    checkout = stripe.sessions[bought["checkoutUrl"].rsplit("/", 1)[1]]
+    stripe.invoices["in_sepa"] = {
+        "id": "in_sepa",
+        "object": "invoice",
+        "hosted_invoice_url": "https://invoice.stripe.test/i/in_sepa",
+    }
+    # SEPA debit: the session completes unpaid; the money arrives days later.
+    pending = {**checkout, "status": "complete", "payment_status": "unpaid", "invoice": "in_sepa"}
+    assert await deliver(stripe_client, event("evt_s1", "checkout.session.completed", pending))
+    assert await _balance(stripe_client) == 0
+    paid = {**pending, "payment_status": "paid"}
+    succeeded = event("evt_s2", "checkout.session.async_payment_succeeded", paid)
+    assert await deliver(stripe_client, succeeded) == "applied"
+    # A stray second completion of the same session (another event id) adds nothing.
+    assert await deliver(stripe_client, event("evt_s3", "checkout.session.completed", paid))
+    assert await _balance(stripe_client) == 6
+    receipts = await gql(stripe_client, "{ receipts { credits invoiceUrl } }")
+    assert receipts["receipts"] == [
+        {"credits": 6, "invoiceUrl": "https://invoice.stripe.test/i/in_sepa"}
+    ]
+
+
+async def test_metadata_naming_another_organisation_than_the_customers_is_refused(
+    database: Database, stripe_client: httpx.AsyncClient, stripe_api: tuple[FakeStripe, str]
+) -> None:
+    stripe, _ = stripe_api
+    a = await make_organisation(database)
+    b = await make_organisation(database)
+    await log_in(stripe_client, a)
+    bought = (await gql(stripe_client, BUY, {"p": "pack-6"}))["buyCredits"]
+    paid = _paid_checkout(stripe, bought["checkoutUrl"])
+    forged = {**paid, "metadata": {**paid["metadata"], "organisation_id": str(b.organisation_id)}}
+    assert await deliver(stripe_client, event("evt_x", "checkout.session.completed", forged)) == (
+        "ignored"
+    )
+    assert await _balance(stripe_client) == 0
+    assert await _events(database, a.organisation_id) == 0
+    assert await _events(database, b.organisation_id) == 0
+
+
 @pytest.mark.parametrize(
     "signature",
     [

@@ -411,6 +411,16 @@ class StripeProvider:
         )
         return str(created.url)
 
+    async def invoice(self, invoice_id: str) -> dict[str, Any] | None:
+        """The invoice (for its hosted link), or None if Stripe cannot give it now."""
+        try:
+            found = await self._call(lambda c: c.v1.invoices.retrieve_async(invoice_id))
+        except PaymentsUnavailable:
+            log.warning("billing.invoice_unavailable", invoice=invoice_id)
+            return None
+        invoice: dict[str, Any] = found.to_dict()
+        return invoice
+
     async def subscription(self, subscription_id: str) -> Any:
         """The subscription as Stripe has it now (webhooks re-read rather than trust order)."""
         found = await self._call(lambda c: c.v1.subscriptions.retrieve_async(subscription_id))

@@ -46,6 +46,10 @@ STATUS = {
 }
 
 
+# A delayed payment method (SEPA debit…) completes the session unpaid, then succeeds later.
+CHECKOUT_PAID = ("checkout.session.completed", "checkout.session.async_payment_succeeded")
+
+
 class BadSignature(ValueError):
     """The payload is not signed by Stripe with our secret (or is too old)."""
 
@@ -82,18 +86,27 @@ def _subscription_id(invoice: dict[str, Any]) -> str | None:
 
 
 async def _organisation(database: Database, event: dict[str, Any]) -> uuid.UUID | None:
+    """The tenant: our stored customer or subscription first, our own metadata for a first event.
+
+    When both are known they must agree: metadata naming another organisation than the one
+    that owns the Stripe customer is refused.
+    """
     obj = event["data"]["object"]
     from_metadata = _uuid((obj.get("metadata") or {}).get("organisation_id"))
-    if from_metadata is not None:
-        return from_metadata
     customer = obj.get("customer")
     subscription = _subscription_id(obj) if obj.get("object") == "invoice" else obj.get("id")
+    if obj.get("object") == "checkout.session":
+        subscription = obj.get("subscription")
     async with database.unit_of_work() as session:
         found = await session.execute(
             text("SELECT probant_billing_organisation(:customer, :subscription)"),
             {"customer": customer, "subscription": subscription},
         )
-        return found.scalar_one_or_none()
+        known = found.scalar_one_or_none()
+    if known is not None and from_metadata is not None and known != from_metadata:
+        log.warning("billing.webhook_tenant_mismatch", event_id=event["id"])
+        return None
+    return known or from_metadata
 
 
 async def handle(*, database: Database, settings: Settings, event: dict[str, Any]) -> str:
@@ -120,7 +133,7 @@ async def handle(*, database: Database, settings: Settings, event: dict[str, Any
             return "duplicate"
         obj = event["data"]["object"]
         kind = event["type"]
-        if kind == "checkout.session.completed":
+        if kind in CHECKOUT_PAID:
             await _checkout_completed(session, provider, organisation_id, obj)
         elif kind == "invoice.paid":
             await _invoice_paid(session, provider, organisation_id, obj)
@@ -147,11 +160,16 @@ async def _checkout_completed(
     if obj.get("payment_status") != "paid":
         return
     purchase_id = _uuid((obj.get("metadata") or {}).get("purchase_id"))
-    purchase = await session.get(Purchase, purchase_id) if purchase_id else None
+    # Locked: two events for one session (completed, async succeeded) cannot both apply it.
+    purchase = (
+        await session.get(Purchase, purchase_id, with_for_update=True) if purchase_id else None
+    )
     if purchase is None or purchase.external_id != obj.get("id"):
         log.warning("billing.unknown_checkout", checkout=obj.get("id"))
         return
     invoice = obj.get("invoice")
+    if isinstance(invoice, str):  # webhooks carry the id; the link is on the invoice itself
+        invoice = await provider.invoice(invoice)
     if isinstance(invoice, dict):
         purchase.invoice_url = invoice.get("hosted_invoice_url")
     await complete_purchase(session=session, purchase=purchase, payment_reference=str(obj["id"]))
