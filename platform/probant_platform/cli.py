@@ -216,6 +216,26 @@ def create_operator(
         typer.echo(f"one-time password (change it at first login): {password}")
 
 
+@app.command("close-billing-periods")
+def close_billing_periods() -> None:
+    """Close ended plan periods now (expiry, development renewals); the worker does it hourly."""
+    from probant_platform.billing.subscriptions import run_period_ends
+    from probant_platform.db import Database
+    from probant_platform.db.locate import application_url
+
+    _check_reachable(_owner_url())
+    settings = get_settings()
+
+    async def run() -> int:
+        database = Database(application_url(settings), pool_size=1)
+        try:
+            return await run_period_ends(database=database)
+        finally:
+            await database.dispose()
+
+    typer.echo(f"periods closed: {asyncio.run(run())}")
+
+
 @app.command("export-schema")
 def export_schema() -> None:
     """Write the GraphQL SDL to graphql/probant_graphql/schema.graphql."""
