@@ -293,6 +293,14 @@ async def test_invoice_paid_for_three_periods_gives_three_allotments_and_never_o
         "subscription"
     ]
     assert current == {"planId": "business", "status": "ACTIVE", "provider": "stripe", "seats": 20}
+    # Subscribing again would bill a second subscription: changes go through the portal.
+    sessions = len(stripe.sessions)
+    again = await gql(
+        stripe_client,
+        'mutation { subscribe(planId: "premium") { __typename ... on InvalidInput { field } } }',
+    )
+    assert again["subscribe"] == {"__typename": "InvalidInput", "field": "planId"}
+    assert len(stripe.sessions) == sessions
     async with database.unit_of_work(TenantScope(organisation_id=owner.organisation_id)) as s:
         assert (await s.get(Organisation, owner.organisation_id)).seat_limit == 20  # type: ignore[union-attr]
     receipts = (await gql(stripe_client, "{ receipts { invoiceUrl price { ttcCents } } }"))[

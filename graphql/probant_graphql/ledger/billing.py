@@ -178,6 +178,8 @@ def _errors(exc: DomainError, locale: str) -> Error:
         return PaymentUnavailable(message=exc.message(locale))
     if isinstance(exc, catalogue.UnknownProduct):
         return InvalidInput(message=exc.message(locale), field="productId")
+    if isinstance(exc, providers.AlreadySubscribed):
+        return InvalidInput(message=exc.message(locale), field="planId")
     return InvalidInput(message=exc.message(locale), field="input")
 
 

@@ -65,6 +65,14 @@ class PaymentsUnavailable(DomainError):
     message_en = "The payment provider is not answering; try again in a few minutes."
 
 
+class AlreadySubscribed(DomainError):
+    code = "ALREADY_SUBSCRIBED"
+    message_fr = (
+        "Un abonnement est déjà en cours : changez d'offre depuis le portail de facturation."
+    )
+    message_en = "A subscription is already running: change plans from the billing portal."
+
+
 class PortalUnavailable(DomainError):
     code = "PORTAL_UNAVAILABLE"
     message_fr = (
@@ -370,7 +378,18 @@ class StripeProvider:
         base_url: str,
         actor_user_id: uuid.UUID,
     ) -> Checkout:
-        """A Checkout Session in subscription mode; credits come with each `invoice.paid`."""
+        """A Checkout Session in subscription mode; credits come with each `invoice.paid`.
+
+        A second Checkout would start a second Stripe subscription (billed twice): while one
+        runs, plan changes go through the customer portal.
+        """
+        running = await subscriptions.current(session=session, organisation_id=organisation_id)
+        if (
+            running is not None
+            and running.provider == self.name
+            and running.status in subscriptions.SEATED
+        ):
+            raise AlreadySubscribed()
         customer = await self.customer(session=session, organisation_id=organisation_id)
         base = base_url.rstrip("/")
         metadata = {"organisation_id": str(organisation_id), "plan_id": plan.id}
