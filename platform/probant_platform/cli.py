@@ -127,11 +127,19 @@ async def _serve_all(host: str, port: int, intranet_port: int | None, with_worke
             uvicorn.Server(uvicorn.Config(intranet, host=host, port=intranet_port, log_config=None))
         )
         typer.echo(f"Demo intranet of the demo company: http://127.0.0.1:{intranet_port}/")
-    tasks = [server.serve() for server in servers]
+    serving = [asyncio.create_task(server.serve()) for server in servers]
+    worker = None
     if with_worker:
         typer.echo("Background jobs run in this process (certificates, anchoring, emails).")
-        tasks.append(run_worker(concurrency=2))
-    await asyncio.gather(*tasks)
+        # uvicorn owns the signals; when a server stops (SIGTERM, SIGINT), so does the worker.
+        worker = asyncio.create_task(run_worker(concurrency=2, install_signal_handlers=False))
+    await asyncio.wait(serving, return_when=asyncio.FIRST_COMPLETED)
+    for server in servers:
+        server.should_exit = True
+    await asyncio.gather(*serving, return_exceptions=True)
+    if worker is not None:
+        worker.cancel()
+        await asyncio.gather(worker, return_exceptions=True)
 
 
 @app.command()

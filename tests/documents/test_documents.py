@@ -225,3 +225,14 @@ def test_production_loads_a_pkcs12_and_never_generates(tmp_path: Path) -> None:
     signed = sign_pdf(render_pdf("<p>prod</p>"), loaded)
     assert validate_pdf(signed, pki.trust_roots(configured)).ok
     assert not (tmp_path / "data" / "pki").exists()
+
+
+def test_a_domain_template_gets_the_shared_stylesheet(tmp_path: Path) -> None:
+    (tmp_path / "styled.html.j2").write_text(
+        '{% extends "document.html.j2" %}{% block content %}<p>styled</p>{% endblock %}'
+    )
+    fetcher = OwnAssetsFetcher(folders=Templates(tmp_path).folders)
+    css = fetcher.fetch((tmp_path / "document.css").as_uri()).read()
+    assert b"@page" in css  # the shared document.css, found although not in tmp_path
+    with pytest.raises(FetchRefused):
+        fetcher.fetch((tmp_path / ".." / ".." / "etc" / "passwd").as_uri())

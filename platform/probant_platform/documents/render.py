@@ -49,12 +49,25 @@ class OwnAssetsFetcher(URLFetcher):
             mime = mimetypes.guess_type(name)[0] or "application/octet-stream"
             return URLFetcherResponse(url, self._assets[name], {"Content-Type": mime})
         if url.startswith("file:"):
-            path = Path(url.split("?")[0].removeprefix("file://")).resolve()
-            if any(path.is_relative_to(folder) for folder in self._folders) and path.is_file():
+            path = self._locate(Path(url.split("?")[0].removeprefix("file://")).resolve())
+            if path is not None:
                 mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
                 return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": mime})
         log.warning("documents.fetch_refused", url=url[:200])
         raise FetchRefused("only the platform's own assets can be used in a document")
+
+    def _locate(self, path: Path) -> Path | None:
+        """`path` inside an allowed folder; a relative asset (resolved against the first
+        folder) is also looked up in the others, like templates are (shared stylesheet)."""
+        if any(path.is_relative_to(folder) for folder in self._folders) and path.is_file():
+            return path
+        if self._folders and path.is_relative_to(self._folders[0]):
+            relative = path.relative_to(self._folders[0])
+            for folder in self._folders[1:]:
+                candidate = (folder / relative).resolve()
+                if candidate.is_relative_to(folder) and candidate.is_file():
+                    return candidate
+        return None
 
 
 class Templates:

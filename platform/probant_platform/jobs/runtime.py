@@ -18,8 +18,14 @@ def psycopg_conninfo(url: str) -> str:
     return to_async_url(url).replace("postgresql+psycopg://", "postgresql://", 1)
 
 
-async def run_worker(*, concurrency: int = 4, wait: bool = True) -> None:
-    """Process jobs until interrupted (or, with `wait=False`, until the queue is empty)."""
+async def run_worker(
+    *, concurrency: int = 4, wait: bool = True, install_signal_handlers: bool = True
+) -> None:
+    """Process jobs until interrupted (or, with `wait=False`, until the queue is empty).
+
+    Inside another server's process (`probant serve --with-worker`) pass
+    `install_signal_handlers=False`: the server owns SIGTERM/SIGINT and cancels the worker.
+    """
     settings = get_settings()
     configure_logging(settings.log_level)
     url = application_url(settings)
@@ -29,6 +35,10 @@ async def run_worker(*, concurrency: int = 4, wait: bool = True) -> None:
     try:
         with job_app.replace_connector(connector):
             async with job_app.open_async():
-                await job_app.run_worker_async(concurrency=concurrency, wait=wait)
+                await job_app.run_worker_async(
+                    concurrency=concurrency,
+                    wait=wait,
+                    install_signal_handlers=install_signal_handlers,
+                )
     finally:
         await database.dispose()
