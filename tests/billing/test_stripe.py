@@ -217,6 +217,19 @@ async def test_a_bad_or_missing_signature_is_refused_and_changes_nothing(
     assert await _events(database, owner.organisation_id) == 0
 
 
+@pytest.mark.parametrize(
+    "body",
+    [b"not json", b"[]", b'{"id": "evt_1", "type": "invoice.paid"}', b'{"id": 1, "data": []}'],
+)
+async def test_a_signed_but_malformed_event_is_refused_not_a_server_error(
+    database: Database, stripe_client: httpx.AsyncClient, body: bytes
+) -> None:
+    owner = await make_organisation(database)
+    response = await _post(stripe_client, body, sign(body, SECRET))
+    assert response.status_code == 400
+    assert await _events(database, owner.organisation_id) == 0
+
+
 async def _subscribe(
     client: httpx.AsyncClient, stripe: FakeStripe, organisation_id: uuid.UUID, plan: str
 ) -> tuple[str, dict[str, str]]:

@@ -65,8 +65,19 @@ def verify(settings: Settings, payload: bytes, signature: str | None) -> dict[st
         )
     except (stripe.SignatureVerificationError, UnicodeDecodeError, ValueError) as exc:
         raise BadSignature(str(exc)) from exc
-    event = json.loads(payload)
-    if not isinstance(event, dict) or "id" not in event or "type" not in event:
+    try:
+        event = json.loads(payload)
+    except ValueError as exc:
+        raise BadSignature("not JSON") from exc
+    # Only Stripe can sign, but a malformed event must still be a 400, never a server error.
+    data = event.get("data") if isinstance(event, dict) else None
+    obj = data.get("object") if isinstance(data, dict) else None
+    if not (
+        isinstance(event, dict)
+        and isinstance(event.get("id"), str)
+        and isinstance(event.get("type"), str)
+        and isinstance(obj, dict)
+    ):
         raise BadSignature("not an event")
     return event
 
