@@ -214,3 +214,24 @@ async def test_a_plan_limits_seats(database: Database, client: httpx.AsyncClient
     ]
     # The owner and four invitees fill Premium's five seats.
     assert results == ["InvitationPayload"] * 4 + ["SeatLimitReached"]
+
+
+async def test_a_plan_chooses_how_deposits_are_priced(
+    database: Database, client_factory: Any, operator: MemberInfo
+) -> None:
+    ops, customer = client_factory(), client_factory()
+    owner = await make_organisation(database)
+    await log_in(ops, operator)
+    await log_in(customer, owner)
+    quote = "{ depositQuoteFor(photos: 3, videoSeconds: 20) { credits rule } }"
+    assert (await gql(customer, quote))["depositQuoteFor"] == {"credits": 1, "rule": "PER_DEPOSIT"}
+    change = """mutation($r: String) { updateCatalogueProduct(productId: "premium", pricingRule: $r) { __typename ... on SubscriptionPlan { pricingRule } } }"""
+    assert (await gql(ops, change, {"r": "PER_ITEM"}))["updateCatalogueProduct"] == {
+        "__typename": "SubscriptionPlan",
+        "pricingRule": "PER_ITEM",
+    }
+    refused = (await gql(ops, change, {"r": "FREE"}))["updateCatalogueProduct"]
+    assert refused["__typename"] == "InvalidInput"
+    await gql(customer, SUBSCRIBE, {"p": "premium"})
+    # 3 photos at 1 credit, 20 s of video: two started 15 s slices at 3 credits.
+    assert (await gql(customer, quote))["depositQuoteFor"] == {"credits": 9, "rule": "PER_ITEM"}

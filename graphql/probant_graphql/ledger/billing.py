@@ -64,6 +64,10 @@ class SubscriptionPlan:
     rollover: bool = strawberry.field(description="Unused monthly credits carry over.")
     refund_on_rejection: bool
     negotiated: bool
+    pricing_rule: str = strawberry.field(
+        description="PER_DEPOSIT: 1 credit per deposit (≤ 20 photos or one video ≤ 30 s); "
+        "PER_ITEM: 1 per photo and 3 per started 15 s of video."
+    )
 
 
 @strawberry.type
@@ -160,6 +164,7 @@ def _plan(p: catalogue.Product) -> SubscriptionPlan:
         rollover=p.rollover,
         refund_on_rejection=p.refund_on_rejection,
         negotiated=p.negotiated,
+        pricing_rule=p.pricing_rule,
     )
 
 
@@ -346,6 +351,7 @@ class BillingMutation:
         rollover: bool | None = None,
         refund_on_rejection: bool | None = None,
         active: bool | None = None,
+        pricing_rule: str | None = None,
     ) -> CatalogueEditResult:
         actor = await authorise_mutation(info, Permission.PLATFORM_OPERATE)
         if isinstance(actor, Error):
@@ -364,6 +370,7 @@ class BillingMutation:
                 rollover=rollover,
                 refund_on_rejection=refund_on_rejection,
                 active=active,
+                pricing_rule=pricing_rule,
             )
             return _plan(updated) if updated.kind is ProductKind.PLAN else _pack(updated)
 

@@ -42,6 +42,7 @@ class Product:
     refund_on_rejection: bool
     active: bool
     negotiated: bool
+    pricing_rule: str = "PER_DEPOSIT"
 
 
 class UnknownProduct(DomainError):
@@ -68,6 +69,7 @@ def _product(row: CatalogueProduct, override: int | None) -> Product:
         refund_on_rejection=row.refund_on_rejection,
         active=row.active,
         negotiated=override is not None,
+        pricing_rule=row.pricing_rule,
     )
 
 
@@ -107,6 +109,7 @@ async def update_product(
     rollover: bool | None = None,
     refund_on_rejection: bool | None = None,
     active: bool | None = None,
+    pricing_rule: str | None = None,
 ) -> Product:
     """Operators: change a product (row-level security refuses anyone else)."""
     row = await session.get(CatalogueProduct, product_id)
@@ -128,6 +131,10 @@ async def update_product(
         if row.kind is not ProductKind.PLAN or not 0 < seats <= 10_000:
             raise InvalidProduct()
         row.seats = seats
+    if pricing_rule is not None:
+        if row.kind is not ProductKind.PLAN or pricing_rule not in ("PER_DEPOSIT", "PER_ITEM"):
+            raise InvalidProduct()
+        row.pricing_rule = pricing_rule
     for field, value in (
         ("rollover", rollover),
         ("refund_on_rejection", refund_on_rejection),

@@ -39,6 +39,10 @@ class CatalogueProduct(Base):
     refund_on_rejection: Mapped[bool] = mapped_column(
         Boolean, default=False, server_default="false"
     )
+    # Plans: how a deposit is priced for subscribers (ledger.pricing.PricingRule).
+    pricing_rule: Mapped[str] = mapped_column(
+        String(32), default="PER_DEPOSIT", server_default="PER_DEPOSIT"
+    )
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="true")
     position: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -7,6 +7,7 @@ import uuid
 from dataclasses import dataclass
 from enum import StrEnum
 
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 
@@ -43,8 +44,17 @@ def price(*, rule: PricingRule, photos: int, video_seconds: float | None) -> Quo
 
 
 async def organisation_rule(*, session: AsyncSession, organisation_id: uuid.UUID) -> PricingRule:
-    """The organisation's pricing rule (plans may override the platform default)."""
-    return PricingRule.PER_DEPOSIT
+    """The rule of the organisation's active plan; without a plan, the platform default."""
+    found = await session.execute(
+        text(
+            "SELECT p.pricing_rule FROM subscriptions s "
+            "JOIN catalogue_products p ON p.id = s.plan_id "
+            "WHERE s.organisation_id = :org AND s.status IN ('ACTIVE', 'PAST_DUE')"
+        ),
+        {"org": organisation_id},
+    )
+    rule = found.scalar_one_or_none()
+    return PricingRule(str(rule)) if rule in PricingRule.__members__ else PricingRule.PER_DEPOSIT
 
 
 async def quote_deposit(
