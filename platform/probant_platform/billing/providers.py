@@ -130,25 +130,16 @@ class PaymentProvider(Protocol):
     ) -> str: ...
 
 
-class DevelopmentProvider:
-    name = "development"
+class _OneOffPayments:
+    """Packs and other domains' purchases: a purchase row, then the provider's `_open`."""
 
-    async def _pay_at_once(
-        self, session: AsyncSession, purchase: Purchase, base_url: str
-    ) -> Checkout:
-        session.add(purchase)
-        await session.flush()
-        await complete_purchase(
-            session=session, purchase=purchase, payment_reference=purchase.external_id
-        )
-        log.info("billing.development_payment", purpose=purchase.purpose, label=DEVELOPMENT_LABEL)
-        return _checkout(
-            f"{base_url.rstrip('/')}/billing/completed?purchase={purchase.id}",
-            self.name,
-            True,
-            purchase.amount_ttc_cents,
-            purchase.id,
-        )
+    name: str
+
+    def _reference(self) -> str:
+        raise NotImplementedError
+
+    async def _open(self, session: AsyncSession, purchase: Purchase, base_url: str) -> Checkout:
+        raise NotImplementedError
 
     async def checkout_pack(
         self,
@@ -159,44 +150,19 @@ class DevelopmentProvider:
         base_url: str,
         actor_user_id: uuid.UUID,
     ) -> Checkout:
-        """Complete the purchase at once: the credits are in the wallet when this returns."""
+        """Development: credits are in the wallet when this returns; Stripe: on the webhook."""
         purchase = new_purchase(
             organisation_id=organisation_id,
             provider=self.name,
             purpose=PACK_PURPOSE,
             description=pack.name,
             amount_ttc_cents=pack.price_ttc_cents,
-            external_id=f"dev_{secrets.token_hex(10)}",
+            external_id=self._reference(),
             credits=pack.credits,
             product_id=pack.id,
             actor_user_id=actor_user_id,
         )
-        return await self._pay_at_once(session, purchase, base_url)
-
-    async def subscribe(
-        self,
-        *,
-        session: AsyncSession,
-        organisation_id: uuid.UUID,
-        plan: Product,
-        base_url: str,
-        actor_user_id: uuid.UUID,
-    ) -> Checkout:
-        """Active at once with its first allotment; renewed monthly by the period-end job."""
-        subscription = await subscriptions.start_development(
-            session=session, organisation_id=organisation_id, plan=plan
-        )
-        purchase = new_purchase(
-            organisation_id=organisation_id,
-            provider=self.name,
-            purpose=PLAN_PURPOSE,
-            description=f"{plan.name} — {subscription.current_period_start:%Y-%m-%d}",
-            amount_ttc_cents=plan.price_ttc_cents,
-            external_id=f"dev_{secrets.token_hex(10)}",
-            product_id=plan.id,
-            actor_user_id=actor_user_id,
-        )
-        return await self._pay_at_once(session, purchase, base_url)
+        return await self._open(session, purchase, base_url)
 
     async def checkout_payment(
         self,
@@ -217,10 +183,57 @@ class DevelopmentProvider:
             purpose_id=purpose_id,
             description=description,
             amount_ttc_cents=amount_ttc_cents,
-            external_id=f"dev_{secrets.token_hex(10)}",
+            external_id=self._reference(),
             actor_user_id=actor_user_id,
         )
-        return await self._pay_at_once(session, purchase, base_url)
+        return await self._open(session, purchase, base_url)
+
+
+class DevelopmentProvider(_OneOffPayments):
+    name = "development"
+
+    def _reference(self) -> str:
+        return f"dev_{secrets.token_hex(10)}"
+
+    async def _open(self, session: AsyncSession, purchase: Purchase, base_url: str) -> Checkout:
+        session.add(purchase)
+        await session.flush()
+        await complete_purchase(
+            session=session, purchase=purchase, payment_reference=purchase.external_id
+        )
+        log.info("billing.development_payment", purpose=purchase.purpose, label=DEVELOPMENT_LABEL)
+        return _checkout(
+            f"{base_url.rstrip('/')}/billing/completed?purchase={purchase.id}",
+            self.name,
+            True,
+            purchase.amount_ttc_cents,
+            purchase.id,
+        )
+
+    async def subscribe(
+        self,
+        *,
+        session: AsyncSession,
+        organisation_id: uuid.UUID,
+        plan: Product,
+        base_url: str,
+        actor_user_id: uuid.UUID,
+    ) -> Checkout:
+        """Active at once with its first allotment; renewed monthly by the period-end job."""
+        subscription = await subscriptions.start_development(
+            session=session, organisation_id=organisation_id, plan=plan
+        )
+        purchase = new_purchase(
+            organisation_id=organisation_id,
+            provider=self.name,
+            purpose=PLAN_PURPOSE,
+            description=f"{plan.name} — {subscription.current_period_start:%Y-%m-%d}",
+            amount_ttc_cents=plan.price_ttc_cents,
+            external_id=self._reference(),
+            product_id=plan.id,
+            actor_user_id=actor_user_id,
+        )
+        return await self._open(session, purchase, base_url)
 
     async def portal_url(
         self, *, session: AsyncSession, organisation_id: uuid.UUID, base_url: str
@@ -228,7 +241,7 @@ class DevelopmentProvider:
         raise PortalUnavailable()
 
 
-class StripeProvider:
+class StripeProvider(_OneOffPayments):
     """Stripe Checkout (payments and subscriptions) and the customer portal."""
 
     name = "stripe"
@@ -285,9 +298,10 @@ class StripeProvider:
         await session.flush()
         return str(created.id)
 
-    async def _payment_session(
-        self, session: AsyncSession, purchase: Purchase, base_url: str
-    ) -> Checkout:
+    def _reference(self) -> str:
+        return f"pending_{uuid.uuid4().hex}"
+
+    async def _open(self, session: AsyncSession, purchase: Purchase, base_url: str) -> Checkout:
         customer = await self.customer(session=session, organisation_id=purchase.organisation_id)
         base = base_url.rstrip("/")
         created = await self._call(
@@ -322,52 +336,6 @@ class StripeProvider:
         session.add(purchase)
         await session.flush()
         return _checkout(created.url, self.name, False, purchase.amount_ttc_cents, purchase.id)
-
-    async def checkout_pack(
-        self,
-        *,
-        session: AsyncSession,
-        organisation_id: uuid.UUID,
-        pack: Product,
-        base_url: str,
-        actor_user_id: uuid.UUID,
-    ) -> Checkout:
-        purchase = new_purchase(
-            organisation_id=organisation_id,
-            provider=self.name,
-            purpose=PACK_PURPOSE,
-            description=pack.name,
-            amount_ttc_cents=pack.price_ttc_cents,
-            external_id=f"pending_{uuid.uuid4().hex}",
-            credits=pack.credits,
-            product_id=pack.id,
-            actor_user_id=actor_user_id,
-        )
-        return await self._payment_session(session, purchase, base_url)
-
-    async def checkout_payment(
-        self,
-        *,
-        session: AsyncSession,
-        organisation_id: uuid.UUID,
-        purpose: str,
-        purpose_id: uuid.UUID,
-        description: str,
-        amount_ttc_cents: int,
-        base_url: str,
-        actor_user_id: uuid.UUID,
-    ) -> Checkout:
-        purchase = new_purchase(
-            organisation_id=organisation_id,
-            provider=self.name,
-            purpose=purpose,
-            purpose_id=purpose_id,
-            description=description,
-            amount_ttc_cents=amount_ttc_cents,
-            external_id=f"pending_{uuid.uuid4().hex}",
-            actor_user_id=actor_user_id,
-        )
-        return await self._payment_session(session, purchase, base_url)
 
     async def subscribe(
         self,

@@ -6,15 +6,13 @@ that no money moved.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import time
 import uuid
 from pathlib import Path
 
 from probant_platform.billing.models import Purchase
 from probant_platform.config import Settings
 from probant_platform.documents.render import Templates
+from probant_platform.storage.signing import sign_path, verify_path
 
 TEMPLATES = Templates(Path(__file__).parent / "templates")
 LINK_TTL_SECONDS = 600
@@ -83,20 +81,16 @@ def render_receipt(purchase: Purchase, *, organisation_name: str, locale: str = 
     )
 
 
-def _signature(
-    settings: Settings, organisation_id: uuid.UUID, purchase_id: uuid.UUID, expires: int
-) -> str:
-    key = settings.derived_secret("billing-receipts").encode()
-    message = f"{organisation_id}:{purchase_id}:{expires}".encode()
-    return hmac.new(key, message, hashlib.sha256).hexdigest()
+def _path(organisation_id: uuid.UUID, purchase_id: uuid.UUID) -> str:
+    return f"/billing/receipts/{organisation_id}/{purchase_id}"
 
 
 def receipt_path(settings: Settings, *, organisation_id: uuid.UUID, purchase_id: uuid.UUID) -> str:
     """A link to the receipt, valid for ten minutes."""
-    expires = int(time.time()) + LINK_TTL_SECONDS
-    signature = _signature(settings, organisation_id, purchase_id, expires)
-    return (
-        f"/billing/receipts/{organisation_id}/{purchase_id}?expires={expires}&signature={signature}"
+    return sign_path(
+        secret=settings.derived_secret("billing-receipts"),
+        path=_path(organisation_id, purchase_id),
+        ttl=LINK_TTL_SECONDS,
     )
 
 
@@ -108,7 +102,9 @@ def verify_link(
     expires: int,
     signature: str,
 ) -> bool:
-    if expires < time.time():
-        return False
-    expected = _signature(settings, organisation_id, purchase_id, expires)
-    return hmac.compare_digest(expected, signature)
+    return verify_path(
+        secret=settings.derived_secret("billing-receipts"),
+        path=_path(organisation_id, purchase_id),
+        expires=expires,
+        signature=signature,
+    )

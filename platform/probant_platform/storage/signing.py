@@ -48,3 +48,18 @@ def verify(
         return False
     expected = _signature(secret, organisation_id, item_id, expires, variant)
     return hmac.compare_digest(expected, signature)
+
+
+def sign_path(*, secret: str, path: str, ttl: int = DEFAULT_TTL_SECONDS) -> str:
+    """`path` with `expires` and `signature` query parameters: the link is the permission."""
+    expires = int(time.time()) + ttl
+    signature = hmac.new(secret.encode(), f"{path}:{expires}".encode(), hashlib.sha256)
+    return f"{path}?expires={expires}&signature={signature.hexdigest()}"
+
+
+def verify_path(*, secret: str, path: str, expires: int, signature: str) -> bool:
+    """True for an unexpired link to `path` signed by `sign_path` with `secret`."""
+    if expires < time.time():
+        return False
+    expected = hmac.new(secret.encode(), f"{path}:{expires}".encode(), hashlib.sha256)
+    return hmac.compare_digest(expected.hexdigest(), signature)
