@@ -10,6 +10,7 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from probant_platform import urls
 from probant_platform.db import TenantScope, utcnow
 from probant_platform.db.session import rescope
 from probant_platform.jobs import enqueue
@@ -185,7 +186,10 @@ async def send_verification(*, session: AsyncSession, user: User, base_url: str)
         to=user.email,
         template="verify_email",
         locale=user.locale,
-        context={"name": user.full_name, "link": f"{base_url}/verify-email?token={token}"},
+        context={
+            "name": user.full_name,
+            "link": urls.app_url(base_url, "/verify-email", token=token),
+        },
     )
 
 

@@ -10,6 +10,7 @@ from datetime import timedelta
 from sqlalchemy import select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from probant_platform import urls
 from probant_platform.db import TenantScope, utcnow
 from probant_platform.db.session import rescope
 from probant_platform.errors import DomainError
@@ -161,7 +162,7 @@ async def invite_member(
         context={
             "organisation": organisation.name,
             "code": code,
-            "link": f"{base_url}/activate",
+            "link": urls.app_url(base_url, "/activate", email=address, code=code),
             "role": role.value,
         },
     )

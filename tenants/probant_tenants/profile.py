@@ -9,6 +9,7 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from probant_platform import urls
 from probant_platform.db import TenantScope, utcnow
 from probant_platform.db.session import rescope
 from probant_platform.jobs import enqueue
@@ -158,7 +159,10 @@ async def request_password_reset(*, session: AsyncSession, email: str, base_url:
         to=user.email,
         template="reset_password",
         locale=user.locale,
-        context={"name": user.full_name, "link": f"{base_url}/reset-password?token={token}"},
+        context={
+            "name": user.full_name,
+            "link": urls.app_url(base_url, "/reset-password", token=token),
+        },
     )
 
 

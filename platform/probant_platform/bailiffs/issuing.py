@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from probant_platform import urls
 from probant_platform.bailiffs.certificates import office_signer
 from probant_platform.bailiffs.constats import excluded_items
 from probant_platform.bailiffs.directory import get_office
@@ -33,7 +34,7 @@ MAX_PDF_BYTES = 50 * 1024 * 1024
 
 
 def verify_url(settings: Settings, reference: str) -> str:
-    return f"{settings.base_url.rstrip('/')}/verify?reference={reference}"
+    return urls.verify_url(settings.base_url, reference)
 
 
 async def _existing(

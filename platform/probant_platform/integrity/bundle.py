@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from probant_platform import urls
 from probant_platform.bailiffs.issuing import documents_for_bundle
 from probant_platform.config import Settings
 from probant_platform.db import utcnow
@@ -31,7 +32,7 @@ CHAIN_CONTEXT = 2  # neighbouring batches included on each side, so the chain li
 
 
 def verification_url(settings: Settings, reference: str) -> str:
-    return f"{settings.base_url.rstrip('/')}/verify/{reference}"
+    return urls.verify_url(settings.base_url, reference)
 
 
 async def batch_tree(session: AsyncSession, batch_id: Any) -> merkle.MerkleTree:
