@@ -41,6 +41,26 @@ class Settings(BaseSettings):
     storage_url: str | None = Field(default=None, alias="PROBANT_STORAGE_URL")
     widget_dist_dir: Path | None = Field(default=None, alias="PROBANT_WIDGET_DIST")
 
+    # Resource limits (docs/operations-limits.md): no client may hold the pool or the memory.
+    uploads_per_user: int = Field(default=4, alias="PROBANT_UPLOADS_PER_USER", ge=1, le=100)
+    uploads_max: int = Field(default=32, alias="PROBANT_UPLOADS_MAX", ge=1, le=10_000)
+    upload_read_timeout: float = Field(
+        default=30.0, alias="PROBANT_UPLOAD_READ_TIMEOUT", gt=0, le=3_600
+    )
+    image_max_decoded_mb: int = Field(
+        default=160, alias="PROBANT_IMAGE_MAX_DECODED_MB", ge=1, le=4_096
+    )
+    image_max_aspect_ratio: float = Field(
+        default=20.0, alias="PROBANT_IMAGE_MAX_ASPECT_RATIO", ge=1, le=1_000
+    )
+    media_decode_workers: int = Field(default=2, alias="PROBANT_MEDIA_DECODE_WORKERS", ge=1, le=64)
+    worker_heartbeat_seconds: float = Field(
+        default=10.0, alias="PROBANT_WORKER_HEARTBEAT_SECONDS", gt=0, le=600
+    )
+    worker_stalled_seconds: float = Field(
+        default=60.0, alias="PROBANT_WORKER_STALLED_SECONDS", gt=0, le=86_400
+    )
+
     stripe_secret_key: SecretStr | None = Field(default=None, alias="STRIPE_SECRET_KEY")
     stripe_webhook_secret: SecretStr | None = Field(default=None, alias="STRIPE_WEBHOOK_SECRET")
     stripe_api_base: str | None = Field(default=None, alias="STRIPE_API_BASE")

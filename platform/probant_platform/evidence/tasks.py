@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from collections.abc import AsyncIterator
 
@@ -10,7 +9,7 @@ import structlog
 
 from probant_platform import runtime
 from probant_platform.db import TenantScope
-from probant_platform.evidence.media.thumbnails import make_poster, make_thumbnail
+from probant_platform.evidence.media.thumbnails import make_preview as preview_of
 from probant_platform.evidence.models import Deposit, EvidenceItem
 from probant_platform.integrity.tasks import join_sealed_deposit
 from probant_platform.jobs import task
@@ -43,9 +42,8 @@ async def make_preview(*, organisation_id: str, item_id: str) -> None:
         item = await session.get(EvidenceItem, uuid.UUID(item_id))
         if item is None or item.blob_key is None or item.thumbnail_key is not None:
             return
-        maker = make_thumbnail if (item.media_type or "").startswith("image/") else make_poster
         async with store.local_copy(item.blob_key) as original:
-            preview = await asyncio.to_thread(maker, original)
+            preview = await preview_of(original, media_type=item.media_type, settings=rt.settings)
 
         async def body() -> AsyncIterator[bytes]:
             yield preview

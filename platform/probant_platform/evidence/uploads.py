@@ -1,22 +1,39 @@
-"""Receiving a staged item's bytes: stream to storage while hashing, then validate by content."""
+"""Receiving a staged item's bytes: stream to storage while hashing, then validate by content.
+
+Three steps, so that a slow client never holds a database connection while its body
+trickles in: `authorise_upload` (one short transaction), `store_upload` (no transaction:
+spooling, hashing and inspection in the decoding pool) and `record_upload` (one short
+transaction that locks the item and writes its facts).
+"""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from probant_platform.config import Settings, get_settings
 from probant_platform.db import utcnow
 from probant_platform.evidence.capture import live_session, token_digest
-from probant_platform.evidence.media import MediaFacts, MediaRejected, inspect_media
+from probant_platform.evidence.media import (
+    ImageLimits,
+    MediaFacts,
+    MediaRejected,
+    decoding_pool,
+    image_limits,
+    inspect_media,
+)
+from probant_platform.evidence.media.pool import DecodingPool
 from probant_platform.evidence.models import CaptureKind, EvidenceItem, ItemStatus
 from probant_platform.jobs import enqueue
-from probant_platform.storage import BlobStore, UploadRejected
+from probant_platform.storage import BlobStore, StoredBlob, UploadRejected
 
 CLOCK_TOLERANCE = timedelta(minutes=2)
+STATUS_OF = {"TOO_LARGE": 413, "UNSUPPORTED_MEDIA": 415, "IMAGE_TOO_LARGE": 422}
 
 
 class UploadRefused(Exception):
@@ -27,17 +44,22 @@ class UploadRefused(Exception):
         self.code, self.status = code, status
 
 
-async def receive_upload(
-    *,
-    session: AsyncSession,
-    store: BlobStore,
-    item_id: uuid.UUID,
-    token: str,
-    membership_id: uuid.UUID,
-    chunks: AsyncIterator[bytes],
-) -> EvidenceItem:
-    """Store and validate one item; on any refusal nothing remains (no blob, no item data)."""
-    item = await session.get(EvidenceItem, item_id, with_for_update=True)
+@dataclass(frozen=True)
+class UploadGrant:
+    """What the first transaction established: this upload may proceed, within these bounds."""
+
+    item_id: uuid.UUID
+    membership_id: uuid.UUID
+    photo: bool
+    max_bytes: int
+    max_video_seconds: float
+    declared_sha256: str | None
+
+
+async def _checked_item(
+    *, session: AsyncSession, item_id: uuid.UUID, token: str, membership_id: uuid.UUID, lock: bool
+) -> tuple[EvidenceItem, bool, int, float]:
+    item = await session.get(EvidenceItem, item_id, with_for_update=lock)
     if item is None or token_digest(token) != item.upload_token_hash:
         raise UploadRefused("NOT_ALLOWED", 403)
     if item.status is ItemStatus.STORED:
@@ -50,28 +72,74 @@ async def receive_upload(
         raise UploadRefused("SESSION_EXPIRED", 410) from exc
     photo = capture.kind is CaptureKind.PHOTOS
     limit = capture.max_photo_bytes if photo else capture.max_video_bytes
+    return item, photo, limit, capture.max_video_seconds
+
+
+async def authorise_upload(
+    *, session: AsyncSession, item_id: uuid.UUID, token: str, membership_id: uuid.UUID
+) -> UploadGrant:
+    """May this member upload this item now? (No lock is kept: the record step re-checks.)"""
+    item, photo, limit, seconds = await _checked_item(
+        session=session, item_id=item_id, token=token, membership_id=membership_id, lock=False
+    )
+    return UploadGrant(item.id, membership_id, photo, limit, seconds, item.declared_sha256)
+
+
+async def store_upload(
+    *,
+    store: BlobStore,
+    grant: UploadGrant,
+    chunks: AsyncIterator[bytes],
+    pool: DecodingPool,
+    limits: ImageLimits,
+) -> tuple[StoredBlob, MediaFacts]:
+    """Spool, hash and inspect the body; only accepted media becomes a blob."""
     found: list[MediaFacts] = []
 
     def check(path: Path) -> None:
         # Runs on the complete file before it is stored: a refusal leaves no blob behind.
         found.append(
-            inspect_media(
+            pool.run_blocking(
+                inspect_media,
                 path=path,
-                kind="photo" if photo else "video",
-                max_video_seconds=capture.max_video_seconds,
+                kind="photo" if grant.photo else "video",
+                max_video_seconds=grant.max_video_seconds,
+                limits=limits,
             )
         )
 
     try:
         blob = await store.put_stream(
-            chunks=chunks, max_bytes=limit, expected_sha256=item.declared_sha256, check=check
+            chunks=chunks,
+            max_bytes=grant.max_bytes,
+            expected_sha256=grant.declared_sha256,
+            check=check,
         )
     except UploadRejected as exc:
-        raise UploadRefused(exc.reason, 413 if exc.reason == "TOO_LARGE" else 400) from exc
+        raise UploadRefused(exc.reason, STATUS_OF.get(exc.reason, 400)) from exc
     except MediaRejected as exc:
-        raise UploadRefused(exc.reason, 415 if exc.reason == "UNSUPPORTED_MEDIA" else 400) from exc
-    facts = found[0]
-    now = utcnow()
+        raise UploadRefused(exc.reason, STATUS_OF.get(exc.reason, 400)) from exc
+    return blob, found[0]
+
+
+async def record_upload(
+    *,
+    session: AsyncSession,
+    grant: UploadGrant,
+    token: str,
+    blob: StoredBlob,
+    facts: MediaFacts,
+    received_at: datetime | None = None,
+) -> EvidenceItem:
+    """Lock the item, check again that it still awaits these bytes, and record their facts."""
+    item, *_ = await _checked_item(
+        session=session,
+        item_id=grant.item_id,
+        token=token,
+        membership_id=grant.membership_id,
+        lock=True,
+    )
+    now = received_at or utcnow()
     skew = (item.captured_at - now).total_seconds()
     item.status, item.sha256, item.size, item.blob_key = (
         ItemStatus.STORED,
@@ -91,3 +159,28 @@ async def receive_upload(
         item_id=str(item.id),
     )
     return item
+
+
+async def receive_upload(
+    *,
+    session: AsyncSession,
+    store: BlobStore,
+    item_id: uuid.UUID,
+    token: str,
+    membership_id: uuid.UUID,
+    chunks: AsyncIterator[bytes],
+    settings: Settings | None = None,
+) -> EvidenceItem:
+    """The three steps in one session, for bodies already in hand (the demo seeding)."""
+    settings = settings or get_settings()
+    grant = await authorise_upload(
+        session=session, item_id=item_id, token=token, membership_id=membership_id
+    )
+    blob, facts = await store_upload(
+        store=store,
+        grant=grant,
+        chunks=chunks,
+        pool=decoding_pool(settings),
+        limits=image_limits(settings),
+    )
+    return await record_upload(session=session, grant=grant, token=token, blob=blob, facts=facts)

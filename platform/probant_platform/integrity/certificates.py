@@ -26,7 +26,7 @@ from probant_platform.documents.render import (
 )
 from probant_platform.documents.signing import sign_pdf
 from probant_platform.evidence.deposits import stored_items
-from probant_platform.evidence.media.thumbnails import make_poster, make_thumbnail
+from probant_platform.evidence.media.thumbnails import make_preview
 from probant_platform.evidence.models import Deposit, DepositStatus, EvidenceItem
 from probant_platform.integrity.bundle import verification_url
 from probant_platform.integrity.certificate_labels import LABELS
@@ -57,16 +57,15 @@ def _address(deposit: Deposit) -> str:
     return f"{line}, {deposit.postcode} {deposit.city}".strip(", ")
 
 
-async def _thumbnail(store: BlobStore, item: EvidenceItem) -> bytes | None:
+async def _thumbnail(store: BlobStore, item: EvidenceItem, settings: Settings) -> bytes | None:
     if item.thumbnail_key is not None and await store.exists(item.thumbnail_key):
         async with store.local_copy(item.thumbnail_key) as path:
             return path.read_bytes()
     if item.blob_key is None:
         return None
-    maker = make_thumbnail if (item.media_type or "").startswith("image/") else make_poster
     try:
         async with store.local_copy(item.blob_key) as original:
-            return await asyncio.to_thread(maker, original)
+            return await make_preview(original, media_type=item.media_type, settings=settings)
     except Exception:  # an unreadable preview must not block the report
         log.warning("certificate.no_thumbnail", item=str(item.id))
         return None
@@ -116,7 +115,7 @@ async def render_certificate(
         assets["signature.png"] = deposit.signature_png
     views = []
     for number, item in enumerate(items, start=1):
-        thumbnail = await _thumbnail(store, item)
+        thumbnail = await _thumbnail(store, item, settings)
         if thumbnail:
             assets[f"thumb-{number}.jpg"] = thumbnail
         location = (

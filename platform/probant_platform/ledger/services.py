@@ -3,15 +3,21 @@
 A wallet's balance never goes negative: the debit is a conditional UPDATE
 (`balance >= amount`) in the same database transaction as the entries, so concurrent
 spends serialise on the wallet's row and the loser sees the new balance. The whole write is
-one call to the `probant_ledger_record` database function (migration 0640).
+one call to the `probant_ledger_record` database function (migrations 0640, 0820), which
+locks both accounts in one global order; a deadlock or serialisation failure that still
+happens (with other tables' locks held by the caller) is retried a bounded number of times.
 """
 
 from __future__ import annotations
 
+import asyncio
+import random
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import Row, select, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -30,6 +36,8 @@ from probant_platform.ledger.models import (
 )
 
 MAX_CREDITS = 100_000
+RECORD_ATTEMPTS = 4
+RETRYABLE_SQLSTATES = {"40001", "40P01"}  # serialization_failure, deadlock_detected
 
 
 @dataclass(frozen=True)
@@ -128,32 +136,30 @@ async def record(
 ) -> LedgerTransactionInfo:
     """Move `credits` along `leg` once: replaying the key returns the first result.
 
-    One statement (the `probant_ledger_record` database function, see migration 0640) checks
-    the key, debits the source conditionally, writes the transaction, credits the target and
+    One statement (the `probant_ledger_record` database function, migrations 0640 and 0820)
+    checks the key, locks both accounts in their global order, debits the source conditionally, writes the transaction, credits the target and
     writes both entries; when the source wallet is short it writes nothing and this raises
     `InsufficientCredits`. The wallet's row lock is thus held for one round trip and the commit.
     """
     _check_amount(credits)
     if not idempotency_key or len(idempotency_key) > 200:
         raise InvalidAmount()
-    row = (
-        await session.execute(
-            RECORD,
-            {
-                "org": organisation_id,
-                "kind": kind.value,
-                "key": idempotency_key,
-                "credits": credits,
-                "source_kind": leg.source.value,
-                "source_member": leg.source_member,
-                "target_kind": leg.target.value,
-                "target_member": leg.target_member,
-                "reference": reference,
-                "reason": reason,
-                "actor": actor_user_id,
-            },
-        )
-    ).one()
+    row = await _record_with_retry(
+        session,
+        {
+            "org": organisation_id,
+            "kind": kind.value,
+            "key": idempotency_key,
+            "credits": credits,
+            "source_kind": leg.source.value,
+            "source_member": leg.source_member,
+            "target_kind": leg.target.value,
+            "target_member": leg.target_member,
+            "reference": reference,
+            "reason": reason,
+            "actor": actor_user_id,
+        },
+    )
     if row.replayed:
         if row.existing_kind != kind.value or row.existing_credits != credits:
             raise IdempotencyConflict()
@@ -163,6 +169,21 @@ async def record(
     if row.transaction_id is None:
         raise InsufficientCredits(needed=credits, balance=int(row.short_balance))
     return LedgerTransactionInfo(row.transaction_id, kind, credits, idempotency_key, False)
+
+
+async def _record_with_retry(session: AsyncSession, parameters: dict[str, Any]) -> Row[Any]:
+    """Run the function in a SAVEPOINT: a deadlock victim rolls back only this write (and its
+    locks) and tries again after a short random pause, keeping the caller's transaction."""
+    for attempt in range(1, RECORD_ATTEMPTS + 1):
+        try:
+            async with session.begin_nested():
+                return (await session.execute(RECORD, parameters)).one()
+        except DBAPIError as exc:
+            sqlstate = getattr(exc.orig, "sqlstate", None)
+            if sqlstate not in RETRYABLE_SQLSTATES or attempt == RECORD_ATTEMPTS:
+                raise
+        await asyncio.sleep(random.uniform(0.005, 0.02) * attempt)  # noqa: S311 (jitter)
+    raise AssertionError("unreachable")
 
 
 async def _existing(

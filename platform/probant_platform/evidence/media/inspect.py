@@ -35,6 +35,29 @@ class MediaRejected(DomainError):
 
 
 @dataclass(frozen=True)
+class ImageLimits:
+    """What one image may cost once decoded; checked on the header, before any pixel is read.
+
+    Pixels alone do not bound memory: a 1 × 49,000,000 one-bit PNG is 95 KB on disk, under
+    the megapixel limit, and tens of MB per decoded copy (more once converted for a preview).
+    """
+
+    max_decoded_bytes: int = 160 * 1024 * 1024
+    max_aspect_ratio: float = 20.0
+
+    def check(self, *, width: int, height: int, bands: int) -> None:
+        """Refuse (IMAGE_TOO_LARGE) an image whose decoded size or shape is out of bounds."""
+        if width <= 0 or height <= 0:
+            raise MediaRejected(reason="CORRUPT_MEDIA", detail="empty image")
+        if width * height > MAX_PIXELS:
+            raise MediaRejected(reason="IMAGE_TOO_LARGE", detail="too many pixels")
+        if width * height * bands > self.max_decoded_bytes:
+            raise MediaRejected(reason="IMAGE_TOO_LARGE", detail="decoded size")
+        if max(width, height) / min(width, height) > self.max_aspect_ratio:
+            raise MediaRejected(reason="IMAGE_TOO_LARGE", detail="aspect ratio")
+
+
+@dataclass(frozen=True)
 class MediaFacts:
     media_type: str
     width: int
@@ -43,10 +66,13 @@ class MediaFacts:
     codec: str | None
 
 
-def inspect_media(*, path: Path, kind: str, max_video_seconds: float) -> MediaFacts:
-    """What the file really is; else MediaRejected (UNSUPPORTED_MEDIA, CORRUPT_MEDIA, ...)."""
+def inspect_media(
+    *, path: Path, kind: str, max_video_seconds: float, limits: ImageLimits | None = None
+) -> MediaFacts:
+    """What the file really is; else MediaRejected (UNSUPPORTED_MEDIA, CORRUPT_MEDIA,
+    IMAGE_TOO_LARGE, ...). Call it through the decoding pool: it may decode a whole image."""
     if kind == "photo":
-        return _inspect_photo(path)
+        return _inspect_photo(path, limits or ImageLimits())
     return _inspect_video(path, max_video_seconds)
 
 
@@ -69,17 +95,16 @@ def _strict_decoding() -> Iterator[None]:
             ImageFile.LOAD_TRUNCATED_IMAGES = previous
 
 
-def _inspect_photo(path: Path) -> MediaFacts:
+def _inspect_photo(path: Path, limits: ImageLimits) -> MediaFacts:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(path) as probe:
+            with Image.open(path) as probe:  # reads the header only
                 image_format = probe.format or ""
                 width, height = probe.size
                 if image_format not in PHOTO_FORMATS:
                     raise MediaRejected(reason="UNSUPPORTED_MEDIA", detail=image_format)
-                if width * height > MAX_PIXELS:
-                    raise MediaRejected(reason="UNSUPPORTED_MEDIA", detail="too many pixels")
+                limits.check(width=width, height=height, bands=len(probe.getbands()))
                 probe.verify()
             with Image.open(path) as image, _strict_decoding():
                 image.load()  # verify() misses truncation; decoding every pixel does not
