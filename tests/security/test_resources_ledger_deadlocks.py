@@ -44,8 +44,10 @@ async def test_mixed_concurrent_ledger_writes_never_deadlock(
     for member in members:
         await fund(db, org, 50, member.membership_id)
     deadlocks_before = await _deadlocks(db)
-    rng = random.Random(12)  # noqa: S311 (test data)
-    plan = [(rng.choice(["transfer", "reclaim", "spend", "admin_spend"]), i) for i in range(OPERATIONS)]
+    rng = random.Random(12)
+    plan = [
+        (rng.choice(["transfer", "reclaim", "spend", "admin_spend"]), i) for i in range(OPERATIONS)
+    ]
 
     async def one(operation: str, index: int) -> str:
         member = members[index % len(members)]

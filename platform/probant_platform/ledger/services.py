@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Row, select, text
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from probant_platform.ledger.errors import (
@@ -137,9 +137,10 @@ async def record(
     """Move `credits` along `leg` once: replaying the key returns the first result.
 
     One statement (the `probant_ledger_record` database function, migrations 0640 and 0820)
-    checks the key, locks both accounts in their global order, debits the source conditionally, writes the transaction, credits the target and
-    writes both entries; when the source wallet is short it writes nothing and this raises
-    `InsufficientCredits`. The wallet's row lock is thus held for one round trip and the commit.
+    checks the key, locks both accounts in their global order, debits the source
+    conditionally, writes the transaction, credits the target and writes both entries; when
+    the source wallet is short it writes nothing and this raises `InsufficientCredits`. The
+    wallet's row lock is thus held for one round trip and the commit.
     """
     _check_amount(credits)
     if not idempotency_key or len(idempotency_key) > 200:
@@ -182,7 +183,7 @@ async def _record_with_retry(session: AsyncSession, parameters: dict[str, Any]) 
             sqlstate = getattr(exc.orig, "sqlstate", None)
             if sqlstate not in RETRYABLE_SQLSTATES or attempt == RECORD_ATTEMPTS:
                 raise
-        await asyncio.sleep(random.uniform(0.005, 0.02) * attempt)  # noqa: S311 (jitter)
+        await asyncio.sleep(random.uniform(0.005, 0.02) * attempt)
     raise AssertionError("unreachable")
 
 
