@@ -257,7 +257,10 @@ def export_schema() -> None:
 
 
 def main() -> None:
-    app(prog_name="probant")
+    from probant_platform.db.embedded import embedded_lifetime
+
+    with embedded_lifetime():
+        app(prog_name="probant")
 
 
 if __name__ == "__main__":

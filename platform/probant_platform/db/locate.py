@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from probant_platform.config import Settings
 from probant_platform.db.embedded import start_embedded
 from probant_platform.db.roles import app_database_url
-
-_embedded_servers: list[Any] = []  # handles kept alive for the process's lifetime
 
 
 def owner_url(settings: Settings) -> str:
     """The URL that owns the schema (used to migrate)."""
     if settings.database_url:
         return settings.database_url
-    server, url = start_embedded(settings.data_dir)
-    _embedded_servers.append(server)
+    _server, url = start_embedded(settings.data_dir)  # kept (and released) by the module
     return url
 
 
