@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -132,7 +133,7 @@ async def _serve_all(host: str, port: int, intranet_port: int | None, with_worke
     if with_worker:
         typer.echo("Background jobs run in this process (certificates, anchoring, emails).")
         # uvicorn owns the signals; when a server stops (SIGTERM, SIGINT), so does the worker.
-        worker = asyncio.create_task(run_worker(concurrency=2, install_signal_handlers=False))
+        worker = asyncio.create_task(run_worker(concurrency=2, in_process=True))
     await asyncio.wait(serving, return_when=asyncio.FIRST_COMPLETED)
     for server in servers:
         server.should_exit = True
@@ -142,16 +143,39 @@ async def _serve_all(host: str, port: int, intranet_port: int | None, with_worke
         await asyncio.gather(worker, return_exceptions=True)
 
 
+HealthFile = Annotated[
+    Path | None,
+    typer.Option(help="File touched on each worker heartbeat (for a liveness probe)."),
+]
+
+
 @app.command()
 def worker(
     concurrency: Annotated[int, typer.Option(help="Jobs run at once.", min=1, max=64)] = 4,
+    health_file: HealthFile = None,
 ) -> None:
-    """Run background jobs (emails, certificates, anchoring) until interrupted."""
+    """Run background jobs (emails, certificates, anchoring) until interrupted.
+
+    It outlives database restarts (reconnecting with backoff) and requeues the jobs of
+    workers that died mid-job."""
     from probant_platform.jobs.runtime import run_worker
 
     url = _owner_url()
     _check_reachable(url)
-    asyncio.run(run_worker(concurrency=concurrency))
+    asyncio.run(run_worker(concurrency=concurrency, health_file=health_file))
+
+
+@app.command("worker-health")
+def worker_health(health_file: HealthFile = None) -> None:
+    """Exit 0 when the worker writing HEALTH_FILE beat recently, 1 otherwise (a probe)."""
+    from probant_platform.jobs.health import health_file_is_fresh
+
+    if health_file is None:
+        _fail("--health-file is required")
+    assert health_file is not None
+    if not health_file_is_fresh(health_file, get_settings().worker_heartbeat_seconds):
+        _fail(f"no recent worker heartbeat in {health_file}")
+    typer.echo("worker alive")
 
 
 @app.command()
@@ -247,8 +271,6 @@ def close_billing_periods() -> None:
 @app.command("export-schema")
 def export_schema() -> None:
     """Write the GraphQL SDL to graphql/probant_graphql/schema.graphql."""
-    from pathlib import Path
-
     from probant_graphql.schema import schema
 
     target = Path(__file__).resolve().parents[2] / "graphql" / "probant_graphql" / "schema.graphql"

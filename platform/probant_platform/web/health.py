@@ -8,6 +8,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from probant_platform import __version__
+from probant_platform.jobs.health import in_process_worker
 
 
 async def healthz(request: Request) -> JSONResponse:
@@ -16,9 +17,14 @@ async def healthz(request: Request) -> JSONResponse:
 
 
 async def readyz(request: Request) -> JSONResponse:
-    """Ready when the database answers and its schema is at the code's migration heads."""
+    """Ready when the database answers, its schema is at the code's migration heads and, in a
+    process that runs the job worker (`serve --with-worker`), that worker is alive."""
     runtime = request.app.state.runtime
     expected: frozenset[str] = request.app.state.migration_heads
+    worker = in_process_worker()
+    if worker is not None and not worker.alive():
+        reason = "job worker not running"
+        return JSONResponse({"status": "unavailable", "reason": reason}, status_code=503)
     try:
         async with runtime.database.engine.connect() as conn:
             await conn.execute(text("SELECT 1"))
