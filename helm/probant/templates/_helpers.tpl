@@ -13,4 +13,8 @@ env:
   - name: {{ $name }}
     value: {{ $value | quote }}
 {{- end }}
+{{- range $name, $value := .Values.limits }}
+  - name: {{ $name }}
+    value: {{ $value | quote }}
+{{- end }}
 {{- end -}}
