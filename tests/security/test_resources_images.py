@@ -81,6 +81,9 @@ async def owner_client(settings: Settings, database: Database) -> AsyncIterator[
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
         await log_in(client, await make_organisation(database))
+        # Warm up (imports, first decode) so that the memory measured is the upload's own.
+        session = (await start(client))["captureSession"]
+        assert (await capture_one(client, session["id"], photo_jpeg(seed=1))).status_code == 201
         yield client
 
 

@@ -97,8 +97,9 @@ async def wait_for(predicate: Any, seconds: float = 10.0) -> None:
 
 
 def streaming(app: Any) -> int:
+    """Uploads the server is receiving now (to wait for the slow clients to be in)."""
     slots = getattr(app.state, "upload_slots", None)
-    return 0 if slots is None else slots._total
+    return 0 if slots is None else int(slots.in_use)
 
 
 async def test_stalled_uploads_hold_no_database_connection(

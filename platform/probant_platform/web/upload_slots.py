@@ -26,6 +26,11 @@ class UploadSlots:
         self._held: Counter[Hashable] = Counter()
         self._total = 0
 
+    @property
+    def in_use(self) -> int:
+        """Uploads streaming now in this process."""
+        return self._total
+
     @contextmanager
     def process(self) -> Iterator[None]:
         """One of the process's slots (503 UPLOADS_BUSY when all are taken)."""
