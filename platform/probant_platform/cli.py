@@ -128,7 +128,18 @@ async def _serve_all(host: str, port: int, intranet_port: int | None, with_worke
             uvicorn.Server(uvicorn.Config(intranet, host=host, port=intranet_port, log_config=None))
         )
         typer.echo(f"Demo intranet of the demo company: http://127.0.0.1:{intranet_port}/")
-    serving = [asyncio.create_task(server.serve()) for server in servers]
+    stopped_by: list[BaseException] = []
+
+    async def serve_one(server: uvicorn.Server) -> None:
+        # uvicorn re-raises the signal it handled once it has shut down (SystemExit for
+        # SIGTERM, see db.embedded; KeyboardInterrupt for SIGINT): hold it until the worker
+        # is stopped too, then let it end the process.
+        try:
+            await server.serve()
+        except (SystemExit, KeyboardInterrupt) as signalled:
+            stopped_by.append(signalled)
+
+    serving = [asyncio.create_task(serve_one(server)) for server in servers]
     worker = None
     if with_worker:
         typer.echo("Background jobs run in this process (certificates, anchoring, emails).")
@@ -141,6 +152,8 @@ async def _serve_all(host: str, port: int, intranet_port: int | None, with_worke
     if worker is not None:
         worker.cancel()
         await asyncio.gather(worker, return_exceptions=True)
+    if stopped_by:
+        raise stopped_by[0]
 
 
 HealthFile = Annotated[
