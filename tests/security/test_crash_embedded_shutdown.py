@@ -64,7 +64,7 @@ def test_serve_leaves_no_postgres_behind_on_sigterm(tmp_path: Path) -> None:
 
         # When it is asked to stop
         server.send_signal(signal.SIGTERM)
-        server.wait(20)
+        server.wait(60)  # generous: the machine may be loaded
 
         # Then no postgres process of its data folder remains
         _gone, alive = psutil.wait_procs(postgres_processes(data_dir), timeout=10)
@@ -72,5 +72,6 @@ def test_serve_leaves_no_postgres_behind_on_sigterm(tmp_path: Path) -> None:
     finally:
         if server.poll() is None:
             server.kill()
+            server.wait()
         for leftover in postgres_processes(data_dir):
             leftover.kill()

@@ -138,7 +138,7 @@ async def test_a_standalone_worker_survives_a_database_outage(
 
         # And once it is stopped, the probe says so
         worker.send_signal(signal.SIGTERM)
-        assert worker.wait(20) == 0
+        assert worker.wait(60) == 0
         assert await probe(health, env) == 1
     finally:
         if worker.poll() is None:
