@@ -8,7 +8,6 @@ the database, stops beating. `probant worker --health-file F` touches F on each 
 
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +26,6 @@ class WorkerHealth:
         if self.health_file is not None:
             self.health_file.parent.mkdir(parents=True, exist_ok=True)
             self.health_file.touch()
-            os.utime(self.health_file)
 
     def down(self) -> None:
         self.last_beat = None
