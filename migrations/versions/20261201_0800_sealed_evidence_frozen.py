@@ -126,9 +126,11 @@ BEGIN
           OLD.id {REFUSE};
       END IF;
     END LOOP;
-    IF to_jsonb(NEW) - erasable = to_jsonb(OLD) - erasable THEN
-      RETURN NEW;
+    IF to_jsonb(NEW) - erasable <> to_jsonb(OLD) - erasable THEN
+      RAISE EXCEPTION 'evidence item % belongs to a tombstone: it can only lose personal data',
+        OLD.id {REFUSE};
     END IF;
+    RETURN NEW;
   ELSIF was IS NOT NULL AND OLD.thumbnail_key IS NULL
         AND to_jsonb(NEW) - 'thumbnail_key' = to_jsonb(OLD) - 'thumbnail_key' THEN
     -- The preview of an item sealed before its preview job ran: derived, set once.
