@@ -162,38 +162,26 @@ async def _others(database: Database, evidence: Evidence) -> dict[str, Any]:
     }
 
 
-async def test_every_column_of_a_sealed_deposit_is_refused(
-    database: Database, evidence: Evidence
+@pytest.mark.parametrize(
+    ("table", "changes", "row", "tested_below"),
+    [
+        ("deposits", DEPOSIT_CHANGES, "sealed", {"status"}),
+        ("evidence_items", ITEM_CHANGES, "item", {"deposit_id", "thumbnail_key"}),
+    ],
+)
+async def test_every_column_of_sealed_evidence_is_refused(
+    database: Database,
+    evidence: Evidence,
+    table: str,
+    changes: dict[str, str],
+    row: str,
+    tested_below: set[str],
 ) -> None:
-    assert await _columns(database, "deposits") == {*DEPOSIT_CHANGES, "status"}
-    params = await _others(database, evidence)
-    for column, value in DEPOSIT_CHANGES.items():
-        await _refused(
-            database,
-            evidence.scope,
-            f"UPDATE deposits SET {column} = {value} WHERE id = :d",
-            {**params, "d": evidence.sealed},
-            "sealed deposit",
-        )
-
-
-async def test_every_column_of_a_sealed_item_is_refused(
-    database: Database, evidence: Evidence
-) -> None:
-    assert await _columns(database, "evidence_items") == {
-        *ITEM_CHANGES,
-        "deposit_id",
-        "thumbnail_key",
-    }
-    params = await _others(database, evidence)
-    for column, value in ITEM_CHANGES.items():
-        await _refused(
-            database,
-            evidence.scope,
-            f"UPDATE evidence_items SET {column} = {value} WHERE id = :i",
-            {**params, "i": evidence.item},
-            "sealed deposit",
-        )
+    assert await _columns(database, table) == {*changes, *tested_below}
+    params = {**await _others(database, evidence), "row": getattr(evidence, row)}
+    for column, value in changes.items():
+        sql = f"UPDATE {table} SET {column} = {value} WHERE id = :row"
+        await _refused(database, evidence.scope, sql, params, "sealed deposit")
 
 
 async def test_a_preview_is_set_once_and_never_rewritten(
@@ -251,68 +239,54 @@ async def _sha256_of(database: Database, evidence: Evidence) -> str:
         return str(found.scalar_one())
 
 
+async def _all_refused(
+    database: Database, evidence: Evidence, cases: list[tuple[str, dict[str, Any], str]]
+) -> None:
+    for sql, params, message in cases:
+        await _refused(database, evidence.scope, sql, params, message)
+
+
+MOVE = "UPDATE evidence_items SET deposit_id = :to WHERE id = :i"
+COPY_INTO = (
+    "INSERT INTO evidence_items SELECT (jsonb_populate_record(NULL::evidence_items, "
+    "to_jsonb(i) || jsonb_build_object('id', gen_random_uuid(), 'deposit_id', "
+    "CAST(:to AS uuid)))).* FROM evidence_items i WHERE i.id = :i"
+)
+
+
 async def test_an_item_cannot_leave_or_enter_a_sealed_deposit(
     database: Database, evidence: Evidence
 ) -> None:
-    move = "UPDATE evidence_items SET deposit_id = :to WHERE id = :i"
-    # Out to a draft (to be rewritten there and moved back): refused at the first move.
-    await _refused(
+    e = evidence
+    await _all_refused(
         database,
-        evidence.scope,
-        move,
-        {"to": evidence.draft, "i": evidence.item},
-        "never a sealed deposit",
+        e,
+        [
+            # Out to a draft (to be rewritten there and moved back): refused at the first move.
+            (MOVE, {"to": e.draft, "i": e.item}, "never a sealed deposit"),
+            (MOVE, {"to": e.sealed, "i": e.draft_item}, "never a sealed deposit"),
+            # A new item (a copy of the draft's, with a new id) added to the sealed deposit.
+            (COPY_INTO, {"to": e.sealed, "i": e.draft_item}, "never a sealed deposit"),
+        ],
     )
-    # In from a draft.
-    await _refused(
-        database,
-        evidence.scope,
-        move,
-        {"to": evidence.sealed, "i": evidence.draft_item},
-        "never a sealed deposit",
-    )
-    # A new item added to the sealed deposit (a copy of the draft's, with a new id).
-    await _refused(
-        database,
-        evidence.scope,
-        "INSERT INTO evidence_items SELECT (jsonb_populate_record(NULL::evidence_items, "
-        "to_jsonb(i) || jsonb_build_object('id', gen_random_uuid(), 'deposit_id', "
-        "CAST(:to AS uuid)))).* FROM evidence_items i WHERE i.id = :i",
-        {"to": evidence.sealed, "i": evidence.draft_item},
-        "never a sealed deposit",
-    )
-    # Moves between drafts stay possible: the refusals above are about the seal.
-    assert await _run(
-        database,
-        evidence.scope,
-        "UPDATE evidence_items SET comment = 'ok' WHERE id = :i",
-        {"i": evidence.draft_item},
-    )
+    # The draft's own item still changes freely: the refusals are about the seal.
+    sql = "UPDATE evidence_items SET comment = 'ok' WHERE id = :i"
+    assert await _run(database, e.scope, sql, {"i": e.draft_item})
 
 
 async def test_items_and_the_deposit_cannot_be_deleted(
     database: Database, evidence: Evidence
 ) -> None:
-    await _refused(
+    e = evidence
+    await _all_refused(
         database,
-        evidence.scope,
-        "DELETE FROM evidence_items WHERE id = :i",
-        {"i": evidence.item},
-        "cannot be deleted",
-    )
-    await _refused(
-        database,
-        evidence.scope,
-        "DELETE FROM capture_sessions WHERE deposit_id = :d",  # its items would cascade
-        {"d": evidence.sealed},
-        "cannot be deleted",
-    )
-    await _refused(
-        database,
-        evidence.scope,
-        "DELETE FROM deposits WHERE id = :d",
-        {"d": evidence.sealed},
-        "cannot be deleted",
+        e,
+        [
+            ("DELETE FROM evidence_items WHERE id = :i", {"i": e.item}, "cannot be deleted"),
+            # Its capture session's deletion would cascade to the items.
+            ("DELETE FROM capture_sessions WHERE deposit_id = :d", {"d": e.sealed}, "deleted"),
+            ("DELETE FROM deposits WHERE id = :d", {"d": e.sealed}, "cannot be deleted"),
+        ],
     )
     assert await _sha256_of(database, evidence)
 
@@ -375,32 +349,18 @@ async def test_the_tombstone_is_the_one_way_out_and_is_final(
     # ...while the real deletion service leaves one, through the database's checks.
     deleted = await gql(client, DELETE, {"d": evidence.sealed_node})
     assert deleted["deleteDeposit"] == {"__typename": "DepositDeleted", "tombstone": True}
-    for sql in (
-        "UPDATE deposits SET status = 'SEALED' WHERE id = :d",
-        "UPDATE deposits SET status = 'DRAFT' WHERE id = :d",
-        "UPDATE deposits SET title = 'revenu' WHERE id = :d",
-        "DELETE FROM deposits WHERE id = :d",
-    ):
-        await _refused(database, evidence.scope, sql, {"d": evidence.sealed}, "tombstone")
-    await _refused(
+    d, i = {"d": evidence.sealed}, {"i": evidence.item}
+    await _all_refused(
         database,
-        evidence.scope,
-        "UPDATE evidence_items SET sha256 = repeat('0', 64) WHERE id = :i",
-        {"i": evidence.item},
-        "tombstone",
-    )
-    await _refused(
-        database,
-        evidence.scope,
-        "UPDATE evidence_items SET comment = 'de retour' WHERE id = :i",
-        {"i": evidence.item},
-        "tombstone",
-    )
-    await _refused(
-        database,
-        evidence.scope,
-        "DELETE FROM evidence_items WHERE id = :i",
-        {"i": evidence.item},
-        "cannot be deleted",
+        evidence,
+        [
+            ("UPDATE deposits SET status = 'SEALED' WHERE id = :d", d, "tombstone"),
+            ("UPDATE deposits SET status = 'DRAFT' WHERE id = :d", d, "tombstone"),
+            ("UPDATE deposits SET title = 'revenu' WHERE id = :d", d, "tombstone"),
+            ("DELETE FROM deposits WHERE id = :d", d, "tombstone"),
+            ("UPDATE evidence_items SET sha256 = repeat('0', 64) WHERE id = :i", i, "tombstone"),
+            ("UPDATE evidence_items SET comment = 'de retour' WHERE id = :i", i, "tombstone"),
+            ("DELETE FROM evidence_items WHERE id = :i", i, "cannot be deleted"),
+        ],
     )
     assert len(await _sha256_of(database, evidence)) == 64  # the hash stays checkable

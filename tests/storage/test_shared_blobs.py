@@ -138,15 +138,22 @@ async def _still_whole(world: World, client: httpx.AsyncClient, mine: Sealed) ->
         assert [archive.read(n) for n in media] == [mine.body]
 
 
+async def _a_sealed_photo_and_b(
+    world: World, seed: int
+) -> tuple[httpx.AsyncClient, httpx.AsyncClient, Sealed]:
+    """Tenant A with a sealed photo, and tenant B who will store the same bytes."""
+    a, _ = await world.tenant()
+    b, _ = await world.tenant()
+    return a, b, await _sealed(world, a, photo_jpeg(seed=seed))
+
+
 async def test_another_tenant_deleting_its_draft_of_the_same_bytes_takes_nothing_from_me(
     world: World,
 ) -> None:
-    a, _ = await world.tenant()
-    b, _ = await world.tenant()
+    a, b, mine = await _a_sealed_photo_and_b(world, seed=71)
     office = await make_office(world.database)
     clerk = world.client()
     await log_in(clerk, office.clerk)
-    mine = await _sealed(world, a, photo_jpeg(seed=71))
     draft = (await start(b))["captureSession"]
     assert (await capture_one(b, draft["id"], mine.body)).status_code == 201
     await world.previews()
@@ -172,9 +179,7 @@ async def test_another_tenant_deleting_its_draft_of_the_same_bytes_takes_nothing
 async def test_another_tenant_deleting_its_item_of_the_same_bytes_takes_nothing_from_me(
     world: World,
 ) -> None:
-    a, _ = await world.tenant()
-    b, _ = await world.tenant()
-    mine = await _sealed(world, a, photo_jpeg(seed=72))
+    a, b, mine = await _a_sealed_photo_and_b(world, seed=72)
     draft = (await start(b))["captureSession"]
     same = await capture_one(b, draft["id"], mine.body)
     only_theirs = photo_jpeg(seed=73)
@@ -196,9 +201,7 @@ async def test_another_tenant_deleting_its_item_of_the_same_bytes_takes_nothing_
 async def test_another_tenant_deleting_its_sealed_deposit_of_the_same_bytes_takes_nothing_from_me(
     world: World,
 ) -> None:
-    a, _ = await world.tenant()
-    b, _ = await world.tenant()
-    mine = await _sealed(world, a, photo_jpeg(seed=74))
+    a, b, mine = await _a_sealed_photo_and_b(world, seed=74)
     theirs = await _sealed(world, b, mine.body)
 
     deleted = await gql(b, DELETE_DEPOSIT, {"d": theirs.node})
@@ -213,9 +216,7 @@ async def test_another_tenant_deleting_its_sealed_deposit_of_the_same_bytes_take
 async def test_another_tenant_deleting_its_account_and_organisation_takes_nothing_from_me(
     world: World,
 ) -> None:
-    a, _ = await world.tenant()
-    b, _ = await world.tenant()
-    mine = await _sealed(world, a, photo_jpeg(seed=75))
+    a, b, mine = await _a_sealed_photo_and_b(world, seed=75)
     await _sealed(world, b, mine.body)
     draft = (await start(b))["captureSession"]
     assert (await capture_one(b, draft["id"], mine.body)).status_code == 201
@@ -248,6 +249,10 @@ async def test_the_collector_waits_for_the_grace_period_and_spares_every_referen
 
     early_removed, _ = await world.collect(later=timedelta(hours=1))
     assert early_removed == [] and await world.store.exists(lonely_key)
+    periodic = {t.task.name for t in job_app.periodic_registry.periodic_tasks.values()}
+    assert "evidence.collect_blobs" in periodic
+    await job_app.tasks["evidence.collect_blobs"].func(timestamp=0)  # the hourly job, now
+    assert await world.store.exists(lonely_key)
 
     removed, kept = await world.collect()
 
