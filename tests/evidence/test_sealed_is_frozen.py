@@ -11,6 +11,7 @@ import httpx
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
+from tests.bailiffs.helpers import make_office, submit
 from tests.evidence.capture_flow import capture_one, fill, seal, start
 from tests.factories import MemberInfo, Role, add_member, gql, log_in, make_organisation
 from tests.ledger_helpers import fund
@@ -364,3 +365,28 @@ async def test_the_tombstone_is_the_one_way_out_and_is_final(
         ],
     )
     assert len(await _sha256_of(database, evidence)) == 64  # the hash stays checkable
+
+
+async def test_only_the_office_moves_a_sent_deposit_and_never_backwards(
+    database: Database, client: httpx.AsyncClient, evidence: Evidence
+) -> None:
+    office = await make_office(database)
+    assert (await submit(client, evidence.sealed_node))["__typename"] == "SubmissionPayload"
+    set_status = "UPDATE deposits SET status = :s WHERE id = :d"
+    as_office = TenantScope(organisation_id=office.office_id, office_id=office.office_id)
+
+    async def refused(scope: TenantScope, status: str, message: str = "cannot go from") -> None:
+        params = {"s": status, "d": evidence.sealed}
+        await _refused(database, scope, set_status, params, message)
+
+    async def moved(status: str) -> None:
+        params = {"s": status, "d": evidence.sealed}
+        assert await _run(database, as_office, set_status, params) == 1
+
+    await refused(evidence.scope, "ACCEPTED")  # the author cannot accept their own deposit
+    await refused(evidence.scope, "SEALED")
+    await refused(as_office, "DRAFT", "review status")  # the offices' own guard (0720)
+    await moved("IN_REVIEW")
+    await moved("ACCEPTED")
+    await refused(as_office, "IN_REVIEW")  # a decision is final
+    await refused(as_office, "REJECTED")

@@ -16,6 +16,8 @@ from pathlib import Path
 import boto3
 import httpx
 import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 from tests.bailiffs.helpers import Jobs, make_office, submit
 from tests.evidence.capture_flow import capture_one, fill, seal, stage, start
 from tests.factories import PASSWORD, MemberInfo, gql, log_in, make_organisation
@@ -26,10 +28,11 @@ from probant_platform.db import Database, utcnow
 from probant_platform.evidence.media.samples import photo_jpeg
 from probant_platform.jobs import job_app
 from probant_platform.storage import BlobStore, store_for
-from probant_platform.storage.collection import collect
-from probant_platform.storage.local import key_for
+from probant_platform.storage.collection import BlobCollected, collect, hold, release
+from probant_platform.storage.local import LocalBlobStore, key_for
 
 PAST_GRACE = timedelta(days=2)
+ZERO = timedelta(0)
 ITEMS = """query($d: ID!) { node(id: $d) { ... on Deposit { exportUrl
   items { id sha256 downloadUrl thumbnailUrl } } } }"""
 DELETE_DEPOSIT = """mutation($d: ID!) { deleteDeposit(depositId: $d) {
@@ -264,3 +267,30 @@ async def test_the_collector_waits_for_the_grace_period_and_spares_every_referen
     again = (await start(b))["captureSession"]
     assert (await capture_one(b, again["id"], lonely)).status_code == 201
     assert await world.store.exists(lonely_key)
+
+
+async def test_a_writer_holding_a_blob_keeps_the_collector_waiting(
+    committed_database: Database, tmp_path: Path
+) -> None:
+    store = LocalBlobStore(tmp_path / "media")
+    body = secrets.token_bytes(64)
+
+    async def chunks() -> AsyncIterator[bytes]:
+        yield body
+
+    key = (await store.put_stream(chunks=chunks(), max_bytes=100, expected_sha256=None)).key
+    async with committed_database.unit_of_work() as session:
+        await release(session, [key])
+    async with committed_database.unit_of_work() as writer:
+        await hold(writer, store, key)  # e.g. the preview job, about to point at it
+        with pytest.raises(DBAPIError) as caught:
+            async with committed_database.unit_of_work() as collector:
+                await collector.execute(text("SET LOCAL lock_timeout = '300ms'"))
+                await collector.execute(text("SELECT probant_collect_blob(:k, now())"), {"k": key})
+        assert getattr(caught.value.orig, "sqlstate", None) == "55P03"  # lock_not_available
+    # The writer ended without pointing at it: the blob goes, and a late writer learns it.
+    assert key in (await collect(database=committed_database, store=store, grace=ZERO)).removed
+    assert not await store.exists(key)
+    with pytest.raises(BlobCollected):
+        async with committed_database.unit_of_work() as writer:
+            await hold(writer, store, key)
