@@ -19,8 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from probant_platform.db import Database, utcnow
 from probant_platform.errors import DomainError
-from probant_platform.storage.local import LocalBlobStore
-from probant_platform.storage.s3 import S3BlobStore
+from probant_platform.storage import BlobStore
 
 GRACE_PERIOD = timedelta(hours=24)
 BATCH_SIZE = 500
@@ -43,7 +42,7 @@ async def release(session: AsyncSession, keys: Iterable[str | None]) -> None:
         )
 
 
-async def hold(session: AsyncSession, store: LocalBlobStore | S3BlobStore, key: str) -> None:
+async def hold(session: AsyncSession, store: BlobStore, key: str) -> None:
     """Before pointing at a blob that may have been released: keep the collector away from
     it until this transaction ends, and make sure it was not collected just before."""
     await session.execute(text("SELECT probant_hold_blob(:key)"), {"key": key})
@@ -60,7 +59,7 @@ class Collection:
 async def collect(
     *,
     database: Database,
-    store: LocalBlobStore | S3BlobStore,
+    store: BlobStore,
     now: datetime | None = None,
     grace: timedelta = GRACE_PERIOD,
 ) -> Collection:
