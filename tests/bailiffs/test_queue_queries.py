@@ -56,10 +56,9 @@ async def _tenant(database: Database, office_id: uuid.UUID, submitted: bool, n: 
             reference=f"PRB-Q-{secrets.token_hex(5)}",
             author_membership_id=member.id,
             kind=CaptureKind.PHOTOS,
-            status=DepositStatus.SUBMITTED if submitted else DepositStatus.SEALED,
+            status=DepositStatus.DRAFT,
             title=f"Dépôt {n}",
             created_at=now,
-            sealed_at=now,
         )
         s.add(deposit)
         await s.flush()
@@ -103,7 +102,12 @@ async def _tenant(database: Database, office_id: uuid.UUID, submitted: bool, n: 
                     created_at=now,
                 )
             )
+        await s.flush()
+        # Sealed then sent, in the order the database accepts (it refuses items added later).
+        deposit.status, deposit.sealed_at = DepositStatus.SEALED, now
+        await s.flush()
         if submitted:
+            deposit.status = DepositStatus.SUBMITTED
             s.add(
                 Submission(
                     organisation_id=org,

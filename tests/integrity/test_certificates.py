@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import io
 import re
+from datetime import timedelta
 from email.header import decode_header, make_header
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from tests.factories import gql
 from tests.integrity.proof_world import ProofWorld, build_world, bundle_of
 
 from probant_platform.config import Settings
-from probant_platform.db import Database, TenantScope
+from probant_platform.db import Database, TenantScope, utcnow
 from probant_platform.documents import pki
 from probant_platform.documents.signing import validate_pdf_async
 from probant_platform.evidence.models import Deposit
@@ -27,6 +28,7 @@ from probant_platform.integrity.people import author_of
 from probant_platform.integrity.verify import GivenFile, Report, file_sha256, verify_bundle
 from probant_platform.notifications.mailer import SmtpMailer
 from probant_platform.storage import store_for
+from probant_platform.storage.collection import collect
 
 
 def _text(pdf: bytes) -> str:
@@ -166,6 +168,9 @@ async def test_deleting_a_deposit_forgets_its_report_record_and_place_but_not_it
     deleted = await gql(world.sealed.client, delete, {"d": world.sealed.node_id})
 
     assert deleted["deleteDeposit"] == {"__typename": "DepositDeleted", "tombstone": True}
+    # The report is released at once and removed by the collector after the grace period.
+    collected = await collect(database=database, store=store, now=utcnow() + timedelta(days=2))
+    assert certificate.blob_key in collected.removed
     assert not await store.exists(certificate.blob_key)
     scope = TenantScope(organisation_id=world.sealed.owner.organisation_id)
     async with database.unit_of_work(scope) as session:

@@ -31,7 +31,6 @@ from probant_platform.evidence import errors as e
 from probant_platform.evidence.models import CaptureKind, Deposit, DepositStatus
 from probant_platform.ledger import errors as ledger_errors
 from probant_platform.ledger import services as ledger
-from probant_platform.storage import store_for
 from probant_tenants.authz import Permission
 from probant_tenants.context import Actor
 from probant_tenants.models import Organisation
@@ -314,11 +313,10 @@ class EvidenceMutation:
         self, info: Info[Context, Any], deposit_id: strawberry.ID
     ) -> DeleteDepositResult:
         async def body(actor: Actor, author: deposits.Author) -> DepositDeleted:
-            outcome = await deposits.delete_deposit(
+            tombstone = await deposits.delete_deposit(
                 session=info.context.session,
                 author=author,
                 deposit_id=node_uuid(deposit_id, "Deposit"),
-                store=store_for(info.context.settings),
             )
             fr, en = (
                 (
@@ -329,12 +327,10 @@ class EvidenceMutation:
                     "Deposit deleted. Its media and personal data are erased; its reference, "
                     "fingerprints and times are kept so that issued certificates stay checkable.",
                 )
-                if outcome.tombstone
+                if tombstone
                 else ("Brouillon supprimé.", "Draft deleted.")
             )
-            return DepositDeleted(
-                tombstone=outcome.tombstone, message=en if actor.locale == "en" else fr
-            )
+            return DepositDeleted(tombstone=tombstone, message=en if actor.locale == "en" else fr)
 
         return await _run(info, Permission.DEPOSITS_CREATE, body)
 

@@ -23,7 +23,8 @@ from probant_platform.evidence.models import Deposit, DepositStatus, EvidenceIte
 from probant_platform.integrity.batches import forget_deposit
 from probant_platform.jobs import enqueue
 from probant_platform.ledger import pricing, services
-from probant_platform.storage import BlobStore
+from probant_platform.storage import collection
+from probant_platform.storage.local import key_for
 from probant_platform.text import clean_line, clean_paragraph
 
 MAX_SIGNATURE_PNG = 200_000
@@ -140,6 +141,7 @@ async def delete_item(*, session: AsyncSession, author: Author, item_id: uuid.UU
         raise AlreadySealed()
     await session.delete(item)
     await session.flush()
+    await collection.release(session, _blob_keys([item]))
 
 
 async def quote(*, session: AsyncSession, deposit: Deposit) -> pricing.Quote:
@@ -212,17 +214,30 @@ def _signature_png(value: str | None) -> bytes | None:
     return data
 
 
-@dataclass(frozen=True)
-class DeletionOutcome:
-    tombstone: bool
-    removed_files: int
+PERSONAL_FIELDS = (
+    "title",
+    "street",
+    "postcode",
+    "city",
+    "floor",
+    "flat",
+    "building",
+    "address_details",
+    "description",
+)
 
 
-async def delete_deposit(
-    *, session: AsyncSession, author: Author, deposit_id: uuid.UUID, store: BlobStore
-) -> DeletionOutcome:
+def _blob_keys(items: list[EvidenceItem]) -> set[str]:
+    """Every key the items point at, or will once an upload in flight completes."""
+    keys = {key_for(item.declared_sha256) for item in items}
+    return keys | {k for item in items for k in (item.blob_key, item.thumbnail_key) if k}
+
+
+async def delete_deposit(*, session: AsyncSession, author: Author, deposit_id: uuid.UUID) -> bool:
     """A draft goes entirely; a sealed deposit loses its media and personal data but keeps a
-    tombstone (reference, hashes, sizes, times) so certificates already issued stay checkable."""
+    tombstone (reference, hashes, sizes, times) so certificates already issued stay checkable.
+    Returns whether a tombstone was left. No blob is deleted here: they may be shared with
+    other tenants, so they are only released to the collector (`storage.collection`)."""
     deposit = await get_deposit(
         session=session, author=author, deposit_id=deposit_id, for_update=True
     )
@@ -233,41 +248,23 @@ async def delete_deposit(
             await session.execute(select(EvidenceItem).where(EvidenceItem.deposit_id == deposit.id))
         ).scalars()
     )
-    keys = {k for item in items for k in (item.blob_key, item.thumbnail_key) if k}
-    if deposit.status is DepositStatus.DRAFT:
+    keys = _blob_keys(items)
+    tombstone = deposit.status is not DepositStatus.DRAFT
+    if not tombstone:
         await session.delete(deposit)
-        tombstone = False
     else:
+        # One UPDATE: the database accepts a sealed deposit's only way out, the tombstone,
+        # when it erases the personal data and keeps everything else.
         deposit.status, deposit.deleted_at = DepositStatus.DELETED, utcnow()
-        await session.flush()  # the items' freeze lifts only once the deposit is a tombstone
-        for field in (
-            "title",
-            "street",
-            "postcode",
-            "city",
-            "floor",
-            "flat",
-            "building",
-            "address_details",
-            "description",
-        ):
+        for field in PERSONAL_FIELDS:
             setattr(deposit, field, "")
         deposit.signature_name, deposit.signature_png = None, None
+        await session.flush()  # the items' personal data may go once the deposit is a tombstone
         for item in items:
             item.comment, item.blob_key, item.user_agent = "", None, None
             item.thumbnail_key = None
             item.latitude = item.longitude = item.accuracy_meters = None
         keys |= set(await forget_deposit(session=session, deposit_id=deposit.id))
-        tombstone = True
     await session.flush()
-    removed = 0
-    for key in keys:
-        still_used = await session.execute(
-            select(EvidenceItem.id)
-            .where((EvidenceItem.blob_key == key) | (EvidenceItem.thumbnail_key == key))
-            .limit(1)
-        )
-        if still_used.first() is None:
-            await store.delete(key)
-            removed += 1
-    return DeletionOutcome(tombstone=tombstone, removed_files=removed)
+    await collection.release(session, keys)
+    return tombstone

@@ -9,7 +9,7 @@ from enum import StrEnum
 from sqlalchemy import BigInteger, Boolean, Enum, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from probant_platform.db import Base, TenantMixin, new_id
+from probant_platform.db import Base, TenantMixin, new_id, utcnow
 
 
 class CaptureKind(StrEnum):
@@ -93,6 +93,12 @@ class EvidenceItem(TenantMixin, Base):
     """One photo or video: what the client declared, and what the server found and stored."""
 
     __tablename__ = "evidence_items"
+    # The blob collector asks "does anyone still point at this key?" for every tenant at once.
+    __table_args__ = (
+        Index("ix_evidence_items_blob_key", "blob_key"),
+        Index("ix_evidence_items_thumbnail_key", "thumbnail_key"),
+        Index("ix_evidence_items_declared_sha256", "declared_sha256"),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
     deposit_id: Mapped[uuid.UUID] = mapped_column(
@@ -127,3 +133,16 @@ class EvidenceItem(TenantMixin, Base):
     comment: Mapped[str] = mapped_column(Text, default="", server_default="")
     position: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime]
+
+
+class ReleasedBlob(Base):
+    """A stored blob that lost a reference: the collector looks at it after a grace period.
+
+    Blobs are shared by content across tenants, so no tenant action deletes one; it only
+    records the release here. Only the schema owner's functions read or write this table.
+    """
+
+    __tablename__ = "released_blobs"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    released_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -12,8 +12,8 @@ from probant_platform.db import TenantScope
 from probant_platform.evidence.media.thumbnails import make_preview as preview_of
 from probant_platform.evidence.models import Deposit, EvidenceItem
 from probant_platform.integrity.tasks import join_sealed_deposit
-from probant_platform.jobs import task
-from probant_platform.storage import store_for
+from probant_platform.jobs import job_app, task
+from probant_platform.storage import collection, store_for
 
 log = structlog.get_logger(__name__)
 
@@ -51,4 +51,16 @@ async def make_preview(*, organisation_id: str, item_id: str) -> None:
         blob = await store.put_stream(
             chunks=body(), max_bytes=5 * 1024 * 1024, expected_sha256=None
         )
+        # The same preview may have been released by another tenant: keep it from the
+        # collector until this reference is committed (a retry redoes a collected one).
+        await collection.hold(session, store, blob.key)
         item.thumbnail_key = blob.key
+
+
+@job_app.periodic(cron="17 * * * *", periodic_id="evidence-collect-blobs")
+@job_app.task(name="evidence.collect_blobs", queue="media", pass_context=False)
+async def collect_blobs(timestamp: int) -> None:
+    """Hourly: delete the released blobs that nobody points at after the grace period."""
+    rt = runtime.current()
+    outcome = await collection.collect(database=rt.database, store=store_for(rt.settings))
+    log.info("blobs.collected", removed=len(outcome.removed), kept=len(outcome.kept))
