@@ -1,7 +1,7 @@
 """evidence: sealed deposits frozen by the database; shared blobs collected, never tenant-deleted
 
 Revision ID: 0800_sealed_evidence_frozen
-Revises: 0730_plan_pricing_rule
+Revises: 0820_ledger_lock_order
 Create Date: 2026-12-01 21:30:00
 """
 
@@ -14,7 +14,7 @@ from probant_platform.db.rls import CURRENT_TENANT
 from probant_platform.db.roles import APP_ROLE
 
 revision: str = "0800_sealed_evidence_frozen"
-down_revision: str | Sequence[str] | None = "0730_plan_pricing_rule"
+down_revision: str | Sequence[str] | None = "0820_ledger_lock_order"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
