@@ -40,6 +40,9 @@ class ProbantGraphQL(GraphQL[Context, None]):
             response = await super().run(request, context=ctx)
             if ctx.failed:
                 await ctx.session.rollback()
+                # A session opened in a rolled-back transaction does not exist: no cookie.
+                if isinstance(response, Response) and "set-cookie" in response.headers:
+                    del response.headers["set-cookie"]
             else:
                 await ctx.session.commit()
             return response

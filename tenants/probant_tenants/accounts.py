@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from probant_platform import urls
-from probant_platform.db import TenantScope, utcnow
+from probant_platform.db import Database, TenantScope, utcnow
 from probant_platform.db.session import rescope
 from probant_platform.jobs import enqueue
 from probant_platform.text import clean_line
@@ -245,13 +245,18 @@ async def memberships_of(*, session: AsyncSession, user_id: uuid.UUID) -> list[M
 async def log_in(
     *,
     session: AsyncSession,
+    database: Database,
     email: str,
     password: str,
     organisation_id: uuid.UUID | None,
     ip: str | None,
     user_agent: str | None,
 ) -> IssuedSession:
-    """Check credentials and open a session; the same error for unknown email and bad password."""
+    """Check credentials and open a session; the same error for unknown email and bad password.
+
+    The lockout counters and the failed-attempt audit rows are written through `database`
+    in transactions of their own, so they hold even if the caller rolls `session` back.
+    """
     try:
         address = normalise_email(email)
     except InvalidEmail:
@@ -260,16 +265,16 @@ async def log_in(
     ip_key = throttle.ip_key(ip)
     if ip_key:
         keys.append(ip_key)
-    if await throttle.locked(session=session, keys=keys):
+    if await throttle.locked(database=database, keys=keys):
         raise AccountLocked()
     user = (await session.execute(select(User).where(User.email == address))).scalar_one_or_none()
     valid = verify_password(user.password_hash if user else None, password)
     memberships = await memberships_of(session=session, user_id=user.id) if user else []
     if user is None or not valid or user.deleted_at is not None or not memberships:
-        await _fail_login(session=session, user=user, memberships=memberships, keys=keys, ip=ip)
+        await _fail_login(database=database, user=user, memberships=memberships, keys=keys, ip=ip)
         raise InvalidCredentials()
     chosen = next((m for m in memberships if m.organisation_id == organisation_id), memberships[0])
-    await throttle.clear(session=session, key=keys[0])
+    await throttle.clear(database=database, key=keys[0])
     await rescope(session, TenantScope(organisation_id=chosen.organisation_id, user_id=user.id))
     await audit.record(
         session=session,
@@ -285,26 +290,23 @@ async def log_in(
 
 async def _fail_login(
     *,
-    session: AsyncSession,
+    database: Database,
     user: User | None,
     memberships: list[Membership],
     keys: list[str],
     ip: str | None,
 ) -> None:
     await throttle.register_failure(
-        session=session, key=keys[0], limit=throttle.ACCOUNT_MAX_FAILURES
+        database=database, key=keys[0], limit=throttle.ACCOUNT_MAX_FAILURES
     )
     if len(keys) > 1:
         await throttle.register_failure(
-            session=session, key=keys[1], limit=throttle.IP_MAX_FAILURES
+            database=database, key=keys[1], limit=throttle.IP_MAX_FAILURES
         )
     if user is not None:
         for membership in memberships:
-            await rescope(
-                session, TenantScope(organisation_id=membership.organisation_id, user_id=user.id)
-            )
-            await audit.record(
-                session=session,
+            await audit.record_now(
+                database=database,
                 organisation_id=membership.organisation_id,
                 action=AuditAction.SIGN_IN_FAILED,
                 actor_user_id=user.id,

@@ -11,7 +11,7 @@ from sqlalchemy import select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from probant_platform import urls
-from probant_platform.db import TenantScope, utcnow
+from probant_platform.db import Database, TenantScope, utcnow
 from probant_platform.db.session import rescope
 from probant_platform.errors import DomainError
 from probant_platform.jobs import enqueue
@@ -170,12 +170,18 @@ async def invite_member(
 
 
 async def activate_account(
-    *, session: AsyncSession, code: str, password: str, accept_terms: bool, ip: str | None
+    *,
+    session: AsyncSession,
+    database: Database,
+    code: str,
+    password: str,
+    accept_terms: bool,
+    ip: str | None,
 ) -> Membership:
     """Set an invited person's password and activate their membership (code: once, 7 days).
     Someone who already has a Probant account confirms with their existing password."""
     keys = [k for k in (throttle.ip_key(ip),) if k]
-    if keys and await throttle.locked(session=session, keys=keys):
+    if keys and await throttle.locked(database=database, keys=keys):
         raise AccountLocked()
     if not accept_terms:
         raise TermsNotAccepted()
@@ -200,13 +206,18 @@ async def activate_account(
     ):
         if keys:
             await throttle.register_failure(
-                session=session, key=keys[0], limit=throttle.IP_MAX_FAILURES
+                database=database, key=keys[0], limit=throttle.IP_MAX_FAILURES
             )
         raise InvalidToken()
     membership = await session.get(Membership, invitation.membership_id)
     user = await session.get(User, membership.user_id) if membership else None
     assert membership is not None and user is not None
     if user.password_hash is not None and not verify_password(user.password_hash, password):
+        await throttle.register_failure(
+            database=database,
+            key=throttle.account_key(user.email),
+            limit=throttle.ACCOUNT_MAX_FAILURES,
+        )
         raise InvalidCredentials()
     invitation.used_at = now
     user.password_hash = user.password_hash or hash_password(password)

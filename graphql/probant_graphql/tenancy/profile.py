@@ -137,7 +137,6 @@ class ProfileMutation:
             return actor  # type: ignore[return-value]
 
         async def run() -> OkPayload:
-            client = info.context.request.client
             await profile.change_password(
                 session=info.context.session,
                 user_id=actor.user_id,
@@ -145,7 +144,7 @@ class ProfileMutation:
                 current_password=current_password,
                 new_password=new_password,
                 keep_session_id=actor.session_id,
-                ip=client.host if client else None,
+                ip=info.context.client_ip,
             )
             return OkPayload(ok=True)
 
