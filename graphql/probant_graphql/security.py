@@ -143,7 +143,8 @@ class ErrorMasking(MaskErrors):
         processed = super()._process_errors(errors)
         for error in processed:
             if not error.extensions or "code" not in error.extensions:
-                error.extensions = {**(error.extensions or {}), "code": error_code(error)}
+                code = "INTERNAL_SERVER_ERROR" if error.original_error else error_code(error)
+                error.extensions = {**(error.extensions or {}), "code": code}
             if not self.suggestions:
                 error.message = _SUGGESTION.sub("", error.message)
         return processed
