@@ -22,6 +22,7 @@ from probant_graphql.security import (
     AliasLimit,
     DepthLimit,
     ErrorMasking,
+    NoControlCharacters,
     NoIntrospection,
     OneAuthenticationField,
     ProductionErrorMasking,
@@ -91,6 +92,7 @@ def build_schema(*, production: bool, introspection: bool | None = None) -> stra
         AliasLimit,
         TokenLimit,
         OneAuthenticationField,
+        NoControlCharacters,
     ]
     if not introspection:
         extensions.append(NoIntrospection)

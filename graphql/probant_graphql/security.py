@@ -19,6 +19,7 @@ from graphql import (
     OperationDefinitionNode,
     OperationType,
     SelectionSetNode,
+    StringValueNode,
     ValidationRule,
 )
 from graphql.error import GraphQLSyntaxError
@@ -42,6 +43,12 @@ MAX_TOKENS = 4000
 AUTHENTICATION_FIELDS = frozenset({"logIn", "signUp", "resetPassword", "activateAccount"})
 
 INTERNAL_MESSAGE = "Erreur interne / Internal server error"
+CONTROL_MESSAGE = (
+    "Caractère de contrôle interdit dans un texte / Control character not allowed in a string"
+)
+# Tab, line feed and carriage return are text; every other C0 control and DEL is not (a NUL
+# byte cannot even be stored by PostgreSQL).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SUGGESTION = re.compile(r" Did you mean .*\?$")
 
 
@@ -98,6 +105,32 @@ class OneAuthenticationFieldRule(ValidationRule):
 class OneAuthenticationField(AddValidationRules):
     def __init__(self) -> None:
         super().__init__([OneAuthenticationFieldRule])
+
+
+def has_control_characters(value: Any) -> bool:
+    """Whether a string anywhere in `value` (variables: dicts, lists, strings) holds one."""
+    if isinstance(value, str):
+        return _CONTROL.search(value) is not None
+    if isinstance(value, dict):
+        return any(has_control_characters(v) for v in value.values())
+    if isinstance(value, list):
+        return any(has_control_characters(v) for v in value)
+    return False
+
+
+class NoControlCharactersRule(ValidationRule):
+    """String literals of the document follow the same rule as variables (see the view)."""
+
+    def enter_string_value(self, node: StringValueNode, *_: Any) -> None:
+        if has_control_characters(node.value):
+            self.report_error(
+                GraphQLError(CONTROL_MESSAGE, node, extensions={"code": "INVALID_INPUT"})
+            )
+
+
+class NoControlCharacters(AddValidationRules):
+    def __init__(self) -> None:
+        super().__init__([NoControlCharactersRule])
 
 
 def error_code(error: GraphQLError) -> str:

@@ -31,7 +31,9 @@ def _attack_document(email: str, passwords: list[str], sign_up_email: str) -> st
       {guesses}
       signUp(input: {{kind: INDIVIDUAL, email: "{sign_up_email}", password: "{PASSWORD}",
                       fullName: "Eve Attaquante", acceptTerms: true}}) {{
-        ... on SignUpPayload {{ organisation {{ members(first: 5) {{ edges {{ node {{ id }} }} }} }} }}
+        ... on SignUpPayload {{
+          organisation {{ members(first: 5) {{ edges {{ node {{ id }} }} }} }}
+        }}
       }}
     }}"""
 
@@ -107,7 +109,9 @@ async def test_failed_guesses_count_even_when_the_request_is_rolled_back(
         failed = await session.scalar(
             select(func.count())
             .select_from(AuditEvent)
-            .where(AuditEvent.action == "SIGN_IN_FAILED", AuditEvent.actor_user_id == victim.user_id)
+            .where(
+                AuditEvent.action == "SIGN_IN_FAILED", AuditEvent.actor_user_id == victim.user_id
+            )
         )
     assert failed == throttle.ACCOUNT_MAX_FAILURES
 
@@ -118,7 +122,7 @@ async def test_after_the_lockout_the_right_password_gets_no_cookie(
     # Given a victim, and an attacker who sends one wrong guess per request
     victim = await make_organisation(committed_database)
     attacker = make_client(make_app(on=committed_database), peer="198.51.100.17")
-    log_in = 'mutation($e: String!, $p: String!) { logIn(email: $e, password: $p) { __typename } }'
+    log_in = "mutation($e: String!, $p: String!) { logIn(email: $e, password: $p) { __typename } }"
     for _ in range(throttle.ACCOUNT_MAX_FAILURES):
         body = await gql_raw(attacker, log_in, {"e": victim.email, "p": WRONG})
         assert body["data"]["logIn"]["__typename"] == "InvalidCredentials"
