@@ -22,8 +22,8 @@ from probant_graphql.security import (
     AliasLimit,
     DepthLimit,
     ErrorMasking,
-    NoControlCharacters,
     NoIntrospection,
+    NoNul,
     OneAuthenticationField,
     ProductionErrorMasking,
     SandboxErrorMasking,
@@ -92,7 +92,7 @@ def build_schema(*, production: bool, introspection: bool | None = None) -> stra
         AliasLimit,
         TokenLimit,
         OneAuthenticationField,
-        NoControlCharacters,
+        NoNul,
     ]
     if not introspection:
         extensions.append(NoIntrospection)

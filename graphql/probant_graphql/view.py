@@ -12,7 +12,7 @@ from strawberry.asgi import GraphQL
 from strawberry.extensions import SchemaExtension
 
 from probant_graphql.context import Context
-from probant_graphql.security import CONTROL_MESSAGE, has_control_characters
+from probant_graphql.security import NUL_MESSAGE, has_nul
 
 
 class ProbantGraphQL(GraphQL[Context, None]):
@@ -37,8 +37,8 @@ class ProbantGraphQL(GraphQL[Context, None]):
     async def run(self, request: Any, context: Any = None, root_value: Any = None) -> Any:
         if not isinstance(request, Request):
             return await super().run(request)
-        if has_control_characters(await _variables(request)):
-            error = {"message": CONTROL_MESSAGE, "extensions": {"code": "INVALID_INPUT"}}
+        if has_nul(await _variables(request)):
+            error = {"message": NUL_MESSAGE, "extensions": {"code": "INVALID_INPUT"}}
             return JSONResponse({"errors": [error]}, status_code=400)
         ctx = await self.get_context(request, await self.get_sub_response(request))
         try:

@@ -10,7 +10,6 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from probant_platform import urls
 from probant_platform.db import Database, TenantScope, utcnow
 from probant_platform.db.session import rescope
 from probant_platform.jobs import enqueue
@@ -87,7 +86,6 @@ async def sign_up(
     siren: str | None,
     accept_terms: bool,
     locale: str,
-    base_url: str,
     ip: str | None = None,
 ) -> SignUpResult:
     """Create an organisation and its OWNER; email a verification link."""
@@ -145,7 +143,7 @@ async def sign_up(
         actor_user_id=user.id,
         ip=ip,
     )
-    await send_verification(session=session, user=user, base_url=base_url)
+    await send_verification(session=session, user=user)
     return SignUpResult(user=user, organisation=organisation, membership=membership)
 
 
@@ -167,30 +165,27 @@ async def add_member(
     return membership
 
 
-async def send_verification(*, session: AsyncSession, user: User, base_url: str) -> None:
-    token = new_secret()
-    now = utcnow()
+async def send_verification(*, session: AsyncSession, user: User) -> None:
+    """Queue the verification email; its job mints the link (no secret in the queue)."""
+    await enqueue(session, "accounts.email_verification_link", to=user.email, user_id=str(user.id))
+
+
+async def issue_token(
+    *, session: AsyncSession, user_id: uuid.UUID, purpose: TokenPurpose, lifetime: timedelta
+) -> str:
+    """A new one-time secret for `user_id`; only its hash is stored."""
+    token, now = new_secret(), utcnow()
     session.add(
         OneTimeToken(
-            user_id=user.id,
-            purpose=TokenPurpose.VERIFY_EMAIL,
+            user_id=user_id,
+            purpose=purpose,
             token_hash=digest(token),
             created_at=now,
-            expires_at=now + VERIFY_EMAIL_LIFETIME,
+            expires_at=now + lifetime,
         )
     )
     await session.flush()
-    await enqueue(
-        session,
-        "notifications.send_email",
-        to=user.email,
-        template="verify_email",
-        locale=user.locale,
-        context={
-            "name": user.full_name,
-            "link": urls.app_url(base_url, "/verify-email", token=token),
-        },
-    )
+    return token
 
 
 async def consume_token(

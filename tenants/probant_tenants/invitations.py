@@ -10,7 +10,6 @@ from datetime import timedelta
 from sqlalchemy import select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from probant_platform import urls
 from probant_platform.db import Database, TenantScope, utcnow
 from probant_platform.db.session import rescope
 from probant_platform.errors import DomainError
@@ -36,7 +35,7 @@ from probant_tenants.models import (
 )
 from probant_tenants.passwords import hash_password, verify_password
 from probant_tenants.seats import ensure_seat_available
-from probant_tenants.tokens import digest
+from probant_tenants.tokens import digest, new_secret
 
 INVITATION_LIFETIME = timedelta(days=7)
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: typed from an email
@@ -84,9 +83,12 @@ async def invite_member(
     email: str,
     role: Role,
     credits: int,
-    base_url: str,
 ) -> IssuedInvitation:
-    """Invite (or re-invite, replacing the code) someone; emails an activation code."""
+    """Invite (or re-invite, replacing the code) someone; emails an activation code.
+
+    The code is minted by the job that sends it (`probant_tenants.emails`), so it never sits
+    in the job queue; until then the invitation holds the hash of a secret nobody has.
+    """
     organisation = await session.get(Organisation, organisation_id)
     assert organisation is not None
     if role not in INVITABLE.get(organisation.kind, set()):
@@ -132,13 +134,12 @@ async def invite_member(
         )
         .values(revoked_at=now)
     )
-    code = new_code()
     invitation = Invitation(
         organisation_id=organisation_id,
         membership_id=membership.id,
         email=address,
         role=role,
-        code_hash=digest(code),
+        code_hash=digest(new_secret()),
         invited_by=inviter_user_id,
         credits=credits,
         expires_at=now + INVITATION_LIFETIME,
@@ -155,16 +156,10 @@ async def invite_member(
     )
     await enqueue(
         session,
-        "notifications.send_email",
+        "invitations.email_code",
         to=address,
-        template="invitation",
-        locale=organisation.locale,
-        context={
-            "organisation": organisation.name,
-            "code": code,
-            "link": urls.app_url(base_url, "/activate", email=address, code=code),
-            "role": role.value,
-        },
+        organisation_id=str(organisation_id),
+        invitation_id=str(invitation.id),
     )
     return IssuedInvitation(invitation=invitation, membership=membership)
 

@@ -213,7 +213,6 @@ class MembersMutation:
                 email=email,
                 role=RoleModel(role),
                 credits=credits,
-                base_url=info.context.settings.base_url,
             )
             if credits:
                 await ledger.transfer(

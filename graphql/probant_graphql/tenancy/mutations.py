@@ -112,7 +112,6 @@ class TenancyMutation:
                 siren=input.siren,
                 accept_terms=input.accept_terms,
                 locale=locale,
-                base_url=info.context.settings.base_url,
                 ip=info.context.client_ip,
             )
             return SignUpPayload(

@@ -109,9 +109,7 @@ class ProfileMutation:
 
     @strawberry.mutation(description="Email a reset link; the answer is the same for any address.")
     async def request_password_reset(self, info: Info[Context, Any], email: str) -> OkPayload:
-        await profile.request_password_reset(
-            session=info.context.session, email=email[:320], base_url=info.context.settings.base_url
-        )
+        await profile.request_password_reset(session=info.context.session, email=email[:320])
         return OkPayload(ok=True)
 
     @strawberry.mutation(description="Choose a new password with the emailed token (1 h, once).")
