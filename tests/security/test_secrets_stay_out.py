@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import socket
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -19,7 +20,6 @@ import httpx
 import pytest
 import uvicorn
 from sqlalchemy import text
-from tests.conftest import free_port
 from tests.factories import PASSWORD, gql, log_in, make_organisation, unique_email
 from tests.sent_emails import body_text, sent_emails
 
@@ -88,11 +88,11 @@ async def test_upload_tokens_never_reach_the_logs(
     app: Any, json_logs: None, capsys: pytest.CaptureFixture[str], options: dict[str, Any]
 ) -> None:
     # Given the API served by uvicorn, with the process's logging
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, **options))
-    serving = asyncio.create_task(server.serve())
-    while not server.started:
-        await asyncio.sleep(0.01)
+    # (a socket listening before the server starts: the request waits in its backlog)
+    listening = socket.create_server(("127.0.0.1", 0))
+    port = listening.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, **options))
+    serving = asyncio.create_task(server.serve(sockets=[listening]))
     # When a client uploads with a token in the query string
     token = "upload-token-" + uuid.uuid4().hex
     try:
