@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import httpx
+import pytest
 from tests.factories import gql
 from tests.security.conftest import AppFactory, ClientFactory
 
@@ -75,3 +76,15 @@ async def test_large_variables_and_get_queries_are_refused_too(
     assert _too_large(await client.post("/graphql", json=padded))
     long_get = await client.get("/graphql", params={"query": "{ __typename }" + " " * 5_000})
     assert _too_large(long_get)
+
+
+@pytest.mark.parametrize("path", ["/api/v1/capture-tokens", "/webhooks/stripe"])
+async def test_the_small_json_endpoints_stop_reading_at_their_own_limit(
+    client: httpx.AsyncClient, path: str
+) -> None:
+    body = Sender(chunks=80, size=64_000)  # chunked: no length to refuse it by
+    headers = {"content-type": "application/json", "authorization": "Bearer sk_unknown"}
+    response = await client.post(path, content=body, headers=headers)
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "REQUEST_TOO_LARGE"
+    assert body.sent <= 10

@@ -16,7 +16,7 @@ from probant_platform.db.locate import application_url
 from probant_platform.db.migrate import alembic_config
 from probant_platform.logging import configure_logging
 from probant_platform.runtime import Runtime, build_runtime
-from probant_platform.web.body_limit import BodyLimit
+from probant_platform.web.body_limit import BodyLimit, bounded
 from probant_platform.web.health import healthz, readyz
 from probant_platform.web.metrics import metrics
 from probant_platform.web.middleware import RequestContextMiddleware
@@ -32,7 +32,7 @@ def create_app(
     from probant_graphql.schema import build_schema
     from probant_graphql.view import ProbantGraphQL
     from probant_platform.web.billing import billing_routes
-    from probant_platform.web.capture_tokens import mint
+    from probant_platform.web.capture_tokens import MAX_BODY, mint
     from probant_platform.web.cors import WidgetCorsMiddleware
     from probant_platform.web.devchain_rpc import rpc as devchain_rpc
     from probant_platform.web.downloads import download_routes
@@ -77,7 +77,7 @@ def create_app(
                 office_document,
                 methods=["GET"],
             ),
-            Route("/api/v1/capture-tokens", mint, methods=["POST"]),
+            Route("/api/v1/capture-tokens", bounded(mint, max_bytes=MAX_BODY), methods=["POST"]),
             Route("/graphql", graphql_app, methods=["GET", "POST"]),
             Route("/dev-chain/rpc", devchain_rpc, methods=["POST"]),
             *verify_routes(),

@@ -6,7 +6,10 @@ with chunked encoding) and sending a huge one is stopped at the limit, not after
 
 from __future__ import annotations
 
+from typing import Any, Literal
+
 from starlette.responses import JSONResponse
+from starlette.routing import request_response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 MESSAGE = "Requête trop volumineuse / Request too large (limit: {limit} bytes)"
@@ -16,9 +19,12 @@ class BodyLimit:
     """Answers 413 when the body or the query string passes `max_bytes`; else hands the
     (at most `max_bytes`) buffered body to `app`."""
 
-    def __init__(self, app: ASGIApp, *, max_bytes: int):
+    def __init__(
+        self, app: ASGIApp, *, max_bytes: int, shape: Literal["graphql", "rest"] = "graphql"
+    ):
         self.app = app
         self.max_bytes = max_bytes
+        self.shape = shape
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -49,12 +55,19 @@ class BodyLimit:
         return False
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
-        error = {
-            "message": MESSAGE.format(limit=self.max_bytes),
-            "extensions": {"code": "REQUEST_TOO_LARGE"},
-        }
+        message, code = MESSAGE.format(limit=self.max_bytes), "REQUEST_TOO_LARGE"
+        body: dict[str, Any] = (
+            {"errors": [{"message": message, "extensions": {"code": code}}]}
+            if self.shape == "graphql"
+            else {"error": {"code": code, "message": message}}
+        )
         # The unread body is left to the server, which closes the connection after it.
-        await JSONResponse({"errors": [error]}, 413)(scope, receive, send)
+        await JSONResponse(body, 413)(scope, receive, send)
+
+
+def bounded(endpoint: Any, *, max_bytes: int) -> ASGIApp:
+    """A request/response endpoint (REST) behind a body limit."""
+    return BodyLimit(request_response(endpoint), max_bytes=max_bytes, shape="rest")
 
 
 def _replay(body: bytes, receive: Receive) -> Receive:

@@ -26,9 +26,9 @@ async def mint(request: Request) -> JSONResponse:
     secret = authorization[7:].strip() if authorization.lower().startswith("bearer ") else ""
     if not secret.startswith("sk_"):
         return _error("INVALID_API_KEY", "Missing or malformed secret API key.", 401)
-    raw = await request.body()
+    raw = await request.body()  # bounded by the route (MAX_BODY)
     try:
-        body = json.loads(raw) if len(raw) <= MAX_BODY else None
+        body = json.loads(raw)
     except ValueError:
         body = None
     if not isinstance(body, dict):
