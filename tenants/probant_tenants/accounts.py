@@ -260,7 +260,7 @@ async def log_in(
     ip_key = throttle.ip_key(ip)
     if ip_key:
         keys.append(ip_key)
-    if await throttle.locked(database=database, keys=keys):
+    if await throttle.locked(session=session, keys=keys):
         raise AccountLocked()
     user = (await session.execute(select(User).where(User.email == address))).scalar_one_or_none()
     valid = verify_password(user.password_hash if user else None, password)

@@ -176,7 +176,7 @@ async def activate_account(
     """Set an invited person's password and activate their membership (code: once, 7 days).
     Someone who already has a Probant account confirms with their existing password."""
     keys = [k for k in (throttle.ip_key(ip),) if k]
-    if keys and await throttle.locked(database=database, keys=keys):
+    if keys and await throttle.locked(session=session, keys=keys):
         raise AccountLocked()
     if not accept_terms:
         raise TermsNotAccepted()

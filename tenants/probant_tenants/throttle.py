@@ -1,6 +1,6 @@
 """Sign-in rate limiting: after repeated failures an account or an IP is locked for a while.
 
-Every read and write here runs in its own short transaction, committed at once: a failed
+Every write here runs in its own short transaction, committed at once: a failed
 attempt must count even when the request that made it is rolled back (an operation that
 ends in an error undoes its whole transaction, which would otherwise let an attacker guess
 without ever being counted).
@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from probant_platform.db import Database, utcnow
 from probant_tenants.models import AuthThrottle
@@ -31,14 +32,11 @@ def ip_key(ip: str | None) -> str | None:
     return f"ip:{ip}" if ip else None
 
 
-async def locked(*, database: Database, keys: list[str]) -> bool:
-    """Whether any of `keys` is currently locked out."""
+async def locked(*, session: AsyncSession, keys: list[str]) -> bool:
+    """Whether any of `keys` is currently locked out (a read: the caller's session will do)."""
     now = utcnow()
-    async with database.unit_of_work() as session:
-        rows = (
-            await session.execute(select(AuthThrottle).where(AuthThrottle.key.in_(keys)))
-        ).scalars()
-        return any(row.locked_until is not None and row.locked_until > now for row in rows)
+    rows = (await session.execute(select(AuthThrottle).where(AuthThrottle.key.in_(keys)))).scalars()
+    return any(row.locked_until is not None and row.locked_until > now for row in rows)
 
 
 async def register_failure(*, database: Database, key: str, limit: int) -> None:
