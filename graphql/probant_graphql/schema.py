@@ -15,18 +15,20 @@ from probant_graphql.bailiffs.onsite import OnSiteMutation, OnSiteQuery
 from probant_graphql.bailiffs.review import ReviewMutation, ReviewQuery
 from probant_graphql.core.queries import CoreQuery
 from probant_graphql.embedding.resolvers import EmbeddingMutation, EmbeddingQuery
+from probant_graphql.error_masking import (
+    ErrorMasking,
+    ProductionErrorMasking,
+    SandboxErrorMasking,
+)
 from probant_graphql.evidence.resolvers import EvidenceMutation, EvidenceQuery
 from probant_graphql.ledger.billing import BillingMutation, BillingQuery
 from probant_graphql.ledger.resolvers import LedgerHistoryQuery, LedgerMutation, LedgerQuery
 from probant_graphql.security import (
     AliasLimit,
     DepthLimit,
-    ErrorMasking,
     NoIntrospection,
     NoNul,
     OneAuthenticationField,
-    ProductionErrorMasking,
-    SandboxErrorMasking,
     TokenLimit,
 )
 from probant_graphql.tenancy.audit_log import AuditQuery

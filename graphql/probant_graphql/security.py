@@ -1,4 +1,4 @@
-"""Schema extensions that bound what one request may ask for, and what its errors may say.
+"""Schema extensions that bound what one request may ask for.
 
 They are passed to the schema as classes, so strawberry builds a fresh instance per
 operation and no state is shared between requests.
@@ -6,11 +6,9 @@ operation and no state is shared between requests.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
-from typing import Any, ClassVar
+from typing import Any
 
-import structlog
 from graphql import (
     FieldNode,
     FragmentSpreadNode,
@@ -22,17 +20,13 @@ from graphql import (
     StringValueNode,
     ValidationRule,
 )
-from graphql.error import GraphQLSyntaxError
 from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import (
     AddValidationRules,
-    MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     QueryDepthLimiter,
 )
-
-from probant_platform.db.errors import is_database_error
 
 MAX_DEPTH = 12
 MAX_ALIASES = 30
@@ -42,8 +36,6 @@ MAX_TOKENS = 4000
 # make several guesses, and bind them to the fate of one transaction.
 AUTHENTICATION_FIELDS = frozenset({"logIn", "signUp", "resetPassword", "activateAccount"})
 
-INTERNAL_MESSAGE = "Erreur interne / Internal server error"
-_SUGGESTION = re.compile(r" Did you mean .*\?$")
 NUL_MESSAGE = "Caractère nul interdit dans un texte / NUL character not allowed in a string"
 
 
@@ -128,64 +120,3 @@ class NoNulRule(ValidationRule):
 class NoNul(AddValidationRules):
     def __init__(self) -> None:
         super().__init__([NoNulRule])
-
-
-def error_code(error: GraphQLError) -> str:
-    """The stable code of an error the GraphQL layer itself raised (syntax, validation, limits)."""
-    message = error.message
-    if isinstance(error, GraphQLSyntaxError) or message.startswith("Syntax Error"):
-        return "QUERY_TOO_LARGE" if "tokens" in message else "GRAPHQL_PARSE_FAILED"
-    if "exceeds maximum operation depth" in message:
-        return "QUERY_TOO_DEEP"
-    if "aliases found" in message:
-        return "TOO_MANY_ALIASES"
-    return "GRAPHQL_VALIDATION_FAILED"
-
-
-class ErrorMasking(MaskErrors):
-    """Every error leaves with a code; what an unexpected one says depends on the mode.
-
-    Errors the GraphQL layer raised itself and errors raised with a code (NOT_AUTHENTICATED,
-    NOT_ALLOWED…) keep their safe message. An unexpected exception becomes "internal error"
-    with the request id in production; in development it keeps its message, except a
-    database error, which could quote SQL and never leaves the server in any mode.
-    """
-
-    production: ClassVar[bool] = False
-    suggestions: ClassVar[bool] = True
-
-    def __init__(self) -> None:
-        super().__init__(should_mask_error=self._should_mask, error_message=INTERNAL_MESSAGE)
-
-    def _should_mask(self, error: GraphQLError) -> bool:
-        original = error.original_error
-        if original is None or (isinstance(original, GraphQLError) and error.extensions):
-            return False
-        return self.production or is_database_error(original)
-
-    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
-        masked = super().anonymise_error(error)
-        request_id = structlog.contextvars.get_contextvars().get("request_id")
-        masked.extensions = {"code": "INTERNAL_SERVER_ERROR", "request_id": request_id}
-        return masked
-
-    def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
-        processed = super()._process_errors(errors)
-        for error in processed:
-            if not error.extensions or "code" not in error.extensions:
-                code = "INTERNAL_SERVER_ERROR" if error.original_error else error_code(error)
-                error.extensions = {**(error.extensions or {}), "code": code}
-            if not self.suggestions:
-                error.message = _SUGGESTION.sub("", error.message)
-        return processed
-
-
-class ProductionErrorMasking(ErrorMasking):
-    production = True
-    suggestions = False
-
-
-class SandboxErrorMasking(ErrorMasking):
-    """Production for a partners' sandbox: errors masked, but suggestions kept."""
-
-    production = True
