@@ -14,6 +14,7 @@ from graphql.error import GraphQLSyntaxError
 from strawberry.extensions import MaskErrors
 
 from probant_platform.db.errors import is_database_error
+from probant_platform.errors import DomainError
 
 INTERNAL_MESSAGE = "Erreur interne / Internal server error"
 _SUGGESTION = re.compile(r" Did you mean .*\?$")
@@ -31,11 +32,19 @@ def error_code(error: GraphQLError) -> str:
     return "GRAPHQL_VALIDATION_FAILED"
 
 
+def _code(error: GraphQLError) -> str:
+    original = error.original_error
+    if isinstance(original, DomainError):
+        return original.code
+    return "INTERNAL_SERVER_ERROR" if original is not None else error_code(error)
+
+
 class ErrorMasking(MaskErrors):
     """Every error leaves with a code; what an unexpected one says depends on the mode.
 
-    Errors the GraphQL layer raised itself and errors raised with a code (NOT_AUTHENTICATED,
-    NOT_ALLOWED…) keep their safe message. An unexpected exception becomes "internal error"
+    Errors the GraphQL layer raised itself, errors raised with a code (NOT_AUTHENTICATED,
+    NOT_ALLOWED…) and domain errors (their code, their message for people) keep their safe
+    message. An unexpected exception becomes "internal error"
     with the request id in production; in development it keeps its message, except a
     database error, which could quote SQL and never leaves the server in any mode.
     """
@@ -48,7 +57,9 @@ class ErrorMasking(MaskErrors):
 
     def _should_mask(self, error: GraphQLError) -> bool:
         original = error.original_error
-        if original is None or (isinstance(original, GraphQLError) and error.extensions):
+        if original is None or isinstance(original, DomainError):
+            return False  # raised by GraphQL itself, or an expected failure in plain words
+        if isinstance(original, GraphQLError) and error.extensions:
             return False
         return self.production or is_database_error(original)
 
@@ -62,8 +73,12 @@ class ErrorMasking(MaskErrors):
         processed = super()._process_errors(errors)
         for error in processed:
             if not error.extensions or "code" not in error.extensions:
-                code = "INTERNAL_SERVER_ERROR" if error.original_error else error_code(error)
-                error.extensions = {**(error.extensions or {}), "code": code}
+                error.extensions = {**(error.extensions or {}), "code": _code(error)}
+            if isinstance(error.original_error, DomainError):
+                # graphql-core reads `.message`, a method here: give the words, like the
+                # other shared errors, in both languages (no viewer locale at this point).
+                domain = error.original_error
+                error.message = f"{domain.message('fr')} / {domain.message('en')}"
             if not self.suggestions:
                 error.message = _SUGGESTION.sub("", error.message)
         return processed

@@ -157,3 +157,37 @@ async def test_metrics_are_not_public_in_production(
     response = await scraper.get("/metrics", headers=right)
     assert response.status_code == 200
     assert "probant_http_requests_total" in response.text
+
+
+async def test_a_domain_error_escaping_a_query_keeps_its_code_and_words() -> None:
+    import strawberry
+
+    from probant_graphql.error_masking import ProductionErrorMasking
+    from probant_platform.errors import DomainError
+
+    class Refused(DomainError):
+        code = "REFUSED"
+        message_fr = "Refusé pour une raison lisible."
+        message_en = "Refused for a reason a person can read."
+
+    @strawberry.type
+    class Query:
+        @strawberry.field
+        def refused(self) -> str:
+            raise Refused()
+
+        @strawberry.field
+        def crashed(self) -> str:
+            raise RuntimeError("secret internals")
+
+    schema = strawberry.Schema(query=Query, extensions=[ProductionErrorMasking])
+    result = await schema.execute("{ refused }")
+    assert result.errors is not None
+    assert (result.errors[0].extensions, result.errors[0].message) == (
+        {"code": "REFUSED"},
+        "Refusé pour une raison lisible. / Refused for a reason a person can read.",
+    )
+    crashed = await schema.execute("{ crashed }")
+    assert crashed.errors is not None
+    assert crashed.errors[0].message == "Erreur interne / Internal server error"
+    assert crashed.errors[0].extensions["code"] == "INTERNAL_SERVER_ERROR"
