@@ -9,14 +9,20 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from probant_platform.db import TenantScope
+from probant_platform.db import Database, TenantScope
 from probant_platform.db.session import rescope
 from probant_platform.jobs import enqueue
 from probant_platform.text import clean_line
-from probant_tenants import audit
+from probant_tenants import audit, throttle
 from probant_tenants.accounts import check_password, consume_token, memberships_of, normalise_email
 from probant_tenants.audit import AuditAction
-from probant_tenants.errors import InvalidCredentials, InvalidEmail, InvalidName, InvalidSiren
+from probant_tenants.errors import (
+    AccountLocked,
+    InvalidCredentials,
+    InvalidEmail,
+    InvalidName,
+    InvalidSiren,
+)
 from probant_tenants.models import Organisation, TokenPurpose, User
 from probant_tenants.passwords import hash_password, verify_password
 from probant_tenants.sessions import revoke_user_sessions
@@ -30,12 +36,24 @@ async def change_password(
     organisation_id: uuid.UUID,
     current_password: str,
     new_password: str,
+    database: Database,
     keep_session_id: uuid.UUID | None,
     ip: str | None,
 ) -> None:
-    """Needs the current password; every other session of the person ends."""
+    """Needs the current password; every other session of the person ends.
+
+    Wrong current passwords count towards the account's sign-in lockout (committed apart,
+    like sign-in failures): a stolen session must not become a way to guess the password.
+    """
     user = await session.get(User, user_id)
-    if user is None or not verify_password(user.password_hash, current_password):
+    assert user is not None
+    key = throttle.account_key(user.email)
+    if await throttle.locked(session=session, keys=[key]):
+        raise AccountLocked()
+    if not verify_password(user.password_hash, current_password):
+        await throttle.register_failure(
+            database=database, key=key, limit=throttle.ACCOUNT_MAX_FAILURES
+        )
         raise InvalidCredentials()
     check_password(new_password)
     user.password_hash = hash_password(new_password)

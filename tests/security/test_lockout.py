@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import func, select
-from tests.factories import PASSWORD, gql_raw, make_organisation, unique_email
+from tests.factories import PASSWORD, gql, gql_raw, log_in, make_organisation, unique_email
 from tests.security.conftest import AppFactory, ClientFactory
 
 from probant_platform.db import Database, TenantScope
@@ -133,3 +133,30 @@ async def test_after_the_lockout_the_right_password_gets_no_cookie(
     # Then the account is locked and no session is opened
     assert response.json()["data"]["logIn"]["__typename"] == "AccountLocked"
     assert "set-cookie" not in response.headers
+
+
+async def test_a_stolen_session_cannot_guess_the_password_through_change_password(
+    make_app: AppFactory, make_client: ClientFactory, committed_database: Database
+) -> None:
+    # Given someone holding the victim's session cookie, but not their password (each
+    # wrong guess is a typed error whose savepoint is rolled back: a real commit is needed)
+    victim = await make_organisation(committed_database)
+    app = make_app(on=committed_database)
+    thief = make_client(app, peer="198.51.100.18")
+    await log_in(thief, victim)
+    change = """mutation($c: String!) { changePassword(currentPassword: $c,
+      newPassword: "Taken-Over-2026!") { __typename } }"""
+    # When they guess the current password as often as the lockout allows
+    for _ in range(throttle.ACCOUNT_MAX_FAILURES):
+        guess = await gql(thief, change, {"c": WRONG})
+        assert guess["changePassword"]["__typename"] == "InvalidCredentials"
+    # Then even the right one no longer works, and the account is locked for signing in too
+    right = await gql(thief, change, {"c": PASSWORD})
+    assert right["changePassword"]["__typename"] == "AccountLocked"
+    owner = make_client(app, peer="198.51.100.19")
+    log_in_again = await gql_raw(
+        owner,
+        "mutation($e: String!, $p: String!) { logIn(email: $e, password: $p) { __typename } }",
+        {"e": victim.email, "p": PASSWORD},
+    )
+    assert log_in_again["data"]["logIn"]["__typename"] == "AccountLocked"

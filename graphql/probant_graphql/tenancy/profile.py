@@ -22,7 +22,7 @@ from probant_tenants.sessions import SESSION_COOKIE
 
 Guards = NotAuthenticated | NotAllowed
 ChangePasswordResult = Annotated[
-    OkPayload | e.InvalidCredentials | e.WeakPassword | Guards,
+    OkPayload | e.InvalidCredentials | e.AccountLocked | e.WeakPassword | Guards,
     strawberry.union("ChangePasswordResult"),
 ]
 
@@ -141,6 +141,7 @@ class ProfileMutation:
                 organisation_id=actor.organisation_id,
                 current_password=current_password,
                 new_password=new_password,
+                database=info.context.runtime.database,
                 keep_session_id=actor.session_id,
                 ip=info.context.client_ip,
             )
