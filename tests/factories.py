@@ -54,7 +54,6 @@ async def make_organisation(
             siren=None if kind is OrganisationKind.INDIVIDUAL else VALID_SIRENS[0],
             accept_terms=True,
             locale="fr",
-            base_url="http://testserver",
         )
         if kind not in accounts.SIGN_UP_KINDS:
             result.organisation.kind = kind

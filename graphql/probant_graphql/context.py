@@ -30,3 +30,10 @@ class Context:
     @property
     def settings(self) -> Any:
         return self.runtime.settings
+
+    @property
+    def client_ip(self) -> str | None:
+        """The client's address: the proxy-headers middleware has already replaced the
+        peer's address with the forwarded one when (and only when) the peer is trusted."""
+        client = self.request.client
+        return client.host if client else None

@@ -15,10 +15,22 @@ from probant_graphql.bailiffs.onsite import OnSiteMutation, OnSiteQuery
 from probant_graphql.bailiffs.review import ReviewMutation, ReviewQuery
 from probant_graphql.core.queries import CoreQuery
 from probant_graphql.embedding.resolvers import EmbeddingMutation, EmbeddingQuery
+from probant_graphql.error_masking import (
+    ErrorMasking,
+    ProductionErrorMasking,
+    SandboxErrorMasking,
+)
 from probant_graphql.evidence.resolvers import EvidenceMutation, EvidenceQuery
 from probant_graphql.ledger.billing import BillingMutation, BillingQuery
 from probant_graphql.ledger.resolvers import LedgerHistoryQuery, LedgerMutation, LedgerQuery
-from probant_graphql.security import AliasLimit, DepthLimit, ProductionErrorMasking, TokenLimit
+from probant_graphql.security import (
+    AliasLimit,
+    DepthLimit,
+    NoIntrospection,
+    NoNul,
+    OneAuthenticationField,
+    TokenLimit,
+)
 from probant_graphql.tenancy.audit_log import AuditQuery
 from probant_graphql.tenancy.members import MembersMutation
 from probant_graphql.tenancy.mutations import TenancyMutation
@@ -69,16 +81,27 @@ class SerialExecutionContext(StrawberryGraphQLCoreExecutionContext):
         return self.execute_fields_serially(*args, **kwargs)
 
 
-def build_schema(*, production: bool) -> strawberry.Schema:
-    """The schema with its security limits; error details are masked in production."""
+def build_schema(*, production: bool, introspection: bool | None = None) -> strawberry.Schema:
+    """The schema with its security limits.
+
+    Production masks unexpected errors and, unless `introspection` is asked for (a partners'
+    sandbox), refuses introspection and drops "did you mean" suggestions from errors.
+    """
+    introspection = not production if introspection is None else introspection
     extensions: list[type[SchemaExtension]] = [
         UnitOfWorkExtension,
         DepthLimit,
         AliasLimit,
         TokenLimit,
+        OneAuthenticationField,
+        NoNul,
     ]
-    if production:
-        extensions.append(ProductionErrorMasking)
+    if not introspection:
+        extensions.append(NoIntrospection)
+    if not production:
+        extensions.append(ErrorMasking)
+    else:
+        extensions.append(SandboxErrorMasking if introspection else ProductionErrorMasking)
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,

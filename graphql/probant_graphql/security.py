@@ -6,8 +6,23 @@ operation and no state is shared between requests.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
+from graphql import (
+    FieldNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    OperationType,
+    SelectionSetNode,
+    StringValueNode,
+    ValidationRule,
+)
+from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import (
-    MaskErrors,
+    AddValidationRules,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     QueryDepthLimiter,
@@ -16,6 +31,12 @@ from strawberry.extensions import (
 MAX_DEPTH = 12
 MAX_ALIASES = 30
 MAX_TOKENS = 4000
+
+# One credential check per operation: several in one document would let one request
+# make several guesses, and bind them to the fate of one transaction.
+AUTHENTICATION_FIELDS = frozenset({"logIn", "signUp", "resetPassword", "activateAccount"})
+
+NUL_MESSAGE = "Caractère nul interdit dans un texte / NUL character not allowed in a string"
 
 
 class DepthLimit(QueryDepthLimiter):
@@ -33,8 +54,69 @@ class TokenLimit(MaxTokensLimiter):
         super().__init__(max_token_count=MAX_TOKENS)
 
 
-class ProductionErrorMasking(MaskErrors):
-    """Replaces unexpected errors' messages; typed errors are payloads and are never masked."""
-
+class NoIntrospection(AddValidationRules):
     def __init__(self) -> None:
-        super().__init__(error_message="Erreur interne / Internal server error")
+        super().__init__([NoSchemaIntrospectionCustomRule])
+
+
+class OneAuthenticationFieldRule(ValidationRule):
+    """Refuses a mutation that carries more than one credential-checking field."""
+
+    def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
+        if node.operation is not OperationType.MUTATION:
+            return
+        names = list(self._root_fields(node.selection_set, set()))
+        if sum(name in AUTHENTICATION_FIELDS for name in names) > 1:
+            self.report_error(
+                GraphQLError(
+                    "Une seule authentification par requête / One authentication per request",
+                    node,
+                    extensions={"code": "TOO_MANY_AUTHENTICATION_FIELDS"},
+                )
+            )
+
+    def _root_fields(self, selections: SelectionSetNode, seen: set[str]) -> Iterator[str]:
+        # Through fragments too: `...F` can carry as many aliased fields as the operation.
+        for selection in selections.selections:
+            if isinstance(selection, FieldNode):
+                yield selection.name.value
+            elif isinstance(selection, InlineFragmentNode):
+                yield from self._root_fields(selection.selection_set, seen)
+            elif isinstance(selection, FragmentSpreadNode) and selection.name.value not in seen:
+                seen.add(selection.name.value)
+                fragment = self.context.get_fragment(selection.name.value)
+                if fragment is not None:
+                    yield from self._root_fields(fragment.selection_set, seen)
+
+
+class OneAuthenticationField(AddValidationRules):
+    def __init__(self) -> None:
+        super().__init__([OneAuthenticationFieldRule])
+
+
+def has_nul(value: Any) -> bool:
+    """Whether a string anywhere in `value` (variables: dicts, lists, strings) holds a NUL.
+
+    PostgreSQL cannot store one: refused here, it never becomes a database error. Other
+    control characters are the domain's to judge (names refuse them with a typed error).
+    """
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(has_nul(v) for v in value.values())
+    if isinstance(value, list):
+        return any(has_nul(v) for v in value)
+    return False
+
+
+class NoNulRule(ValidationRule):
+    """String literals of the document follow the same rule as variables (see the view)."""
+
+    def enter_string_value(self, node: StringValueNode, *_: Any) -> None:
+        if has_nul(node.value):
+            self.report_error(GraphQLError(NUL_MESSAGE, node, extensions={"code": "INVALID_INPUT"}))
+
+
+class NoNul(AddValidationRules):
+    def __init__(self) -> None:
+        super().__init__([NoNulRule])

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.extensions import SchemaExtension
 
 from probant_graphql.context import Context
+from probant_graphql.security import NUL_MESSAGE, has_nul
 
 
 class ProbantGraphQL(GraphQL[Context, None]):
@@ -35,11 +37,17 @@ class ProbantGraphQL(GraphQL[Context, None]):
     async def run(self, request: Any, context: Any = None, root_value: Any = None) -> Any:
         if not isinstance(request, Request):
             return await super().run(request)
+        if has_nul(await _variables(request)):
+            error = {"message": NUL_MESSAGE, "extensions": {"code": "INVALID_INPUT"}}
+            return JSONResponse({"errors": [error]}, status_code=400)
         ctx = await self.get_context(request, await self.get_sub_response(request))
         try:
             response = await super().run(request, context=ctx)
             if ctx.failed:
                 await ctx.session.rollback()
+                # A session opened in a rolled-back transaction does not exist: no cookie.
+                if isinstance(response, Response) and "set-cookie" in response.headers:
+                    del response.headers["set-cookie"]
             else:
                 await ctx.session.commit()
             return response
@@ -48,6 +56,19 @@ class ProbantGraphQL(GraphQL[Context, None]):
             raise
         finally:
             await ctx.session.close()
+
+
+async def _variables(request: Request) -> Any:
+    """The operation's variables as sent (the body is already buffered, and bounded)."""
+    try:
+        if request.method == "GET":
+            return json.loads(request.query_params.get("variables") or "null")
+        if request.headers.get("content-type", "").startswith("application/json"):
+            body = json.loads(await request.body())
+            return body.get("variables") if isinstance(body, dict) else body
+    except ValueError:
+        return None  # strawberry answers malformed JSON itself
+    return None
 
 
 class UnitOfWorkExtension(SchemaExtension):

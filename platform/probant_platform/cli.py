@@ -6,7 +6,7 @@ import asyncio
 import json
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -17,6 +17,12 @@ from probant_platform.integrity import commands as integrity_commands
 app = typer.Typer(help="Probant: evidence that holds up in a dispute.", no_args_is_help=True)
 app.add_typer(integrity_commands.app, name="integrity")
 app.command("verify")(integrity_commands.verify_command)
+
+
+# Our JSON `http.request` line is the access log (path only: upload tokens and signed links
+# ride in query strings); proxy headers are read by the app itself, from trusted proxies only
+# (PROBANT_TRUSTED_PROXIES), so uvicorn's own handling is off.
+SERVER_OPTIONS: dict[str, Any] = {"log_config": None, "access_log": False, "proxy_headers": False}
 
 
 def _fail(message: str) -> None:
@@ -105,8 +111,7 @@ def serve(
         host=host,
         port=port,
         workers=workers,
-        log_config=None,
-        proxy_headers=True,
+        **SERVER_OPTIONS,
     )
 
 
@@ -118,14 +123,16 @@ async def _serve_all(host: str, port: int, intranet_port: int | None, with_worke
     from probant_platform.web.app import create_app
     from probant_platform.web.demo_intranet import IntranetConfig, create_intranet_app
 
-    servers = [uvicorn.Server(uvicorn.Config(create_app(), host=host, port=port, log_config=None))]
+    servers = [uvicorn.Server(uvicorn.Config(create_app(), host=host, port=port, **SERVER_OPTIONS))]
     if intranet_port is not None:
         config_path = get_settings().data_dir / "demo-intranet.json"
         if not config_path.exists():
             _fail("no demo intranet configured: run `probant demo` first")
         intranet = create_intranet_app(IntranetConfig.load(config_path))
         servers.append(
-            uvicorn.Server(uvicorn.Config(intranet, host=host, port=intranet_port, log_config=None))
+            uvicorn.Server(
+                uvicorn.Config(intranet, host=host, port=intranet_port, **SERVER_OPTIONS)
+            )
         )
         typer.echo(f"Demo intranet of the demo company: http://127.0.0.1:{intranet_port}/")
     stopped_by: list[BaseException] = []

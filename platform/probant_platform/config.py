@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import hmac
+import ipaddress
 import os
 import secrets
 import tempfile
@@ -12,7 +13,7 @@ from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -60,6 +61,12 @@ class Settings(BaseSettings):
     worker_stalled_seconds: float = Field(
         default=60.0, alias="PROBANT_WORKER_STALLED_SECONDS", gt=0, le=86_400
     )
+    trusted_proxies: str = Field(default="", alias="PROBANT_TRUSTED_PROXIES")
+    graphql_introspection: bool | None = Field(default=None, alias="PROBANT_GRAPHQL_INTROSPECTION")
+    graphql_max_body_bytes: int = Field(
+        default=1_000_000, alias="PROBANT_GRAPHQL_MAX_BODY_BYTES", ge=1_024, le=100_000_000
+    )
+    metrics_token: SecretStr | None = Field(default=None, alias="PROBANT_METRICS_TOKEN")
 
     stripe_secret_key: SecretStr | None = Field(default=None, alias="STRIPE_SECRET_KEY")
     stripe_webhook_secret: SecretStr | None = Field(default=None, alias="STRIPE_WEBHOOK_SECRET")
@@ -95,6 +102,13 @@ class Settings(BaseSettings):
         default=None, alias="PROBANT_OFFICE_CERTIFICATES_PASSWORD"
     )
 
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies_are_networks(cls, value: str) -> str:
+        for part in _split(value):
+            ipaddress.ip_network(part)  # a ValueError names the bad entry
+        return value
+
     @model_validator(mode="after")
     def _production_needs_secrets(self) -> Settings:
         if self.env == Environment.PRODUCTION:
@@ -108,6 +122,11 @@ class Settings(BaseSettings):
     def is_production(self) -> bool:
         return self.env == Environment.PRODUCTION
 
+    @property
+    def trusted_proxy_networks(self) -> list[str]:
+        """Addresses or CIDRs of the proxies whose X-Forwarded-* headers are believed."""
+        return _split(self.trusted_proxies)
+
     def secret(self) -> bytes:
         """The signing secret; in development generated once and kept in the data folder."""
         if self.secret_key is not None:
@@ -120,6 +139,10 @@ class Settings(BaseSettings):
     def derived_secret(self, purpose: str) -> str:
         """A secret for one purpose, derived from the main one so each can be rotated apart."""
         return hmac.new(self.secret(), purpose.encode(), hashlib.sha256).hexdigest()
+
+
+def _split(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
 
 
 def write_once(path: Path, data: bytes) -> bytes:

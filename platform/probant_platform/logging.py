@@ -20,6 +20,19 @@ def _redact(_: Any, __: str, event: dict[str, Any]) -> dict[str, Any]:
     return event
 
 
+class DropQueryStrings(logging.Filter):
+    """uvicorn's access log prints the full path: keep it, but never its query string, where
+    upload tokens and signed links travel (`probant serve` turns that log off; this holds
+    when uvicorn is run some other way)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        # uvicorn.access: '%s - "%s %s HTTP/%s" %d' % (client, method, path, version, status)
+        if isinstance(record.args, tuple) and len(record.args) == 5:
+            client, method, path, version, status = record.args
+            record.args = (client, method, str(path).split("?", 1)[0], version, status)
+        return True
+
+
 def configure_logging(level: str = "INFO", *, json: bool = True) -> None:
     """Route stdlib and structlog records through one JSON renderer on stderr."""
     shared: list[Any] = [
@@ -47,3 +60,8 @@ def configure_logging(level: str = "INFO", *, json: bool = True) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
+    # httpx logs every outgoing URL at INFO; signed links and API queries may ride in them.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    access = logging.getLogger("uvicorn.access")
+    if not any(isinstance(f, DropQueryStrings) for f in access.filters):
+        access.addFilter(DropQueryStrings())

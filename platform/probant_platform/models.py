@@ -6,6 +6,7 @@ models from every package, so that `alembic check` sees the whole schema.
 
 from probant_platform.bailiffs import models as bailiffs_models  # noqa: F401
 from probant_platform.billing import models as billing_models  # noqa: F401
+from probant_platform.billing import webhooks_ignored  # noqa: F401
 from probant_platform.db import Base
 from probant_platform.evidence import models as evidence_models  # noqa: F401
 from probant_platform.integrity import models as integrity_models  # noqa: F401

@@ -10,8 +10,7 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from probant_platform import urls
-from probant_platform.db import TenantScope, utcnow
+from probant_platform.db import Database, TenantScope, utcnow
 from probant_platform.db.session import rescope
 from probant_platform.jobs import enqueue
 from probant_platform.text import clean_line
@@ -87,7 +86,6 @@ async def sign_up(
     siren: str | None,
     accept_terms: bool,
     locale: str,
-    base_url: str,
     ip: str | None = None,
 ) -> SignUpResult:
     """Create an organisation and its OWNER; email a verification link."""
@@ -145,7 +143,7 @@ async def sign_up(
         actor_user_id=user.id,
         ip=ip,
     )
-    await send_verification(session=session, user=user, base_url=base_url)
+    await send_verification(session=session, user=user)
     return SignUpResult(user=user, organisation=organisation, membership=membership)
 
 
@@ -167,30 +165,27 @@ async def add_member(
     return membership
 
 
-async def send_verification(*, session: AsyncSession, user: User, base_url: str) -> None:
-    token = new_secret()
-    now = utcnow()
+async def send_verification(*, session: AsyncSession, user: User) -> None:
+    """Queue the verification email; its job mints the link (no secret in the queue)."""
+    await enqueue(session, "accounts.email_verification_link", to=user.email, user_id=str(user.id))
+
+
+async def issue_token(
+    *, session: AsyncSession, user_id: uuid.UUID, purpose: TokenPurpose, lifetime: timedelta
+) -> str:
+    """A new one-time secret for `user_id`; only its hash is stored."""
+    token, now = new_secret(), utcnow()
     session.add(
         OneTimeToken(
-            user_id=user.id,
-            purpose=TokenPurpose.VERIFY_EMAIL,
+            user_id=user_id,
+            purpose=purpose,
             token_hash=digest(token),
             created_at=now,
-            expires_at=now + VERIFY_EMAIL_LIFETIME,
+            expires_at=now + lifetime,
         )
     )
     await session.flush()
-    await enqueue(
-        session,
-        "notifications.send_email",
-        to=user.email,
-        template="verify_email",
-        locale=user.locale,
-        context={
-            "name": user.full_name,
-            "link": urls.app_url(base_url, "/verify-email", token=token),
-        },
-    )
+    return token
 
 
 async def consume_token(
@@ -245,13 +240,18 @@ async def memberships_of(*, session: AsyncSession, user_id: uuid.UUID) -> list[M
 async def log_in(
     *,
     session: AsyncSession,
+    database: Database,
     email: str,
     password: str,
     organisation_id: uuid.UUID | None,
     ip: str | None,
     user_agent: str | None,
 ) -> IssuedSession:
-    """Check credentials and open a session; the same error for unknown email and bad password."""
+    """Check credentials and open a session; the same error for unknown email and bad password.
+
+    The lockout counters and the failed-attempt audit rows are written through `database`
+    in transactions of their own, so they hold even if the caller rolls `session` back.
+    """
     try:
         address = normalise_email(email)
     except InvalidEmail:
@@ -266,10 +266,10 @@ async def log_in(
     valid = verify_password(user.password_hash if user else None, password)
     memberships = await memberships_of(session=session, user_id=user.id) if user else []
     if user is None or not valid or user.deleted_at is not None or not memberships:
-        await _fail_login(session=session, user=user, memberships=memberships, keys=keys, ip=ip)
+        await _fail_login(database=database, user=user, memberships=memberships, keys=keys, ip=ip)
         raise InvalidCredentials()
     chosen = next((m for m in memberships if m.organisation_id == organisation_id), memberships[0])
-    await throttle.clear(session=session, key=keys[0])
+    await throttle.clear(database=database, key=keys[0])
     await rescope(session, TenantScope(organisation_id=chosen.organisation_id, user_id=user.id))
     await audit.record(
         session=session,
@@ -285,26 +285,23 @@ async def log_in(
 
 async def _fail_login(
     *,
-    session: AsyncSession,
+    database: Database,
     user: User | None,
     memberships: list[Membership],
     keys: list[str],
     ip: str | None,
 ) -> None:
     await throttle.register_failure(
-        session=session, key=keys[0], limit=throttle.ACCOUNT_MAX_FAILURES
+        database=database, key=keys[0], limit=throttle.ACCOUNT_MAX_FAILURES
     )
     if len(keys) > 1:
         await throttle.register_failure(
-            session=session, key=keys[1], limit=throttle.IP_MAX_FAILURES
+            database=database, key=keys[1], limit=throttle.IP_MAX_FAILURES
         )
     if user is not None:
         for membership in memberships:
-            await rescope(
-                session, TenantScope(organisation_id=membership.organisation_id, user_id=user.id)
-            )
-            await audit.record(
-                session=session,
+            await audit.record_now(
+                database=database,
                 organisation_id=membership.organisation_id,
                 action=AuditAction.SIGN_IN_FAILED,
                 actor_user_id=user.id,

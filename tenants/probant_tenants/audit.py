@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from probant_platform.db import utcnow
+from probant_platform.db import Database, TenantScope, utcnow
 from probant_tenants.models import AuditEvent
 
 
@@ -52,3 +52,27 @@ async def record(
         )
     )
     await session.flush()
+
+
+async def record_now(
+    *,
+    database: Database,
+    organisation_id: uuid.UUID,
+    action: AuditAction,
+    actor_user_id: uuid.UUID | None,
+    ip: str | None = None,
+) -> None:
+    """Append one event in a transaction of its own, committed at once.
+
+    For security events (a failed sign-in) that must stay on record even when the request
+    that caused them is rolled back.
+    """
+    scope = TenantScope(organisation_id=organisation_id, user_id=actor_user_id)
+    async with database.unit_of_work(scope) as session:
+        await record(
+            session=session,
+            organisation_id=organisation_id,
+            action=action,
+            actor_user_id=actor_user_id,
+            ip=ip,
+        )

@@ -10,8 +10,7 @@ from datetime import timedelta
 from sqlalchemy import select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from probant_platform import urls
-from probant_platform.db import TenantScope, utcnow
+from probant_platform.db import Database, TenantScope, utcnow
 from probant_platform.db.session import rescope
 from probant_platform.errors import DomainError
 from probant_platform.jobs import enqueue
@@ -36,7 +35,7 @@ from probant_tenants.models import (
 )
 from probant_tenants.passwords import hash_password, verify_password
 from probant_tenants.seats import ensure_seat_available
-from probant_tenants.tokens import digest
+from probant_tenants.tokens import digest, new_secret
 
 INVITATION_LIFETIME = timedelta(days=7)
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: typed from an email
@@ -84,9 +83,12 @@ async def invite_member(
     email: str,
     role: Role,
     credits: int,
-    base_url: str,
 ) -> IssuedInvitation:
-    """Invite (or re-invite, replacing the code) someone; emails an activation code."""
+    """Invite (or re-invite, replacing the code) someone; emails an activation code.
+
+    The code is minted by the job that sends it (`probant_tenants.emails`), so it never sits
+    in the job queue; until then the invitation holds the hash of a secret nobody has.
+    """
     organisation = await session.get(Organisation, organisation_id)
     assert organisation is not None
     if role not in INVITABLE.get(organisation.kind, set()):
@@ -132,13 +134,12 @@ async def invite_member(
         )
         .values(revoked_at=now)
     )
-    code = new_code()
     invitation = Invitation(
         organisation_id=organisation_id,
         membership_id=membership.id,
         email=address,
         role=role,
-        code_hash=digest(code),
+        code_hash=digest(new_secret()),
         invited_by=inviter_user_id,
         credits=credits,
         expires_at=now + INVITATION_LIFETIME,
@@ -155,22 +156,22 @@ async def invite_member(
     )
     await enqueue(
         session,
-        "notifications.send_email",
+        "invitations.email_code",
         to=address,
-        template="invitation",
-        locale=organisation.locale,
-        context={
-            "organisation": organisation.name,
-            "code": code,
-            "link": urls.app_url(base_url, "/activate", email=address, code=code),
-            "role": role.value,
-        },
+        organisation_id=str(organisation_id),
+        invitation_id=str(invitation.id),
     )
     return IssuedInvitation(invitation=invitation, membership=membership)
 
 
 async def activate_account(
-    *, session: AsyncSession, code: str, password: str, accept_terms: bool, ip: str | None
+    *,
+    session: AsyncSession,
+    database: Database,
+    code: str,
+    password: str,
+    accept_terms: bool,
+    ip: str | None,
 ) -> Membership:
     """Set an invited person's password and activate their membership (code: once, 7 days).
     Someone who already has a Probant account confirms with their existing password."""
@@ -200,13 +201,18 @@ async def activate_account(
     ):
         if keys:
             await throttle.register_failure(
-                session=session, key=keys[0], limit=throttle.IP_MAX_FAILURES
+                database=database, key=keys[0], limit=throttle.IP_MAX_FAILURES
             )
         raise InvalidToken()
     membership = await session.get(Membership, invitation.membership_id)
     user = await session.get(User, membership.user_id) if membership else None
     assert membership is not None and user is not None
     if user.password_hash is not None and not verify_password(user.password_hash, password):
+        await throttle.register_failure(
+            database=database,
+            key=throttle.account_key(user.email),
+            limit=throttle.ACCOUNT_MAX_FAILURES,
+        )
         raise InvalidCredentials()
     invitation.used_at = now
     user.password_hash = user.password_hash or hash_password(password)

@@ -9,20 +9,24 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from probant_platform import urls
-from probant_platform.db import TenantScope, utcnow
+from probant_platform.db import Database, TenantScope
 from probant_platform.db.session import rescope
 from probant_platform.jobs import enqueue
 from probant_platform.text import clean_line
-from probant_tenants import audit
+from probant_tenants import audit, throttle
 from probant_tenants.accounts import check_password, consume_token, memberships_of, normalise_email
 from probant_tenants.audit import AuditAction
-from probant_tenants.errors import InvalidCredentials, InvalidEmail, InvalidName, InvalidSiren
-from probant_tenants.models import OneTimeToken, Organisation, TokenPurpose, User
+from probant_tenants.errors import (
+    AccountLocked,
+    InvalidCredentials,
+    InvalidEmail,
+    InvalidName,
+    InvalidSiren,
+)
+from probant_tenants.models import Organisation, TokenPurpose, User
 from probant_tenants.passwords import hash_password, verify_password
 from probant_tenants.sessions import revoke_user_sessions
 from probant_tenants.siren import is_valid_siren, normalise_siren
-from probant_tenants.tokens import digest, new_secret
 
 
 async def change_password(
@@ -32,12 +36,24 @@ async def change_password(
     organisation_id: uuid.UUID,
     current_password: str,
     new_password: str,
+    database: Database,
     keep_session_id: uuid.UUID | None,
     ip: str | None,
 ) -> None:
-    """Needs the current password; every other session of the person ends."""
+    """Needs the current password; every other session of the person ends.
+
+    Wrong current passwords count towards the account's sign-in lockout (committed apart,
+    like sign-in failures): a stolen session must not become a way to guess the password.
+    """
     user = await session.get(User, user_id)
-    if user is None or not verify_password(user.password_hash, current_password):
+    assert user is not None
+    key = throttle.account_key(user.email)
+    if await throttle.locked(session=session, keys=[key]):
+        raise AccountLocked()
+    if not verify_password(user.password_hash, current_password):
+        await throttle.register_failure(
+            database=database, key=key, limit=throttle.ACCOUNT_MAX_FAILURES
+        )
         raise InvalidCredentials()
     check_password(new_password)
     user.password_hash = hash_password(new_password)
@@ -133,8 +149,11 @@ async def update_organisation_profile(
 RESET_LIFETIME = timedelta(hours=1)
 
 
-async def request_password_reset(*, session: AsyncSession, email: str, base_url: str) -> None:
-    """Email a reset link if the address is known; the caller answers the same either way."""
+async def request_password_reset(*, session: AsyncSession, email: str) -> None:
+    """Email a reset link if the address is known; the caller answers the same either way.
+
+    The job mints the link when it sends it: no secret waits in the job queue.
+    """
     try:
         address = normalise_email(email)
     except InvalidEmail:
@@ -142,28 +161,7 @@ async def request_password_reset(*, session: AsyncSession, email: str, base_url:
     user = (await session.execute(select(User).where(User.email == address))).scalar_one_or_none()
     if user is None or user.deleted_at is not None:
         return
-    token, now = new_secret(), utcnow()
-    session.add(
-        OneTimeToken(
-            user_id=user.id,
-            purpose=TokenPurpose.RESET_PASSWORD,
-            token_hash=digest(token),
-            created_at=now,
-            expires_at=now + RESET_LIFETIME,
-        )
-    )
-    await session.flush()
-    await enqueue(
-        session,
-        "notifications.send_email",
-        to=user.email,
-        template="reset_password",
-        locale=user.locale,
-        context={
-            "name": user.full_name,
-            "link": urls.app_url(base_url, "/reset-password", token=token),
-        },
-    )
+    await enqueue(session, "accounts.email_reset_link", to=user.email, user_id=str(user.id))
 
 
 async def reset_password(*, session: AsyncSession, token: str, new_password: str) -> None:

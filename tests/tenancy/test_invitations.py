@@ -4,34 +4,32 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import httpx
 import pytest
 from sqlalchemy import text
 from tests.factories import Role, add_member, gql, log_in, make_organisation, unique_email
 from tests.ledger_helpers import fund
+from tests.sent_emails import body_text, sent_emails
 
 from probant_platform.db import Database
 
+CODE = re.compile(r"[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}")
 INVITE = """mutation($e: String!, $r: Role!, $c: Int!) { inviteMember(email: $e, role: $r, credits: $c) {
   __typename ... on InvitationPayload { member { email role status } } ... on InsufficientCredits { needed balance } ... on SeatLimitReached { limit } ... on Error { message } } }"""
 ACTIVATE = """mutation($c: String!, $p: String!, $t: Boolean!) { activateAccount(code: $c, password: $p, acceptTerms: $t) {
   __typename ... on LogInPayload { csrfToken } ... on WeakPassword { unmetRules } ... on Error { message } } }"""
 
 
-async def _codes(database: Database, email: str) -> list[str]:
-    async with database.unit_of_work() as session:
-        rows = await session.execute(
-            text(
-                "SELECT args->'context'->>'code' FROM procrastinate_jobs WHERE args->>'template' = 'invitation' AND args->>'to' = :e ORDER BY id"
-            ),
-            {"e": email},
-        )
-        return [str(code) for code in rows.scalars()]
+async def _codes(database: Database, smtp_server: Any, email: str) -> list[str]:
+    """The activation codes in the invitation emails `email` received, oldest first."""
+    messages = await sent_emails(database, smtp_server, to=email)
+    return [m.group(0) for m in (CODE.search(body_text(message)) for message in messages) if m]
 
 
 async def test_an_invited_collaborator_activates_and_finds_the_allotted_credits(
-    database: Database, client_factory: object
+    database: Database, client_factory: object, smtp_server: Any
 ) -> None:
     owner = await make_organisation(database)
     await fund(database, owner.organisation_id, 10)
@@ -44,7 +42,7 @@ async def test_an_invited_collaborator_activates_and_finds_the_allotted_credits(
         "role": "COLLABORATOR",
         "status": "INVITED",
     }
-    code = (await _codes(database, email))[-1]
+    code = (await _codes(database, smtp_server, email))[-1]
     assert re.fullmatch(r"[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}", code)
 
     activated = await gql(
@@ -62,13 +60,17 @@ async def test_an_invited_collaborator_activates_and_finds_the_allotted_credits(
     assert again["activateAccount"]["__typename"] == "InvalidToken"
 
 
-async def test_re_inviting_replaces_the_code(database: Database, client: httpx.AsyncClient) -> None:
+async def test_re_inviting_replaces_the_code(
+    database: Database, client: httpx.AsyncClient, smtp_server: Any
+) -> None:
     owner = await make_organisation(database)
     await log_in(client, owner)
     email = unique_email("twice")
     await gql(client, INVITE, {"e": email, "r": "CLIENT", "c": 0})
+    (first,) = await _codes(database, smtp_server, email)
     await gql(client, INVITE, {"e": email, "r": "CLIENT", "c": 0})
-    first, second = await _codes(database, email)
+    (again, second) = await _codes(database, smtp_server, email)
+    assert again == first
     old = await gql(client, ACTIVATE, {"c": first, "p": "Welcome-Aboard-42", "t": True})
     new = await gql(client, ACTIVATE, {"c": second, "p": "Welcome-Aboard-42", "t": True})
     assert old["activateAccount"]["__typename"] == "InvalidToken"
@@ -80,25 +82,32 @@ async def test_re_inviting_replaces_the_code(database: Database, client: httpx.A
     [("weak", True, "WeakPassword"), ("Welcome-Aboard-42", False, "TermsNotAccepted")],
 )
 async def test_bad_activations_change_nothing(
-    database: Database, client: httpx.AsyncClient, password: str, terms: bool, typename: str
+    database: Database,
+    client: httpx.AsyncClient,
+    password: str,
+    terms: bool,
+    typename: str,
+    smtp_server: Any,
 ) -> None:
     owner = await make_organisation(database)
     await log_in(client, owner)
     email = unique_email("bad")
     await gql(client, INVITE, {"e": email, "r": "COLLABORATOR", "c": 0})
-    code = (await _codes(database, email))[-1]
+    code = (await _codes(database, smtp_server, email))[-1]
     result = await gql(client, ACTIVATE, {"c": code, "p": password, "t": terms})
     assert result["activateAccount"]["__typename"] == typename
     ok = await gql(client, ACTIVATE, {"c": code, "p": "Welcome-Aboard-42", "t": True})
     assert ok["activateAccount"]["__typename"] == "LogInPayload"
 
 
-async def test_an_expired_code_is_refused(database: Database, client: httpx.AsyncClient) -> None:
+async def test_an_expired_code_is_refused(
+    database: Database, client: httpx.AsyncClient, smtp_server: Any
+) -> None:
     owner = await make_organisation(database)
     await log_in(client, owner)
     email = unique_email("late")
     await gql(client, INVITE, {"e": email, "r": "COLLABORATOR", "c": 0})
-    code = (await _codes(database, email))[-1]
+    code = (await _codes(database, smtp_server, email))[-1]
     async with database.unit_of_work() as session:
         from probant_platform.db import TenantScope
         from probant_platform.db.session import rescope
@@ -112,7 +121,7 @@ async def test_an_expired_code_is_refused(database: Database, client: httpx.Asyn
 
 
 async def test_inviting_with_more_credits_than_held_creates_nothing(
-    database: Database, client: httpx.AsyncClient
+    database: Database, client: httpx.AsyncClient, smtp_server: Any
 ) -> None:
     owner = await make_organisation(database)
     await fund(database, owner.organisation_id, 1)
@@ -120,7 +129,7 @@ async def test_inviting_with_more_credits_than_held_creates_nothing(
     email = unique_email("rich")
     result = await gql(client, INVITE, {"e": email, "r": "COLLABORATOR", "c": 5})
     assert result["inviteMember"]["__typename"] == "InsufficientCredits"
-    assert await _codes(database, email) == []
+    assert await _codes(database, smtp_server, email) == []
     members = await gql(client, "query { organisation { members { edges { node { email } } } } }")
     assert email not in [e["node"]["email"] for e in members["organisation"]["members"]["edges"]]
 
@@ -142,7 +151,7 @@ async def test_collaborators_cannot_invite_and_roles_are_limited(
 
 
 async def test_inviting_beyond_the_plans_seats_is_refused(
-    database: Database, client: httpx.AsyncClient
+    database: Database, client: httpx.AsyncClient, smtp_server: Any
 ) -> None:
     from probant_platform.db import TenantScope
     from probant_platform.db.session import rescope
@@ -160,4 +169,4 @@ async def test_inviting_beyond_the_plans_seats_is_refused(
     second = await gql(client, INVITE, {"e": email, "r": "COLLABORATOR", "c": 0})
     assert first["inviteMember"]["__typename"] == "InvitationPayload"
     assert second["inviteMember"]["__typename"] == "SeatLimitReached"
-    assert await _codes(database, email) == []
+    assert await _codes(database, smtp_server, email) == []

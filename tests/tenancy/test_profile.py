@@ -3,9 +3,13 @@
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 import httpx
 import pytest
 from tests.factories import LOG_IN, PASSWORD, Role, add_member, gql, log_in, make_organisation
+from tests.sent_emails import body_text, sent_emails
 
 from probant_platform.db import Database
 
@@ -107,27 +111,15 @@ mutation($t: String!, $p: String!) { resetPassword(token: $t, newPassword: $p) {
   __typename ... on WeakPassword { unmetRules } } }"""
 
 
-async def _reset_link(database: Database, email: str) -> str:
-    import re
-
-    from sqlalchemy import text
-
-    async with database.unit_of_work() as session:
-        rows = await session.execute(
-            text(
-                "SELECT args->'context'->>'link' FROM procrastinate_jobs WHERE args->>'template' = 'reset_password' AND args->>'to' = :e"
-            ),
-            {"e": email},
-        )
-        links = rows.scalars().all()
-    assert len(links) == 1
-    match = re.search(r"token=([\w-]+)", links[0])
+async def _reset_link(database: Database, smtp_server: Any, email: str) -> str:
+    (message,) = await sent_emails(database, smtp_server, to=email)
+    match = re.search(r"/app/reset-password\?token=([\w-]+)", body_text(message))
     assert match
     return match.group(1)
 
 
 async def test_a_password_reset_works_once_and_ends_every_session(
-    database: Database, client_factory: object
+    database: Database, client_factory: object, smtp_server: Any
 ) -> None:
     owner = await make_organisation(database)
     logged_in, anonymous = client_factory(), client_factory()  # type: ignore[operator]
@@ -141,7 +133,7 @@ async def test_a_password_reset_works_once_and_ends_every_session(
         anonymous, 'mutation { requestPasswordReset(email: "nobody@example.com") { ok } }'
     )
     assert known["requestPasswordReset"] == unknown["requestPasswordReset"] == {"ok": True}
-    token = await _reset_link(database, owner.email)
+    token = await _reset_link(database, smtp_server, owner.email)
 
     weak = await gql(anonymous, RESET, {"t": token, "p": "weak"})
     done = await gql(anonymous, RESET, {"t": token, "p": "Brand-New-Pass-9"})
@@ -156,7 +148,7 @@ async def test_a_password_reset_works_once_and_ends_every_session(
 
 
 async def test_an_expired_reset_token_is_refused(
-    database: Database, client: httpx.AsyncClient
+    database: Database, client: httpx.AsyncClient, smtp_server: Any
 ) -> None:
     from sqlalchemy import text
 
@@ -166,7 +158,7 @@ async def test_an_expired_reset_token_is_refused(
         "mutation($e: String!) { requestPasswordReset(email: $e) { ok } }",
         {"e": owner.email},
     )
-    token = await _reset_link(database, owner.email)
+    token = await _reset_link(database, smtp_server, owner.email)
     async with database.unit_of_work() as session:
         await session.execute(
             text("UPDATE one_time_tokens SET expires_at = now() - interval '1 second'")

@@ -213,7 +213,6 @@ class MembersMutation:
                 email=email,
                 role=RoleModel(role),
                 credits=credits,
-                base_url=info.context.settings.base_url,
             )
             if credits:
                 await ledger.transfer(
@@ -239,11 +238,11 @@ class MembersMutation:
     async def activate_account(
         self, info: Info[Context, Any], code: str, password: str, accept_terms: bool
     ) -> ActivateResult:
-        client = info.context.request.client
-        ip = client.host if client else None
+        ip = info.context.client_ip
         try:
             membership = await invitations.activate_account(
                 session=info.context.session,
+                database=info.context.runtime.database,
                 code=code[:40],
                 password=password,
                 accept_terms=accept_terms,

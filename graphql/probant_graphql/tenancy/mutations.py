@@ -78,13 +78,10 @@ LogOutResult = Annotated[
 ]
 
 
-def _client_ip(info: Info[Context, Any]) -> str | None:
-    client = info.context.request.client
-    return client.host if client else None
-
-
 def set_session_cookies(info: Info[Context, Any], issued: IssuedSession) -> None:
-    secure = info.context.request.url.scheme == "https"
+    # Production is served over HTTPS only: the flag must not depend on a header a client
+    # could send (or a proxy forget).
+    secure = info.context.settings.is_production or info.context.request.url.scheme == "https"
     age = int(SESSION_LIFETIME.total_seconds())
     response = info.context.response
     response.set_cookie(
@@ -115,8 +112,7 @@ class TenancyMutation:
                 siren=input.siren,
                 accept_terms=input.accept_terms,
                 locale=locale,
-                base_url=info.context.settings.base_url,
-                ip=_client_ip(info),
+                ip=info.context.client_ip,
             )
             return SignUpPayload(
                 organisation=Organisation.from_model(result.organisation),
@@ -146,10 +142,11 @@ class TenancyMutation:
         try:
             issued = await accounts.log_in(
                 session=info.context.session,
+                database=info.context.runtime.database,
                 email=email,
                 password=password,
                 organisation_id=org_id,
-                ip=_client_ip(info),
+                ip=info.context.client_ip,
                 user_agent=info.context.request.headers.get("user-agent"),
             )
         except DomainError as exc:

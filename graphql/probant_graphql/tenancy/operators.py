@@ -163,7 +163,6 @@ class OperatorMutation:
                 email=input.clerk_email,
                 role=Role.CLERK,
                 credits=0,
-                base_url=info.context.settings.base_url,
             )
             await rescope(session, actor.scope)
             return BailiffOfficeCreated(

@@ -22,7 +22,7 @@ from probant_tenants.sessions import SESSION_COOKIE
 
 Guards = NotAuthenticated | NotAllowed
 ChangePasswordResult = Annotated[
-    OkPayload | e.InvalidCredentials | e.WeakPassword | Guards,
+    OkPayload | e.InvalidCredentials | e.AccountLocked | e.WeakPassword | Guards,
     strawberry.union("ChangePasswordResult"),
 ]
 
@@ -109,9 +109,7 @@ class ProfileMutation:
 
     @strawberry.mutation(description="Email a reset link; the answer is the same for any address.")
     async def request_password_reset(self, info: Info[Context, Any], email: str) -> OkPayload:
-        await profile.request_password_reset(
-            session=info.context.session, email=email[:320], base_url=info.context.settings.base_url
-        )
+        await profile.request_password_reset(session=info.context.session, email=email[:320])
         return OkPayload(ok=True)
 
     @strawberry.mutation(description="Choose a new password with the emailed token (1 h, once).")
@@ -137,15 +135,15 @@ class ProfileMutation:
             return actor  # type: ignore[return-value]
 
         async def run() -> OkPayload:
-            client = info.context.request.client
             await profile.change_password(
                 session=info.context.session,
                 user_id=actor.user_id,
                 organisation_id=actor.organisation_id,
                 current_password=current_password,
                 new_password=new_password,
+                database=info.context.runtime.database,
                 keep_session_id=actor.session_id,
-                ip=client.host if client else None,
+                ip=info.context.client_ip,
             )
             return OkPayload(ok=True)
 

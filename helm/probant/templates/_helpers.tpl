@@ -9,6 +9,8 @@ envFrom:
   - secretRef:
       name: {{ .Values.existingSecret }}
 env:
+  - name: PROBANT_TRUSTED_PROXIES
+    value: {{ join "," .Values.trustedProxies | quote }}
 {{- range $name, $value := .Values.env }}
   - name: {{ $name }}
     value: {{ $value | quote }}

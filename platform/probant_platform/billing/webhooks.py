@@ -9,6 +9,7 @@ subscription's real state.
 from __future__ import annotations
 
 import json
+import time
 import uuid
 from typing import Any
 
@@ -28,8 +29,10 @@ from probant_platform.billing.models import (
 )
 from probant_platform.billing.payments import PLAN_PURPOSE, complete_purchase, new_purchase
 from probant_platform.billing.providers import StripeProvider
+from probant_platform.billing.webhooks_ignored import record_ignored
 from probant_platform.config import Settings
 from probant_platform.db import Database, TenantScope
+from probant_tenants.models import Organisation
 
 log = structlog.get_logger(__name__)
 
@@ -65,6 +68,10 @@ def verify(settings: Settings, payload: bytes, signature: str | None) -> dict[st
         )
     except (stripe.SignatureVerificationError, UnicodeDecodeError, ValueError) as exc:
         raise BadSignature(str(exc)) from exc
+    # Stripe's check bounds only the past: a header dated ahead would be replayable for as
+    # long as it stays ahead. The same tolerance holds both ways.
+    if _timestamp(signature) > time.time() + TOLERANCE_SECONDS:
+        raise BadSignature("timestamp in the future")
     try:
         event = json.loads(payload)
     except ValueError as exc:
@@ -80,6 +87,15 @@ def verify(settings: Settings, payload: bytes, signature: str | None) -> dict[st
     ):
         raise BadSignature("not an event")
     return event
+
+
+def _timestamp(signature: str) -> int:
+    """The `t=` of a Stripe-Signature header (already checked to be present and numeric)."""
+    for part in signature.split(","):
+        key, _, value = part.partition("=")
+        if key.strip() == "t" and value.strip().isdigit():
+            return int(value)
+    return 0
 
 
 def _uuid(value: Any) -> uuid.UUID | None:
@@ -117,6 +133,11 @@ async def _organisation(database: Database, event: dict[str, Any]) -> uuid.UUID 
     if known is not None and from_metadata is not None and known != from_metadata:
         log.warning("billing.webhook_tenant_mismatch", event_id=event["id"])
         return None
+    if known is None and from_metadata is not None:
+        # Metadata alone names the tenant: it must exist (seen from inside it, RLS applies).
+        async with database.unit_of_work(TenantScope(organisation_id=from_metadata)) as session:
+            if await session.get(Organisation, from_metadata) is None:
+                return None
     return known or from_metadata
 
 
@@ -125,6 +146,7 @@ async def handle(*, database: Database, settings: Settings, event: dict[str, Any
     organisation_id = await _organisation(database, event)
     if organisation_id is None:
         log.info("billing.webhook_ignored", event_id=event["id"], type=event["type"])
+        await record_ignored(database=database, event=event, reason="unknown_organisation")
         return "ignored"
     provider = StripeProvider(settings)
     async with database.unit_of_work(TenantScope(organisation_id=organisation_id)) as session:

@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from alembic.script import ScriptDirectory
 from starlette.applications import Starlette
 from starlette.routing import Route
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from probant_platform.config import Settings, get_settings
 from probant_platform.db import Database
@@ -15,6 +16,7 @@ from probant_platform.db.locate import application_url
 from probant_platform.db.migrate import alembic_config
 from probant_platform.logging import configure_logging
 from probant_platform.runtime import Runtime, build_runtime
+from probant_platform.web.body_limit import BodyLimit, bounded
 from probant_platform.web.health import healthz, readyz
 from probant_platform.web.metrics import metrics
 from probant_platform.web.middleware import RequestContextMiddleware
@@ -30,7 +32,7 @@ def create_app(
     from probant_graphql.schema import build_schema
     from probant_graphql.view import ProbantGraphQL
     from probant_platform.web.billing import billing_routes
-    from probant_platform.web.capture_tokens import mint
+    from probant_platform.web.capture_tokens import MAX_BODY, mint
     from probant_platform.web.cors import WidgetCorsMiddleware
     from probant_platform.web.devchain_rpc import rpc as devchain_rpc
     from probant_platform.web.downloads import download_routes
@@ -54,9 +56,14 @@ def create_app(
             if database is None:
                 await db.dispose()
 
-    graphql_app = ProbantGraphQL(
-        build_schema(production=settings.is_production),
-        graphql_ide="graphiql" if not settings.is_production else None,
+    graphql_app = BodyLimit(
+        ProbantGraphQL(
+            build_schema(
+                production=settings.is_production, introspection=settings.graphql_introspection
+            ),
+            graphql_ide="graphiql" if not settings.is_production else None,
+        ),
+        max_bytes=settings.graphql_max_body_bytes,
     )
     app = Starlette(
         routes=[
@@ -70,7 +77,7 @@ def create_app(
                 office_document,
                 methods=["GET"],
             ),
-            Route("/api/v1/capture-tokens", mint, methods=["POST"]),
+            Route("/api/v1/capture-tokens", bounded(mint, max_bytes=MAX_BODY), methods=["POST"]),
             Route("/graphql", graphql_app, methods=["GET", "POST"]),
             Route("/dev-chain/rpc", devchain_rpc, methods=["POST"]),
             *verify_routes(),
@@ -88,6 +95,10 @@ def create_app(
         app.state.runtime = build_runtime(settings, database)
     app.add_middleware(WidgetCorsMiddleware)
     app.add_middleware(RequestContextMiddleware, production=settings.is_production)
+    # Outermost: every layer below (logs, lockouts, rate limits, audit, `Secure` cookies)
+    # sees the client's address and scheme, taken from X-Forwarded-* only when the peer is
+    # one of our proxies; uvicorn's own handling is off (see `probant serve`).
+    app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxy_networks)
     return app
 
 

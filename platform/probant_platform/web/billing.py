@@ -14,6 +14,7 @@ from probant_platform.billing import webhooks
 from probant_platform.billing.models import Purchase, PurchaseStatus
 from probant_platform.billing.receipts import receipt_number, render_receipt, verify_link
 from probant_platform.db import TenantScope
+from probant_platform.web.body_limit import bounded
 from probant_tenants.models import Organisation
 
 log = structlog.get_logger(__name__)
@@ -24,11 +25,7 @@ MAX_WEBHOOK_BYTES = 512 * 1024
 async def stripe_webhook(request: Request) -> Response:
     """`POST /webhooks/stripe`: 400 unless signed by Stripe with our secret; then once."""
     runtime = request.app.state.runtime
-    if int(request.headers.get("content-length") or 0) > MAX_WEBHOOK_BYTES:
-        return JSONResponse({"error": "payload too large"}, status_code=413)
-    payload = await request.body()
-    if len(payload) > MAX_WEBHOOK_BYTES:
-        return JSONResponse({"error": "payload too large"}, status_code=413)
+    payload = await request.body()  # bounded by the route (MAX_WEBHOOK_BYTES)
     try:
         event = webhooks.verify(runtime.settings, payload, request.headers.get("stripe-signature"))
     except webhooks.BadSignature:
@@ -95,7 +92,11 @@ async def checkout_return(request: Request) -> Response:
 
 def billing_routes() -> list[Route]:
     return [
-        Route("/webhooks/stripe", stripe_webhook, methods=["POST"]),
+        Route(
+            "/webhooks/stripe",
+            bounded(stripe_webhook, max_bytes=MAX_WEBHOOK_BYTES),
+            methods=["POST"],
+        ),
         Route("/billing/receipts/{organisation_id}/{purchase_id}", receipt, methods=["GET"]),
         Route("/billing/completed", checkout_return, methods=["GET"]),
         Route("/billing/cancelled", checkout_return, methods=["GET"]),

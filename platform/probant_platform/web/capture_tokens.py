@@ -8,9 +8,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from probant_platform.errors import DomainError
+from probant_platform.text import clean_line
 from probant_tenants.embedding.keys import mint_capture_token
 
 MAX_BODY = 4096
+# Checked here, at the edge: a NUL byte or a control character must never reach a query.
+FIELD_LIMITS = {"member_email": 320, "widget_key": 200}
 
 
 def _error(code: str, message: str, status: int) -> JSONResponse:
@@ -23,16 +26,21 @@ async def mint(request: Request) -> JSONResponse:
     secret = authorization[7:].strip() if authorization.lower().startswith("bearer ") else ""
     if not secret.startswith("sk_"):
         return _error("INVALID_API_KEY", "Missing or malformed secret API key.", 401)
-    raw = await request.body()
+    raw = await request.body()  # bounded by the route (MAX_BODY)
     try:
-        body = json.loads(raw) if len(raw) <= MAX_BODY else None
+        body = json.loads(raw)
     except ValueError:
         body = None
-    if not isinstance(body, dict) or not all(
-        isinstance(body.get(k), str) and 0 < len(body[k]) <= 320
-        for k in ("member_email", "widget_key")
-    ):
+    if not isinstance(body, dict):
         return _error("INVALID_INPUT", "Expected JSON {member_email, widget_key}.", 400)
+    for field, limit in FIELD_LIMITS.items():
+        value = body.get(field)
+        if not isinstance(value, str) or clean_line(value, max_length=limit) != value:
+            return _error(
+                "INVALID_INPUT",
+                f"{field}: a string of 1 to {limit} characters, without control characters.",
+                400,
+            )
     database = request.app.state.runtime.database
     try:
         async with database.unit_of_work() as session:

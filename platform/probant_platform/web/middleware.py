@@ -1,4 +1,8 @@
-"""Pure-ASGI middleware: request ids bound to logs, security headers, masked server errors."""
+"""Pure-ASGI middleware: request ids bound to logs, security headers, masked server errors.
+
+Its `http.request` line is the access log: it names the path, never the query string
+(upload tokens and signed links travel there).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from probant_platform.db.errors import is_database_error
 from probant_platform.web.metrics import observe
 
 log = structlog.get_logger("probant.http")
@@ -50,7 +55,7 @@ class RequestContextMiddleware:
                 headers["x-request-id"] = request_id
                 for name, value in SECURITY_HEADERS.items():
                     headers.setdefault(name, value)
-                if scope.get("scheme") == "https":
+                if self.production or scope.get("scheme") == "https":
                     headers.setdefault("strict-transport-security", "max-age=31536000")
             await send(message)
 
@@ -61,7 +66,7 @@ class RequestContextMiddleware:
             if response_started:
                 raise
             body: dict[str, object] = {"error": "internal_error", "request_id": request_id}
-            if not self.production:
+            if not self.production and not is_database_error(exc):
                 body["detail"] = f"{type(exc).__name__}: {exc}"
             await JSONResponse(body, status_code=500)(scope, receive, send_wrapper)
         finally:
