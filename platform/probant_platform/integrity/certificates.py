@@ -15,6 +15,7 @@ import structlog
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from probant_platform import urls
 from probant_platform.config import Settings
 from probant_platform.db import Database, TenantScope, utcnow
 from probant_platform.documents import pki
@@ -28,9 +29,16 @@ from probant_platform.documents.signing import sign_pdf
 from probant_platform.evidence.deposits import stored_items
 from probant_platform.evidence.media.thumbnails import make_poster, make_thumbnail
 from probant_platform.evidence.models import Deposit, DepositStatus, EvidenceItem
-from probant_platform.integrity.bundle import verification_url
+from probant_platform.integrity import published
 from probant_platform.integrity.certificate_labels import LABELS
-from probant_platform.integrity.models import Anchor, AnchorStatus, Batch, Certificate, Leaf
+from probant_platform.integrity.models import (
+    Anchor,
+    AnchorStatus,
+    Batch,
+    Certificate,
+    Leaf,
+    PublishedKind,
+)
 from probant_platform.integrity.people import AuthorView, author_of
 from probant_platform.notifications.mailer import Mailer
 from probant_platform.notifications.templates import render_email
@@ -107,10 +115,10 @@ async def render_certificate(
     author: AuthorView,
     anchors: list[dict[str, Any]],
     locale: str,
-) -> tuple[bytes, str]:
-    """The signed PDF of `deposit` in `locale` (fr or en), and the signer's fingerprint."""
+) -> tuple[bytes, pki.Signer]:
+    """The signed PDF of `deposit` in `locale` (fr or en), and its signer."""
     items = await stored_items(session=session, deposit_id=deposit.id)
-    url = verification_url(settings, deposit.reference)
+    url = urls.verify_url(settings.base_url, deposit.reference)
     assets: dict[str, bytes] = {"qr.svg": qr_code_svg(url)}
     if deposit.signature_png:
         assets["signature.png"] = deposit.signature_png
@@ -153,7 +161,7 @@ async def render_certificate(
     pdf = await asyncio.to_thread(
         build_pdf, signer=signer, context=context, assets=assets, locale=locale
     )
-    return pdf, signer.fingerprint
+    return pdf, signer
 
 
 def build_pdf(
@@ -198,7 +206,7 @@ async def certify_deposit(
             anchors = await _anchors(session, deposit_id)
             if anchors is None:
                 return None
-            pdf, fingerprint = await render_certificate(
+            pdf, signer = await render_certificate(
                 session=session,
                 settings=settings,
                 store=store,
@@ -217,10 +225,21 @@ async def certify_deposit(
                 blob_key=blob.key,
                 pdf_sha256=hashlib.sha256(pdf).hexdigest(),
                 size=len(pdf),
-                signer_fingerprint=fingerprint,
+                signer_fingerprint=signer.fingerprint,
+                created_at=utcnow(),
             )
             session.add(certificate)
             await session.flush()
+            await published.publish(
+                session=session,
+                sha256=certificate.pdf_sha256,
+                kind=PublishedKind.CERTIFIED_REPORT,
+                reference=deposit.reference,
+                locale=locale,
+                signer_name=signer.common_name,
+                signer_fingerprint=signer.fingerprint,
+                issued_at=certificate.created_at,
+            )
             log.info("certificate.issued", reference=deposit.reference, size=len(pdf))
         reference, title = deposit.reference, deposit.title
         name = deposit.signature_name or author.full_name
@@ -236,7 +255,7 @@ async def certify_deposit(
                 "name": name,
                 "reference": reference,
                 "title": title,
-                "verification_url": verification_url(settings, reference),
+                "verification_url": urls.verify_url(settings.base_url, reference),
             },
         )
         async with database.unit_of_work(scope) as session:

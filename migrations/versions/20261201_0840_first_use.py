@@ -1,0 +1,44 @@
+"""integrity: signed documents registered by their SHA-256 for the public /verify page
+
+Revision ID: 0840_first_use
+Revises: 0730_plan_pricing_rule
+Create Date: 2026-12-01 21:40:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+from probant_platform.db.rls import append_only
+
+revision: str = "0840_first_use"
+down_revision: str | Sequence[str] | None = "0730_plan_pricing_rule"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "published_documents",
+        sa.Column("sha256", sa.String(length=64), nullable=False),
+        sa.Column("kind", sa.String(length=24), nullable=False),
+        sa.Column("deposit_reference", sa.String(length=32), nullable=False),
+        sa.Column("locale", sa.String(length=5), nullable=False),
+        sa.Column("signer_name", sa.String(length=200), nullable=False),
+        sa.Column("signer_fingerprint", sa.String(length=64), nullable=False),
+        sa.Column("issued_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("sha256", name=op.f("pk_published_documents")),
+    )
+    op.create_index(
+        op.f("ix_published_documents_deposit_reference"),
+        "published_documents",
+        ["deposit_reference"],
+        unique=False,
+    )
+    for statement in append_only("published_documents"):
+        op.execute(statement)
+
+
+def downgrade() -> None:
+    op.drop_table("published_documents")
