@@ -9,6 +9,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse
 from strawberry.relay import to_base64
 
+from probant_platform import locales
 from probant_platform.evidence.uploads import UploadRefused, receive_upload
 from probant_platform.storage import store_for
 from probant_tenants.context import resolve_actor
@@ -56,7 +57,7 @@ async def _body(request: Request, limit: int) -> AsyncIterator[bytes]:
 async def upload(request: Request) -> JSONResponse:
     """Stream the body to storage while hashing; 201 with the item's facts or a coded error."""
     runtime = request.app.state.runtime
-    locale = "en" if request.headers.get("accept-language", "").startswith("en") else "fr"
+    locale = locales.choose(account=None, accept_language=request.headers.get("accept-language"))
     try:
         item_id = uuid.UUID(request.path_params["item_id"])
     except ValueError:
@@ -66,7 +67,7 @@ async def upload(request: Request) -> JSONResponse:
         actor = await resolve_actor(session=session, connection=request)
         if actor is None:
             return _error("NOT_AUTHENTICATED", 401, locale)
-        locale = actor.locale if "accept-language" not in request.headers else locale
+        locale = actor.locale
         try:
             item = await receive_upload(
                 session=session,

@@ -20,7 +20,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from probant_platform import urls
+from probant_platform import locales, urls
 from probant_platform.integrity import public, published
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -63,8 +63,7 @@ def _locale(request: Request) -> str:
     lang = request.query_params.get("lang")
     if lang in ("fr", "en"):
         return lang
-    accept = request.headers.get("accept-language", "")
-    return "en" if accept.lower().startswith("en") else "fr"
+    return locales.choose(account=None, accept_language=request.headers.get("accept-language"))
 
 
 def _client(request: Request) -> str:
