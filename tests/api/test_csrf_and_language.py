@@ -6,21 +6,22 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import httpx
-from sqlalchemy import update
-from tests.factories import MemberInfo, Role, add_member, gql, gql_raw, log_in, make_organisation
+from tests.factories import (
+    Role,
+    add_member,
+    gql,
+    gql_raw,
+    log_in,
+    make_organisation,
+    set_language,
+)
 
-from probant_platform.db import Database, TenantScope
-from probant_tenants.models import User
+from probant_platform.db import Database
 
 LOG_OUT = "mutation { logOut { __typename ... on NotAllowed { code message } } }"
 LOG_IN = """mutation($e: String!, $p: String!) { logIn(email: $e, password: $p) {
   __typename ... on Error { message } } }"""
 AUDIT = "{ auditLog { edges { node { action } } } }"
-
-
-async def _set_language(database: Database, member: MemberInfo, locale: str) -> None:
-    async with database.unit_of_work(TenantScope(user_id=member.user_id)) as session:
-        await session.execute(update(User).where(User.id == member.user_id).values(locale=locale))
 
 
 async def test_a_cookie_mutation_without_the_csrf_header_says_so(
@@ -88,7 +89,7 @@ async def test_a_logged_in_person_reads_their_account_language(
     firm = await make_organisation(database)
     anglophone = await add_member(database, firm, role=Role.COLLABORATOR)
     francophone = await add_member(database, firm, role=Role.COLLABORATOR)
-    await _set_language(database, anglophone, "en")
+    await set_language(database, anglophone, "en")
     english, french = client_factory(), client_factory()
     await log_in(english, anglophone)
     await log_in(french, francophone)

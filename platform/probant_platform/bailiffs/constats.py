@@ -120,7 +120,7 @@ def _checked(identity: LegalIdentity) -> LegalIdentity:
     values = {f.name: (getattr(identity, f.name) or "").strip() for f in fields(identity)}
     missing = [name for name, value in values.items() if not value]
     if missing:
-        raise LegalIdentityIncomplete(fields=", ".join(missing))
+        raise LegalIdentityIncomplete(fields=missing)
     values["rcs_number"] = normalise_siren(values["rcs_number"])
     if not is_valid_siren(values["rcs_number"]):
         raise InvalidSiren()
