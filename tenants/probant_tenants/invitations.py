@@ -74,6 +74,8 @@ def normalise_code(code: str) -> str:
 class IssuedInvitation:
     invitation: Invitation
     membership: Membership
+    # A pending invitation was replaced: its code no longer works.
+    replaced_pending: bool = False
 
 
 async def invite_member(
@@ -123,7 +125,7 @@ async def invite_member(
             session=session, user_id=user.id, organisation_id=organisation_id, role=role
         )
     now = utcnow()
-    await session.execute(
+    revoked = await session.execute(
         update(Invitation)
         .where(
             Invitation.membership_id == membership.id,
@@ -132,6 +134,7 @@ async def invite_member(
         )
         .values(revoked_at=now)
     )
+    replaced_pending = bool(getattr(revoked, "rowcount", 0))
     code = new_code()
     invitation = Invitation(
         organisation_id=organisation_id,
@@ -164,9 +167,12 @@ async def invite_member(
             "code": code,
             "link": urls.app_url(base_url, "/activate", email=address, code=code),
             "role": role.value,
+            "replaces_earlier": replaced_pending,
         },
     )
-    return IssuedInvitation(invitation=invitation, membership=membership)
+    return IssuedInvitation(
+        invitation=invitation, membership=membership, replaced_pending=replaced_pending
+    )
 
 
 async def activate_account(
