@@ -1,4 +1,5 @@
-"""integrity: signed documents registered by their SHA-256 for the public /verify page
+"""first use: signed documents registered by their SHA-256 for the public /verify page;
+the language a deposit was sealed in
 
 Revision ID: 0840_first_use
 Revises: 0730_plan_pricing_rule
@@ -38,7 +39,9 @@ def upgrade() -> None:
     )
     for statement in append_only("published_documents"):
         op.execute(statement)
+    op.add_column("deposits", sa.Column("locale", sa.String(length=5), nullable=True))
 
 
 def downgrade() -> None:
+    op.drop_column("deposits", "locale")
     op.drop_table("published_documents")

@@ -13,7 +13,8 @@ from tests.integrity.helpers import SealedDeposit, sealed_deposit
 from tests.integrity.proof_world import close_and_anchor
 
 from probant_platform.config import Settings
-from probant_platform.db import Database
+from probant_platform.db import Database, TenantScope
+from probant_tenants.models import User
 
 ACCEPT = "mutation($s: ID!) { acceptDeposit(submissionId: $s) { __typename ... on SubmissionPayload { submission { status } } ... on Error { message } } }"
 LINKS = "query($id: ID!) { node(id: $id) { ... on Deposit { certificateUrl exportUrl submission { attestation { downloadUrl sha256 } } } } }"
@@ -39,13 +40,20 @@ async def issued_documents(
     settings: Settings,
     *,
     office_name: str = "Étude Durand",
+    locale: str = "fr",
+    author_name: str = "Camille Martin",
 ) -> IssuedDocuments:
-    """Given a firm's deposit sealed and anchored, submitted to `office_name` and accepted,
-    with every job run: the report and the attestation downloaded through their links."""
+    """Given a firm's deposit sealed (in `locale`, signed "Camille Martin" by the account of
+    `author_name`) and anchored, submitted to `office_name` and accepted, with every job run:
+    the report and the attestation downloaded through their links."""
     office = await make_office(database, name=office_name)
     await log_in(clerk, office.clerk)
     jobs = await Jobs.watch(database)
-    sealed = await sealed_deposit(database, owner, photos=1)
+    sealed = await sealed_deposit(database, owner, photos=1, locale=locale)
+    async with database.unit_of_work(TenantScope(user_id=sealed.owner.user_id)) as session:
+        user = await session.get(User, sealed.owner.user_id)
+        assert user is not None
+        user.full_name = author_name
     await close_and_anchor(database, settings)
     await jobs.run()  # the certified report
     submitted = await submit(owner, sealed.node_id)

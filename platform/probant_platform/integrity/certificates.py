@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from probant_platform import urls
+from probant_platform.bailiffs.words import utc_offset
 from probant_platform.config import Settings
 from probant_platform.db import Database, TenantScope, utcnow
 from probant_platform.documents import pki
@@ -56,7 +57,13 @@ def _when(moment: datetime | None, locale: str) -> str:
         return "—"
     local = moment.astimezone(PARIS)
     pattern = "%d/%m/%Y %H:%M:%S" if locale == "fr" else "%Y-%m-%d %H:%M:%S"
-    return f"{local.strftime(pattern)} (Europe/Paris) — {moment.isoformat(timespec='seconds')}"
+    zone = f"Europe/Paris, {utc_offset(local)}"
+    return f"{local.strftime(pattern)} ({zone}) — {moment.isoformat(timespec='seconds')}"
+
+
+def report_locale(deposit: Deposit, author: AuthorView) -> str:
+    """The deposit's language (the one it was sealed in), else its author's."""
+    return "en" if (deposit.locale or author.locale) == "en" else "fr"
 
 
 def _address(deposit: Deposit) -> str:
@@ -201,7 +208,7 @@ async def certify_deposit(
             )
         ).scalar_one_or_none()
         author = await author_of(session=session, membership_id=deposit.author_membership_id)
-        locale = "en" if author.locale == "en" else "fr"
+        locale = report_locale(deposit, author)
         if certificate is None:
             anchors = await _anchors(session, deposit_id)
             if anchors is None:
@@ -263,6 +270,40 @@ async def certify_deposit(
             if stored is not None:
                 stored.emailed_at = certificate.emailed_at = utcnow()
     return certificate
+
+
+async def report_in_language(
+    *, session: AsyncSession, settings: Settings, deposit: Deposit, locale: str
+) -> bytes | None:
+    """The issued report re-rendered in `locale` (fr or en) and signed now; registered on
+    /verify like the original. None while the report is not issued."""
+    issued = (
+        await session.execute(select(Certificate).where(Certificate.deposit_id == deposit.id))
+    ).scalar_one_or_none()
+    anchors = await _anchors(session, deposit.id)
+    if issued is None or anchors is None:
+        return None
+    author = await author_of(session=session, membership_id=deposit.author_membership_id)
+    pdf, signer = await render_certificate(
+        session=session,
+        settings=settings,
+        store=store_for(settings),
+        deposit=deposit,
+        author=author,
+        anchors=anchors,
+        locale=locale,
+    )
+    await published.publish(
+        session=session,
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        kind=PublishedKind.CERTIFIED_REPORT,
+        reference=deposit.reference,
+        locale=locale,
+        signer_name=signer.common_name,
+        signer_fingerprint=signer.fingerprint,
+        issued_at=utcnow(),
+    )
+    return pdf
 
 
 async def _once(data: bytes) -> AsyncIterator[bytes]:
