@@ -63,3 +63,43 @@ async def test_fields_are_camel_case_and_statuses_are_words(
     assert english["message"] == (
         "This action is not possible in the current state (awaiting validation)."
     )
+
+
+SIREN_ORDER = "mutation($i: OrderConstatInput!) { orderConstat(input: $i) { __typename ... on ConstatOrderPayload { order { requester { siren rcsNumber } } } ... on LegalIdentityIncomplete { missingFields } } }"
+
+
+async def test_the_legal_number_is_called_siren_as_on_the_organisation(
+    database: Database, client_factory: Callable[[], httpx.AsyncClient]
+) -> None:
+    await make_office(database)
+    owner = await make_organisation(database)
+    await fund(database, owner.organisation_id, 3)
+    client = client_factory()
+    await log_in(client, owner)
+    deposit = await sealed_deposit(client)
+    identity = {k: v for k, v in IDENTITY.items() if k != "rcsNumber"}
+
+    without = await gql(
+        client,
+        SIREN_ORDER,
+        {"i": {"depositId": deposit["id"], "requester": identity, "expose": "x"}},
+    )
+    ordered = await gql(
+        client,
+        SIREN_ORDER,
+        {
+            "i": {
+                "depositId": deposit["id"],
+                "requester": {**identity, "siren": "732 829 320"},
+                "expose": "x",
+            }
+        },
+    )
+    saved = await gql(client, "{ organisation { legalIdentity { siren } } }")
+
+    assert without["orderConstat"]["missingFields"] == ["siren"]
+    assert ordered["orderConstat"]["order"]["requester"] == {
+        "siren": "732829320",
+        "rcsNumber": "732829320",  # deprecated, same value
+    }
+    assert saved["organisation"]["legalIdentity"]["siren"] == "732829320"
