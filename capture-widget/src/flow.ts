@@ -1,7 +1,7 @@
 // The capture flow as a pure state machine: the DOM code dispatches events and renders states.
 
 import { canCaptureMore, validFullName } from './limits';
-import type { CaptureMode, CaptureSession, DepositDetails, LocationFix, Quote, SealedDeposit, Signature } from './types';
+import type { CaptureMode, CaptureSession, CertificateInfo, DepositDetails, LocationFix, Quote, SealedDeposit, Signature } from './types';
 
 export type Step =
   | 'intro'
@@ -61,6 +61,8 @@ export interface FlowState {
   signature: Signature | null;
   attested: boolean;
   sealed: SealedDeposit | null;
+  /** The certified report of the sealed deposit, as last polled. */
+  certificate: CertificateInfo | null;
   /** The latest problem to show in the alert region (fatal when step is 'failed'). */
   problem: Problem | null;
 }
@@ -88,6 +90,7 @@ export type FlowEvent =
   | { type: 'ATTEST'; attested: boolean }
   | { type: 'SEAL' }
   | { type: 'SEALED'; deposit: SealedDeposit }
+  | { type: 'CERTIFICATE'; certificate: CertificateInfo }
   | { type: 'PROBLEM'; problem: Problem | null }
   | { type: 'FAILED'; problem: Problem }
   | { type: 'RESET'; mode?: CaptureMode };
@@ -110,6 +113,7 @@ export function initialState(mode: CaptureMode): FlowState {
     signature: null,
     attested: false,
     sealed: null,
+    certificate: null,
     problem: null,
   };
 }
@@ -214,6 +218,8 @@ export function transition(state: FlowState, event: FlowEvent): FlowState {
       return state.step === 'confirm' && state.attested && state.quote && state.signature ? { ...state, step: 'sealing', problem: null } : state;
     case 'SEALED':
       return state.step === 'sealing' ? { ...state, step: 'sealed', sealed: event.deposit, problem: null } : state;
+    case 'CERTIFICATE':
+      return state.step === 'sealed' ? { ...state, certificate: event.certificate } : state;
     case 'PROBLEM':
       if (event.problem && FATAL_CODES.has(event.problem.code)) return failed(state, event.problem);
       // A refused seal returns to the confirmation, where the person can act on the message.

@@ -16,6 +16,7 @@ from probant_graphql.bailiffs.review import ReviewMutation, ReviewQuery
 from probant_graphql.core.queries import CoreQuery
 from probant_graphql.embedding.resolvers import EmbeddingMutation, EmbeddingQuery
 from probant_graphql.evidence.resolvers import EvidenceMutation, EvidenceQuery
+from probant_graphql.integrity.queries import IntegrityQuery
 from probant_graphql.ledger.billing import BillingMutation, BillingQuery
 from probant_graphql.ledger.resolvers import LedgerHistoryQuery, LedgerMutation, LedgerQuery
 from probant_graphql.security import AliasLimit, DepthLimit, ProductionErrorMasking, TokenLimit
@@ -36,6 +37,7 @@ QUERY_TYPES: tuple[type, ...] = (
     LedgerHistoryQuery,
     BillingQuery,
     EvidenceQuery,
+    IntegrityQuery,
     EmbeddingQuery,
     DirectoryQuery,
     ReviewQuery,

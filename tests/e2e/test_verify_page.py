@@ -15,26 +15,21 @@ from typing import Any
 
 import httpx
 import pytest
-from tests.e2e.live import serve
-from tests.e2e.widget_stand_in import CHROMIUM, chromium_page, free_port
+from tests.e2e.live import live_platform
+from tests.e2e.widget_stand_in import chromium_page
 from tests.integrity.documents_world import issued_documents
 from tests.integrity.helpers import SealedDeposit, sealed_deposit
 from tests.integrity.proof_world import close_and_anchor
 
 from probant_platform.config import Settings
 from probant_platform.db import Database
-from probant_platform.web.app import create_app
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
 def platform_url(settings: Settings) -> Iterator[str]:
-    if not CHROMIUM.exists():
-        pytest.fail("Chromium is missing: `apt-get install -y chromium`")
-    port = free_port()
-    live = settings.model_copy(update={"base_url": f"http://127.0.0.1:{port}"})
-    with serve(create_app(live, configure_logs=False), port) as url:
+    with live_platform(settings) as url:
         yield url
 
 

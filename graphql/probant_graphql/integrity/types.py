@@ -14,6 +14,7 @@ from strawberry.types import Info
 
 from probant_graphql.context import Context
 from probant_graphql.permissions import current_actor, locale_of
+from probant_platform import urls
 from probant_platform.evidence.models import Deposit, DepositStatus
 from probant_platform.integrity.bundle import proof_bundle
 from probant_platform.integrity.chain import DEVELOPMENT_LABEL
@@ -63,7 +64,7 @@ async def integrity_of(info: Info[Context, Any], deposit_id: str) -> DepositInte
     if deposit is None:
         return None
     settings = info.context.settings
-    url = f"{settings.base_url.rstrip('/')}/verify/{deposit.reference}"
+    url = urls.verify_url(settings.base_url, deposit.reference)
     if deposit.status is DepositStatus.DRAFT:
         return DepositIntegrity(
             status=IntegrityStatus.NOT_SEALED,
