@@ -12,11 +12,25 @@ import sqlalchemy as sa
 from alembic import op
 
 from probant_platform.db.rls import append_only
+from probant_platform.db.roles import APP_ROLE
 
 revision: str = "0840_first_use"
 down_revision: str | Sequence[str] | None = "0730_plan_pricing_rule"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+
+
+# The tenants holding drafts with no item whose capture sessions have all expired (and nothing
+# else), so the expiry job can then work inside each tenant.
+EMPTY_DRAFTS = """
+CREATE FUNCTION probant_empty_drafts_due(p_at timestamptz)
+RETURNS SETOF uuid LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
+  SELECT DISTINCT d.organisation_id FROM deposits d
+   WHERE d.status = 'DRAFT'
+     AND NOT EXISTS (SELECT 1 FROM evidence_items i WHERE i.deposit_id = d.id)
+     AND NOT EXISTS (SELECT 1 FROM capture_sessions s
+                      WHERE s.deposit_id = d.id AND s.expires_at > p_at)
+$$"""
 
 
 def upgrade() -> None:
@@ -40,8 +54,11 @@ def upgrade() -> None:
     for statement in append_only("published_documents"):
         op.execute(statement)
     op.add_column("deposits", sa.Column("locale", sa.String(length=5), nullable=True))
+    op.execute(EMPTY_DRAFTS)
+    op.execute(f"GRANT EXECUTE ON FUNCTION probant_empty_drafts_due(timestamptz) TO {APP_ROLE}")
 
 
 def downgrade() -> None:
+    op.execute("DROP FUNCTION probant_empty_drafts_due(timestamptz)")
     op.drop_column("deposits", "locale")
     op.drop_table("published_documents")
