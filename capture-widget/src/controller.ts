@@ -10,6 +10,7 @@ import type { Lang } from './i18n';
 import { byteLimit, countdownSteps, screenCaptureSupported, secondsLeft } from './limits';
 import { grabFrame, openCamera, openScreen, Recording, stopStream } from './media';
 import { KIND_OF_MODE, type Signature } from './types';
+import { restoredItems, type Snapshot } from './resume';
 import { uploadWithRetry, type Put } from './upload';
 
 export interface ControllerHost {
@@ -22,6 +23,8 @@ export interface ControllerHost {
   emit(name: string, detail: unknown): void;
   /** Asks the host page for a fresh capture token; false when it gives none. */
   refresh(): Promise<boolean>;
+  /** The capture left open in this tab before a reload, if any (same mode, not expired). */
+  resumable?(): Snapshot | null;
   put?: Put;
 }
 
@@ -55,8 +58,9 @@ export class CaptureController {
     try {
       const mode = host.state().mode;
       if (mode === 'screen' && !screenCaptureSupported(navigator)) throw new WidgetError('SCREEN_UNSUPPORTED', 'desktop only');
-      const session = await host.api().startCapture(KIND_OF_MODE[mode]);
-      host.dispatch({ type: 'SESSION_STARTED', session });
+      const kept = host.resumable?.() ?? null;
+      if (kept) host.dispatch({ type: 'SESSION_RESUMED', session: kept.session, items: restoredItems(kept), details: kept.details });
+      else host.dispatch({ type: 'SESSION_STARTED', session: await host.api().startCapture(KIND_OF_MODE[mode]) });
       this.stopWatch();
       const watch = firstLocation(watchLocation, (location) => host.dispatch({ type: 'LOCATION', location }));
       this.stopWatch = watch.stop;

@@ -8,6 +8,7 @@ import { initialState, transition, type FlowEvent, type FlowState } from './flow
 import { messages, pickLang, type Lang, type Messages } from './i18n';
 import { validateDetails, validFullName } from './limits';
 import { SignaturePad } from './signature';
+import { forget, load, save, type Store } from './resume';
 import { STYLES } from './styles';
 import { parseMode } from './types';
 import { itemStatus, renderStep, stepper } from './views';
@@ -71,11 +72,20 @@ export class ProbantCaptureElement extends HTMLElement {
       video: () => this.preview,
       emit: (name, detail) => this.emit(name, detail),
       refresh: () => this.refreshToken(),
+      resumable: () => (this.apiBase ? load(this.storage, this.apiBase, this.state.mode) : null),
     });
     this.root.addEventListener('click', (event) => this.onClick(event));
     this.root.addEventListener('input', (event) => this.onInput(event));
     this.root.addEventListener('change', (event) => this.onInput(event));
     this.root.addEventListener('submit', (event) => this.onSubmit(event));
+  }
+
+  private get storage(): Store | null {
+    try {
+      return typeof sessionStorage === 'undefined' ? null : sessionStorage;
+    } catch {
+      return null;
+    }
   }
 
   /** The widget's language (attribute, browser, French). */
@@ -150,6 +160,7 @@ export class ProbantCaptureElement extends HTMLElement {
     if (after === 'failed' && before !== 'failed') this.controller.release();
     else if (before === 'capture' && after !== 'capture') this.controller.pauseCamera();
     if (after === 'capture' && before !== 'capture' && before !== 'starting') void this.controller.resumeCamera();
+    if (this.apiBase) save(this.storage, this.apiBase, this.state);
     this.render(before !== after);
   }
 
@@ -242,6 +253,7 @@ export class ProbantCaptureElement extends HTMLElement {
       case 'reset':
         c.release();
         c.stopWatching();
+        if (this.apiBase) forget(this.storage, this.apiBase);
         this.state.items.forEach((item) => URL.revokeObjectURL(item.previewUrl));
         this.pad?.clear();
         return this.dispatch({ type: 'RESET' });

@@ -70,6 +70,7 @@ export interface FlowState {
 export type FlowEvent =
   | { type: 'START' }
   | { type: 'SESSION_STARTED'; session: CaptureSession }
+  | { type: 'SESSION_RESUMED'; session: CaptureSession; items: CaptureItem[]; details: DepositDetails }
   | { type: 'LOCATION'; location: LocationState }
   | { type: 'CAMERA_READY' }
   | { type: 'RECORDER'; recorder: RecorderState }
@@ -170,6 +171,8 @@ export function transition(state: FlowState, event: FlowEvent): FlowState {
         : state;
     case 'SESSION_STARTED':
       return state.step === 'starting' ? { ...state, session: event.session } : state;
+    case 'SESSION_RESUMED':
+      return state.step === 'starting' ? { ...state, session: event.session, items: event.items, details: event.details } : state;
     case 'LOCATION':
       return { ...state, location: event.location };
     case 'CAMERA_READY':

@@ -116,6 +116,7 @@ export function itemStatus(item: CaptureItem, index: number, t: Messages): strin
 
 function media(item: CaptureItem, index: number, t: Messages): string {
   const alt = esc(t.item(index + 1));
+  if (!item.previewUrl) return `<div class="thumb restored" role="img" aria-label="${alt}">${esc(t.restored)}</div>`;
   return item.contentType.startsWith('video/')
     ? `<video class="thumb" src="${esc(item.previewUrl)}" controls playsinline aria-label="${alt}"></video>`
     : `<img class="thumb" src="${esc(item.previewUrl)}" alt="${alt}">`;

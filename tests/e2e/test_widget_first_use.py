@@ -138,3 +138,39 @@ async def test_an_expired_token_is_renewed_and_the_report_link_appears_once_issu
     async with httpx.AsyncClient() as browser:
         report = await browser.get(link)
     assert report.status_code == 200 and report.content.startswith(b"%PDF")
+
+
+async def test_a_reload_keeps_the_photo_already_sent(
+    intranet: str, committed_database: Database
+) -> None:
+    async with chromium_page() as page:
+        await page.goto(intranet)
+        widget = page.locator("probant-capture")
+        await events_of(page, "probant:ready")
+        await widget.get_by_role("button", name=FRENCH["start"]).click()
+        await page.wait_for_function(CAMERA_IS_ON, timeout=15000)
+        await widget.get_by_role("button", name=FRENCH["shoot"]).click()
+        [captured] = await events_of(page, "probant:captured")
+
+        await page.reload()  # the intranet mints a new token; the tab keeps the capture
+        await events_of(page, "probant:ready")
+        await widget.get_by_role("button", name=FRENCH["start"]).click()
+        await widget.get_by_text("1 / 20").wait_for(timeout=20000)
+        await widget.get_by_role("button", name=FRENCH["continue"]).click()
+        await widget.get_by_role("heading", name=FRENCH["review"]).wait_for(timeout=20000)
+        restored = await widget.locator(".restored").inner_text()
+        await widget.get_by_role("button", name=FRENCH["continue"]).click()
+        await widget.get_by_label(FRENCH["title"]).fill("Après rechargement")
+        await widget.get_by_label(FRENCH["street"]).fill("8 quai Saint-Antoine")
+        await widget.get_by_label(FRENCH["postcode"]).fill("69002")
+        await widget.get_by_label(FRENCH["city"]).fill("Lyon")
+        await widget.get_by_role("button", name=FRENCH["continue"]).click()
+        await widget.get_by_label("Nom et prénom du signataire").fill("Nadia Haddad")
+        await widget.get_by_role("button", name="Continuer").click()
+        await widget.get_by_label("Je certifie avoir capturé").check()
+        await widget.get_by_role("button", name="Sceller pour 1 crédit").click()
+        await widget.get_by_role("heading", name="Dépôt scellé").wait_for(timeout=20000)
+        same = await widget.get_by_text("identique à l’empreinte calculée").count()
+
+    assert "Déjà envoyé" in restored
+    assert same == 1 and captured["sha256"]
