@@ -22,12 +22,22 @@ install: $(STAMP) frontend
 system-deps:
 	@bash scripts/system-deps.sh
 
-frontend:
-	@if command -v npm >/dev/null; then \
-	  for dir in capture-widget admin-ui; do \
-	    if [ -f $$dir/package.json ]; then (cd $$dir && npm ci --no-audit --no-fund && npm run build) || exit 1; fi; \
-	  done; \
-	fi
+# Each folder with a package.json is a frontend, rebuilt only when it changed: `npm ci` when
+# its lock file moved, the build when its sources did (stamps inside the ignored folders).
+FRONTENDS := $(patsubst %/package.json,%,$(wildcard */package.json))
+FRONTEND_SOURCES = $(shell find $(1) -path $(1)/node_modules -prune -o -path $(1)/dist -prune -o -type f -print)
+
+frontend: $(if $(shell command -v npm),$(FRONTENDS:%=%/dist/.built))
+
+.SECONDEXPANSION:
+.PRECIOUS: %/node_modules/.ci-done %/dist/.built
+%/node_modules/.ci-done: %/package-lock.json %/package.json
+	cd $* && npm ci --no-audit --no-fund
+	touch $@
+
+%/dist/.built: %/node_modules/.ci-done $$(call FRONTEND_SOURCES,$$*)
+	cd $* && npm run build
+	touch $@
 
 run: install
 	$(VENV)/bin/probant migrate

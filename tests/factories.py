@@ -146,3 +146,11 @@ async def log_in(client: httpx.AsyncClient, member: MemberInfo) -> str:
     assert result["__typename"] == "LogInPayload", result
     client.headers["x-probant-csrf"] = result["csrfToken"]
     return str(result["csrfToken"])
+
+
+async def set_language(database: Database, member: MemberInfo, locale: str) -> None:
+    """Set the account's language (as chosen at sign-up)."""
+    async with database.unit_of_work(TenantScope(user_id=member.user_id)) as session:
+        user = await session.get(User, member.user_id)
+        assert user is not None
+        user.locale = locale

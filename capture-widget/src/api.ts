@@ -10,6 +10,7 @@ import type {
   Quote,
   SealedDeposit,
   Signature,
+  CertificateInfo,
   StagedUpload,
   StageUploadInput,
 } from './types';
@@ -21,6 +22,8 @@ export interface ApiOptions {
   credentials: () => Credentials;
   lang: () => Lang;
   fetch?: FetchLike;
+  /** Gets a fresh capture token from the host page; false when there is none. */
+  refresh?: () => Promise<boolean>;
 }
 
 const START = `mutation StartCapture($kind: CaptureKind!) { startCapture(kind: $kind) { __typename
@@ -40,6 +43,8 @@ const QUOTE = `query Quote($depositId: ID!) { depositQuote(depositId: $depositId
 const SEAL = `mutation Seal($input: SealDepositInput!) { sealDeposit(input: $input) { __typename
  ... on DepositPayload { deposit { id reference status sealedAt items { id sha256 } certificateUrl } }
  ... on Error { message } } }`;
+
+const CERTIFICATE = `query Certificate($depositId: ID!) { depositCertificate(depositId: $depositId) { status url } }`;
 
 interface GraphQLResponse {
   data?: Record<string, unknown> | null;
@@ -89,14 +94,23 @@ export class CaptureApi {
     return result.deposit as SealedDeposit;
   }
 
+  /** Whether the sealed deposit's certified report is issued yet, and its link. */
+  async certificate(depositId: string): Promise<CertificateInfo | null> {
+    const body = await this.post(CERTIFICATE, { depositId });
+    return (body.depositCertificate as CertificateInfo | null) ?? null;
+  }
+
   private async mutation(field: string, query: string, variables: object, payload: string): Promise<Result> {
     const result = await this.call(field, query, variables);
     if (result.__typename !== payload) throw this.typedError(result);
     return result;
   }
 
-  private async call(field: string, query: string, variables: object): Promise<Result> {
+  private async call(field: string, query: string, variables: object, refreshed = false): Promise<Result> {
     const data = await this.post(query, variables);
+    const typename = (data[field] as Result | null | undefined)?.__typename;
+    // An expired capture token: ask the host page for a fresh one, then try again once.
+    if (typename === 'NotAuthenticated' && !refreshed && (await this.refreshed())) return this.call(field, query, variables, true);
     const result = data[field] as Result | null | undefined;
     if (!result || typeof result.__typename !== 'string') throw widgetError('SERVER_ERROR', this.options.lang());
     return result;
@@ -106,7 +120,20 @@ export class CaptureApi {
     return widgetError(codeOfTypename(result.__typename), this.options.lang(), result.message ?? null);
   }
 
-  private async post(query: string, variables: object): Promise<Record<string, unknown>> {
+  private async refreshed(): Promise<boolean> {
+    return this.options.refresh ? this.options.refresh().catch(() => false) : false;
+  }
+
+  private async post(query: string, variables: object, refreshed = false): Promise<Record<string, unknown>> {
+    try {
+      return await this.postOnce(query, variables);
+    } catch (error) {
+      if (!refreshed && error instanceof WidgetError && error.code === 'NOT_AUTHENTICATED' && (await this.refreshed())) return this.post(query, variables, true);
+      throw error;
+    }
+  }
+
+  private async postOnce(query: string, variables: object): Promise<Record<string, unknown>> {
     const lang = this.options.lang();
     const { headers, withCookies } = this.options.credentials();
     let response: Response;

@@ -10,6 +10,7 @@ import type { Lang } from './i18n';
 import { byteLimit, countdownSteps, screenCaptureSupported, secondsLeft } from './limits';
 import { grabFrame, openCamera, openScreen, Recording, stopStream } from './media';
 import { KIND_OF_MODE, type Signature } from './types';
+import { restoredItems, type Snapshot } from './resume';
 import { uploadWithRetry, type Put } from './upload';
 
 export interface ControllerHost {
@@ -20,10 +21,16 @@ export interface ControllerHost {
   credentials(): Credentials;
   video(): HTMLVideoElement;
   emit(name: string, detail: unknown): void;
+  /** Asks the host page for a fresh capture token; false when it gives none. */
+  refresh(): Promise<boolean>;
+  /** The capture left open in this tab before a reload, if any (same mode, not expired). */
+  resumable?(): Snapshot | null;
   put?: Put;
 }
 
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Seconds between two looks at the certified report: soon at first, then less often. */
+export const CERTIFICATE_POLL_MS = [2000, 3000, 5000, 10000, 20000, 30000];
 let counter = 0;
 
 /** Runs what the flow's events ask for, and reports back with more events. */
@@ -31,6 +38,7 @@ export class CaptureController {
   private stream: MediaStream | null = null;
   private recording: Recording | null = null;
   private stopWatch: () => void = () => undefined;
+  private polling = 0;
 
   constructor(private readonly host: ControllerHost) {}
 
@@ -50,8 +58,9 @@ export class CaptureController {
     try {
       const mode = host.state().mode;
       if (mode === 'screen' && !screenCaptureSupported(navigator)) throw new WidgetError('SCREEN_UNSUPPORTED', 'desktop only');
-      const session = await host.api().startCapture(KIND_OF_MODE[mode]);
-      host.dispatch({ type: 'SESSION_STARTED', session });
+      const kept = host.resumable?.() ?? null;
+      if (kept) host.dispatch({ type: 'SESSION_RESUMED', session: kept.session, items: restoredItems(kept), details: kept.details });
+      else host.dispatch({ type: 'SESSION_STARTED', session: await host.api().startCapture(KIND_OF_MODE[mode]) });
       this.stopWatch();
       const watch = firstLocation(watchLocation, (location) => host.dispatch({ type: 'LOCATION', location }));
       this.stopWatch = watch.stop;
@@ -146,7 +155,7 @@ export class CaptureController {
   }
 
   /** Hashes (once), stages and PUTs an item, reporting progress and retries. */
-  async upload(localId: string): Promise<void> {
+  async upload(localId: string, refreshed = false): Promise<void> {
     const { host } = this;
     const find = () => host.state().items.find((i) => i.localId === localId);
     let item = find();
@@ -168,7 +177,7 @@ export class CaptureController {
       });
       const { headers, withCookies } = host.credentials();
       const uploaded = await uploadWithRetry({
-        request: { url: staged.uploadUrl, body: item.blob, contentType: item.contentType, headers, withCookies },
+        request: { url: staged.uploadUrl, body: item.blob, contentType: item.contentType, headers: { ...headers, 'Accept-Language': host.lang() }, withCookies },
         lang: host.lang(),
         put: host.put,
         onProgress: (progress) => host.dispatch({ type: 'ITEM_PROGRESS', localId, progress }),
@@ -179,6 +188,8 @@ export class CaptureController {
       host.dispatch({ type: 'ITEM_UPLOADED', localId, itemId: uploaded?.id ?? staged.itemId });
       host.emit('probant:captured', { id: uploaded?.id ?? staged.itemId, sha256, size: item.blob.size, contentType: item.contentType, capturedAt: item.capturedAt, location: item.location });
     } catch (error) {
+      // The capture token expired while the person worked: resume with a fresh one.
+      if (!refreshed && error instanceof WidgetError && error.code === 'NOT_AUTHENTICATED' && (await host.refresh())) return this.upload(localId, true);
       host.dispatch({ type: 'ITEM_FAILED', localId, problem: this.problem(error) });
     }
   }
@@ -232,10 +243,32 @@ export class CaptureController {
       host.dispatch({ type: 'SEALED', deposit });
       this.release();
       host.emit('probant:sealed', { reference: deposit.reference, depositId: deposit.id });
+      void this.watchCertificate(deposit.id, deposit.reference);
     } catch (error) {
       host.dispatch({ type: 'PROBLEM', problem: this.problem(error) });
       if (error instanceof WidgetError && error.code === 'QUOTE_CHANGED') await this.refreshQuote();
     }
+  }
+
+  /** Looks again until the certified report is issued (after anchoring), then shows its link
+   * and tells the host page (`probant:certificate`). Stops on a new capture or a removal. */
+  async watchCertificate(depositId: string, reference: string): Promise<void> {
+    const run = ++this.polling;
+    for (let attempt = 0; run === this.polling; attempt++) {
+      const certificate = await this.host.api().certificate(depositId).catch(() => null);
+      if (run !== this.polling || this.host.state().sealed?.id !== depositId) return;
+      if (certificate) this.host.dispatch({ type: 'CERTIFICATE', certificate });
+      if (certificate?.status === 'ISSUED') {
+        this.host.emit('probant:certificate', { reference, depositId, url: certificate.url });
+        return;
+      }
+      await wait(CERTIFICATE_POLL_MS[Math.min(attempt, CERTIFICATE_POLL_MS.length - 1)]);
+    }
+  }
+
+  /** Stops looking for the certified report. */
+  stopWatching(): void {
+    this.polling++;
   }
 
   /** Turns the camera off while the person is away from the capture step (privacy, battery). */

@@ -8,6 +8,7 @@ import { initialState, transition, type FlowEvent, type FlowState } from './flow
 import { messages, pickLang, type Lang, type Messages } from './i18n';
 import { validateDetails, validFullName } from './limits';
 import { SignaturePad } from './signature';
+import { forget, load, save, type Store } from './resume';
 import { STYLES } from './styles';
 import { parseMode } from './types';
 import { itemStatus, renderStep, stepper } from './views';
@@ -19,7 +20,7 @@ function structureKey(state: FlowState, lang: Lang): string {
   const recorder = state.recorder.phase === 'countdown' ? `c${state.recorder.n}` : state.recorder.phase;
   return JSON.stringify([
     lang, state.step, state.mode, recorder, state.location.state, state.session?.id, state.quote?.credits ?? null,
-    state.attested, state.problem?.code, state.items.map((i) => [i.localId, i.status, i.error?.code]),
+    state.attested, state.problem?.code, state.certificate?.status ?? null, state.items.map((i) => [i.localId, i.status, i.error?.code]),
   ]);
 }
 
@@ -37,6 +38,10 @@ function focusSelector(element: Element | null): string | null {
 
 export class ProbantCaptureElement extends HTMLElement {
   static observedAttributes = [...ATTRIBUTES];
+
+  /** Set by the host page: returns a fresh capture token when the current one has expired
+   * (docs/widget.md). Without it the widget asks with the `probant:token-expired` event. */
+  tokenProvider: (() => Promise<string>) | null = null;
 
   private state: FlowState = initialState(parseMode(this.getAttribute('mode')));
   private readonly root: ShadowRoot;
@@ -66,11 +71,21 @@ export class ProbantCaptureElement extends HTMLElement {
       credentials: () => credentialsFor(this.getAttribute('token'), document.cookie),
       video: () => this.preview,
       emit: (name, detail) => this.emit(name, detail),
+      refresh: () => this.refreshToken(),
+      resumable: () => (this.apiBase ? load(this.storage, this.apiBase, this.state.mode) : null),
     });
     this.root.addEventListener('click', (event) => this.onClick(event));
     this.root.addEventListener('input', (event) => this.onInput(event));
     this.root.addEventListener('change', (event) => this.onInput(event));
     this.root.addEventListener('submit', (event) => this.onSubmit(event));
+  }
+
+  private get storage(): Store | null {
+    try {
+      return typeof sessionStorage === 'undefined' ? null : sessionStorage;
+    } catch {
+      return null;
+    }
   }
 
   /** The widget's language (attribute, browser, French). */
@@ -97,6 +112,22 @@ export class ProbantCaptureElement extends HTMLElement {
 
   disconnectedCallback(): void {
     this.controller.release();
+    this.controller.stopWatching();
+  }
+
+  /** A fresh token from the host page (its `tokenProvider`, else an answer to the
+   * `probant:token-expired` event within 30 s); the work in progress then resumes. */
+  private async refreshToken(): Promise<boolean> {
+    if (!this.getAttribute('token')) return false; // cookie sessions are not refreshed here
+    const token = await (this.tokenProvider
+      ? this.tokenProvider().catch(() => null)
+      : new Promise<string | null>((resolve) => {
+          const timer = setTimeout(() => resolve(null), 30000);
+          this.emit('probant:token-expired', { respond: (value: string) => (clearTimeout(timer), resolve(value)) });
+        }));
+    if (!token?.trim()) return false;
+    this.setAttribute('token', token.trim());
+    return true;
   }
 
   attributeChangedCallback(name: string, previous: string | null, value: string | null): void {
@@ -110,7 +141,12 @@ export class ProbantCaptureElement extends HTMLElement {
   private api(): CaptureApi {
     const apiBase = this.apiBase;
     if (!apiBase) throw new WidgetError('CONFIGURATION', 'api-base');
-    return new CaptureApi({ apiBase, credentials: () => credentialsFor(this.getAttribute('token'), document.cookie), lang: () => this.widgetLang });
+    return new CaptureApi({
+      apiBase,
+      credentials: () => credentialsFor(this.getAttribute('token'), document.cookie),
+      lang: () => this.widgetLang,
+      refresh: () => this.refreshToken(),
+    });
   }
 
   private emit(name: string, detail: unknown): void {
@@ -124,6 +160,7 @@ export class ProbantCaptureElement extends HTMLElement {
     if (after === 'failed' && before !== 'failed') this.controller.release();
     else if (before === 'capture' && after !== 'capture') this.controller.pauseCamera();
     if (after === 'capture' && before !== 'capture' && before !== 'starting') void this.controller.resumeCamera();
+    if (this.apiBase) save(this.storage, this.apiBase, this.state);
     this.render(before !== after);
   }
 
@@ -215,6 +252,8 @@ export class ProbantCaptureElement extends HTMLElement {
         return void c.seal(this.state.signature!);
       case 'reset':
         c.release();
+        c.stopWatching();
+        if (this.apiBase) forget(this.storage, this.apiBase);
         this.state.items.forEach((item) => URL.revokeObjectURL(item.previewUrl));
         this.pad?.clear();
         return this.dispatch({ type: 'RESET' });

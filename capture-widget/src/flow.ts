@@ -1,7 +1,7 @@
 // The capture flow as a pure state machine: the DOM code dispatches events and renders states.
 
 import { canCaptureMore, validFullName } from './limits';
-import type { CaptureMode, CaptureSession, DepositDetails, LocationFix, Quote, SealedDeposit, Signature } from './types';
+import type { CaptureMode, CaptureSession, CertificateInfo, DepositDetails, LocationFix, Quote, SealedDeposit, Signature } from './types';
 
 export type Step =
   | 'intro'
@@ -61,6 +61,8 @@ export interface FlowState {
   signature: Signature | null;
   attested: boolean;
   sealed: SealedDeposit | null;
+  /** The certified report of the sealed deposit, as last polled. */
+  certificate: CertificateInfo | null;
   /** The latest problem to show in the alert region (fatal when step is 'failed'). */
   problem: Problem | null;
 }
@@ -68,6 +70,7 @@ export interface FlowState {
 export type FlowEvent =
   | { type: 'START' }
   | { type: 'SESSION_STARTED'; session: CaptureSession }
+  | { type: 'SESSION_RESUMED'; session: CaptureSession; items: CaptureItem[]; details: DepositDetails }
   | { type: 'LOCATION'; location: LocationState }
   | { type: 'CAMERA_READY' }
   | { type: 'RECORDER'; recorder: RecorderState }
@@ -88,6 +91,7 @@ export type FlowEvent =
   | { type: 'ATTEST'; attested: boolean }
   | { type: 'SEAL' }
   | { type: 'SEALED'; deposit: SealedDeposit }
+  | { type: 'CERTIFICATE'; certificate: CertificateInfo }
   | { type: 'PROBLEM'; problem: Problem | null }
   | { type: 'FAILED'; problem: Problem }
   | { type: 'RESET'; mode?: CaptureMode };
@@ -110,6 +114,7 @@ export function initialState(mode: CaptureMode): FlowState {
     signature: null,
     attested: false,
     sealed: null,
+    certificate: null,
     problem: null,
   };
 }
@@ -166,6 +171,8 @@ export function transition(state: FlowState, event: FlowEvent): FlowState {
         : state;
     case 'SESSION_STARTED':
       return state.step === 'starting' ? { ...state, session: event.session } : state;
+    case 'SESSION_RESUMED':
+      return state.step === 'starting' ? { ...state, session: event.session, items: event.items, details: event.details } : state;
     case 'LOCATION':
       return { ...state, location: event.location };
     case 'CAMERA_READY':
@@ -214,6 +221,8 @@ export function transition(state: FlowState, event: FlowEvent): FlowState {
       return state.step === 'confirm' && state.attested && state.quote && state.signature ? { ...state, step: 'sealing', problem: null } : state;
     case 'SEALED':
       return state.step === 'sealing' ? { ...state, step: 'sealed', sealed: event.deposit, problem: null } : state;
+    case 'CERTIFICATE':
+      return state.step === 'sealed' ? { ...state, certificate: event.certificate } : state;
     case 'PROBLEM':
       if (event.problem && FATAL_CODES.has(event.problem.code)) return failed(state, event.problem);
       // A refused seal returns to the confirmation, where the person can act on the message.

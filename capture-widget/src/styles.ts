@@ -45,6 +45,7 @@ ul.items.review { grid-template-columns: 1fr; }
 ul.items li { border: 1px solid var(--line); border-radius: 8px; padding: 8px; }
 ul.items.review li { display: grid; grid-template-columns: 200px 1fr; gap: 12px; }
 .thumb { width: 100%; aspect-ratio: 4 / 3; object-fit: cover; border-radius: 6px; background: #0b1220; display: block; }
+.thumb.restored { display: flex; align-items: center; justify-content: center; color: #e5e7eb; font-size: 0.8rem; text-align: center; padding: 4px; box-sizing: border-box; }
 .status { font-size: .8125rem; color: var(--muted); margin: 4px 0; }
 .status.ok { color: var(--ok); } .status.bad { color: var(--bad); }
 .progress { height: 8px; background: #e5e7eb; border-radius: 4px; overflow: hidden; }

@@ -86,6 +86,12 @@ export interface SealedDeposit {
   certificateUrl: string | null;
 }
 
+/** Where the deposit's certified report stands (it is issued once every item is anchored). */
+export interface CertificateInfo {
+  status: 'NOT_SEALED' | 'PENDING' | 'ISSUED';
+  url: string | null;
+}
+
 export const KIND_OF_MODE: Record<CaptureMode, CaptureKind> = {
   photos: 'PHOTOS',
   video: 'VIDEO',

@@ -116,6 +116,7 @@ export function itemStatus(item: CaptureItem, index: number, t: Messages): strin
 
 function media(item: CaptureItem, index: number, t: Messages): string {
   const alt = esc(t.item(index + 1));
+  if (!item.previewUrl) return `<div class="thumb restored" role="img" aria-label="${alt}">${esc(t.restored)}</div>`;
   return item.contentType.startsWith('video/')
     ? `<video class="thumb" src="${esc(item.previewUrl)}" controls playsinline aria-label="${alt}"></video>`
     : `<img class="thumb" src="${esc(item.previewUrl)}" alt="${alt}">`;
@@ -203,12 +204,19 @@ function sealed(state: FlowState, t: Messages, apiBase = ''): string {
 <p class="status ${same ? 'ok' : 'bad'}">${same ? '✓' : '✗'} ${esc(same ? t.hashMatch : t.hashMismatch)}</p>
 <p class="hint">${esc(t.sha256)}</p><code>${esc(item.sha256)}</code></div></li>`;
   });
-  const href = certificateHref(deposit.certificateUrl, apiBase);
+  const href = certificateHref(state.certificate?.url ?? deposit.certificateUrl, apiBase);
   const link = href ? `<a href="${esc(href)}" target="_blank" rel="noopener">${esc(t.certificate)}</a>` : '';
+  const report = href ? t.certificateIssued : t.certificatePending;
   return `${heading(t.sealedHeading)}<dl><dt>${esc(t.reference)}</dt><dd><strong>${esc(deposit.reference)}</strong></dd>
-<dt>${esc(t.sealedAt)}</dt><dd>${esc(new Date(deposit.sealedAt).toLocaleString(t.locale))}</dd></dl>
+<dt>${esc(t.sealedAt)}</dt><dd>${esc(withZone(deposit.sealedAt, t.locale))}</dd>
+<dt>${esc(t.certificateLabel)}</dt><dd role="status" data-certificate="${href ? 'issued' : 'pending'}">${esc(report)}</dd></dl>
 <ul class="items review">${rows.join('')}</ul>
 <div class="actions">${link}<span class="spacer"></span>${button('reset', t.newCapture)}</div>`;
+}
+
+/** A date and time with its zone ("1 décembre 2026 à 22:58:02 UTC+1"), never ambiguous. */
+export function withZone(iso: string, locale: string): string {
+  return new Date(iso).toLocaleString(locale, { dateStyle: 'long', timeStyle: 'long' });
 }
 
 /** The certificate link resolved against the platform origin; only http(s) links are shown. */

@@ -12,6 +12,7 @@ from graphql import GraphQLError, OperationType
 from strawberry.types import Info
 
 from probant_graphql.context import Context
+from probant_platform import locales
 from probant_tenants.authz import Permission, get_authorizer
 from probant_tenants.context import Actor, actor_may, resolve_actor
 from probant_tenants.sessions import CSRF_HEADER
@@ -42,17 +43,25 @@ async def current_actor(info: Info[Context, Any]) -> Actor | None:
 
 
 def locale_of(info: Info[Context, Any], actor: Actor | None = None) -> str:
-    if actor is not None:
-        return actor.locale
-    header = info.context.request.headers.get("accept-language", "")
-    return "en" if header.lower().startswith("en") else "fr"
+    """The account's language, else the request's Accept-Language, else French."""
+    if actor is None:
+        cached = info.context.cache.get(_ACTOR_KEY)
+        actor = cached if isinstance(cached, Actor) else None
+    return locales.choose(
+        account=actor.locale if actor is not None else None,
+        accept_language=info.context.request.headers.get("accept-language"),
+    )
 
 
-def csrf_ok(info: Info[Context, Any], actor: Actor) -> bool:
-    """Cookie-authenticated mutations must echo the session's CSRF token in a header."""
+def csrf_problem(info: Info[Context, Any], actor: Actor) -> str | None:
+    """Cookie-authenticated mutations must echo the session's CSRF token in a header:
+    None when they do, else CSRF_MISSING or CSRF_INVALID."""
     if actor.via != "session" or info.operation.operation is not OperationType.MUTATION:
-        return True
-    return info.context.request.headers.get(CSRF_HEADER) == actor.csrf_token
+        return None
+    sent = info.context.request.headers.get(CSRF_HEADER)
+    if not sent:
+        return "CSRF_MISSING"
+    return None if sent == actor.csrf_token else "CSRF_INVALID"
 
 
 def operation_allowed(info: Info[Context, Any], actor: Actor) -> bool:
@@ -74,12 +83,17 @@ async def may(info: Info[Context, Any], actor: Actor, permission: Permission) ->
 async def require(info: Info[Context, Any], permission: Permission | None = None) -> Actor:
     """The actor, if authenticated and allowed; else a GraphQL error (for query fields)."""
     actor = await current_actor(info)
+    english = locale_of(info, actor) == "en"
     if actor is None:
         raise PermissionDenied(
-            "NOT_AUTHENTICATED", "Authentification requise / Authentication required"
+            "NOT_AUTHENTICATED",
+            "Authentication required: please log in." if english else "Veuillez vous connecter.",
         )
     if not operation_allowed(info, actor) or (
         permission is not None and not await may(info, actor, permission)
     ):
-        raise PermissionDenied("NOT_ALLOWED", "Action non autorisée / Not allowed")
+        raise PermissionDenied(
+            "NOT_ALLOWED",
+            "Your role does not allow this." if english else "Votre rôle ne permet pas cela.",
+        )
     return actor

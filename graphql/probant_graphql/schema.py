@@ -21,6 +21,7 @@ from probant_graphql.error_masking import (
     SandboxErrorMasking,
 )
 from probant_graphql.evidence.resolvers import EvidenceMutation, EvidenceQuery
+from probant_graphql.integrity.queries import IntegrityQuery
 from probant_graphql.ledger.billing import BillingMutation, BillingQuery
 from probant_graphql.ledger.resolvers import LedgerHistoryQuery, LedgerMutation, LedgerQuery
 from probant_graphql.security import (
@@ -48,6 +49,7 @@ QUERY_TYPES: tuple[type, ...] = (
     LedgerHistoryQuery,
     BillingQuery,
     EvidenceQuery,
+    IntegrityQuery,
     EmbeddingQuery,
     DirectoryQuery,
     ReviewQuery,

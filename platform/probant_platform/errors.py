@@ -24,3 +24,9 @@ class DomainError(Exception):
     def message(self, locale: str | None) -> str:
         template = self.message_en if locale == "en" else self.message_fr
         return template.format(**self.params)
+
+
+def api_name(name: str) -> str:
+    """A field named as the API spells it: `company_name` → `companyName`."""
+    head, *rest = name.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)

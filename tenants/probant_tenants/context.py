@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import HTTPConnection
 
+from probant_platform import locales
 from probant_platform.db import TenantScope
 from probant_platform.db.session import rescope
 from probant_tenants.authz import Authorizer, Permission
@@ -85,6 +86,7 @@ async def resolve_actor(*, session: AsyncSession, connection: HTTPConnection) ->
                 actor = await resolver(session, token, connection)
                 if actor is not None:
                     await rescope(session, actor.scope)
+                    actor = _widget_language(actor, connection)
                 return actor
         return None
     cookie = connection.cookies.get(SESSION_COOKIE)
@@ -99,6 +101,15 @@ async def resolve_actor(*, session: AsyncSession, connection: HTTPConnection) ->
     if actor is None:
         return None
     return Actor(**{**actor.__dict__, "session_id": record.id, "csrf_token": record.csrf_token})
+
+
+def _widget_language(actor: Actor, connection: HTTPConnection) -> Actor:
+    """The capture widget's `lang` (sent as Accept-Language) is the host page's explicit choice
+    and wins over the account's language, so the widget never mixes two languages."""
+    chosen = locales.from_accept_language(connection.headers.get("accept-language"))
+    if actor.via != "capture_token" or chosen is None:
+        return actor
+    return replace(actor, locale=chosen)
 
 
 async def load_actor(

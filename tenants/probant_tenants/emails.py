@@ -75,7 +75,9 @@ async def _email_link(
 
 
 @task(name="invitations.email_code", queue="email")
-async def email_invitation_code(*, to: str, organisation_id: str, invitation_id: str) -> None:
+async def email_invitation_code(
+    *, to: str, organisation_id: str, invitation_id: str, replaces_earlier: bool = False
+) -> None:
     """Mint the activation code of a still-open invitation and email it."""
     rt = runtime.current()
     scope = TenantScope(organisation_id=uuid.UUID(organisation_id))
@@ -99,6 +101,7 @@ async def email_invitation_code(*, to: str, organisation_id: str, invitation_id:
                 rt.settings.base_url, "/activate", email=invitation.email, code=code
             ),
             "role": invitation.role.value,
+            "replaces_earlier": replaces_earlier,
         }
         locale = organisation.locale
     await send_email(to=to, template="invitation", locale=locale, context=context)

@@ -73,6 +73,8 @@ def normalise_code(code: str) -> str:
 class IssuedInvitation:
     invitation: Invitation
     membership: Membership
+    # A pending invitation was replaced: its code no longer works.
+    replaced_pending: bool = False
 
 
 async def invite_member(
@@ -125,7 +127,7 @@ async def invite_member(
             session=session, user_id=user.id, organisation_id=organisation_id, role=role
         )
     now = utcnow()
-    await session.execute(
+    revoked = await session.execute(
         update(Invitation)
         .where(
             Invitation.membership_id == membership.id,
@@ -134,6 +136,7 @@ async def invite_member(
         )
         .values(revoked_at=now)
     )
+    replaced_pending = bool(getattr(revoked, "rowcount", 0))
     invitation = Invitation(
         organisation_id=organisation_id,
         membership_id=membership.id,
@@ -160,8 +163,11 @@ async def invite_member(
         to=address,
         organisation_id=str(organisation_id),
         invitation_id=str(invitation.id),
+        replaces_earlier=replaced_pending,
     )
-    return IssuedInvitation(invitation=invitation, membership=membership)
+    return IssuedInvitation(
+        invitation=invitation, membership=membership, replaced_pending=replaced_pending
+    )
 
 
 async def activate_account(

@@ -217,7 +217,7 @@ async def test_a_pv_order_needs_the_whole_legal_identity_and_a_sealed_deposit(
         },
     )
 
-    assert incomplete["orderConstat"]["missingFields"] == ["legal_form", "rcs_city"]
+    assert incomplete["orderConstat"]["missingFields"] == ["legalForm", "rcsCity"]
     assert bad_siren["orderConstat"]["__typename"] == "InvalidSiren"
     assert no_expose["orderConstat"]["__typename"] == "InvalidInput"
     assert from_draft["orderConstat"]["__typename"] == "NotConvertible"

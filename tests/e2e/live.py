@@ -27,3 +27,21 @@ def serve(app: Any, port: int | None = None) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+@contextmanager
+def live_platform(settings: Any, *, widget: bool = False) -> Iterator[str]:
+    """The real platform served on a free port whose base URL is its own; Chromium (and the
+    built widget, when asked) must be there."""
+    from tests.e2e.widget_stand_in import CHROMIUM, DIST
+
+    from probant_platform.web.app import create_app
+
+    if widget and not (DIST / "manifest.json").exists():
+        raise AssertionError("capture-widget/dist is missing: run `make install` to build it")
+    if not CHROMIUM.exists():
+        raise AssertionError("Chromium is missing: `apt-get install -y chromium`")
+    port = free_port()
+    live = settings.model_copy(update={"base_url": f"http://127.0.0.1:{port}"})
+    with serve(create_app(live, configure_logs=False), port) as url:
+        yield url

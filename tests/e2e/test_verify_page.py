@@ -7,6 +7,7 @@ the browser made carried the file. A modified copy is not found; a pasted hash w
 
 from __future__ import annotations
 
+import base64
 import hashlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,25 +15,21 @@ from typing import Any
 
 import httpx
 import pytest
-from tests.e2e.live import serve
-from tests.e2e.widget_stand_in import CHROMIUM, chromium_page, free_port
+from tests.e2e.live import live_platform
+from tests.e2e.widget_stand_in import chromium_page
+from tests.integrity.documents_world import issued_documents
 from tests.integrity.helpers import SealedDeposit, sealed_deposit
 from tests.integrity.proof_world import close_and_anchor
 
 from probant_platform.config import Settings
 from probant_platform.db import Database
-from probant_platform.web.app import create_app
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
 def platform_url(settings: Settings) -> Iterator[str]:
-    if not CHROMIUM.exists():
-        pytest.fail("Chromium is missing: `apt-get install -y chromium`")
-    port = free_port()
-    live = settings.model_copy(update={"base_url": f"http://127.0.0.1:{port}"})
-    with serve(create_app(live, configure_logs=False), port) as url:
+    with live_platform(settings) as url:
         yield url
 
 
@@ -100,3 +97,47 @@ async def test_a_pasted_hash_and_the_qr_target_page_in_english(
 
     assert sha in listed
     assert "development chain — not a public ledger" in listed
+
+
+async def _drop(page: Any, name: str, body: bytes) -> None:
+    """Drop a file on the page's drop zone, as a person dragging it from their desktop."""
+    transfer = await page.evaluate_handle(
+        """([name, b64]) => {
+          const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+          const transfer = new DataTransfer();
+          transfer.items.add(new File([bytes], name, { type: "application/pdf" }));
+          return transfer;
+        }""",
+        [name, base64.b64encode(body).decode()],
+    )
+    await page.dispatch_event("#drop", "drop", {"dataTransfer": transfer})
+
+
+async def test_a_dropped_attestation_or_report_is_recognised_as_a_signed_document(
+    platform_url: str, committed_database: Database, settings: Settings
+) -> None:
+    async with (
+        httpx.AsyncClient(base_url=platform_url, timeout=30) as owner,
+        httpx.AsyncClient(base_url=platform_url, timeout=30) as clerk,
+    ):
+        issued = await issued_documents(committed_database, owner, clerk, settings)
+
+    async with chromium_page(geolocation=False) as page:
+        requests = _watch(page)
+        await page.goto(f"{platform_url}/verify")
+        await _drop(page, "attestation.pdf", issued.attestation)
+        await page.get_by_text("Ce fichier est un document signé").wait_for(timeout=15000)
+        attestation = await page.locator("#result").inner_text()
+
+        await page.goto(f"{platform_url}/verify?lang=en")
+        await _drop(page, "report.pdf", issued.report)
+        await page.get_by_text("This file is a signed document").wait_for(timeout=15000)
+        report = await page.locator("#result").inner_text()
+
+    assert "Attestation de dépôt" in attestation and issued.sealed.reference in attestation
+    assert issued.office_name in attestation
+    assert "probant verify --pdf" in attestation
+    assert "Aucun élément scellé" not in attestation
+    assert "Certified report" in report and issued.sealed.reference in report
+    assert "probant verify --pdf" in report
+    assert all(not r["body"] for r in requests)  # the PDFs never left the browser

@@ -16,11 +16,9 @@ from typing import Any
 import httpx
 import pytest
 from sqlalchemy import select
-from tests.e2e.live import serve
+from tests.e2e.live import live_platform, serve
 from tests.e2e.widget_stand_in import (
     CAMERA_IS_ON,
-    CHROMIUM,
-    DIST,
     chromium_page,
     free_port,
     wait_for_event,
@@ -33,7 +31,6 @@ from probant_platform.config import Settings
 from probant_platform.db import Database, TenantScope
 from probant_platform.evidence.models import Deposit, DepositStatus, EvidenceItem, ItemStatus
 from probant_platform.ledger import services as ledger
-from probant_platform.web.app import create_app
 from probant_platform.web.demo_intranet import IntranetConfig, create_intranet_app
 
 pytestmark = pytest.mark.e2e
@@ -42,13 +39,7 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "widget-rea
 
 @pytest.fixture
 def platform_url(settings: Settings) -> Iterator[str]:
-    if not (DIST / "manifest.json").exists():
-        pytest.fail("capture-widget/dist is missing: run `make install` to build the widget")
-    if not CHROMIUM.exists():
-        pytest.fail("Chromium is missing: `apt-get install -y chromium`")
-    port = free_port()
-    live = settings.model_copy(update={"base_url": f"http://127.0.0.1:{port}"})
-    with serve(create_app(live, configure_logs=False), port) as url:
+    with live_platform(settings, widget=True) as url:
         yield url
 
 

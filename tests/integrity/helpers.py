@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import httpx
 from sqlalchemy import select
 from tests.evidence.capture_flow import capture_one, fill, seal, start
-from tests.factories import MemberInfo, log_in, make_organisation
+from tests.factories import MemberInfo, log_in, make_organisation, set_language
 from tests.ledger_helpers import fund
 
 from probant_platform.db import Database, TenantScope
@@ -30,11 +30,13 @@ class SealedDeposit:
 
 
 async def sealed_deposit(
-    database: Database, client: httpx.AsyncClient, *, photos: int = 2
+    database: Database, client: httpx.AsyncClient, *, photos: int = 2, locale: str = "fr"
 ) -> SealedDeposit:
-    """Given an organisation with credits, a deposit captured, filled, sealed, and its
-    `evidence.deposit_sealed` job run (so its items wait in the open batch)."""
+    """Given an organisation with credits, a deposit captured, filled, sealed (by an owner
+    whose account is in `locale`), and its `evidence.deposit_sealed` job run (so its items
+    wait in the open batch)."""
     owner = await make_organisation(database)
+    await set_language(database, owner, locale)
     await fund(database, owner.organisation_id, 5)
     await log_in(client, owner)
     session = (await start(client))["captureSession"]

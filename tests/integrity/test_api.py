@@ -102,7 +102,7 @@ async def test_the_public_lookup_gives_facts_but_no_identity(
     for secret in ("Camille", "Dégât des eaux", "Rivoli", "Cabinet", "48.8566", "example.com"):
         assert secret not in text
     missing = await client.get("/api/v1/verify", params={"sha256": "0" * 64})
-    assert missing.json() == {"found": False, "items": []}
+    assert missing.json() == {"found": False, "items": [], "documents": []}
     bad = await client.get("/api/v1/verify", params={"sha256": "not-a-hash"})
     assert bad.status_code == 400
 

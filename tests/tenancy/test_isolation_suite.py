@@ -52,6 +52,7 @@ QUERY_FIELDS = {
     "ledgerEntriesCsv": "probe: the caller's own wallet",
     "depositQuoteFor": "probe: the caller's own wallet, no object argument",
     "depositQuote": "probe: a deposit id",
+    "depositCertificate": "probe: a deposit id",
     "deposits": "probe: connection",
     "widgetKeys": "probe: list",
     "apiKeys": "probe: list",
@@ -305,6 +306,12 @@ async def test_query_fields_show_nothing_of_another_organisation(world: World) -
         b, "query($d: ID!) { depositQuote(depositId: $d) { credits } }", {"d": world.ids["Deposit"]}
     )
     assert quote["depositQuote"] is None
+    report = await gql(
+        b,
+        "query($d: ID!) { depositCertificate(depositId: $d) { status url } }",
+        {"d": world.ids["Deposit"]},
+    )
+    assert report["depositCertificate"] is None
     assert (await gql(b, "{ deposits { edges { node { id } } } }"))["deposits"]["edges"] == []
     assert (await gql(b, "{ widgetKeys { id } apiKeys { id } }")) == {
         "widgetKeys": [],

@@ -73,13 +73,24 @@ class ConstatTerms:
 class RequesterIdentityInput:
     legal_form: str
     company_name: str
-    rcs_number: str
     rcs_city: str
     street: str
     postcode: str
     city: str
     representative_first_name: str
     representative_last_name: str
+    siren: str | None = strawberry.field(
+        default=None,
+        description="The company's SIREN (9 digits), registered at the RCS of `rcsCity`; the "
+        "same name as on the organisation's `legalIdentity`.",
+    )
+    rcs_number: str | None = strawberry.field(
+        default=None, deprecation_reason="Use `siren` (the same 9 digits)."
+    )
+
+    def to_identity(self) -> constats.LegalIdentity:
+        values = {k: v for k, v in vars(self).items() if k not in ("siren", "rcs_number")}
+        return constats.LegalIdentity(**values, rcs_number=self.siren or self.rcs_number or "")
 
 
 @strawberry.input
@@ -287,7 +298,7 @@ class ConstatMutation:
                 author=author_of(actor, True),
                 user_id=actor.user_id,
                 deposit_id=deposit_uuid,
-                identity=constats.LegalIdentity(**vars(input.requester)),
+                identity=input.requester.to_identity(),
                 expose=input.expose,
                 settings=info.context.settings,
             )

@@ -337,13 +337,20 @@ async def visible_submissions(
 class RequesterIdentity:
     legal_form: str
     company_name: str
-    rcs_number: str
+    rcs_number: str = strawberry.field(deprecation_reason="Use `siren` (the same 9 digits).")
     rcs_city: str
     street: str
     postcode: str
     city: str
     representative_first_name: str
     representative_last_name: str
+
+    @strawberry.field(
+        description="The company's SIREN (9 digits), registered at the RCS of `rcsCity`; the "
+        "same name as on the organisation's `legalIdentity`."
+    )
+    def siren(self) -> str:
+        return self.rcs_number
 
 
 @strawberry.type(name="ConstatOrder", description="A deposit's conversion into a PV de constat.")

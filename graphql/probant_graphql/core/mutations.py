@@ -8,11 +8,18 @@ from typing import Any, TypeVar
 from strawberry.types import Info
 
 from probant_graphql.context import Context
-from probant_graphql.core.errors import Error, NotAllowed, NotAuthenticated
-from probant_graphql.permissions import csrf_ok, current_actor, locale_of, may, operation_allowed
+from probant_graphql.core.errors import Error, NotAllowed, NotAllowedCode, NotAuthenticated
+from probant_graphql.permissions import (
+    csrf_problem,
+    current_actor,
+    locale_of,
+    may,
+    operation_allowed,
+)
 from probant_platform.errors import DomainError
 from probant_tenants.authz import Permission
 from probant_tenants.context import Actor
+from probant_tenants.sessions import CSRF_HEADER
 
 T = TypeVar("T")
 
@@ -25,12 +32,31 @@ def not_authenticated(locale: str) -> NotAuthenticated:
     )
 
 
-def not_allowed(locale: str) -> NotAllowed:
-    return NotAllowed(
-        message="Votre rôle ne permet pas cette action."
-        if locale != "en"
-        else "Your role does not allow this action."
-    )
+NOT_ALLOWED_MESSAGES = {
+    NotAllowedCode.ROLE: (
+        "Votre rôle ne permet pas cette action.",
+        "Your role does not allow this action.",
+    ),
+    NotAllowedCode.CSRF_MISSING: (
+        f"L'en-tête {CSRF_HEADER} manque : une mutation envoyée avec le cookie de session doit "
+        "renvoyer le jeton CSRF reçu à la connexion (csrfToken).",
+        f"The {CSRF_HEADER} header is missing: a mutation sent with the session cookie must "
+        "send back the CSRF token received at log-in (csrfToken).",
+    ),
+    NotAllowedCode.CSRF_INVALID: (
+        f"L'en-tête {CSRF_HEADER} ne correspond pas à cette session : reconnectez-vous.",
+        f"The {CSRF_HEADER} header does not match this session: log in again.",
+    ),
+    NotAllowedCode.TOKEN_SCOPE: (
+        "Ce jeton ne permet pas cette opération.",
+        "This token does not allow this operation.",
+    ),
+}
+
+
+def not_allowed(locale: str, code: NotAllowedCode = NotAllowedCode.ROLE) -> NotAllowed:
+    french, english = NOT_ALLOWED_MESSAGES[code]
+    return NotAllowed(message=english if locale == "en" else french, code=code)
 
 
 async def authorise_mutation(
@@ -40,8 +66,11 @@ async def authorise_mutation(
     actor = await current_actor(info)
     if actor is None:
         return not_authenticated(locale_of(info))
-    if not csrf_ok(info, actor) or not operation_allowed(info, actor):
-        return not_allowed(actor.locale)
+    csrf = csrf_problem(info, actor)
+    if csrf is not None:
+        return not_allowed(actor.locale, NotAllowedCode(csrf))
+    if not operation_allowed(info, actor):
+        return not_allowed(actor.locale, NotAllowedCode.TOKEN_SCOPE)
     if permission is not None and not await may(info, actor, permission):
         return not_allowed(actor.locale)
     return actor

@@ -477,6 +477,7 @@ class EvidenceMutation:
                 signature_name=input.signature.full_name,
                 signature_png_base64=input.signature.image_png_base64,
                 confirm_credits=input.confirm_credits,
+                locale=actor.locale,
             )
             return t.DepositPayload(deposit=t.Deposit.from_model(deposit))
 

@@ -189,9 +189,15 @@ class Deposit(relay.Node):
     signed_by: str | None
     credits_spent: int
 
-    @strawberry.field(description="A link to the signed certified report (PDF), valid 5 minutes.")
-    async def certificate_url(self, info: Info[Context, Any]) -> str | None:
-        return await integrity.certificate_link(info, self.deposit_id)
+    @strawberry.field(
+        description="A link to the signed certified report (PDF), valid 5 minutes. The report "
+        "is issued in the deposit's language; `language` asks for the other one (admins only: "
+        "a new signed rendering of the same facts)."
+    )
+    async def certificate_url(
+        self, info: Info[Context, Any], language: integrity.DocumentLanguage | None = None
+    ) -> str | None:
+        return await integrity.certificate_link(info, self.deposit_id, language)
 
     @strawberry.field(description="A link to a zip of the media, proof bundle and report.")
     async def export_url(self, info: Info[Context, Any]) -> str | None:

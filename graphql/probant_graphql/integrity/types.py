@@ -14,6 +14,7 @@ from strawberry.types import Info
 
 from probant_graphql.context import Context
 from probant_graphql.permissions import current_actor, locale_of
+from probant_platform import urls
 from probant_platform.evidence.models import Deposit, DepositStatus
 from probant_platform.integrity.bundle import proof_bundle
 from probant_platform.integrity.chain import DEVELOPMENT_LABEL
@@ -63,7 +64,7 @@ async def integrity_of(info: Info[Context, Any], deposit_id: str) -> DepositInte
     if deposit is None:
         return None
     settings = info.context.settings
-    url = f"{settings.base_url.rstrip('/')}/verify/{deposit.reference}"
+    url = urls.verify_url(settings.base_url, deposit.reference)
     if deposit.status is DepositStatus.DRAFT:
         return DepositIntegrity(
             status=IntegrityStatus.NOT_SEALED,
@@ -124,22 +125,37 @@ async def bundle_of(info: Info[Context, Any], deposit_id: str) -> JSON | None:
     return bundle  # type: ignore[return-value]
 
 
-async def certificate_link(info: Info[Context, Any], deposit_id: str) -> str | None:
+@strawberry.enum(description="A language of the platform's documents.")
+class DocumentLanguage(Enum):
+    FR = "fr"
+    EN = "en"
+
+
+async def certificate_link(
+    info: Info[Context, Any], deposit_id: str, language: DocumentLanguage | None = None
+) -> str | None:
     deposit = await _visible(info, deposit_id)
     if deposit is None:
         return None
     found = (
         await info.context.session.execute(
-            select(Certificate.id).where(
+            select(Certificate.locale).where(
                 Certificate.deposit_id == deposit.id, Certificate.blob_key.is_not(None)
             )
         )
     ).scalar_one_or_none()
     if found is None:
         return None
+    kind = "certificate"
+    if language is not None and language.value != found:
+        # Another language is a new signed rendering: for the organisation's admins only.
+        actor = await current_actor(info)
+        if actor is None or not actor.is_admin:
+            return None
+        kind = f"certificate-{language.value}"
     return signed_link(
         info.context.settings,
-        kind="certificate",
+        kind=kind,
         organisation_id=deposit.organisation_id,
         deposit_id=deposit.id,
     )

@@ -18,7 +18,12 @@ from probant_graphql.core.errors import Error, InvalidInput, NotAllowed, NotAuth
 from probant_graphql.core.ids import decode_id
 from probant_graphql.core.mutations import authorise_mutation, in_savepoint, not_allowed
 from probant_graphql.core.pagination import connection, encode_cursor, newest_first
-from probant_graphql.ledger.types import CreditsMoved, DepositQuote, InsufficientCredits
+from probant_graphql.ledger.types import (
+    CreditsMoved,
+    DepositQuote,
+    InsufficientCredits,
+    SelfTransfer,
+)
 from probant_graphql.ledger.types import TransactionKind as TransactionKindEnum
 from probant_graphql.permissions import require
 from probant_platform.errors import DomainError
@@ -35,7 +40,13 @@ from probant_tenants.context import Actor
 from probant_tenants.models import Membership, MembershipStatus, Role
 
 CreditsResult = Annotated[
-    CreditsMoved | InsufficientCredits | NotAllowed | NotAuthenticated | NotFound | InvalidInput,
+    CreditsMoved
+    | InsufficientCredits
+    | SelfTransfer
+    | NotAllowed
+    | NotAuthenticated
+    | NotFound
+    | InvalidInput,
     strawberry.union("CreditsResult"),
 ]
 
@@ -47,6 +58,8 @@ def to_error(exc: DomainError, locale: str) -> Error:
         )
     if isinstance(exc, ledger_errors.MemberNotFound):
         return NotFound(message=exc.message(locale))
+    if isinstance(exc, ledger_errors.SelfTransfer):
+        return SelfTransfer(message=exc.message(locale))
     return InvalidInput(message=exc.message(locale), field="amount")
 
 
@@ -114,6 +127,7 @@ async def _transfer(
             idempotency_key=idempotency_key,
             reclaim=reclaim,
             actor_user_id=actor.user_id,
+            actor_membership_id=actor.membership_id,
         )
         return await _moved(info, actor, moved, member.id)
 

@@ -17,6 +17,11 @@ class InsufficientCredits(Error):
     balance: int
 
 
+@strawberry.type(description="An admin cannot transfer credits to (or reclaim from) themselves.")
+class SelfTransfer(Error):
+    pass
+
+
 @strawberry.type
 class CreditsMoved:
     transaction_id: strawberry.ID

@@ -40,10 +40,25 @@ class SeatLimitReached(Error):
     limit: int
 
 
+REPLACED_NOTICE = {
+    "fr": "Une invitation était déjà en attente pour cette adresse : son code ne fonctionne "
+    "plus. Seul le code du nouvel e-mail est valable.",
+    "en": "An invitation was already pending for this address: its code no longer works. "
+    "Only the code in the new email is valid.",
+}
+
+
 @strawberry.type
 class InvitationPayload:
     member: Member
     expires_at: str
+    previous_code_invalidated: bool = strawberry.field(
+        default=False,
+        description="True when this replaced a pending invitation, whose code no longer works.",
+    )
+    notice: str | None = strawberry.field(
+        default=None, description="What the inviter should know (e.g. the earlier code is void)."
+    )
 
 
 InviteResult = Annotated[
@@ -228,6 +243,10 @@ class MembersMutation:
             return InvitationPayload(
                 member=Member.from_row(issued.membership, user),
                 expires_at=issued.invitation.expires_at.isoformat(),
+                previous_code_invalidated=issued.replaced_pending,
+                notice=REPLACED_NOTICE["en" if actor.locale == "en" else "fr"]
+                if issued.replaced_pending
+                else None,
             )
 
         return await in_savepoint(info, run, locale=actor.locale, errors=_errors)  # type: ignore[return-value]

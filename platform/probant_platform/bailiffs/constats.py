@@ -118,9 +118,10 @@ async def constat_terms(
 
 def _checked(identity: LegalIdentity) -> LegalIdentity:
     values = {f.name: (getattr(identity, f.name) or "").strip() for f in fields(identity)}
-    missing = [name for name, value in values.items() if not value]
+    # The API calls the RCS number by its name on the organisation: siren.
+    missing = ["siren" if n == "rcs_number" else n for n, value in values.items() if not value]
     if missing:
-        raise LegalIdentityIncomplete(fields=", ".join(missing))
+        raise LegalIdentityIncomplete(fields=missing)
     values["rcs_number"] = normalise_siren(values["rcs_number"])
     if not is_valid_siren(values["rcs_number"]):
         raise InvalidSiren()

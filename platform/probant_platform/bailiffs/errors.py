@@ -2,7 +2,34 @@
 
 from __future__ import annotations
 
-from probant_platform.errors import DomainError
+from typing import Any
+
+from probant_platform.errors import DomainError, api_name
+
+# Statuses as a person reads them (the GraphQL `status` field keeps the code).
+STATUS_WORDS = {
+    "DRAFT": ("brouillon", "draft"),
+    "SEALED": ("scellé", "sealed"),
+    "SUBMITTED": ("envoyé à l'étude", "sent to the office"),
+    "IN_REVIEW": ("en cours de revue", "in review"),
+    "ACCEPTED": ("accepté", "accepted"),
+    "PARTIALLY_ACCEPTED": ("partiellement accepté", "partly accepted"),
+    "REJECTED": ("refusé", "rejected"),
+    "DELETED": ("supprimé", "deleted"),
+    "AWAITING_PAYMENT": ("en attente de paiement", "awaiting payment"),
+    "AWAITING_VALIDATION": ("en attente de validation", "awaiting validation"),
+    "ISSUED": ("émis", "issued"),
+    "CANCELLED": ("annulé", "cancelled"),
+    "REQUESTED": ("demandé", "requested"),
+    "QUOTED": ("devis envoyé", "quoted"),
+    "DECLINED": ("devis décliné", "quote declined"),
+    "REFUSED": ("refusé par l'étude", "refused by the office"),
+}
+
+
+def status_words(status: str, locale: str | None) -> str:
+    french, english = STATUS_WORDS.get(status, (status.lower(), status.lower()))
+    return english if locale == "en" else french
 
 
 class OfficeNotFound(DomainError):
@@ -27,6 +54,9 @@ class InvalidField(DomainError):
     code = "INVALID_INPUT"
     message_fr = "Le champ « {field} » est manquant, trop long ou invalide."
     message_en = "The field “{field}” is missing, too long or invalid."
+
+    def __init__(self, *, field: str):
+        super().__init__(field=api_name(field))
 
 
 class NotSealed(DomainError):
@@ -88,6 +118,10 @@ class InvalidState(DomainError):
     message_fr = "Cette action n'est pas possible dans l'état actuel ({status})."
     message_en = "This action is not possible in the current state ({status})."
 
+    def message(self, locale: str | None) -> str:
+        template = self.message_en if locale == "en" else self.message_fr
+        return template.format(status=status_words(self.params["status"], locale))
+
 
 class NotConvertible(DomainError):
     code = "NOT_CONVERTIBLE"
@@ -101,6 +135,9 @@ class LegalIdentityIncomplete(DomainError):
     code = "LEGAL_IDENTITY_INCOMPLETE"
     message_fr = "Complétez l'identité juridique du requérant : {fields}."
     message_en = "Complete the requester's legal identity: {fields}."
+
+    def __init__(self, *, fields: list[str], **params: Any):
+        super().__init__(fields=", ".join(api_name(f) for f in fields), **params)
 
 
 class QuoteExpired(DomainError):

@@ -25,16 +25,15 @@ from probant_platform.bailiffs.models import (
 from probant_platform.bailiffs.pdfs import OfficeIdentity, attestation_pdf, constat_pdf
 from probant_platform.config import Settings
 from probant_platform.db import utcnow
+from probant_platform.documents.pki import Signer
 from probant_platform.documents.signing import sign_pdf_async
 from probant_platform.evidence.models import Deposit
+from probant_platform.integrity import published
+from probant_platform.integrity.models import PublishedKind
 from probant_platform.storage import store_for
 from probant_tenants.models import Organisation
 
 MAX_PDF_BYTES = 50 * 1024 * 1024
-
-
-def verify_url(settings: Settings, reference: str) -> str:
-    return urls.verify_url(settings.base_url, reference)
 
 
 async def _existing(
@@ -58,7 +57,7 @@ async def _store(
     deposit: Deposit,
     office_id: object,
     filename: str,
-    fingerprint: str,
+    signer: Signer,
 ) -> OfficeDocument:
     async def body() -> AsyncIterator[bytes]:
         yield pdf
@@ -76,11 +75,21 @@ async def _store(
         blob_key=blob.key,
         sha256=blob.sha256,
         size=blob.size,
-        signer_fingerprint=fingerprint,
+        signer_fingerprint=signer.fingerprint,
         created_at=utcnow(),
     )
     session.add(document)
     await session.flush()
+    await published.publish(
+        session=session,
+        sha256=blob.sha256,
+        kind=PublishedKind(kind.value),
+        reference=deposit.reference,
+        locale="fr",
+        signer_name=signer.common_name,
+        signer_fingerprint=signer.fingerprint,
+        issued_at=document.created_at,
+    )
     return document
 
 
@@ -104,7 +113,7 @@ async def issue_attestation(
         office=OfficeIdentity(office.organisation, office.entry, signer.fingerprint),
         submission=submission,
         deposit=deposit,
-        verify_url=verify_url(settings, deposit.reference),
+        verify_url=urls.verify_url(settings.base_url, deposit.reference),
     )
     signed = await sign_pdf_async(
         pdf,
@@ -121,7 +130,7 @@ async def issue_attestation(
         deposit=deposit,
         office_id=submission.office_id,
         filename=f"attestation-{deposit.reference}.pdf",
-        fingerprint=signer.fingerprint,
+        signer=signer,
     )
     return document, signed
 
@@ -143,7 +152,7 @@ async def render_constat(
         order=order,
         deposit=deposit,
         excluded_item_ids=await excluded_items(session=session, deposit_id=deposit.id),
-        verify_url=verify_url(settings, deposit.reference),
+        verify_url=urls.verify_url(settings.base_url, deposit.reference),
         specimen=specimen,
         when=when,
     )
@@ -188,7 +197,7 @@ async def issue_constat(
         deposit=deposit,
         office_id=order.office_id,
         filename=f"pv-constat-{deposit.reference}.pdf",
-        fingerprint=signer.fingerprint,
+        signer=signer,
     )
     return document, signed
 

@@ -95,11 +95,19 @@ def time_in_words(moment: datetime) -> str:
     return f"à {hours}" + (f" {number_in_words(local.minute)}" if local.minute else "")
 
 
+def utc_offset(local: datetime) -> str:
+    """`UTC+01:00`: the offset of an aware time, so summer and winter times never mislead."""
+    offset = local.strftime("%z") or "+0000"
+    return f"UTC{offset[:3]}:{offset[3:]}"
+
+
 def paris_time(moment: datetime | None) -> str:
-    """A timestamp as people in France read it: 22/11/2026 à 14:35:07 (heure de Paris)."""
+    """A timestamp as people in France read it, with its zone:
+    22/11/2026 à 14:35:07 (heure de Paris, UTC+01:00)."""
     if moment is None:
         return "—"
-    return moment.astimezone(PARIS).strftime("%d/%m/%Y à %H:%M:%S") + " (heure de Paris)"
+    local = moment.astimezone(PARIS)
+    return f"{local.strftime('%d/%m/%Y à %H:%M:%S')} (heure de Paris, {utc_offset(local)})"
 
 
 def euros(cents: int) -> str:

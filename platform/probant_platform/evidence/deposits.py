@@ -164,8 +164,10 @@ async def seal_deposit(
     signature_name: str,
     signature_png_base64: str | None,
     confirm_credits: int,
+    locale: str | None = None,
 ) -> Deposit:
-    """Freeze the deposit and debit its price, in one transaction; any refusal changes nothing."""
+    """Freeze the deposit and debit its price, in one transaction; any refusal changes nothing.
+    `locale` is the language it was sealed in (its certified report's)."""
     deposit = await get_deposit(
         session=session, author=author, deposit_id=deposit_id, for_update=True
     )
@@ -192,6 +194,7 @@ async def seal_deposit(
     )
     deposit.status, deposit.sealed_at = DepositStatus.SEALED, utcnow()
     deposit.signature_name, deposit.signature_png, deposit.credits_spent = name, png, price.credits
+    deposit.locale = locale if locale in ("fr", "en") else None
     await session.flush()
     await enqueue(
         session,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from probant_platform.errors import DomainError
+from probant_platform.errors import DomainError, api_name
 
 
 class EmailNotVerified(DomainError):
@@ -57,6 +57,9 @@ class InvalidText(DomainError):
     code = "INVALID_INPUT"
     message_fr = "Le champ « {field} » est trop long ou contient des caractères interdits."
     message_en = "The field “{field}” is too long or contains forbidden characters."
+
+    def __init__(self, *, field: str):
+        super().__init__(field=api_name(field))
 
 
 class SignatureRequired(DomainError):

@@ -60,6 +60,8 @@ class Deposit(TenantMixin, Base):
     description: Mapped[str] = mapped_column(Text, default="", server_default="")
     signature_name: Mapped[str | None] = mapped_column(String(200))
     signature_png: Mapped[bytes | None]
+    # The language the deposit was sealed in (its certified report follows it).
+    locale: Mapped[str | None] = mapped_column(String(5))
     credits_spent: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime]
     sealed_at: Mapped[datetime | None]

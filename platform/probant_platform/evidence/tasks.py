@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 
 import structlog
 
 from probant_platform import runtime
 from probant_platform.db import TenantScope
+from probant_platform.evidence import drafts
 from probant_platform.evidence.media.thumbnails import make_preview as preview_of
 from probant_platform.evidence.models import Deposit, EvidenceItem
 from probant_platform.integrity.tasks import join_sealed_deposit
@@ -30,6 +32,15 @@ async def deposit_sealed(*, organisation_id: str, deposit_id: str) -> None:
         log.info("deposit.sealed", reference=deposit.reference)
     # Its items join the open batch; anchoring and the certified report follow from there.
     await join_sealed_deposit(organisation_id=deposit.organisation_id, deposit_id=deposit.id)
+
+
+@job_app.periodic(cron="*/15 * * * *", periodic_id="evidence-empty-drafts")
+@job_app.task(name="evidence.expire_empty_drafts", queue="evidence", pass_context=False)
+async def expire_empty_drafts(timestamp: int) -> None:
+    """Delete drafts that never received an item once their capture sessions expired."""
+    await drafts.expire_empty_drafts(
+        database=runtime.current().database, now=datetime.fromtimestamp(timestamp, UTC)
+    )
 
 
 @task(name="evidence.make_preview", queue="media")

@@ -31,10 +31,6 @@ from probant_platform.integrity.models import Anchor, Batch, Certificate, Leaf, 
 CHAIN_CONTEXT = 2  # neighbouring batches included on each side, so the chain link shows
 
 
-def verification_url(settings: Settings, reference: str) -> str:
-    return urls.verify_url(settings.base_url, reference)
-
-
 async def batch_tree(session: AsyncSession, batch_id: Any) -> merkle.MerkleTree:
     """Rebuild a batch's tree from its leaves in leaf order (proofs are not stored)."""
     rows = await session.execute(
@@ -138,7 +134,7 @@ async def proof_bundle(
         "version": BUNDLE_VERSION,
         "generated_at": timestamp(utcnow()),
         "status": "complete" if complete else "pending",
-        "verification_url": verification_url(settings, deposit.reference),
+        "verification_url": urls.verify_url(settings.base_url, deposit.reference),
         "deposit": first,
         "items": views,
         "batches": chain,

@@ -9,7 +9,8 @@ LABELS: dict[str, dict[str, str]] = {
         "kind": "Rapport certifié",
         "reference": "Référence",
         "organisation": "Organisation",
-        "author": "Auteur",
+        "author": "Auteur du dépôt",
+        "signed_by": "Signé par",
         "address": "Adresse",
         "sealed_at": "Scellé le",
         "items_count": "Éléments",
@@ -39,8 +40,7 @@ LABELS: dict[str, dict[str, str]] = {
         ),
         "footer": (
             "Document signé électroniquement par Probant (PAdES). Toute modification du fichier "
-            "invalide la signature. Paquet de preuve et vérification indépendante : "
-            "docs/verification.md."
+            "invalide la signature. Vérification publique : {url}"
         ),
         "sign_reason": "Rapport certifié du dépôt {reference}",
     },
@@ -48,7 +48,8 @@ LABELS: dict[str, dict[str, str]] = {
         "kind": "Certified report",
         "reference": "Reference",
         "organisation": "Organisation",
-        "author": "Author",
+        "author": "Author of the deposit",
+        "signed_by": "Signed by",
         "address": "Address",
         "sealed_at": "Sealed on",
         "items_count": "Items",
@@ -78,7 +79,7 @@ LABELS: dict[str, dict[str, str]] = {
         ),
         "footer": (
             "Electronically signed by Probant (PAdES). Any change to the file breaks the "
-            "signature. Proof bundle and independent verification: docs/verification.md."
+            "signature. Public verification: {url}"
         ),
         "sign_reason": "Certified report of deposit {reference}",
     },

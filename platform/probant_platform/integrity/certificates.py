@@ -15,6 +15,8 @@ import structlog
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from probant_platform import urls
+from probant_platform.bailiffs.words import utc_offset
 from probant_platform.config import Settings
 from probant_platform.db import Database, TenantScope, utcnow
 from probant_platform.documents import pki
@@ -28,9 +30,16 @@ from probant_platform.documents.signing import sign_pdf
 from probant_platform.evidence.deposits import stored_items
 from probant_platform.evidence.media.thumbnails import make_preview
 from probant_platform.evidence.models import Deposit, DepositStatus, EvidenceItem
-from probant_platform.integrity.bundle import verification_url
+from probant_platform.integrity import published
 from probant_platform.integrity.certificate_labels import LABELS
-from probant_platform.integrity.models import Anchor, AnchorStatus, Batch, Certificate, Leaf
+from probant_platform.integrity.models import (
+    Anchor,
+    AnchorStatus,
+    Batch,
+    Certificate,
+    Leaf,
+    PublishedKind,
+)
 from probant_platform.integrity.people import AuthorView, author_of
 from probant_platform.notifications.mailer import Mailer
 from probant_platform.notifications.templates import render_email
@@ -48,7 +57,13 @@ def _when(moment: datetime | None, locale: str) -> str:
         return "—"
     local = moment.astimezone(PARIS)
     pattern = "%d/%m/%Y %H:%M:%S" if locale == "fr" else "%Y-%m-%d %H:%M:%S"
-    return f"{local.strftime(pattern)} (Europe/Paris) — {moment.isoformat(timespec='seconds')}"
+    zone = f"Europe/Paris, {utc_offset(local)}"
+    return f"{local.strftime(pattern)} ({zone}) — {moment.isoformat(timespec='seconds')}"
+
+
+def report_locale(deposit: Deposit, author: AuthorView) -> str:
+    """The deposit's language (the one it was sealed in), else its author's."""
+    return "en" if (deposit.locale or author.locale) == "en" else "fr"
 
 
 def _address(deposit: Deposit) -> str:
@@ -106,10 +121,10 @@ async def render_certificate(
     author: AuthorView,
     anchors: list[dict[str, Any]],
     locale: str,
-) -> tuple[bytes, str]:
-    """The signed PDF of `deposit` in `locale` (fr or en), and the signer's fingerprint."""
+) -> tuple[bytes, pki.Signer]:
+    """The signed PDF of `deposit` in `locale` (fr or en), and its signer."""
     items = await stored_items(session=session, deposit_id=deposit.id)
-    url = verification_url(settings, deposit.reference)
+    url = urls.verify_url(settings.base_url, deposit.reference)
     assets: dict[str, bytes] = {"qr.svg": qr_code_svg(url)}
     if deposit.signature_png:
         assets["signature.png"] = deposit.signature_png
@@ -152,7 +167,7 @@ async def render_certificate(
     pdf = await asyncio.to_thread(
         build_pdf, signer=signer, context=context, assets=assets, locale=locale
     )
-    return pdf, signer.fingerprint
+    return pdf, signer
 
 
 def build_pdf(
@@ -192,12 +207,12 @@ async def certify_deposit(
             )
         ).scalar_one_or_none()
         author = await author_of(session=session, membership_id=deposit.author_membership_id)
-        locale = "en" if author.locale == "en" else "fr"
+        locale = report_locale(deposit, author)
         if certificate is None:
             anchors = await _anchors(session, deposit_id)
             if anchors is None:
                 return None
-            pdf, fingerprint = await render_certificate(
+            pdf, signer = await render_certificate(
                 session=session,
                 settings=settings,
                 store=store,
@@ -216,10 +231,21 @@ async def certify_deposit(
                 blob_key=blob.key,
                 pdf_sha256=hashlib.sha256(pdf).hexdigest(),
                 size=len(pdf),
-                signer_fingerprint=fingerprint,
+                signer_fingerprint=signer.fingerprint,
+                created_at=utcnow(),
             )
             session.add(certificate)
             await session.flush()
+            await published.publish(
+                session=session,
+                sha256=certificate.pdf_sha256,
+                kind=PublishedKind.CERTIFIED_REPORT,
+                reference=deposit.reference,
+                locale=locale,
+                signer_name=signer.common_name,
+                signer_fingerprint=signer.fingerprint,
+                issued_at=certificate.created_at,
+            )
             log.info("certificate.issued", reference=deposit.reference, size=len(pdf))
         reference, title = deposit.reference, deposit.title
         name = deposit.signature_name or author.full_name
@@ -235,7 +261,7 @@ async def certify_deposit(
                 "name": name,
                 "reference": reference,
                 "title": title,
-                "verification_url": verification_url(settings, reference),
+                "verification_url": urls.verify_url(settings.base_url, reference),
             },
         )
         async with database.unit_of_work(scope) as session:
@@ -243,6 +269,40 @@ async def certify_deposit(
             if stored is not None:
                 stored.emailed_at = certificate.emailed_at = utcnow()
     return certificate
+
+
+async def report_in_language(
+    *, session: AsyncSession, settings: Settings, deposit: Deposit, locale: str
+) -> bytes | None:
+    """The issued report re-rendered in `locale` (fr or en) and signed now; registered on
+    /verify like the original. None while the report is not issued."""
+    issued = (
+        await session.execute(select(Certificate).where(Certificate.deposit_id == deposit.id))
+    ).scalar_one_or_none()
+    anchors = await _anchors(session, deposit.id)
+    if issued is None or anchors is None:
+        return None
+    author = await author_of(session=session, membership_id=deposit.author_membership_id)
+    pdf, signer = await render_certificate(
+        session=session,
+        settings=settings,
+        store=store_for(settings),
+        deposit=deposit,
+        author=author,
+        anchors=anchors,
+        locale=locale,
+    )
+    await published.publish(
+        session=session,
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        kind=PublishedKind.CERTIFIED_REPORT,
+        reference=deposit.reference,
+        locale=locale,
+        signer_name=signer.common_name,
+        signer_fingerprint=signer.fingerprint,
+        issued_at=utcnow(),
+    )
+    return pdf
 
 
 async def _once(data: bytes) -> AsyncIterator[bytes]:

@@ -1,4 +1,5 @@
-"""The export of a deposit: a zip of its media, proof bundle and certified report."""
+"""The export of a deposit: a zip of its media, proof bundle, certified report and the
+office's signed documents (attestation de dépôt, PV de constat) when issued."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import IO, Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from probant_platform.bailiffs.models import OfficeDocument
 from probant_platform.config import Settings
 from probant_platform.evidence.deposits import stored_items
 from probant_platform.evidence.models import Deposit
@@ -22,9 +24,12 @@ README = """Probant — export du dépôt {reference} / export of deposit {refer
 media/           les fichiers scellés / the sealed files
 proof-bundle.json   le paquet de preuve / the proof bundle (docs/verification.md)
 certificate.pdf  le rapport certifié signé / the signed certified report (if issued)
+office-documents/   attestation de dépôt et PV de constat signés par l'étude (s'ils sont émis)
+                    the office's signed attestation and PV de constat (if issued)
 
 Vérifier / verify:
   probant verify media/* --bundle proof-bundle.json --pdf certificate.pdf
+  probant verify media/* --bundle proof-bundle.json --pdf office-documents/<fichier.pdf>
 ou / or: {verification_url}
 """
 
@@ -38,6 +43,13 @@ async def write_export(
     certificate = (
         await session.execute(select(Certificate).where(Certificate.deposit_id == deposit.id))
     ).scalar_one_or_none()
+    office_documents = (
+        await session.scalars(
+            select(OfficeDocument)
+            .where(OfficeDocument.deposit_id == deposit.id)
+            .order_by(OfficeDocument.created_at)
+        )
+    ).all()
     spool: Any = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115
     with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_STORED) as archive:
         archive.writestr(
@@ -53,9 +65,12 @@ async def write_export(
             with archive.open(name, "w") as target:
                 async for chunk in store.open_stream(item.blob_key):
                     target.write(chunk)
+        pdfs = [(f"office-documents/{d.filename}", d.blob_key) for d in office_documents]
         if certificate is not None and certificate.blob_key is not None:
-            with archive.open("certificate.pdf", "w") as target:
-                async for chunk in store.open_stream(certificate.blob_key):
+            pdfs.insert(0, ("certificate.pdf", certificate.blob_key))
+        for name, key in pdfs:
+            with archive.open(name, "w") as target:
+                async for chunk in store.open_stream(key):
                     target.write(chunk)
     spool.seek(0)
     return spool

@@ -10,11 +10,14 @@ import uuid
 from probant_platform.config import Settings
 
 TTL_SECONDS = 300
-KINDS = ("certificate", "export")
 PATHS = {
     "certificate": "/downloads/{org}/{deposit}/certificate.pdf",
+    # The report in a language other than the one it was issued in (rendered on request).
+    "certificate-fr": "/downloads/{org}/{deposit}/certificate.fr.pdf",
+    "certificate-en": "/downloads/{org}/{deposit}/certificate.en.pdf",
     "export": "/downloads/{org}/{deposit}/export.zip",
 }
+KINDS = tuple(PATHS)
 
 
 def _signature(

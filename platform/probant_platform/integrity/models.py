@@ -134,3 +134,31 @@ class Certificate(TenantMixin, Base):
     signer_fingerprint: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     emailed_at: Mapped[datetime | None]
+
+
+class PublishedKind(StrEnum):
+    CERTIFIED_REPORT = "CERTIFIED_REPORT"
+    ATTESTATION = "ATTESTATION"
+    CONSTAT = "CONSTAT"
+
+
+class PublishedDocument(Base):
+    """A signed PDF the platform or an office issued, registered by its SHA-256 so that the
+    public `/verify` page recognises it when someone drops it (platform-wide, append-only).
+
+    Holds only what a holder of the PDF already reads on it and what the public directory
+    says: the kind, the deposit reference, the signer's name (an office, or the platform) and
+    certificate fingerprint, the time — never the tenant, the author or the content.
+    """
+
+    __tablename__ = "published_documents"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[PublishedKind] = mapped_column(
+        Enum(PublishedKind, name="published_kind", native_enum=False, length=24)
+    )
+    deposit_reference: Mapped[str] = mapped_column(String(32), index=True)
+    locale: Mapped[str] = mapped_column(String(5))
+    signer_name: Mapped[str] = mapped_column(String(200))
+    signer_fingerprint: Mapped[str] = mapped_column(String(64))
+    issued_at: Mapped[datetime]

@@ -33,3 +33,15 @@ class ReasonRequired(DomainError):
     code = "REASON_REQUIRED"
     message_fr = "Un motif écrit est obligatoire pour un ajustement."
     message_en = "A written reason is required for an adjustment."
+
+
+class SelfTransfer(DomainError):
+    code = "SELF_TRANSFER"
+    message_fr = (
+        "Vous ne pouvez pas vous transférer des crédits à vous-même : en tant que propriétaire "
+        "ou administrateur, vous dépensez déjà le solde de l'organisation."
+    )
+    message_en = (
+        "You cannot transfer credits to yourself: as an owner or administrator you already "
+        "spend the organisation's balance."
+    )

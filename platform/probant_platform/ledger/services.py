@@ -26,6 +26,7 @@ from probant_platform.ledger.errors import (
     InsufficientCredits,
     InvalidAmount,
     ReasonRequired,
+    SelfTransfer,
 )
 from probant_platform.ledger.models import (
     AccountKind,
@@ -301,8 +302,12 @@ async def transfer(
     idempotency_key: str,
     reclaim: bool = False,
     actor_user_id: uuid.UUID | None = None,
+    actor_membership_id: uuid.UUID | None = None,
 ) -> LedgerTransactionInfo:
-    """Allot credits from the organisation to a member (or take unspent ones back)."""
+    """Allot credits from the organisation to a member (or take unspent ones back); never to
+    the acting admin, who spends the organisation's wallet already."""
+    if actor_membership_id is not None and actor_membership_id == membership_id:
+        raise SelfTransfer()
     org, member = AccountKind.ORGANISATION_WALLET, AccountKind.MEMBER_WALLET
     leg = (
         Leg(source=member, target=org, source_member=membership_id)

@@ -9,12 +9,14 @@ import uuid
 from collections.abc import AsyncIterator
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
 from probant_platform.db import TenantScope
 from probant_platform.evidence.models import Deposit, DepositStatus
+from probant_platform.integrity.certificates import report_in_language
 from probant_platform.integrity.export import write_export
 from probant_platform.integrity.links import link_is_valid
 from probant_platform.integrity.models import Certificate
@@ -41,27 +43,59 @@ def _target(request: Request, kind: str) -> tuple[uuid.UUID, uuid.UUID] | None:
     return (organisation_id, deposit_id) if valid else None
 
 
+async def _report(
+    session: AsyncSession, deposit_id: uuid.UUID
+) -> tuple[Certificate, Deposit] | None:
+    found = (
+        await session.execute(select(Certificate).where(Certificate.deposit_id == deposit_id))
+    ).scalar_one_or_none()
+    deposit = await session.get(Deposit, deposit_id)
+    return None if found is None or deposit is None else (found, deposit)
+
+
+def _pdf(body: bytes | AsyncIterator[bytes], filename: str) -> Response:
+    headers = {
+        "content-disposition": f'attachment; filename="{filename}"',
+        "cache-control": "private, no-store",
+    }
+    if isinstance(body, bytes):
+        return Response(body, media_type="application/pdf", headers=headers)
+    return StreamingResponse(body, media_type="application/pdf", headers=headers)
+
+
 async def certificate(request: Request) -> Response:
     target = _target(request, "certificate")
     if target is None:
         return Response(REFUSED, status_code=403)
     runtime = request.app.state.runtime
     async with runtime.database.unit_of_work(TenantScope(organisation_id=target[0])) as session:
-        found = (
-            await session.execute(select(Certificate).where(Certificate.deposit_id == target[1]))
-        ).scalar_one_or_none()
-        deposit = await session.get(Deposit, target[1])
-    if found is None or found.blob_key is None or deposit is None:
+        report = await _report(session, target[1])
+    if report is None or report[0].blob_key is None:
         return Response(status_code=404)
     store = store_for(runtime.settings)
-    return StreamingResponse(
-        store.open_stream(found.blob_key),
-        media_type="application/pdf",
-        headers={
-            "content-disposition": f'attachment; filename="{deposit.reference}.pdf"',
-            "cache-control": "private, no-store",
-        },
-    )
+    return _pdf(store.open_stream(report[0].blob_key), f"{report[1].reference}.pdf")
+
+
+async def certificate_in_language(request: Request) -> Response:
+    """The report in the language asked for: the stored one when it was issued in it, else
+    rendered and signed now (an admin's link; see GraphQL `certificateUrl(language:)`)."""
+    language = request.path_params["language"]
+    target = _target(request, f"certificate-{language}")
+    if target is None:
+        return Response(REFUSED, status_code=403)
+    runtime = request.app.state.runtime
+    async with runtime.database.unit_of_work(TenantScope(organisation_id=target[0])) as session:
+        report = await _report(session, target[1])
+        if report is None:
+            return Response(status_code=404)
+        issued, deposit = report
+        filename = f"{deposit.reference}.{language}.pdf"
+        if issued.locale == language and issued.blob_key is not None:
+            return _pdf(store_for(runtime.settings).open_stream(issued.blob_key), filename)
+        pdf = await report_in_language(
+            session=session, settings=runtime.settings, deposit=deposit, locale=language
+        )
+    return Response(status_code=404) if pdf is None else _pdf(pdf, filename)
 
 
 async def export(request: Request) -> Response:
@@ -99,5 +133,6 @@ def download_routes() -> list[Route]:
     base = "/downloads/{organisation_id}/{deposit_id}"
     return [
         Route(f"{base}/certificate.pdf", certificate, methods=["GET"]),
+        Route(f"{base}/certificate.{{language:str}}.pdf", certificate_in_language, methods=["GET"]),
         Route(f"{base}/export.zip", export, methods=["GET"]),
     ]

@@ -10,6 +10,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse
 from strawberry.relay import to_base64
 
+from probant_platform import locales
 from probant_platform.evidence.media import decoding_pool, image_limits
 from probant_platform.evidence.uploads import (
     UploadRefused,
@@ -109,7 +110,7 @@ async def upload(request: Request) -> JSONResponse:
     No database connection is held while the body arrives: one short transaction
     authorises, the body is staged and inspected, one short transaction records it.
     """
-    locale = "en" if request.headers.get("accept-language", "").startswith("en") else "fr"
+    locale = locales.choose(account=None, accept_language=request.headers.get("accept-language"))
     try:
         with slots_of(request).process():
             return await _upload(request, locale)
@@ -129,7 +130,7 @@ async def _upload(request: Request, locale: str) -> JSONResponse:
         actor = await resolve_actor(session=session, connection=request)
         if actor is None:
             return _error("NOT_AUTHENTICATED", 401, locale)
-        locale = actor.locale if "accept-language" not in request.headers else locale
+        locale = actor.locale
         try:
             grant = await authorise_upload(
                 session=session, item_id=item_id, token=token, membership_id=actor.membership_id

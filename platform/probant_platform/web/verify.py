@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import time
 from collections import deque
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from probant_platform.integrity import public
+from probant_platform import locales, urls
+from probant_platform.integrity import public, published
 
 TEMPLATES = Path(__file__).parent / "templates"
 LOOKUPS_PER_MINUTE = 30
@@ -60,8 +63,7 @@ def _locale(request: Request) -> str:
     lang = request.query_params.get("lang")
     if lang in ("fr", "en"):
         return lang
-    accept = request.headers.get("accept-language", "")
-    return "en" if accept.lower().startswith("en") else "fr"
+    return locales.choose(account=None, accept_language=request.headers.get("accept-language"))
 
 
 def _client(request: Request) -> str:
@@ -75,12 +77,31 @@ def _environment() -> Environment:
     )
 
 
-async def _facts(request: Request, *, sha256: str | None, reference: str | None) -> list[Any]:
+@dataclass(frozen=True)
+class Found:
+    items: list[public.PublicFacts]
+    documents: list[published.PublicDocument]
+
+    def as_json(self, locale: str) -> dict[str, Any]:
+        return {
+            "found": bool(self.items or self.documents),
+            "items": [f.as_json(locale) for f in self.items],
+            "documents": [d.as_json(locale) for d in self.documents],
+        }
+
+
+async def _find(request: Request, *, sha256: str | None, reference: str | None) -> Found:
     runtime = request.app.state.runtime
     async with runtime.database.unit_of_work() as session:
         if sha256 is not None:
-            return await public.by_sha256(session=session, sha256=sha256)
-        return await public.by_reference(session=session, reference=reference or "")
+            return Found(
+                await public.by_sha256(session=session, sha256=sha256),
+                await published.by_sha256(session=session, sha256=sha256),
+            )
+        return Found(
+            await public.by_reference(session=session, reference=reference or ""),
+            await published.by_reference(session=session, reference=reference or ""),
+        )
 
 
 def _limited(request: Request) -> Response | None:
@@ -105,30 +126,43 @@ async def lookup(request: Request) -> Response:
     if sha256 is not None and not public.SHA256_PATTERN.match(sha256.strip().lower()):
         return JSONResponse({"error": "sha256 must be 64 hexadecimal digits"}, status_code=400)
     locale = _locale(request)
-    found = await _facts(request, sha256=sha256, reference=reference)
-    return JSONResponse(
-        {"found": bool(found), "items": [f.as_json(locale) for f in found]},
-        headers={"cache-control": "no-store"},
-    )
+    found = await _find(request, sha256=sha256, reference=reference)
+    return JSONResponse(found.as_json(locale), headers={"cache-control": "no-store"})
+
+
+def _reference_address(request: Request) -> Response | None:
+    """`/verify?reference=PRB-…` (printed in QR codes before there was one URL builder) is
+    sent to `/verify/PRB-…`, keeping the language."""
+    reference = request.query_params.get("reference", "").strip()
+    if "reference" in request.path_params or not reference:
+        return None
+    target = urls.verify_url("", reference)
+    if "lang" in request.query_params:
+        target += "?" + urlencode({"lang": request.query_params["lang"]})
+    return RedirectResponse(target, status_code=302, headers={"cache-control": "no-store"})
 
 
 async def page(request: Request) -> Response:
     """`GET /verify` and `GET /verify/<reference>`."""
+    redirect = _reference_address(request)
+    if redirect is not None:
+        return redirect
     locale = _locale(request)
     reference = request.path_params.get("reference")
-    facts: list[dict[str, Any]] = []
+    found: dict[str, Any] = {"items": [], "documents": []}
     if reference is not None:
         refused = _limited(request)
         if refused is not None:
             return refused
-        facts = [f.as_json(locale) for f in await _facts(request, sha256=None, reference=reference)]
+        found = (await _find(request, sha256=None, reference=reference)).as_json(locale)
     html = (
         _environment()
         .get_template("verify.html.j2")
         .render(
             lang=locale,
             reference=reference,
-            facts=facts,
+            facts=found["items"],
+            documents=found["documents"],
             path=request.url.path,
         )
     )

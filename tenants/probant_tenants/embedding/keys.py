@@ -29,7 +29,15 @@ from probant_tenants.tokens import digest
 CAPTURE_TOKEN_LIFETIME = timedelta(minutes=10)
 MAX_ORIGINS = 20
 CAPTURE_OPERATIONS = frozenset(
-    {"startCapture", "stageUpload", "updateDeposit", "deleteItem", "depositQuote", "sealDeposit"}
+    {
+        "startCapture",
+        "stageUpload",
+        "updateDeposit",
+        "deleteItem",
+        "depositQuote",
+        "sealDeposit",
+        "depositCertificate",
+    }
 )
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]"}
 

@@ -31,7 +31,15 @@
     return p;
   }
 
-  function describe(item) {
+  // Times carry their zone: the reader's, named, so "19:28" is never ambiguous.
+  function when(iso) {
+    return new Date(iso).toLocaleString(lang === "en" ? "en-GB" : "fr-FR", {
+      dateStyle: "long",
+      timeStyle: "long",
+    });
+  }
+
+  function list() {
     const dl = document.createElement("dl");
     const add = (label, value, className) => {
       const dt = document.createElement("dt");
@@ -41,8 +49,23 @@
       if (className) dd.className = className;
       dl.append(dt, dd);
     };
+    return { dl, add };
+  }
+
+  function describeDocument(doc) {
+    const { dl, add } = list();
+    add(t.document, doc.label);
+    add(t.deposit, doc.reference);
+    add(t.signed_by, doc.signed_by);
+    add(t.issued_at, when(doc.issued_at));
+    add(t.signer_certificate, doc.signer_certificate_sha256, "hash");
+    return dl;
+  }
+
+  function describe(item) {
+    const { dl, add } = list();
     add(t.deposit, item.reference);
-    add(t.sealed_at, new Date(item.sealed_at).toLocaleString(lang === "en" ? "en-GB" : "fr-FR"));
+    add(t.sealed_at, when(item.sealed_at));
     if (item.approximate_place) {
       add(t.place, item.approximate_place.latitude + ", " + item.approximate_place.longitude);
     }
@@ -72,7 +95,14 @@
       show("ko", [line(t.not_found), digest]);
       return;
     }
-    show("ok", [line(t.found), digest, ...body.items.map(describe)]);
+    const documents = body.documents || [];
+    const nodes = [digest];
+    if (documents.length) {
+      nodes.unshift(line(t.document_found));
+      nodes.push(...documents.map(describeDocument), line(t.signature_check));
+    }
+    if (body.items.length) nodes.push(line(t.found), ...body.items.map(describe));
+    show("ok", nodes);
     result.dataset.found = "true";
   }
 
