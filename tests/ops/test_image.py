@@ -12,7 +12,6 @@ from pathlib import Path
 
 import dockerfile
 import pytest
-
 from tests.ops.cli_surface import unknown_arguments
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -93,8 +92,11 @@ def test_entrypoint_is_probant_and_its_commands_exist() -> None:
     default = _exec_form(final, "CMD")
     assert default[0] == "serve"
     assert unknown_arguments(default) == []
-    for argv in (["serve", "--host", "0.0.0.0", "--port", "8000", "--workers", "2"],
-                 ["worker", "--concurrency", "4"], ["migrate"]):
+    for argv in (
+        ["serve", "--host", "0.0.0.0", "--port", "8000", "--workers", "2"],
+        ["worker", "--concurrency", "4"],
+        ["migrate"],
+    ):
         assert unknown_arguments(argv) == [], argv
 
 
