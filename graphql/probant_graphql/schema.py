@@ -26,6 +26,7 @@ from probant_graphql.tenancy.operators import OperatorMutation, OperatorQuery
 from probant_graphql.tenancy.profile import ProfileMutation
 from probant_graphql.tenancy.queries import TenancyQuery
 from probant_graphql.view import UnitOfWorkExtension
+from probant_platform.observability_graphql import GraphQLObservability
 
 QUERY_TYPES: tuple[type, ...] = (
     CoreQuery,
@@ -73,6 +74,7 @@ def build_schema(*, production: bool) -> strawberry.Schema:
     """The schema with its security limits; error details are masked in production."""
     extensions: list[type[SchemaExtension]] = [
         UnitOfWorkExtension,
+        GraphQLObservability,
         DepthLimit,
         AliasLimit,
         TokenLimit,
