@@ -61,5 +61,10 @@ image:
 	$(CONTAINER_ENGINE) build -t $(IMAGE) .
 	$(CONTAINER_ENGINE) image ls $(IMAGE)
 
+# Two APIs and two workers on one PostgreSQL and a moto S3 server, one worker killed mid-run
+# (minutes; not part of `make test`). PROBANT_SCALE_DEPOSITS=N changes the load (default 200).
+scale-test: $(STAMP)
+	PROBANT_SCALE_TEST=1 $(VENV)/bin/python -m pytest -q tests/ops/test_scale_out.py --timeout 1500
+
 clean:
 	rm -rf $(VENV) build dist *.egg-info

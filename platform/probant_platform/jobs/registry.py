@@ -4,4 +4,5 @@ from probant_platform.bailiffs import tasks as bailiff_tasks  # noqa: F401
 from probant_platform.billing import tasks as billing_tasks  # noqa: F401
 from probant_platform.evidence import tasks as evidence_tasks  # noqa: F401
 from probant_platform.integrity import tasks as integrity_tasks  # noqa: F401
+from probant_platform.jobs import stalled as stalled_jobs  # noqa: F401
 from probant_platform.notifications import tasks as notification_tasks  # noqa: F401
