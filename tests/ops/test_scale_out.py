@@ -297,7 +297,10 @@ async def test_two_apis_and_two_workers_one_killed_lose_nothing_and_do_nothing_t
         member = await make_organisation(cluster.database)
         await fund(cluster.database, member.organisation_id, DEPOSITS)
         members.append(member)
-    clients = [httpx.AsyncClient(timeout=60) for _ in members]
+    # No keep-alive: uvicorn closes idle connections after 5 s, and a client reusing one at
+    # that instant sees a read error for a request the server never received.
+    fresh = httpx.Limits(max_keepalive_connections=0)
+    clients = [httpx.AsyncClient(timeout=120, limits=fresh) for _ in members]
     try:
         # Logged in on one API, the session works on the other (sessions live in PostgreSQL).
         for index, (client, member) in enumerate(zip(clients, members, strict=True)):

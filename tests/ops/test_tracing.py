@@ -146,3 +146,21 @@ def test_with_an_endpoint_an_otlp_exporter_is_installed(monkeypatch: pytest.Monk
         observability.reset_tracing()
         if provider is not None:
             provider.shutdown()
+
+
+def test_an_error_log_line_carries_its_traceback(capsys: Any) -> None:
+    from probant_platform.logging import configure_logging
+
+    configure_logging("INFO")
+    try:
+        try:
+            raise ValueError("the cause an operator needs")
+        except ValueError:
+            structlog.get_logger("probant.test").exception("http.unhandled_error")
+    finally:
+        logging.getLogger().handlers[:] = []
+        structlog.reset_defaults()
+    lines = [json.loads(x) for x in capsys.readouterr().err.splitlines() if x.startswith("{")]
+    error = next(line for line in lines if line["event"] == "http.unhandled_error")
+    assert "Traceback" in error["exception"]
+    assert "ValueError: the cause an operator needs" in error["exception"]
