@@ -1,10 +1,12 @@
-"""GraphQL operations in metrics (by name, type, outcome) and on the request's trace span."""
+"""GraphQL operations in metrics (by name, type, outcome), on the request's trace span, and the
+request id in every error (`extensions.requestId`, the `x-request-id` of the response)."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Iterator
 
+import structlog
 from opentelemetry import trace
 from strawberry.extensions import SchemaExtension
 
@@ -22,6 +24,10 @@ class GraphQLObservability(SchemaExtension):
             kind = "unknown"
         name = operation_label(context.operation_name)
         ok = context.result is not None and not context.result.errors
+        request_id = structlog.contextvars.get_contextvars().get("request_id")
+        if context.result is not None and request_id:
+            for error in context.result.errors or []:
+                error.extensions = {**(error.extensions or {}), "requestId": request_id}
         observe_graphql(operation=name, kind=kind, ok=ok, seconds=time.perf_counter() - started)
         span = trace.get_current_span()
         if span.is_recording():

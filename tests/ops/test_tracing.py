@@ -164,3 +164,22 @@ def test_an_error_log_line_carries_its_traceback(capsys: Any) -> None:
     error = next(line for line in lines if line["event"] == "http.unhandled_error")
     assert "Traceback" in error["exception"]
     assert "ValueError: the cause an operator needs" in error["exception"]
+
+
+async def test_graphql_errors_carry_the_request_id_of_the_response(
+    client: httpx.AsyncClient,
+) -> None:
+    invalid = await client.post("/graphql", json={"query": "{ creditBalance(nope: 1) }"})
+    body = invalid.json()
+    assert body["errors"]
+    request_id = invalid.headers["x-request-id"]
+    assert {e["extensions"]["requestId"] for e in body["errors"]} == {request_id}
+    # A caller's own id (a proxy's) is kept end to end.
+    refused = await client.post(
+        "/graphql",
+        json={"query": "{ creditBalance }"},
+        headers={"x-request-id": "edge-4f2a9c"},
+    )
+    error = refused.json()["errors"][0]
+    assert error["extensions"]["requestId"] == "edge-4f2a9c"
+    assert error["extensions"]["code"] == "NOT_AUTHENTICATED"
