@@ -9,7 +9,7 @@ LOCAL_PG := $(shell (command -v pg_isready >/dev/null && pg_isready -q -h 127.0.
 PROBANT_TEST_DATABASE_URL ?= $(LOCAL_PG)
 export PROBANT_TEST_DATABASE_URL
 
-.PHONY: install run test lint bench frontend clean system-deps
+.PHONY: install run test lint bench frontend clean system-deps image scale-test
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -59,6 +59,22 @@ bench: $(STAMP)
 	$(VENV)/bin/python tests/benchmarks/ingest.py
 	$(VENV)/bin/python tests/benchmarks/ledger_spends.py
 	$(VENV)/bin/python tests/benchmarks/nearest_offices.py
+
+# The container image (docs/operations.md): docker or podman, whichever is installed.
+IMAGE ?= probant:dev
+CONTAINER_ENGINE ?= $(shell command -v docker 2>/dev/null || command -v podman 2>/dev/null)
+image:
+	@if [ -z "$(CONTAINER_ENGINE)" ] || ! $(CONTAINER_ENGINE) info >/dev/null 2>&1; then \
+	  echo "no running container engine (docker or podman) here; where there is one, run:" >&2; \
+	  echo "  docker build -t $(IMAGE) .   # or: podman build -t $(IMAGE) ." >&2; exit 1; \
+	fi
+	$(CONTAINER_ENGINE) build -t $(IMAGE) .
+	$(CONTAINER_ENGINE) image ls $(IMAGE)
+
+# Two APIs and two workers on one PostgreSQL and a moto S3 server, one worker killed mid-run
+# (minutes; not part of `make test`). PROBANT_SCALE_DEPOSITS=N changes the load (default 200).
+scale-test: $(STAMP)
+	PROBANT_SCALE_TEST=1 $(VENV)/bin/python -m pytest -q tests/ops/test_scale_out.py --timeout 1500
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

@@ -39,6 +39,7 @@ from probant_graphql.tenancy.operators import OperatorMutation, OperatorQuery
 from probant_graphql.tenancy.profile import ProfileMutation
 from probant_graphql.tenancy.queries import TenancyQuery
 from probant_graphql.view import UnitOfWorkExtension
+from probant_platform.observability_graphql import GraphQLObservability
 
 QUERY_TYPES: tuple[type, ...] = (
     CoreQuery,
@@ -92,6 +93,7 @@ def build_schema(*, production: bool, introspection: bool | None = None) -> stra
     introspection = not production if introspection is None else introspection
     extensions: list[type[SchemaExtension]] = [
         UnitOfWorkExtension,
+        GraphQLObservability,
         DepthLimit,
         AliasLimit,
         TokenLimit,

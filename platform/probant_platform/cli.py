@@ -199,6 +199,20 @@ def worker_health(health_file: HealthFile = None) -> None:
 
 
 @app.command()
+def doctor() -> None:
+    """Check configuration, database, storage, chain RPC, SMTP and signing material."""
+    from probant_platform.doctor import Status, run_checks
+
+    findings = run_checks()
+    for finding in findings:
+        typer.echo(f"{finding.status.value:<4}  {finding.check:<13}  {finding.message}")
+    failed = sum(f.status is Status.FAIL for f in findings)
+    warned = sum(f.status is Status.WARN for f in findings)
+    typer.echo(f"{failed} problem(s), {warned} warning(s)")
+    raise typer.Exit(code=1 if failed else 0)
+
+
+@app.command()
 def demo(
     as_json: Annotated[bool, typer.Option("--json", help="Print the accounts as JSON.")] = False,
 ) -> None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from probant_platform.config import Settings
 from probant_platform.db import Database
 from probant_platform.notifications.mailer import Mailer, mailer_from_settings
+from probant_platform.observability import instrument_database
 
 
 @dataclass
@@ -26,6 +27,7 @@ _current: Runtime | None = None
 def build_runtime(settings: Settings, database: Database) -> Runtime:
     """Assemble the services for `settings` and make them current for jobs."""
     global _current
+    instrument_database(database)
     _current = Runtime(settings=settings, database=database, mailer=mailer_from_settings(settings))
     return _current
 

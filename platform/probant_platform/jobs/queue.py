@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 import procrastinate
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from probant_platform.observability import traced_job
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 # Task modules register on this app at import; the connector is replaced once the
@@ -27,7 +29,7 @@ def task(*, name: str, queue: str = "default", retry: int = 5) -> Callable[[F], 
             queue=queue,
             retry=procrastinate.RetryStrategy(max_attempts=retry, exponential_wait=2),
             pass_context=False,
-        )(func)
+        )(traced_job(name, func))
         return func
 
     return decorate

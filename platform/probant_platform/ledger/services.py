@@ -35,6 +35,7 @@ from probant_platform.ledger.models import (
     LedgerTransaction,
     TransactionKind,
 )
+from probant_platform.observability_metrics import observe_ledger
 
 MAX_CREDITS = 100_000
 RECORD_ATTEMPTS = 4
@@ -170,6 +171,7 @@ async def record(
         )
     if row.transaction_id is None:
         raise InsufficientCredits(needed=credits, balance=int(row.short_balance))
+    observe_ledger(kind.value)
     return LedgerTransactionInfo(row.transaction_id, kind, credits, idempotency_key, False)
 
 

@@ -15,6 +15,7 @@ from probant_platform.db import Database
 from probant_platform.db.locate import application_url
 from probant_platform.db.migrate import alembic_config
 from probant_platform.logging import configure_logging
+from probant_platform.observability import instrument_app
 from probant_platform.runtime import Runtime, build_runtime
 from probant_platform.web.body_limit import BodyLimit, bounded
 from probant_platform.web.health import healthz, readyz
@@ -93,6 +94,7 @@ def create_app(
     )
     if database is not None:
         app.state.runtime = build_runtime(settings, database)
+    instrument_app(app)
     app.add_middleware(WidgetCorsMiddleware)
     app.add_middleware(RequestContextMiddleware, production=settings.is_production)
     # Outermost: every layer below (logs, lockouts, rate limits, audit, `Secure` cookies)
