@@ -67,4 +67,3 @@ async def test_jobs_of_a_silent_worker_are_queued_again(
             await session.execute(
                 text("DELETE FROM procrastinate_jobs WHERE id = ANY(:ids)"), {"ids": [dead, alive]}
             )
-
