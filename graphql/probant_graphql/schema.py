@@ -18,6 +18,8 @@ from probant_graphql.embedding.resolvers import EmbeddingMutation, EmbeddingQuer
 from probant_graphql.evidence.resolvers import EvidenceMutation, EvidenceQuery
 from probant_graphql.ledger.billing import BillingMutation, BillingQuery
 from probant_graphql.ledger.resolvers import LedgerHistoryQuery, LedgerMutation, LedgerQuery
+from probant_graphql.partners.clients import ApiClientMutation, ApiClientQuery
+from probant_graphql.partners.scopes import FieldScopes
 from probant_graphql.security import AliasLimit, DepthLimit, ProductionErrorMasking, TokenLimit
 from probant_graphql.tenancy.audit_log import AuditQuery
 from probant_graphql.tenancy.members import MembersMutation
@@ -41,6 +43,7 @@ QUERY_TYPES: tuple[type, ...] = (
     ReviewQuery,
     ConstatQuery,
     OnSiteQuery,
+    ApiClientQuery,
 )
 MUTATION_TYPES: tuple[type, ...] = (
     TenancyMutation,
@@ -55,6 +58,7 @@ MUTATION_TYPES: tuple[type, ...] = (
     ReviewMutation,
     ConstatMutation,
     OnSiteMutation,
+    ApiClientMutation,
 )
 
 Query = merge_types("Query", QUERY_TYPES)
@@ -76,6 +80,7 @@ def build_schema(*, production: bool) -> strawberry.Schema:
         DepthLimit,
         AliasLimit,
         TokenLimit,
+        FieldScopes,
     ]
     if production:
         extensions.append(ProductionErrorMasking)

@@ -75,6 +75,28 @@ class Settings(BaseSettings):
         default=None, alias="PROBANT_OFFICE_CERTIFICATES_PASSWORD"
     )
 
+    # Partners (docs/partners.md).
+    partner_jwks: Path | None = Field(default=None, alias="PROBANT_PARTNER_JWKS")
+    partner_token_minutes: int = Field(
+        default=15, alias="PROBANT_PARTNER_TOKEN_MINUTES", ge=1, le=60
+    )
+    token_requests_per_minute: int = Field(
+        default=30, alias="PROBANT_TOKEN_REQUESTS_PER_MINUTE", ge=1, le=100_000
+    )
+    api_requests_per_minute: int = Field(
+        default=600, alias="PROBANT_API_REQUESTS_PER_MINUTE", ge=1, le=1_000_000
+    )
+    organisation_requests_per_minute: int = Field(
+        default=1200, alias="PROBANT_ORGANISATION_REQUESTS_PER_MINUTE", ge=1, le=1_000_000
+    )
+    api_cost_per_minute: int = Field(
+        default=20_000, alias="PROBANT_API_COST_PER_MINUTE", ge=1, le=100_000_000
+    )
+    max_query_cost: int = Field(default=5_000, alias="PROBANT_MAX_QUERY_COST", ge=1)
+    webhooks_allow_loopback: bool | None = Field(
+        default=None, alias="PROBANT_WEBHOOKS_ALLOW_LOOPBACK"
+    )
+
     @model_validator(mode="after")
     def _production_needs_secrets(self) -> Settings:
         if self.env == Environment.PRODUCTION:

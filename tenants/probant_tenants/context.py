@@ -48,6 +48,10 @@ class Actor:
     csrf_token: str | None = None
     # For tokens that allow only some operations (a capture token allows capture and sealing).
     allowed_operations: frozenset[str] | None = field(default=None)
+    # A partner token's OAuth scopes (None: not a partner token, the role alone decides) and
+    # the API client it was issued to.
+    scopes: frozenset[str] | None = field(default=None)
+    api_client_id: uuid.UUID | None = None
 
     @property
     def scope(self) -> TenantScope:

@@ -55,6 +55,7 @@ QUERY_FIELDS = {
     "deposits": "probe: connection",
     "widgetKeys": "probe: list",
     "apiKeys": "probe: list",
+    "apiClients": "probe: list",
     "auditLog": "probe: connection",
     "organisations": "probe: operators only",
     "bailiffOffices": "public to members: the directory of offices",
@@ -84,6 +85,9 @@ MUTATION_FIELDS = {
     "startCapture": "no target: opens a session for the caller",
     "createWidgetKey": "no target: in the caller's organisation",
     "createApiKey": "no target: in the caller's organisation",
+    "createApiClient": "no target: in the caller's organisation",
+    "rotateApiClientSecret": "probe: a client id",
+    "revokeApiClient": "probe: a client id",
     "buyCredits": "no target: credits the caller's organisation",
     "updateCaptureSettings": "probe: the caller's organisation only",
     "transferCredits": "probe: a member id",
@@ -195,6 +199,10 @@ async def world(database: Database, client_factory: Callable[[], httpx.AsyncClie
         clients["a"],
         'mutation { createApiKey(name: "k") { ... on ApiKeyCreated { apiKey { id } } } }',
     )
+    api_client = await gql(
+        clients["a"],
+        'mutation { createApiClient(name: "c", scopes: ["deposits:read"]) { ... on ApiClientSecret { apiClient { id } } } }',
+    )
     sent = await sealed_deposit(clients["a"])
     submission = (await submit(clients["a"], sent["id"]))["submission"]
     ordered = await sealed_deposit(clients["a"])
@@ -246,6 +254,7 @@ async def world(database: Database, client_factory: Callable[[], httpx.AsyncClie
             "colleague_deposit": colleague_session["deposit"]["id"],
             "colleague_item": colleague_item["id"],
             "api_key": keys["createApiKey"]["apiKey"]["id"],
+            "api_client": api_client["createApiClient"]["apiClient"]["id"],
         },
     )
 
@@ -306,9 +315,10 @@ async def test_query_fields_show_nothing_of_another_organisation(world: World) -
     )
     assert quote["depositQuote"] is None
     assert (await gql(b, "{ deposits { edges { node { id } } } }"))["deposits"]["edges"] == []
-    assert (await gql(b, "{ widgetKeys { id } apiKeys { id } }")) == {
+    assert (await gql(b, "{ widgetKeys { id } apiKeys { id } apiClients { id } }")) == {
         "widgetKeys": [],
         "apiKeys": [],
+        "apiClients": [],
     }
 
 
@@ -352,6 +362,14 @@ MUTATION_PROBES: dict[str, tuple[str, Callable[[World], dict[str, Any]]]] = {
     "revokeKey": (
         "mutation($v: ID!) { r: revokeKey(id: $v) { __typename } }",
         lambda w: {"v": w.ids["api_key"]},
+    ),
+    "rotateApiClientSecret": (
+        "mutation($v: ID!) { r: rotateApiClientSecret(id: $v) { __typename } }",
+        lambda w: {"v": w.ids["api_client"]},
+    ),
+    "revokeApiClient": (
+        "mutation($v: ID!) { r: revokeApiClient(id: $v) { __typename } }",
+        lambda w: {"v": w.ids["api_client"]},
     ),
 }
 _S = "mutation($v: ID!) { r: %s { __typename } }"
@@ -445,6 +463,7 @@ async def _a_is_untouched(world: World) -> None:
     seen = await gql(
         world.a_owner,
         "{ deposits { edges { node { title status } } } apiKeys { revokedAt } creditBalance "
+        "apiClients { revokedAt secretRotatedAt } "
         "constatOrders { edges { node { status correctedExpose } } } "
         "onSiteRequests { edges { node { status } } } }",
     )
@@ -457,6 +476,7 @@ async def _a_is_untouched(world: World) -> None:
     ]  # the owner sees the organisation's deposits: theirs and the colleague's draft
     assert all(e["node"]["title"] != "pwned" for e in seen["deposits"]["edges"])
     assert seen["apiKeys"][0]["revokedAt"] is None
+    assert seen["apiClients"] == [{"revokedAt": None, "secretRotatedAt": None}]
     assert seen["creditBalance"] == 2
     assert [e["node"] for e in seen["constatOrders"]["edges"]] == [
         {"status": "AWAITING_VALIDATION", "correctedExpose": None}

@@ -35,6 +35,7 @@ def create_app(
     from probant_platform.web.devchain_rpc import rpc as devchain_rpc
     from probant_platform.web.downloads import download_routes
     from probant_platform.web.media import media
+    from probant_platform.web.oauth import oauth_routes
     from probant_platform.web.office_documents import office_document
     from probant_platform.web.uploads import upload
     from probant_platform.web.verify import LOOKUPS_PER_MINUTE, SlidingWindowLimiter, verify_routes
@@ -74,6 +75,7 @@ def create_app(
             Route("/graphql", graphql_app, methods=["GET", "POST"]),
             Route("/dev-chain/rpc", devchain_rpc, methods=["POST"]),
             *verify_routes(),
+            *oauth_routes(),
             *billing_routes(),
             *download_routes(),
             *widget_routes(settings.widget_dist_dir),
