@@ -66,7 +66,9 @@ class Actor:
 
     @property
     def is_admin(self) -> bool:
-        return self.role in (Role.OWNER, Role.ADMIN)
+        """Whether the actor uses the organisation's wallet (API clients act as the
+        organisation, so they do too)."""
+        return self.role in (Role.OWNER, Role.ADMIN, Role.PARTNER)
 
 
 BearerResolver = Callable[[AsyncSession, str, HTTPConnection], Awaitable["Actor | None"]]

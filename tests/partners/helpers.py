@@ -80,3 +80,9 @@ async def as_partner(
     )
     body: dict[str, Any] = response.json()
     return body
+
+
+def bearer(http: httpx.AsyncClient, token: str) -> httpx.AsyncClient:
+    """`http` sending `token` on every request (and no cookie)."""
+    http.headers["authorization"] = f"Bearer {token}"
+    return http
