@@ -77,8 +77,8 @@ async def test_each_scope_opens_the_field_it_guards_and_only_it(
     _, with_scope = await _partner(database, client_factory, [scope])
     others = [s for s in ALL_SCOPES if s != scope]
     _, without = await _partner(database, client_factory, others)
-    assert allowed((await gql_raw(with_scope, query))), scope
-    assert refused((await gql_raw(without, query))), scope
+    assert allowed(await gql_raw(with_scope, query)), scope
+    assert refused(await gql_raw(without, query)), scope
 
 
 async def test_documents_and_submission_need_their_own_scopes(
@@ -148,7 +148,8 @@ async def test_an_sk_key_is_a_bearer_token_of_the_same_model(
     admin, _ = await _partner(database, client_factory, ["deposits:read"])
     created = await gql(
         admin,
-        'mutation { createApiKey(name: "backend") { ... on ApiKeyCreated { secret apiKey { id } } } }',
+        'mutation { createApiKey(name: "backend") { '
+        "... on ApiKeyCreated { secret apiKey { id } } } }",
     )
     secret = created["createApiKey"]["secret"]
     keyed = bearer(client_factory(), secret)
