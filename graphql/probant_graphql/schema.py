@@ -20,6 +20,7 @@ from probant_graphql.ledger.billing import BillingMutation, BillingQuery
 from probant_graphql.ledger.resolvers import LedgerHistoryQuery, LedgerMutation, LedgerQuery
 from probant_graphql.partners.clients import ApiClientMutation, ApiClientQuery
 from probant_graphql.partners.scopes import FieldScopes
+from probant_graphql.partners.webhooks import WebhookMutation, WebhookQuery
 from probant_graphql.security import AliasLimit, DepthLimit, ProductionErrorMasking, TokenLimit
 from probant_graphql.tenancy.audit_log import AuditQuery
 from probant_graphql.tenancy.members import MembersMutation
@@ -44,6 +45,7 @@ QUERY_TYPES: tuple[type, ...] = (
     ConstatQuery,
     OnSiteQuery,
     ApiClientQuery,
+    WebhookQuery,
 )
 MUTATION_TYPES: tuple[type, ...] = (
     TenancyMutation,
@@ -59,6 +61,7 @@ MUTATION_TYPES: tuple[type, ...] = (
     ConstatMutation,
     OnSiteMutation,
     ApiClientMutation,
+    WebhookMutation,
 )
 
 Query = merge_types("Query", QUERY_TYPES)

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-from probant_platform.db.rls import drop_tenant_isolation, tenant_isolation
+from probant_platform.db.rls import CURRENT_OFFICE, drop_tenant_isolation, tenant_isolation
 from probant_platform.db.roles import APP_ROLE
 
 revision: str = "0850_partners"
@@ -41,6 +41,7 @@ def upgrade() -> None:
         "events",
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("type", sa.String(length=64), nullable=False),
+        sa.Column("key", sa.String(length=200), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("occurred_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column(
@@ -56,6 +57,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_events")),
+        sa.UniqueConstraint("key", name=op.f("uq_events_key")),
     )
     op.create_index(op.f("ix_events_organisation_id"), "events", ["organisation_id"], unique=False)
     op.create_index(
@@ -237,6 +239,17 @@ def upgrade() -> None:
     for table in TENANT_TABLES:
         for statement in tenant_isolation(table):
             op.execute(statement)
+    # An office deciding on a submission (or quoting, or issuing a PV) publishes the event in
+    # the tenant's outbox: it may insert events for the tenants that addressed it, not read them.
+    addressed = " OR ".join(
+        f"EXISTS (SELECT 1 FROM {table} t WHERE t.organisation_id = events.organisation_id "
+        f"AND t.office_id = {CURRENT_OFFICE})"
+        for table in ("submissions", "onsite_requests", "constat_orders")
+    )
+    op.execute(
+        f"CREATE POLICY office_publish ON events FOR INSERT "
+        f"WITH CHECK ({CURRENT_OFFICE} IS NOT NULL AND ({addressed}))"
+    )
     # A token request names its client before any tenant is known: this returns the tenant of
     # the one live client with that public id, and nothing else.
     op.execute(
@@ -251,6 +264,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.execute("DROP FUNCTION IF EXISTS probant_api_client_tenant(text)")
+    op.execute("DROP POLICY IF EXISTS office_publish ON events")
     for table in TENANT_TABLES:
         for statement in drop_tenant_isolation(table):
             op.execute(statement)

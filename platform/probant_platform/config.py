@@ -96,6 +96,16 @@ class Settings(BaseSettings):
     webhooks_allow_loopback: bool | None = Field(
         default=None, alias="PROBANT_WEBHOOKS_ALLOW_LOOPBACK"
     )
+    webhook_timeout_seconds: float = Field(
+        default=10.0, alias="PROBANT_WEBHOOK_TIMEOUT_SECONDS", gt=0, le=60
+    )
+
+    @property
+    def webhooks_may_reach_loopback(self) -> bool:
+        """Loopback endpoints are for development and tests only."""
+        if self.webhooks_allow_loopback is not None:
+            return self.webhooks_allow_loopback and not self.is_production
+        return not self.is_production
 
     @model_validator(mode="after")
     def _production_needs_secrets(self) -> Settings:

@@ -27,6 +27,8 @@ class DomainEvent(TenantMixin, Base):
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
     type: Mapped[str] = mapped_column(String(64))
+    # What makes the event unique ("deposit.sealed:<id>"), so a retried job publishes once.
+    key: Mapped[str] = mapped_column(String(200), unique=True)
     version: Mapped[int] = mapped_column(Integer)
     occurred_at: Mapped[datetime]
     data: Mapped[dict[str, Any]] = mapped_column(JSONType)

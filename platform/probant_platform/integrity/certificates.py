@@ -25,6 +25,7 @@ from probant_platform.documents.render import (
     render_pdf,
 )
 from probant_platform.documents.signing import sign_pdf
+from probant_platform.events.outbox import publish
 from probant_platform.evidence.deposits import stored_items
 from probant_platform.evidence.media.thumbnails import make_poster, make_thumbnail
 from probant_platform.evidence.models import Deposit, DepositStatus, EvidenceItem
@@ -198,6 +199,13 @@ async def certify_deposit(
             anchors = await _anchors(session, deposit_id)
             if anchors is None:
                 return None
+            await publish(
+                session,
+                organisation_id=deposit.organisation_id,
+                type="deposit.anchored",
+                key=f"deposit.anchored:{deposit.id}",
+                data={"deposit_id": deposit.id, "reference": deposit.reference},
+            )
             pdf, fingerprint = await render_certificate(
                 session=session,
                 settings=settings,
@@ -221,6 +229,17 @@ async def certify_deposit(
             )
             session.add(certificate)
             await session.flush()
+            await publish(
+                session,
+                organisation_id=deposit.organisation_id,
+                type="certificate.issued",
+                key=f"certificate.issued:{deposit.id}",
+                data={
+                    "deposit_id": deposit.id,
+                    "reference": deposit.reference,
+                    "sha256": certificate.pdf_sha256,
+                },
+            )
             log.info("certificate.issued", reference=deposit.reference, size=len(pdf))
         reference, title = deposit.reference, deposit.title
         name = deposit.signature_name or author.full_name
