@@ -14,11 +14,13 @@ from probant_graphql.bailiffs.directory import DirectoryMutation, DirectoryQuery
 from probant_graphql.bailiffs.onsite import OnSiteMutation, OnSiteQuery
 from probant_graphql.bailiffs.review import ReviewMutation, ReviewQuery
 from probant_graphql.core.queries import CoreQuery
+from probant_graphql.cost import QueryCostLimit
 from probant_graphql.embedding.resolvers import EmbeddingMutation, EmbeddingQuery
 from probant_graphql.evidence.resolvers import EvidenceMutation, EvidenceQuery
 from probant_graphql.ledger.billing import BillingMutation, BillingQuery
 from probant_graphql.ledger.resolvers import LedgerHistoryQuery, LedgerMutation, LedgerQuery
 from probant_graphql.partners.clients import ApiClientMutation, ApiClientQuery
+from probant_graphql.partners.limits import PartnerRateLimit
 from probant_graphql.partners.scopes import FieldScopes
 from probant_graphql.partners.webhooks import WebhookMutation, WebhookQuery
 from probant_graphql.security import AliasLimit, DepthLimit, ProductionErrorMasking, TokenLimit
@@ -83,6 +85,8 @@ def build_schema(*, production: bool) -> strawberry.Schema:
         DepthLimit,
         AliasLimit,
         TokenLimit,
+        QueryCostLimit,
+        PartnerRateLimit,
         FieldScopes,
     ]
     if production:
