@@ -76,7 +76,9 @@ async def test_partner_requests_are_limited_across_processes_with_headers(
     for n in range(6):
         process = first if n % 2 == 0 else second
         answers.append(
-            await process.post("/graphql", json={"query": "{ viewer { organisation { id } } }"}, headers=bearer)
+            await process.post(
+                "/graphql", json={"query": "{ viewer { organisation { id } } }"}, headers=bearer
+            )
         )
     assert [r.status_code for r in answers] == [200] * 5 + [429]
     assert [r.headers["ratelimit-remaining"] for r in answers] == ["4", "3", "2", "1", "0", "0"]

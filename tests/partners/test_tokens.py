@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import httpx
 from joserfc import jwt
@@ -17,7 +18,10 @@ from tests.partners.helpers import (
     token_for,
 )
 
+from probant_platform.config import Settings
 from probant_platform.db import Database
+from probant_platform.partners import keys
+from probant_platform.web.app import create_app
 
 VIEWER = "{ viewer { organisation { id name } } }"
 
@@ -160,13 +164,11 @@ async def test_an_expired_token_is_refused(
     database: Database,
     client: httpx.AsyncClient,
     client_factory: Callable[[], httpx.AsyncClient],
-    settings: object,
+    settings: Settings,
 ) -> None:
-    from probant_platform.partners.keys import signing_keys
-
     credentials = await register_client(await _admin(database, client_factory))
     token = await token_for(client, credentials)
-    keyset, kid, _ = signing_keys(settings)  # type: ignore[arg-type]
+    keyset, kid, _ = keys.signing_keys(settings)
     claims = jwt.decode(token, keyset).claims
     past = int(time.time()) - 3600
     expired = jwt.encode(
@@ -228,3 +230,31 @@ async def test_token_requests_are_rate_limited(
     assert 1 <= int(refused.headers["retry-after"]) <= 60
     assert refused.headers["ratelimit-remaining"] == "0"
     assert refused.headers["ratelimit-limit"] == "30"
+
+
+async def test_key_rotation_keeps_live_tokens_valid_until_the_old_key_is_dropped(
+    database: Database,
+    client_factory: Callable[[], httpx.AsyncClient],
+    settings: Settings,
+    tmp_path: Path,
+) -> None:
+    isolated = settings.model_copy(update={"partner_jwks": tmp_path / "jwks.json"})
+    first = keys.rotate(isolated)
+    app = create_app(isolated, database=database, configure_logs=False)
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://testserver"
+    ) as http:
+        admin = client_factory()
+        await log_in(admin, await make_organisation(database))
+        credentials = await register_client(admin)
+        old = await token_for(http, credentials)
+        assert jwt.decode(old, keys.signing_keys(isolated)[0]).header["kid"] == first
+        second = keys.rotate(isolated)
+        published = (await http.get("/.well-known/jwks.json")).json()
+        assert [k["kid"] for k in published["keys"]][:2] == [second, first]
+        new = await token_for(http, credentials)
+        assert jwt.decode(new, keys.signing_keys(isolated)[0]).header["kid"] == second
+        assert (await as_partner(http, old, VIEWER))["data"]["viewer"]
+        keys.rotate(isolated)  # the first key is dropped now
+        assert (await as_partner(http, old, VIEWER))["data"]["viewer"] is None
+        assert (await as_partner(http, new, VIEWER))["data"]["viewer"]
