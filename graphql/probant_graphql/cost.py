@@ -30,8 +30,8 @@ from graphql.language import DocumentNode
 from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionResult
 
-DEFAULT_LIST_SIZE = 20
-DEFAULT_MAX_COST = 5_000
+DEFAULT_LIST_SIZE = 10
+DEFAULT_MAX_COST = 10_000
 COST_KEY = "query_cost"
 
 

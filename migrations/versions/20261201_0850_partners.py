@@ -11,7 +11,12 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-from probant_platform.db.rls import CURRENT_OFFICE, drop_tenant_isolation, tenant_isolation
+from probant_platform.db.rls import (
+    CURRENT_OFFICE,
+    CURRENT_TENANT,
+    drop_tenant_isolation,
+    tenant_isolation,
+)
 from probant_platform.db.roles import APP_ROLE
 
 revision: str = "0850_partners"
@@ -239,17 +244,34 @@ def upgrade() -> None:
     for table in TENANT_TABLES:
         for statement in tenant_isolation(table):
             op.execute(statement)
-    # An office deciding on a submission (or quoting, or issuing a PV) publishes the event in
-    # the tenant's outbox: it may insert events for the tenants that addressed it, not read them.
+    # Events are published through this function: by the tenant itself, or by an office for a
+    # tenant that addressed it (a decision, a quote, a PV), which may write but never read them.
     addressed = " OR ".join(
-        f"EXISTS (SELECT 1 FROM {table} t WHERE t.organisation_id = events.organisation_id "
+        f"EXISTS (SELECT 1 FROM {table} t WHERE t.organisation_id = p_organisation "
         f"AND t.office_id = {CURRENT_OFFICE})"
         for table in ("submissions", "onsite_requests", "constat_orders")
     )
     op.execute(
-        f"CREATE POLICY office_publish ON events FOR INSERT "
-        f"WITH CHECK ({CURRENT_OFFICE} IS NOT NULL AND ({addressed}))"
+        f"""
+CREATE FUNCTION probant_publish_event(
+  p_id uuid, p_organisation uuid, p_type text, p_key text, p_version integer,
+  p_occurred_at timestamptz, p_data jsonb
+) RETURNS boolean LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public AS $$
+BEGIN
+  IF p_organisation IS DISTINCT FROM {CURRENT_TENANT}
+     AND NOT ({CURRENT_OFFICE} IS NOT NULL AND ({addressed})) THEN
+    RAISE EXCEPTION 'no right to publish events of organisation %', p_organisation
+      USING ERRCODE = 'insufficient_privilege';
+  END IF;
+  INSERT INTO events (id, organisation_id, type, key, version, occurred_at, data)
+  VALUES (p_id, p_organisation, p_type, p_key, p_version, p_occurred_at, p_data)
+  ON CONFLICT (key) DO NOTHING;
+  RETURN FOUND;
+END $$"""
     )
+    signature = "uuid, uuid, text, text, integer, timestamptz, jsonb"
+    op.execute(f"REVOKE ALL ON FUNCTION probant_publish_event({signature}) FROM PUBLIC")
+    op.execute(f"GRANT EXECUTE ON FUNCTION probant_publish_event({signature}) TO {APP_ROLE}")
     # A token request names its client before any tenant is known: this returns the tenant of
     # the one live client with that public id, and nothing else.
     op.execute(
@@ -264,7 +286,10 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.execute("DROP FUNCTION IF EXISTS probant_api_client_tenant(text)")
-    op.execute("DROP POLICY IF EXISTS office_publish ON events")
+    op.execute(
+        "DROP FUNCTION IF EXISTS probant_publish_event"
+        "(uuid, uuid, text, text, integer, timestamptz, jsonb)"
+    )
     for table in TENANT_TABLES:
         for statement in drop_tenant_isolation(table):
             op.execute(statement)

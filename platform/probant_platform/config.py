@@ -92,7 +92,7 @@ class Settings(BaseSettings):
     api_cost_per_minute: int = Field(
         default=20_000, alias="PROBANT_API_COST_PER_MINUTE", ge=1, le=100_000_000
     )
-    max_query_cost: int = Field(default=5_000, alias="PROBANT_MAX_QUERY_COST", ge=1)
+    max_query_cost: int = Field(default=10_000, alias="PROBANT_MAX_QUERY_COST", ge=1)
     webhooks_allow_loopback: bool | None = Field(
         default=None, alias="PROBANT_WEBHOOKS_ALLOW_LOOPBACK"
     )

@@ -9,9 +9,11 @@ from typing import Any
 import httpx
 import pytest
 from sqlalchemy import text
-from tests.bailiffs.helpers import sealed_deposit
+from tests.bailiffs.helpers import make_office, sealed_deposit, submit
+from tests.bailiffs.test_review_flow import ACCEPT, CLAIM
 from tests.factories import gql, log_in, make_organisation
 from tests.ledger_helpers import fund
+from tests.partners.helpers import bearer, register_client, token_for
 from tests.partners.receiver import running_receiver, verify
 
 from probant_platform.config import Settings
@@ -30,9 +32,9 @@ mutation($u: String!, $e: [String!]!) {
     ... on InvalidInput { field message }
   }
 }"""
-ENDPOINTS = """{ webhookEndpoints { id enabled disabledReason deliveries { id eventType status
-  attempts nextAttemptAt log { attempt responseStatus latencyMs error succeeded } } } }"""
-WEBHOOK_JOBS = ("events.dispatch", "webhooks.deliver")
+ENDPOINTS = """{ webhookEndpoints { id enabled disabledReason deliveries(first: 5) {
+  id eventType status attempts nextAttemptAt
+  log { attempt responseStatus latencyMs error succeeded } } } }"""
 
 
 class Queue:
@@ -305,3 +307,41 @@ async def test_bad_endpoints_and_events_are_typed_errors(
     ):
         made = (await gql(admin, CREATE, {"u": url, "e": events}))["createWebhookEndpoint"]
         assert made["__typename"] == "InvalidInput" and made["field"] == field, made
+
+
+async def test_the_partner_flow_ends_with_a_signed_submission_accepted(
+    database: Database, client_factory: Factory
+) -> None:
+    """The docs' example: a partner token seals and submits; the office accepts; the
+    organisation's endpoint is told, with the ids the partner can query."""
+    office = await make_office(database, name="Étude Durand")
+    admin, _ = await _owner(database, client_factory)
+    credentials = await register_client(
+        admin, ["deposits:read", "deposits:write", "bailiffs:submit", "webhooks:manage"]
+    )
+    partner = bearer(client_factory(), await token_for(client_factory(), credentials))
+    clerk = client_factory()
+    await log_in(clerk, office.clerk)
+    queue = await _queue(database)
+    async with running_receiver() as receiver:
+        _, secret = await _endpoint(partner, receiver.url, ["submission.accepted"])
+        deposit = await sealed_deposit(partner)
+        submission = (await submit(partner, deposit["id"]))["submission"]
+        await gql(clerk, CLAIM, {"s": submission["id"]})
+        decided = await gql(clerk, ACCEPT, {"s": submission["id"]})
+        assert decided["acceptDeposit"]["submission"]["status"] == "ACCEPTED"
+        while await queue.run_once():
+            pass
+    [message] = receiver.received
+    assert verify(secret, message.headers, message.body)
+    event = message.json()
+    assert event["type"] == "submission.accepted"
+    assert event["data"]["submission_id"] == submission["id"]
+    assert event["data"]["deposit_id"] == deposit["id"]
+    assert event["data"]["office_id"] == office.node_id
+    found = await gql(
+        partner,
+        "query($id: ID!) { node(id: $id) { ... on Submission { status } } }",
+        {"id": event["data"]["submission_id"]},
+    )
+    assert found["node"]["status"] == "ACCEPTED"

@@ -11,7 +11,8 @@ import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import bindparam, text
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from probant_platform.db import new_id, utcnow
@@ -53,21 +54,24 @@ async def publish(
     """Record that `type` happened (ids only in `data`); False if `key` was already published."""
     assert type in EVENT_TYPES, type
     event_id = new_id()
-    # No RETURNING: an office publishing for the tenant it serves may insert, not read.
+    values = {k: str(v) if isinstance(v, uuid.UUID) else v for k, v in data.items()}
+    # Through a function: an office publishing for a tenant it serves may write the event
+    # but not read the outbox (see migration 0850).
     inserted = await session.execute(
-        insert(DomainEvent)
-        .values(
-            id=event_id,
-            organisation_id=organisation_id,
-            type=type,
-            key=key,
-            version=PAYLOAD_VERSION,
-            occurred_at=utcnow(),
-            data={k: str(v) if isinstance(v, uuid.UUID) else v for k, v in data.items()},
-        )
-        .on_conflict_do_nothing(index_elements=["key"])
+        text("SELECT probant_publish_event(:i, :o, :t, :k, :v, :at, :d)").bindparams(
+            bindparam("d", type_=JSONB)
+        ),
+        {
+            "i": event_id,
+            "o": organisation_id,
+            "t": type,
+            "k": key,
+            "v": PAYLOAD_VERSION,
+            "at": utcnow(),
+            "d": values,
+        },
     )
-    if not inserted.rowcount:  # type: ignore[attr-defined]
+    if not inserted.scalar_one():
         return False
     await enqueue(
         session, "events.dispatch", organisation_id=str(organisation_id), event_id=str(event_id)
