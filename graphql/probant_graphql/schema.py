@@ -19,7 +19,12 @@ from probant_graphql.embedding.resolvers import EmbeddingMutation, EmbeddingQuer
 from probant_graphql.evidence.resolvers import EvidenceMutation, EvidenceQuery
 from probant_graphql.ledger.billing import BillingMutation, BillingQuery
 from probant_graphql.ledger.resolvers import LedgerHistoryQuery, LedgerMutation, LedgerQuery
-from probant_graphql.partners.clients import ApiClientMutation, ApiClientQuery
+from probant_graphql.partners.clients import (
+    ApiClientMutation,
+    ApiClientQuery,
+    QueryAllowListMutation,
+    QueryAllowListQuery,
+)
 from probant_graphql.partners.limits import PartnerRateLimit
 from probant_graphql.partners.scopes import FieldScopes
 from probant_graphql.partners.webhooks import WebhookMutation, WebhookQuery
@@ -47,6 +52,7 @@ QUERY_TYPES: tuple[type, ...] = (
     ConstatQuery,
     OnSiteQuery,
     ApiClientQuery,
+    QueryAllowListQuery,
     WebhookQuery,
 )
 MUTATION_TYPES: tuple[type, ...] = (
@@ -63,6 +69,7 @@ MUTATION_TYPES: tuple[type, ...] = (
     ConstatMutation,
     OnSiteMutation,
     ApiClientMutation,
+    QueryAllowListMutation,
     WebhookMutation,
 )
 

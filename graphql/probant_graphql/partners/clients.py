@@ -14,7 +14,7 @@ from probant_graphql.core.errors import Error, InvalidInput, NotAllowed, NotAuth
 from probant_graphql.core.mutations import authorise_mutation, in_savepoint
 from probant_graphql.permissions import require
 from probant_platform.errors import DomainError
-from probant_platform.partners import clients
+from probant_platform.partners import clients, persisted
 from probant_platform.partners import identity as _identity  # noqa: F401  (registers bearers)
 from probant_platform.partners.models import ApiClient as ApiClientModel
 from probant_tenants.authz import Permission
@@ -66,7 +66,8 @@ def to_error(exc: DomainError, locale: str) -> Error:
         return NotFound(message=exc.message(locale))
     if exc.code == "API_CLIENTS_NOT_AVAILABLE":
         return NotAllowed(message=exc.message(locale))
-    return InvalidInput(message=exc.message(locale), field="scopes")
+    field = "queries" if exc.code == "INVALID_PERSISTED_QUERY" else "scopes"
+    return InvalidInput(message=exc.message(locale), field=field)
 
 
 def _uuid(value: strawberry.ID) -> uuid.UUID:
@@ -156,5 +157,50 @@ class ApiClientMutation:
                 actor_user_id=actor.user_id,
             )
             return ApiClientPayload(api_client=ApiClient.from_model(row))
+
+        return await in_savepoint(info, run, locale=actor.locale, errors=to_error)  # type: ignore[return-value]
+
+
+@strawberry.type(description="Which persisted queries the organisation's API clients may run.")
+class QueryAllowList:
+    enabled: bool
+    hashes: list[str]
+
+
+AllowListResult = Annotated[QueryAllowList | Common, strawberry.union("QueryAllowListResult")]
+
+
+@strawberry.type
+class QueryAllowListQuery:
+    @strawberry.field(description="The partner query allow-list (OWNER/ADMIN).")
+    async def query_allow_list(self, info: Info[Context, Any]) -> QueryAllowList:
+        actor = await require(info, Permission.WIDGET_KEYS_MANAGE)
+        found = await persisted.allow_list(info.context.session, actor.organisation_id)
+        if found is None:
+            return QueryAllowList(enabled=False, hashes=[])
+        return QueryAllowList(enabled=found.enabled, hashes=list(found.hashes))
+
+
+@strawberry.type
+class QueryAllowListMutation:
+    @strawberry.mutation(
+        description="Allow the organisation's API clients only these documents (by SHA-256 "
+        "of their exact text), or lift the restriction with enabled: false."
+    )
+    async def set_query_allow_list(
+        self, info: Info[Context, Any], enabled: bool, queries: list[str]
+    ) -> AllowListResult:
+        actor = await authorise_mutation(info, Permission.WIDGET_KEYS_MANAGE)
+        if isinstance(actor, Error):
+            return actor  # type: ignore[return-value]
+
+        async def run() -> QueryAllowList:
+            saved = await persisted.set_allow_list(
+                session=info.context.session,
+                organisation_id=actor.organisation_id,
+                enabled=enabled,
+                queries=queries,
+            )
+            return QueryAllowList(enabled=saved.enabled, hashes=list(saved.hashes))
 
         return await in_savepoint(info, run, locale=actor.locale, errors=to_error)  # type: ignore[return-value]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, Text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -37,3 +37,29 @@ class ApiClient(TenantMixin, Base):
     secret_rotated_at: Mapped[datetime | None]
     last_used_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
+
+
+class PersistedQuery(Base):
+    """A GraphQL document by its SHA-256 (automatic persisted queries). Not tenant data: a
+    query runs with the permissions of whoever sends its hash."""
+
+    __tablename__ = "persisted_queries"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    query: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+
+
+class QueryAllowList(TenantMixin, Base):
+    """An organisation's partner query policy: when `enabled`, its API clients may only run
+    the persisted queries whose hashes are listed."""
+
+    __tablename__ = "query_allow_lists"
+    __table_args__ = (
+        Index("ix_query_allow_lists_organisation_id", "organisation_id", unique=True),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    enabled: Mapped[bool] = mapped_column(Boolean)
+    hashes: Mapped[list[str]] = mapped_column(JSONType)
+    updated_at: Mapped[datetime]

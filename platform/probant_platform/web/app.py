@@ -37,6 +37,7 @@ def create_app(
     from probant_platform.web.media import media
     from probant_platform.web.oauth import oauth_routes
     from probant_platform.web.office_documents import office_document
+    from probant_platform.web.persisted import PersistedQueries
     from probant_platform.web.uploads import upload
     from probant_platform.web.verify import LOOKUPS_PER_MINUTE, SlidingWindowLimiter, verify_routes
     from probant_platform.web.widget import widget_routes
@@ -72,7 +73,7 @@ def create_app(
                 methods=["GET"],
             ),
             Route("/api/v1/capture-tokens", mint, methods=["POST"]),
-            Route("/graphql", graphql_app, methods=["GET", "POST"]),
+            Route("/graphql", PersistedQueries(graphql_app), methods=["GET", "POST"]),
             Route("/dev-chain/rpc", devchain_rpc, methods=["POST"]),
             *verify_routes(),
             *oauth_routes(),
