@@ -161,3 +161,14 @@ async def test_an_sk_key_is_a_bearer_token_of_the_same_model(
         {"i": created["createApiKey"]["apiKey"]["id"]},
     )
     assert _code(await gql_raw(keyed, CREDITS)) == "NOT_AUTHENTICATED"
+
+
+async def test_an_api_client_is_neither_listed_nor_managed_as_a_member(
+    database: Database, client_factory: Factory
+) -> None:
+    admin, partner = await _partner(database, client_factory, ["deposits:read"])
+    members = await gql(admin, "{ organisation { members { edges { node { id role email } } } } }")
+    nodes = [e["node"] for e in members["organisation"]["members"]["edges"]]
+    assert [n["role"] for n in nodes] == ["OWNER"]
+    viewer = await gql(partner, "{ viewer { organisation { id } } }")
+    assert viewer["viewer"]["organisation"]["id"]
