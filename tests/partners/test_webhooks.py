@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import socket
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -345,3 +347,39 @@ async def test_the_partner_flow_ends_with_a_signed_submission_accepted(
         {"id": event["data"]["submission_id"]},
     )
     assert found["node"]["status"] == "ACCEPTED"
+
+
+async def test_the_checked_address_is_the_one_contacted_when_dns_answers_change(
+    database: Database, client_factory: Factory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A name that resolves to an allowed address, then to a private one (DNS rebinding):
+    the request goes to the address checked, and the next delivery is refused."""
+    answers = ["127.0.0.1", "10.0.0.7"]
+    loop = asyncio.get_running_loop()
+    system = loop.getaddrinfo
+
+    async def rebinding(host: Any, port: Any, *args: Any, **kwargs: Any) -> Any:
+        if host != "hooks.rebind.test":
+            return await system(host, port, *args, **kwargs)
+        address = answers.pop(0)
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port))]
+
+    monkeypatch.setattr(loop, "getaddrinfo", rebinding)
+    admin, _ = await _owner(database, client_factory)
+    queue = await _queue(database)
+    async with running_receiver() as receiver:
+        endpoint_id, _ = await _endpoint(admin, f"http://hooks.rebind.test:{receiver.port}/h")
+        await sealed_deposit(admin)
+        await queue.run_once()
+        await queue.run_once()
+        assert len(receiver.received) == 1  # reached through the checked 127.0.0.1
+        assert receiver.received[0].headers["host"] == f"hooks.rebind.test:{receiver.port}"
+        await gql(
+            admin,
+            "mutation($i: ID!) { sendTestWebhook(id: $i) { __typename } }",
+            {"i": endpoint_id},
+        )
+        await queue.run_once()
+    assert len(receiver.received) == 1
+    test_delivery = (await _log(admin))["deliveries"][0]
+    assert "non-public address" in test_delivery["log"][0]["error"]
