@@ -9,14 +9,9 @@ from typing import Any
 import httpx
 from tests.factories import gql
 
-ALL_SCOPES = [
-    "deposits:read",
-    "deposits:write",
-    "bailiffs:submit",
-    "credits:read",
-    "webhooks:manage",
-    "documents:read",
-]
+from probant_platform.partners.scopes import SCOPES
+
+ALL_SCOPES = list(SCOPES)
 CREATE = """
 mutation($n: String!, $s: [String!]!) {
   createApiClient(name: $n, scopes: $s) {

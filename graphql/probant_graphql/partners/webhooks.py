@@ -151,6 +151,22 @@ async def _run(info: Info[Context, Any], body: Callable[[Actor], Awaitable[T]]) 
     return await in_savepoint(info, lambda: body(actor), locale=actor.locale, errors=to_error)
 
 
+async def _update(
+    info: Info[Context, Any], id: strawberry.ID, *, events: list[str] | None, enabled: bool | None
+) -> WebhookEndpointPayload | Error:
+    async def body(actor: Actor) -> WebhookEndpointPayload:
+        row = await endpoints.update_endpoint(
+            session=info.context.session,
+            organisation_id=actor.organisation_id,
+            endpoint_id=_uuid(id),
+            events=events,
+            enabled=enabled,
+        )
+        return WebhookEndpointPayload(endpoint=WebhookEndpoint.from_model(row))
+
+    return await _run(info, body)
+
+
 @strawberry.type
 class WebhookQuery:
     @strawberry.field(description="The organisation's webhook endpoints.")
@@ -196,33 +212,13 @@ class WebhookMutation:
         events: list[str] | None = None,
         enabled: bool | None = None,
     ) -> EndpointResult:
-        async def body(actor: Actor) -> WebhookEndpointPayload:
-            row = await endpoints.update_endpoint(
-                session=info.context.session,
-                organisation_id=actor.organisation_id,
-                endpoint_id=_uuid(id),
-                events=events,
-                enabled=enabled,
-            )
-            return WebhookEndpointPayload(endpoint=WebhookEndpoint.from_model(row))
-
-        return await _run(info, body)  # type: ignore[return-value]
+        return await _update(info, id, events=events, enabled=enabled)  # type: ignore[return-value]
 
     @strawberry.mutation(description="Stop sending to an endpoint.")
     async def disable_webhook_endpoint(
         self, info: Info[Context, Any], id: strawberry.ID
     ) -> EndpointResult:
-        async def body(actor: Actor) -> WebhookEndpointPayload:
-            row = await endpoints.update_endpoint(
-                session=info.context.session,
-                organisation_id=actor.organisation_id,
-                endpoint_id=_uuid(id),
-                events=None,
-                enabled=False,
-            )
-            return WebhookEndpointPayload(endpoint=WebhookEndpoint.from_model(row))
-
-        return await _run(info, body)  # type: ignore[return-value]
+        return await _update(info, id, events=None, enabled=False)  # type: ignore[return-value]
 
     @strawberry.mutation(description="A new signing secret, shown once; the old one stops now.")
     async def rotate_webhook_endpoint_secret(
