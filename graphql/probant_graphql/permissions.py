@@ -20,6 +20,44 @@ from probant_tenants.sessions import CSRF_HEADER
 _ACTOR_KEY = "actor"
 _MISSING = object()
 
+# What a partner token needs besides its role: the scopes (any one of them) that grant each
+# permission. A permission missing here is never granted to a partner token.
+PERMISSION_SCOPES: dict[Permission, frozenset[str]] = {
+    Permission.ORGANISATION_READ: frozenset(),  # any token reads its own organisation
+    Permission.DEPOSITS_CREATE: frozenset({"deposits:write"}),
+    Permission.DEPOSITS_READ_OWN: frozenset({"deposits:read"}),
+    Permission.DEPOSITS_READ_ALL: frozenset({"deposits:read", "deposits:write"}),
+    Permission.CREDITS_READ_ALL: frozenset({"credits:read"}),
+    Permission.CONSTAT_ORDER: frozenset({"bailiffs:submit"}),
+    Permission.WEBHOOKS_MANAGE: frozenset({"webhooks:manage"}),
+}
+# Fields whose data needs a scope beyond the permission their resolver checks (checked on
+# every field by `probant_graphql.partners.scopes.FieldScopes`).
+FIELD_SCOPES: dict[str, frozenset[str]] = {
+    "Mutation.submitDeposit": frozenset({"bailiffs:submit"}),
+    "Deposit.certificateUrl": frozenset({"documents:read"}),
+    "Deposit.exportUrl": frozenset({"documents:read"}),
+    "Deposit.proofBundle": frozenset({"documents:read"}),
+    "OfficeDocument.downloadUrl": frozenset({"documents:read"}),
+    "Query.creditBalance": frozenset({"credits:read"}),
+    "Query.ledgerEntries": frozenset({"credits:read"}),
+    "Query.ledgerEntriesCsv": frozenset({"credits:read"}),
+}
+
+
+def scope_allows(actor: Actor, permission: Permission) -> bool:
+    """Whether a partner token's scopes grant this permission (other actors: always)."""
+    if actor.scopes is None:
+        return True
+    needed = PERMISSION_SCOPES.get(permission)
+    return needed is not None and (not needed or bool(needed & actor.scopes))
+
+
+def field_scope_allows(actor: Actor | None, field: str) -> bool:
+    """Whether a partner token's scopes let it see `Type.field` (other actors: always)."""
+    needed = FIELD_SCOPES.get(field)
+    return needed is None or actor is None or actor.scopes is None or bool(needed & actor.scopes)
+
 
 class PermissionDenied(GraphQLError):
     def __init__(self, code: str, message: str):
@@ -72,6 +110,8 @@ def operation_allowed(info: Info[Context, Any], actor: Actor) -> bool:
 
 
 async def may(info: Info[Context, Any], actor: Actor, permission: Permission) -> bool:
+    if not scope_allows(actor, permission):
+        return False
     return await actor_may(
         authorizer=get_authorizer(),
         session=info.context.session,

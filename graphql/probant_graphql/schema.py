@@ -14,6 +14,7 @@ from probant_graphql.bailiffs.directory import DirectoryMutation, DirectoryQuery
 from probant_graphql.bailiffs.onsite import OnSiteMutation, OnSiteQuery
 from probant_graphql.bailiffs.review import ReviewMutation, ReviewQuery
 from probant_graphql.core.queries import CoreQuery
+from probant_graphql.cost import QueryCostLimit
 from probant_graphql.embedding.resolvers import EmbeddingMutation, EmbeddingQuery
 from probant_graphql.error_masking import (
     ErrorMasking,
@@ -24,6 +25,15 @@ from probant_graphql.evidence.resolvers import EvidenceMutation, EvidenceQuery
 from probant_graphql.integrity.queries import IntegrityQuery
 from probant_graphql.ledger.billing import BillingMutation, BillingQuery
 from probant_graphql.ledger.resolvers import LedgerHistoryQuery, LedgerMutation, LedgerQuery
+from probant_graphql.partners.clients import (
+    ApiClientMutation,
+    ApiClientQuery,
+    QueryAllowListMutation,
+    QueryAllowListQuery,
+)
+from probant_graphql.partners.limits import PartnerRateLimit
+from probant_graphql.partners.scopes import FieldScopes
+from probant_graphql.partners.webhooks import WebhookMutation, WebhookQuery
 from probant_graphql.security import (
     AliasLimit,
     DepthLimit,
@@ -56,6 +66,9 @@ QUERY_TYPES: tuple[type, ...] = (
     ReviewQuery,
     ConstatQuery,
     OnSiteQuery,
+    ApiClientQuery,
+    QueryAllowListQuery,
+    WebhookQuery,
 )
 MUTATION_TYPES: tuple[type, ...] = (
     TenancyMutation,
@@ -70,6 +83,9 @@ MUTATION_TYPES: tuple[type, ...] = (
     ReviewMutation,
     ConstatMutation,
     OnSiteMutation,
+    ApiClientMutation,
+    QueryAllowListMutation,
+    WebhookMutation,
 )
 
 Query = merge_types("Query", QUERY_TYPES)
@@ -99,6 +115,9 @@ def build_schema(*, production: bool, introspection: bool | None = None) -> stra
         TokenLimit,
         OneAuthenticationField,
         NoNul,
+        QueryCostLimit,
+        PartnerRateLimit,
+        FieldScopes,
     ]
     if not introspection:
         extensions.append(NoIntrospection)

@@ -13,9 +13,11 @@ import typer
 from probant_platform import __version__
 from probant_platform.config import get_settings
 from probant_platform.integrity import commands as integrity_commands
+from probant_platform.partners import commands as partner_commands
 
 app = typer.Typer(help="Probant: evidence that holds up in a dispute.", no_args_is_help=True)
 app.add_typer(integrity_commands.app, name="integrity")
+app.add_typer(partner_commands.app, name="partners")
 app.command("verify")(integrity_commands.verify_command)
 
 

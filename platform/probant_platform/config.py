@@ -109,6 +109,38 @@ class Settings(BaseSettings):
             ipaddress.ip_network(part)  # a ValueError names the bad entry
         return value
 
+    # Partners (docs/partners.md).
+    partner_jwks: Path | None = Field(default=None, alias="PROBANT_PARTNER_JWKS")
+    partner_token_minutes: int = Field(
+        default=15, alias="PROBANT_PARTNER_TOKEN_MINUTES", ge=1, le=60
+    )
+    token_requests_per_minute: int = Field(
+        default=30, alias="PROBANT_TOKEN_REQUESTS_PER_MINUTE", ge=1, le=100_000
+    )
+    api_requests_per_minute: int = Field(
+        default=600, alias="PROBANT_API_REQUESTS_PER_MINUTE", ge=1, le=1_000_000
+    )
+    organisation_requests_per_minute: int = Field(
+        default=1200, alias="PROBANT_ORGANISATION_REQUESTS_PER_MINUTE", ge=1, le=1_000_000
+    )
+    api_cost_per_minute: int = Field(
+        default=20_000, alias="PROBANT_API_COST_PER_MINUTE", ge=1, le=100_000_000
+    )
+    max_query_cost: int = Field(default=10_000, alias="PROBANT_MAX_QUERY_COST", ge=1)
+    webhooks_allow_loopback: bool | None = Field(
+        default=None, alias="PROBANT_WEBHOOKS_ALLOW_LOOPBACK"
+    )
+    webhook_timeout_seconds: float = Field(
+        default=10.0, alias="PROBANT_WEBHOOK_TIMEOUT_SECONDS", gt=0, le=60
+    )
+
+    @property
+    def webhooks_may_reach_loopback(self) -> bool:
+        """Loopback endpoints are for development and tests only."""
+        if self.webhooks_allow_loopback is not None:
+            return self.webhooks_allow_loopback and not self.is_production
+        return not self.is_production
+
     @model_validator(mode="after")
     def _production_needs_secrets(self) -> Settings:
         if self.env == Environment.PRODUCTION:

@@ -49,6 +49,10 @@ class Actor:
     csrf_token: str | None = None
     # For tokens that allow only some operations (a capture token allows capture and sealing).
     allowed_operations: frozenset[str] | None = field(default=None)
+    # A partner token's OAuth scopes (None: not a partner token, the role alone decides) and
+    # the API client it was issued to.
+    scopes: frozenset[str] | None = field(default=None)
+    api_client_id: uuid.UUID | None = None
 
     @property
     def scope(self) -> TenantScope:
@@ -63,7 +67,9 @@ class Actor:
 
     @property
     def is_admin(self) -> bool:
-        return self.role in (Role.OWNER, Role.ADMIN)
+        """Whether the actor uses the organisation's wallet (API clients act as the
+        organisation, so they do too)."""
+        return self.role in (Role.OWNER, Role.ADMIN, Role.PARTNER)
 
 
 BearerResolver = Callable[[AsyncSession, str, HTTPConnection], Awaitable["Actor | None"]]

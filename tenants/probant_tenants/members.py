@@ -44,6 +44,7 @@ async def _member(
         membership is None
         or membership.organisation_id != organisation_id
         or membership.status is MembershipStatus.REMOVED
+        or membership.role is Role.PARTNER  # an API client's: managed as a client, not a member
     ):
         raise MemberNotFound()
     return membership

@@ -39,6 +39,8 @@ class Role(StrEnum):
     CLIENT = "CLIENT"
     CLERK = "CLERK"
     OPERATOR = "OPERATOR"
+    # The membership through which an API client acts as its organisation (never a person).
+    PARTNER = "PARTNER"
 
 
 class MembershipStatus(StrEnum):

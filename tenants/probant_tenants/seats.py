@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from probant_platform.errors import DomainError
-from probant_tenants.models import Membership, MembershipStatus, Organisation
+from probant_tenants.models import Membership, MembershipStatus, Organisation, Role
 
 
 class SeatLimitReached(DomainError):
@@ -28,6 +28,7 @@ async def ensure_seat_available(*, session: AsyncSession, organisation_id: uuid.
         .where(
             Membership.organisation_id == organisation_id,
             Membership.status.in_([MembershipStatus.ACTIVE, MembershipStatus.INVITED]),
+            Membership.role != Role.PARTNER,  # API clients take no seat
         )
     )
     if taken.scalar_one() >= organisation.seat_limit:

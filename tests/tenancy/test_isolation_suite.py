@@ -56,6 +56,10 @@ QUERY_FIELDS = {
     "deposits": "probe: connection",
     "widgetKeys": "probe: list",
     "apiKeys": "probe: list",
+    "apiClients": "probe: list",
+    "webhookEndpoints": "probe: list",
+    "webhookEventTypes": "public: no tenant data",
+    "queryAllowList": "probe: the caller's own organisation (tests/partners/test_persisted.py)",
     "auditLog": "probe: connection",
     "organisations": "probe: operators only",
     "bailiffOffices": "public to members: the directory of offices",
@@ -85,6 +89,16 @@ MUTATION_FIELDS = {
     "startCapture": "no target: opens a session for the caller",
     "createWidgetKey": "no target: in the caller's organisation",
     "createApiKey": "no target: in the caller's organisation",
+    "createApiClient": "no target: in the caller's organisation",
+    "rotateApiClientSecret": "probe: a client id",
+    "createWebhookEndpoint": "no target: in the caller's organisation",
+    "setQueryAllowList": "no target: the caller's organisation",
+    "updateWebhookEndpoint": "probe: an endpoint id",
+    "disableWebhookEndpoint": "probe: an endpoint id",
+    "rotateWebhookEndpointSecret": "probe: an endpoint id",
+    "sendTestWebhook": "probe: an endpoint id",
+    "replayWebhookDelivery": "probe: a delivery id",
+    "revokeApiClient": "probe: a client id",
     "buyCredits": "no target: credits the caller's organisation",
     "updateCaptureSettings": "probe: the caller's organisation only",
     "transferCredits": "probe: a member id",
@@ -196,6 +210,20 @@ async def world(database: Database, client_factory: Callable[[], httpx.AsyncClie
         clients["a"],
         'mutation { createApiKey(name: "k") { ... on ApiKeyCreated { apiKey { id } } } }',
     )
+    api_client = await gql(
+        clients["a"],
+        'mutation { createApiClient(name: "c", scopes: ["deposits:read"]) { ... on ApiClientSecret { apiClient { id } } } }',
+    )
+    hook = await gql(
+        clients["a"],
+        'mutation { createWebhookEndpoint(url: "https://hooks.example.com/a", events: ["deposit.sealed"]) { ... on WebhookEndpointSecret { endpoint { id } } } }',
+    )
+    hook_id = hook["createWebhookEndpoint"]["endpoint"]["id"]
+    test_delivery = await gql(
+        clients["a"],
+        "mutation($i: ID!) { sendTestWebhook(id: $i) { ... on WebhookDeliveryPayload { deliveryId } } }",
+        {"i": hook_id},
+    )
     sent = await sealed_deposit(clients["a"])
     submission = (await submit(clients["a"], sent["id"]))["submission"]
     ordered = await sealed_deposit(clients["a"])
@@ -247,6 +275,9 @@ async def world(database: Database, client_factory: Callable[[], httpx.AsyncClie
             "colleague_deposit": colleague_session["deposit"]["id"],
             "colleague_item": colleague_item["id"],
             "api_key": keys["createApiKey"]["apiKey"]["id"],
+            "api_client": api_client["createApiClient"]["apiClient"]["id"],
+            "webhook_endpoint": hook_id,
+            "webhook_delivery": test_delivery["sendTestWebhook"]["deliveryId"],
         },
     )
 
@@ -313,10 +344,11 @@ async def test_query_fields_show_nothing_of_another_organisation(world: World) -
     )
     assert report["depositCertificate"] is None
     assert (await gql(b, "{ deposits { edges { node { id } } } }"))["deposits"]["edges"] == []
-    assert (await gql(b, "{ widgetKeys { id } apiKeys { id } }")) == {
-        "widgetKeys": [],
-        "apiKeys": [],
-    }
+    assert (
+        await gql(
+            b, "{ widgetKeys { id } apiKeys { id } apiClients { id } webhookEndpoints { id } }"
+        )
+    ) == {"widgetKeys": [], "apiKeys": [], "apiClients": [], "webhookEndpoints": []}
 
 
 Probe = Callable[[World], Awaitable[dict[str, Any]]]
@@ -359,6 +391,34 @@ MUTATION_PROBES: dict[str, tuple[str, Callable[[World], dict[str, Any]]]] = {
     "revokeKey": (
         "mutation($v: ID!) { r: revokeKey(id: $v) { __typename } }",
         lambda w: {"v": w.ids["api_key"]},
+    ),
+    "rotateApiClientSecret": (
+        "mutation($v: ID!) { r: rotateApiClientSecret(id: $v) { __typename } }",
+        lambda w: {"v": w.ids["api_client"]},
+    ),
+    "revokeApiClient": (
+        "mutation($v: ID!) { r: revokeApiClient(id: $v) { __typename } }",
+        lambda w: {"v": w.ids["api_client"]},
+    ),
+    "updateWebhookEndpoint": (
+        'mutation($v: ID!) { r: updateWebhookEndpoint(id: $v, events: ["credits.low"]) { __typename } }',
+        lambda w: {"v": w.ids["webhook_endpoint"]},
+    ),
+    "disableWebhookEndpoint": (
+        "mutation($v: ID!) { r: disableWebhookEndpoint(id: $v) { __typename } }",
+        lambda w: {"v": w.ids["webhook_endpoint"]},
+    ),
+    "rotateWebhookEndpointSecret": (
+        "mutation($v: ID!) { r: rotateWebhookEndpointSecret(id: $v) { __typename } }",
+        lambda w: {"v": w.ids["webhook_endpoint"]},
+    ),
+    "sendTestWebhook": (
+        "mutation($v: ID!) { r: sendTestWebhook(id: $v) { __typename } }",
+        lambda w: {"v": w.ids["webhook_endpoint"]},
+    ),
+    "replayWebhookDelivery": (
+        "mutation($v: ID!) { r: replayWebhookDelivery(id: $v) { __typename } }",
+        lambda w: {"v": w.ids["webhook_delivery"]},
     ),
 }
 _S = "mutation($v: ID!) { r: %s { __typename } }"
@@ -452,6 +512,8 @@ async def _a_is_untouched(world: World) -> None:
     seen = await gql(
         world.a_owner,
         "{ deposits { edges { node { title status } } } apiKeys { revokedAt } creditBalance "
+        "apiClients { revokedAt secretRotatedAt } "
+        "webhookEndpoints { enabled events deliveries { status attempts } } "
         "constatOrders { edges { node { status correctedExpose } } } "
         "onSiteRequests { edges { node { status } } } }",
     )
@@ -464,6 +526,14 @@ async def _a_is_untouched(world: World) -> None:
     ]  # the owner sees the organisation's deposits: theirs and the colleague's draft
     assert all(e["node"]["title"] != "pwned" for e in seen["deposits"]["edges"])
     assert seen["apiKeys"][0]["revokedAt"] is None
+    assert seen["apiClients"] == [{"revokedAt": None, "secretRotatedAt": None}]
+    assert seen["webhookEndpoints"] == [
+        {
+            "enabled": True,
+            "events": ["deposit.sealed"],
+            "deliveries": [{"status": "PENDING", "attempts": 0}],
+        }
+    ]
     assert seen["creditBalance"] == 2
     assert [e["node"] for e in seen["constatOrders"]["edges"]] == [
         {"status": "AWAITING_VALIDATION", "correctedExpose": None}

@@ -158,7 +158,10 @@ class Organisation(relay.Node):
         query = newest_first(
             select(models.Membership, models.User)
             .join(models.User, models.User.id == models.Membership.user_id)
-            .where(models.Membership.organisation_id == org_id),
+            .where(
+                models.Membership.organisation_id == org_id,
+                models.Membership.role != models.Role.PARTNER,  # API clients are listed apart
+            ),
             created=models.Membership.created_at,
             ident=models.Membership.id,
             after=after,

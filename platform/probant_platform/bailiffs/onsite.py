@@ -20,6 +20,7 @@ from probant_platform.bailiffs.models import OnSiteRequest, OnSiteStatus
 from probant_platform.bailiffs.review import Clerk
 from probant_platform.bailiffs.words import euros, paris_time
 from probant_platform.db import utcnow
+from probant_platform.events.outbox import publish
 from probant_platform.jobs import enqueue
 from probant_platform.text import clean_line, clean_paragraph
 
@@ -163,6 +164,17 @@ async def quote(
     request.quote_ttc_cents, request.quote_valid_until = amount_ttc_cents, valid_until
     request.appointment_at, request.office_message, request.quoted_at = appointment_at, note, now
     await session.flush()
+    await publish(
+        session,
+        organisation_id=request.organisation_id,
+        type="onsite.quoted",
+        key=f"onsite.quoted:{request.id}:{now.isoformat()}",
+        data={
+            "request_id": request.id,
+            "office_id": request.office_id,
+            "amount_ttc_cents": amount_ttc_cents,
+        },
+    )
     office = await get_office(session=session, office_id=clerk.office_id)
     await _tell_requester(session, request, "onsite_quoted", office.organisation.name)
     return request

@@ -31,6 +31,7 @@ from probant_platform.bailiffs.models import (
 )
 from probant_platform.bailiffs.submissions import set_deposit_status
 from probant_platform.db import utcnow
+from probant_platform.events.outbox import publish
 from probant_platform.evidence.deposits import stored_items
 from probant_platform.evidence.models import Deposit, DepositStatus, EvidenceItem
 from probant_platform.jobs import enqueue
@@ -194,6 +195,19 @@ async def _finish(
         submission.claimed_by_user_id, submission.claimed_by_name = clerk.user_id, clerk.name
         submission.claimed_at = submission.decided_at
     await set_deposit_status(session=session, deposit_id=submission.deposit_id, status=status)
+    accepted = status is SubmissionStatus.ACCEPTED
+    await publish(
+        session,
+        organisation_id=submission.organisation_id,
+        type="submission.accepted" if accepted else "submission.rejected",
+        key=f"submission.decided:{submission.id}",
+        data={
+            "submission_id": submission.id,
+            "deposit_id": submission.deposit_id,
+            "office_id": submission.office_id,
+            "status": status.value,
+        },
+    )
     await enqueue(
         session,
         "bailiffs.review_decided",

@@ -12,6 +12,7 @@ from probant_platform.bailiffs.directory import assigned_office, capture_place
 from probant_platform.bailiffs.errors import AlreadySubmitted, NotSealed
 from probant_platform.bailiffs.models import Submission, SubmissionStatus
 from probant_platform.db import utcnow
+from probant_platform.events import credits
 from probant_platform.evidence import deposits
 from probant_platform.evidence.errors import DepositNotFound
 from probant_platform.evidence.models import Deposit, DepositStatus
@@ -95,6 +96,13 @@ async def submit_deposit(
     session.add(submission)
     deposit.status = DepositStatus.SUBMITTED
     await session.flush()
+    await credits.after_spend(
+        session,
+        organisation_id=deposit.organisation_id,
+        spent=price.credits,
+        from_wallet=author.is_admin,
+        key=spend_key(deposit.id),
+    )
     await enqueue(
         session,
         "bailiffs.notify_office",

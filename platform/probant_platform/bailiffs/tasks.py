@@ -23,6 +23,7 @@ from probant_platform.bailiffs.models import (
 )
 from probant_platform.bailiffs.pdfs import reason_text
 from probant_platform.db import TenantScope, utcnow
+from probant_platform.events.outbox import publish
 from probant_platform.evidence.models import Deposit
 from probant_platform.jobs import enqueue, task
 from probant_platform.notifications.templates import render_email
@@ -188,6 +189,17 @@ async def issue_constat_job(*, organisation_id: str, office_id: str, order_id: s
         if order.status is ConstatStatus.ISSUED:
             return
         order.status, order.issued_at = ConstatStatus.ISSUED, utcnow()
+        await publish(
+            session,
+            organisation_id=order.organisation_id,
+            type="constat.issued",
+            key=f"constat.issued:{order.id}",
+            data={
+                "order_id": order.id,
+                "deposit_id": order.deposit_id,
+                "office_id": order.office_id,
+            },
+        )
         requester = (
             await session.get(User, order.requested_by_user_id)
             if order.requested_by_user_id

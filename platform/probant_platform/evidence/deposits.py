@@ -11,6 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from probant_platform.db import utcnow
+from probant_platform.events import credits
+from probant_platform.events.outbox import publish
 from probant_platform.evidence.errors import (
     AlreadySealed,
     DepositNotFound,
@@ -196,6 +198,20 @@ async def seal_deposit(
     deposit.signature_name, deposit.signature_png, deposit.credits_spent = name, png, price.credits
     deposit.locale = locale if locale in ("fr", "en") else None
     await session.flush()
+    await publish(
+        session,
+        organisation_id=deposit.organisation_id,
+        type="deposit.sealed",
+        key=f"deposit.sealed:{deposit.id}",
+        data={"deposit_id": deposit.id, "reference": deposit.reference},
+    )
+    await credits.after_spend(
+        session,
+        organisation_id=deposit.organisation_id,
+        spent=price.credits,
+        from_wallet=author.is_admin,
+        key=f"seal:{deposit.id}",
+    )
     await enqueue(
         session,
         "evidence.deposit_sealed",

@@ -27,6 +27,7 @@ from probant_platform.documents.render import (
     render_pdf,
 )
 from probant_platform.documents.signing import sign_pdf
+from probant_platform.events.outbox import publish
 from probant_platform.evidence.deposits import stored_items
 from probant_platform.evidence.media.thumbnails import make_preview
 from probant_platform.evidence.models import Deposit, DepositStatus, EvidenceItem
@@ -212,6 +213,13 @@ async def certify_deposit(
             anchors = await _anchors(session, deposit_id)
             if anchors is None:
                 return None
+            await publish(
+                session,
+                organisation_id=deposit.organisation_id,
+                type="deposit.anchored",
+                key=f"deposit.anchored:{deposit.id}",
+                data={"deposit_id": deposit.id, "reference": deposit.reference},
+            )
             pdf, signer = await render_certificate(
                 session=session,
                 settings=settings,
@@ -245,6 +253,17 @@ async def certify_deposit(
                 signer_name=signer.common_name,
                 signer_fingerprint=signer.fingerprint,
                 issued_at=certificate.created_at,
+            )
+            await publish(
+                session,
+                organisation_id=deposit.organisation_id,
+                type="certificate.issued",
+                key=f"certificate.issued:{deposit.id}",
+                data={
+                    "deposit_id": deposit.id,
+                    "reference": deposit.reference,
+                    "sha256": certificate.pdf_sha256,
+                },
             )
             log.info("certificate.issued", reference=deposit.reference, size=len(pdf))
         reference, title = deposit.reference, deposit.title

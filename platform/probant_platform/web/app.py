@@ -38,7 +38,9 @@ def create_app(
     from probant_platform.web.devchain_rpc import rpc as devchain_rpc
     from probant_platform.web.downloads import download_routes
     from probant_platform.web.media import media
+    from probant_platform.web.oauth import oauth_routes
     from probant_platform.web.office_documents import office_document
+    from probant_platform.web.persisted import PersistedQueries
     from probant_platform.web.uploads import upload
     from probant_platform.web.verify import LOOKUPS_PER_MINUTE, SlidingWindowLimiter, verify_routes
     from probant_platform.web.widget import widget_routes
@@ -57,12 +59,16 @@ def create_app(
             if database is None:
                 await db.dispose()
 
+    # The body limit comes first: persisted-query resolution reads the body.
     graphql_app = BodyLimit(
-        ProbantGraphQL(
-            build_schema(
-                production=settings.is_production, introspection=settings.graphql_introspection
-            ),
-            graphql_ide="graphiql" if not settings.is_production else None,
+        PersistedQueries(
+            ProbantGraphQL(
+                build_schema(
+                    production=settings.is_production,
+                    introspection=settings.graphql_introspection,
+                ),
+                graphql_ide="graphiql" if not settings.is_production else None,
+            )
         ),
         max_bytes=settings.graphql_max_body_bytes,
     )
@@ -82,6 +88,7 @@ def create_app(
             Route("/graphql", graphql_app, methods=["GET", "POST"]),
             Route("/dev-chain/rpc", devchain_rpc, methods=["POST"]),
             *verify_routes(),
+            *oauth_routes(),
             *billing_routes(),
             *download_routes(),
             *widget_routes(settings.widget_dist_dir),

@@ -41,6 +41,7 @@ class Permission(StrEnum):
     DEPOSITS_READ_ALL = "deposits:read_all"
     CONSTAT_ORDER = "constat:order"
     WIDGET_KEYS_MANAGE = "widget_keys:manage"
+    WEBHOOKS_MANAGE = "webhooks:manage"
     REVIEW_DEPOSITS = "review:deposits"
     OFFICE_MANAGE = "office:manage"
     PLATFORM_OPERATE = "platform:operate"
@@ -68,6 +69,7 @@ _ADMIN = [
     Permission.DEPOSITS_READ_ALL,
     Permission.CONSTAT_ORDER,
     Permission.WIDGET_KEYS_MANAGE,
+    Permission.WEBHOOKS_MANAGE,
 ]
 ROLE_PERMISSIONS: dict[Role, list[Permission]] = {
     Role.OWNER: _ADMIN,
@@ -81,6 +83,14 @@ ROLE_PERMISSIONS: dict[Role, list[Permission]] = {
         Permission.AUDIT_READ,
         Permission.PLATFORM_OPERATE,
         Permission.OFFICE_MANAGE,
+    ],
+    # The most an API client may do; its token's scopes narrow it further.
+    Role.PARTNER: [
+        *_MEMBER,
+        Permission.DEPOSITS_READ_ALL,
+        Permission.CREDITS_READ_ALL,
+        Permission.CONSTAT_ORDER,
+        Permission.WEBHOOKS_MANAGE,
     ],
 }
 

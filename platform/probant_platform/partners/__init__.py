@@ -1,0 +1,1 @@
+"""Partners: OAuth2 API clients of an organisation, their access tokens and signing keys."""

@@ -1,0 +1,1 @@
+"""Outbound webhooks: an organisation's endpoints, signed deliveries of domain events, retries."""
