@@ -12,6 +12,7 @@ from PIL import Image
 from tests.evidence.capture_flow import capture_one, fill, put, seal, stage, start
 from tests.factories import Role, add_member, gql, log_in, make_organisation
 from tests.ledger_helpers import fund
+from tests.sqlstate import INSUFFICIENT_PRIVILEGE, refused
 
 from probant_platform.db import Database
 from probant_platform.evidence.media.samples import photo_jpeg, video_webm
@@ -391,7 +392,7 @@ async def test_nothing_of_a_sealed_deposit_can_change(
     assert (await fill(client, session["deposit"]["id"], title="Changed"))[
         "__typename"
     ] == "AlreadySealed"
-    with pytest.raises(Exception, match="sealed deposit"):
+    with refused(INSUFFICIENT_PRIVILEGE, match="sealed deposit"):
         async with database.unit_of_work(TenantScope(organisation_id=owner.organisation_id)) as s:  # type: ignore[attr-defined]
             await s.execute(text("UPDATE evidence_items SET sha256 = repeat('0', 64)"))
 
