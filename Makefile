@@ -9,7 +9,7 @@ LOCAL_PG := $(shell (command -v pg_isready >/dev/null && pg_isready -q -h 127.0.
 PROBANT_TEST_DATABASE_URL ?= $(LOCAL_PG)
 export PROBANT_TEST_DATABASE_URL
 
-.PHONY: install run test lint bench frontend clean system-deps
+.PHONY: install run test lint bench frontend clean system-deps coverage mutation
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -38,6 +38,18 @@ run: install
 
 test: system-deps install
 	$(VENV)/bin/python -m pytest --benchmark-skip
+
+# Line and branch coverage of the suite (or of TESTS="tests/ledger …"); data and the HTML report
+# go to $(COVERAGE_DIR), never the checkout.
+COVERAGE_DIR ?= $(or $(TMPDIR),/tmp)/probant-coverage
+TESTS ?=
+coverage: $(STAMP)
+	rm -rf $(COVERAGE_DIR) && mkdir -p $(COVERAGE_DIR)
+	PROBANT_COVERAGE_DIR=$(COVERAGE_DIR) $(VENV)/bin/coverage run -m pytest --benchmark-skip -q $(TESTS)
+	PROBANT_COVERAGE_DIR=$(COVERAGE_DIR) $(VENV)/bin/coverage combine -q
+	PROBANT_COVERAGE_DIR=$(COVERAGE_DIR) $(VENV)/bin/coverage html -q
+	PROBANT_COVERAGE_DIR=$(COVERAGE_DIR) $(VENV)/bin/coverage report
+	@echo "HTML report: $(COVERAGE_DIR)/html/index.html"
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
