@@ -154,8 +154,9 @@ async def test_sealing_with_too_few_credits_changes_nothing(
     await fill(client, session["deposit"]["id"])
     result = await seal(client, session["deposit"]["id"])
     assert result["__typename"] == "InsufficientCredits"
-    archive = await gql(client, "{ deposits { edges { node { status } } } }")
-    assert archive["deposits"]["edges"][0]["node"]["status"] == "DRAFT"
+    archive = await gql(client, "{ deposits { edges { node { status sealedAt } } } creditBalance }")
+    assert archive["deposits"]["edges"][0]["node"] == {"status": "DRAFT", "sealedAt": None}
+    assert archive["creditBalance"] == 0
 
 
 async def test_another_member_cannot_use_my_session_or_seal_my_deposit(
@@ -179,6 +180,9 @@ async def test_another_member_cannot_use_my_session_or_seal_my_deposit(
         theirs, "query($id: ID!) { node(id: $id) { id } }", {"id": session["deposit"]["id"]}
     )
     assert node["node"] is None
+    mine_now = await gql(mine, "{ deposits { edges { node { status } } } }")
+    assert [e["node"]["status"] for e in mine_now["deposits"]["edges"]] == ["DRAFT"]
+    assert (await gql(theirs, "{ creditBalance }"))["creditBalance"] == 2  # nothing spent
 
 
 @pytest.mark.parametrize(
