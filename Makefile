@@ -51,6 +51,11 @@ coverage: $(STAMP)
 	PROBANT_COVERAGE_DIR=$(COVERAGE_DIR) $(VENV)/bin/coverage report
 	@echo "HTML report: $(COVERAGE_DIR)/html/index.html"
 
+# Mutation testing (not part of `make test`): scope and tests in pyproject's [tool.mutmut],
+# run in a staged copy under $TMPDIR. Score and survivors: docs/testing.md.
+mutation: $(STAMP)
+	bash scripts/mutation.sh
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
