@@ -97,14 +97,14 @@ async def test_download_links_cannot_be_pointed_elsewhere(world: World) -> None:
     export_url = own["exportUrl"].removeprefix("http://testserver")
     a, b = str(world.uuids["a"]), str(uuid.uuid4())
     deposit, other_deposit = str(world.uuids["Deposit"]), str(world.uuids["sent"])
-    item = str(uuid.UUID(bytes=uuid.UUID(int=0).bytes))
+    other_item = str(uuid.uuid4())
     [item_uuid] = [p for p in item_url.split("?")[0].split("/") if len(p) == 36 and p != a]
 
     for url in (item_url, export_url):
         assert (await world.a_owner.get(url)).status_code == 200, url
     tampered = {
         "media for another tenant": _swap(item_url, a, b),
-        "media of another item": _swap(item_url, item_uuid, item),
+        "media of another item": _swap(item_url, item_uuid, other_item),
         "media without signature": item_url.split("&signature=")[0],
         "media thumbnail with the original's signature": item_url + "&variant=thumbnail",
         "export for another tenant": _swap(export_url, a, b),
