@@ -11,6 +11,7 @@ import hashlib
 
 import pytest
 
+from probant_platform.integrity.formats import ZERO_ROOT, AnchorPayload
 from probant_platform.integrity.merkle import ProofStep, build, root_from_proof
 
 ITEMS = [
@@ -79,3 +80,28 @@ def test_the_published_proofs_lead_to_the_published_root(index: int) -> None:
 
 def test_a_one_leaf_tree_has_its_leaf_hash_as_root() -> None:
     assert build([_item(0)]).root.hex() == LEAVES[0]
+
+
+ANCHOR_7 = "50524f42414e54010000000000000007" + "ab" * 32 + "00" * 32
+
+
+def test_the_anchor_input_of_batch_7_is_the_published_80_bytes() -> None:
+    payload = AnchorPayload(7, "ab" * 32, ZERO_ROOT)
+
+    assert payload.encode().hex() == ANCHOR_7
+    assert AnchorPayload.decode(bytes.fromhex(ANCHOR_7)) == payload
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        "00" * 80,  # right length, no magic
+        "50524f42414e5402" + ANCHOR_7[16:],  # format version 2
+        ANCHOR_7[:-2],  # one byte short
+        ANCHOR_7 + "00",  # one byte long
+        "50524f42414e5401",  # the magic alone
+    ],
+    ids=["no-magic", "version-2", "79-bytes", "81-bytes", "magic-only"],
+)
+def test_anything_else_is_not_a_probant_anchor(data: str) -> None:
+    assert AnchorPayload.decode(bytes.fromhex(data)) is None
