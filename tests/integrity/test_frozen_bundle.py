@@ -181,3 +181,63 @@ def test_a_photo_with_one_flipped_bit_is_refused(chain: ChainReader, tmp_path: P
     report = _verify(_frozen(), chain, files=[PHOTOS[0], altered, PHOTOS[2]])
 
     assert report.failures() == {"file-unknown"}
+
+
+# The first failure each tampering produces, word for word: what a person reading
+# `probant verify` sees is part of the contract.
+FIRST_MESSAGE = {
+    "unknown version": "this is not a probant-proof-bundle version 1 file",
+    "item field edited": "item 1: the bundle shows size = 1 but the sealed record says 57102"
+    " — the bundle was edited",
+    "deposit field edited": "deposit title: the bundle shows 'Autre' but item 1's sealed record"
+    " says 'Dégât des eaux, cuisine' — the bundle was edited",
+    "sealed record edited": "item 1: the bundle shows comment = '' but the sealed record says"
+    " 'ajouté' — the bundle was edited",
+    "leaf hash edited": "item 1: its sealed record does not hash to its leaf — the record was"
+    " edited",
+    "proof sides swapped": "item 1: its inclusion proof leads to ee1221b55357…, not to the root"
+    " of batch 3 (50543c419c7b…)",
+    "item moved to another batch": "item 1: batch 9 is not in the bundle",
+    "previous root changed": "batch 3 records the previous root cdcdcdcdcdcd… but batch 2 has"
+    " root ec2535453396…",
+    "neighbour batch removed": "batch 3 follows batch 1: batch 2 missing from the chain",
+    "anchor removed": "batch 3: not anchored yet",
+    "anchor on another chain": "batch 3: anchored on chain 1 but the RPC serves chain"
+    " 131277322940537",
+    "anchor transaction unknown": "batch 3: transaction 0xeeeeeeeeee… is not on the chain"
+    " (development chain — not a public ledger)",
+    "anchor of another batch": "batch 3: transaction 0x957ded7554… anchors batch 2, not this"
+    " batch — the anchor points at another transaction",
+    "anchor block moved": "batch 3: the chain puts it in block 3 at 2026-12-01T21:43:37.000000Z,"
+    " the bundle says block 4 at 2026-12-01T21:43:37.000000Z",
+}
+
+
+@pytest.mark.parametrize("name", FIRST_MESSAGE)
+def test_each_refusal_says_what_was_changed(chain: ChainReader, name: str) -> None:
+    tamper, _ = TAMPERED[name]
+    bundle = copy.deepcopy(_frozen())
+    tamper(bundle)
+
+    report = _verify(bundle, chain)
+
+    assert next(c.message for c in report.checks if c.status == "fail") == FIRST_MESSAGE[name]
+
+
+@pytest.mark.parametrize(
+    ("record", "reason"),
+    [("{not json", "record-unreadable"), ('{"kind": "probant.sealed-item"}', "record-mismatch")],
+    ids=["not-json", "no-item-no-deposit"],
+)
+def test_a_malformed_sealed_record_is_a_failure_not_a_crash(
+    chain: ChainReader, record: str, reason: str
+) -> None:
+    bundle = copy.deepcopy(_frozen())
+    bundle["items"][0]["sealed_record"] = record
+
+    report = _verify(bundle, chain)
+
+    assert reason in report.failures()
+    if reason == "record-unreadable":
+        [message] = [c.message for c in report.checks if c.reason == reason]
+        assert message == "item 1: sealed record is not JSON"
