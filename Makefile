@@ -9,7 +9,7 @@ LOCAL_PG := $(shell (command -v pg_isready >/dev/null && pg_isready -q -h 127.0.
 PROBANT_TEST_DATABASE_URL ?= $(LOCAL_PG)
 export PROBANT_TEST_DATABASE_URL
 
-.PHONY: install run test lint bench frontend clean system-deps image scale-test
+.PHONY: install run test lint bench frontend clean system-deps image scale-test coverage mutation
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -48,6 +48,23 @@ run: install
 
 test: system-deps install
 	$(VENV)/bin/python -m pytest --benchmark-skip
+
+# Line and branch coverage of the suite (or of TESTS="tests/ledger …"); data and the HTML report
+# go to $(COVERAGE_DIR), never the checkout.
+COVERAGE_DIR ?= $(or $(TMPDIR),/tmp)/probant-coverage
+TESTS ?=
+coverage: $(STAMP)
+	rm -rf $(COVERAGE_DIR) && mkdir -p $(COVERAGE_DIR)
+	PROBANT_COVERAGE_DIR=$(COVERAGE_DIR) $(VENV)/bin/coverage run -m pytest --benchmark-skip -q $(TESTS)
+	PROBANT_COVERAGE_DIR=$(COVERAGE_DIR) $(VENV)/bin/coverage combine -q
+	PROBANT_COVERAGE_DIR=$(COVERAGE_DIR) $(VENV)/bin/coverage html -q
+	PROBANT_COVERAGE_DIR=$(COVERAGE_DIR) $(VENV)/bin/coverage report
+	@echo "HTML report: $(COVERAGE_DIR)/html/index.html"
+
+# Mutation testing (not part of `make test`): scope and tests in pyproject's [tool.mutmut],
+# run in a staged copy under $TMPDIR. Score and survivors: docs/testing.md.
+mutation: $(STAMP)
+	bash scripts/mutation.sh
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

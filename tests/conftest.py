@@ -6,6 +6,7 @@ import asyncio
 import os
 import secrets
 import socket
+import subprocess
 import tempfile
 from collections.abc import AsyncIterator, Iterator
 from email import message_from_bytes
@@ -26,7 +27,61 @@ from probant_platform.db.roles import app_database_url
 from probant_platform.db.session import to_async_url
 from probant_platform.runtime import build_runtime
 
+_CHECKOUT_BEFORE = pytest.StashKey[set[str] | None]()
 TEST_SECRET = "test-secret-key-" + "x" * 32
+CHECKOUT = Path(__file__).resolve().parents[1]
+# Written by tools a developer runs beside the suite, or by Python itself: not the suite's doing.
+NOT_THE_SUITES = ("__pycache__", ".mypy_cache/", ".ruff_cache/", ".venv/", "node_modules/")
+SOURCES = (".py", ".md", ".ts")  # a developer may add some while the suite runs
+
+
+def _untracked(root: Path) -> set[str] | None:
+    """Untracked and ignored paths of the checkout (None outside a git checkout)."""
+    try:
+        listed = subprocess.run(
+            ["git", "status", "--porcelain", "--ignored", "--untracked-files=all"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    paths = {line[3:] for line in listed.splitlines() if line[:2] in ("??", "!!")}
+    return {
+        p
+        for p in paths
+        if not any(part in p for part in NOT_THE_SUITES) and not p.endswith(SOURCES)
+    }
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    """Keep the checkout clean: Hypothesis' example database and pytest-benchmark's storage
+    go to a temporary folder (the benchmark plugin creates its folder when it configures)."""
+    from hypothesis import settings as hypothesis_settings
+    from hypothesis.configuration import set_hypothesis_home_dir
+
+    scratch = Path(tempfile.mkdtemp(prefix="probant-pytest-"))
+    set_hypothesis_home_dir(scratch / "hypothesis")
+    hypothesis_settings.register_profile("probant", database=None)
+    hypothesis_settings.load_profile("probant")
+    if getattr(config.option, "benchmark_storage", None) == "file://./.benchmarks":
+        config.option.benchmark_storage = f"file://{scratch / 'benchmarks'}"
+    config.stash[_CHECKOUT_BEFORE] = _untracked(CHECKOUT)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Fail the run if it left files in the checkout (tests write to tmp folders)."""
+    before = session.config.stash.get(_CHECKOUT_BEFORE, None)
+    after = _untracked(CHECKOUT) if before is not None else None
+    left = sorted(after - before) if after is not None and before is not None else []
+    if left:
+        session.config.get_terminal_writer().line(
+            f"the tests wrote into the checkout: {', '.join(left)}", red=True
+        )
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 def _server_url(tmp_root: Path) -> tuple[str, Any]:

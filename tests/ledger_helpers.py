@@ -35,3 +35,20 @@ async def fund(
                 credits=credits,
                 idempotency_key=f"test-transfer-{secrets.token_hex(8)}",
             )
+
+
+async def ledger_snapshot(database: Database, organisation_id: uuid.UUID) -> dict[str, object]:
+    """Every account's balance and the number of entries: equal before and after a refusal."""
+    from sqlalchemy import func, select
+
+    from probant_platform.ledger.models import LedgerAccount, LedgerEntry
+
+    async with database.unit_of_work(TenantScope(organisation_id=organisation_id)) as session:
+        accounts = await session.execute(
+            select(LedgerAccount.kind, LedgerAccount.membership_id, LedgerAccount.balance)
+        )
+        entries = await session.execute(select(func.count()).select_from(LedgerEntry))
+        return {
+            "accounts": sorted((str(k), str(m), b) for k, m, b in accounts),
+            "entries": entries.scalar_one(),
+        }

@@ -248,6 +248,10 @@ async def test_a_clerk_changes_only_their_own_offices_entry(
         "serviceRadiusKm": 30,
     }
     assert theirs["updateBailiffOffice"]["__typename"] == "NotAllowed"
+    untouched = await gql(
+        clerk, 'query { bailiffOffices(search: "Étude B") { edges { node { acceptsDeposits } } } }'
+    )
+    assert [e["node"] for e in untouched["bailiffOffices"]["edges"]] == [{"acceptsDeposits": True}]
     assert wrong["updateBailiffOffice"] == {
         "__typename": "InvalidInput",
         "field": "serviceRadiusKm",

@@ -153,7 +153,9 @@ async def test_another_tenant_sees_nothing_of_a_plan_or_its_receipts(
     collaborator = await add_member(database, a, role=Role.COLLABORATOR)
     c_client = client_factory()
     await log_in(c_client, collaborator)
-    assert "errors" in (await c_client.post("/graphql", json={"query": RECEIPTS})).json()
+    refused = (await c_client.post("/graphql", json={"query": RECEIPTS})).json()
+    assert refused["data"] is None
+    assert refused["errors"][0]["extensions"]["code"] == "NOT_ALLOWED"
 
 
 async def test_operators_edit_the_catalogue_and_negotiate_a_price_for_one_organisation(

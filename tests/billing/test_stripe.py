@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
 from pydantic import SecretStr
 from sqlalchemy import func, select
-from tests.billing.fake_stripe import FakeStripe, event, fake_stripe, sign
+from tests.billing.conftest import STRIPE_WEBHOOK_SECRET
+from tests.billing.fake_stripe import FakeStripe, event, sign
 from tests.factories import Role, add_member, gql, log_in, make_organisation
 
 from probant_platform.billing.models import PaymentEvent
@@ -26,28 +27,11 @@ from probant_platform.config import Settings
 from probant_platform.db import Database, TenantScope
 from probant_tenants.models import Organisation
 
-SECRET = "whsec_test_secret"
+SECRET = STRIPE_WEBHOOK_SECRET
 BUY = """mutation($p: String!) { buyCredits(packId: $p) { __typename ... on CheckoutPayload { checkoutUrl provider completed label } ... on Error { message } } }"""
 SUBSCRIBE = """mutation($p: String!) { subscribe(planId: $p) { __typename ... on CheckoutPayload { checkoutUrl provider completed } ... on Error { message } } }"""
 PORTAL = "mutation { billingPortalUrl { __typename ... on BillingPortal { url } ... on Error { message } } }"
 DAY = 86_400
-
-
-@pytest.fixture
-def stripe_api() -> Iterator[tuple[FakeStripe, str]]:
-    with fake_stripe() as running:
-        yield running
-
-
-@pytest.fixture
-def stripe_settings(settings: Settings, stripe_api: tuple[FakeStripe, str]) -> Settings:
-    return settings.model_copy(
-        update={
-            "stripe_secret_key": SecretStr("sk_test_probant"),
-            "stripe_webhook_secret": SecretStr(SECRET),
-            "stripe_api_base": stripe_api[1],
-        }
-    )
 
 
 @pytest.fixture
@@ -147,13 +131,21 @@ async def test_a_delayed_payment_is_credited_when_it_succeeds_with_its_invoice_l
     }
     # SEPA debit: the session completes unpaid; the money arrives days later.
     pending = {**checkout, "status": "complete", "payment_status": "unpaid", "invoice": "in_sepa"}
-    assert await deliver(stripe_client, event("evt_s1", "checkout.session.completed", pending))
+    # Recorded (so a retry is a duplicate) but credits nothing while unpaid.
+    assert await deliver(stripe_client, event("evt_s1", "checkout.session.completed", pending)) == (
+        "applied"
+    )
     assert await _balance(stripe_client) == 0
     paid = {**pending, "payment_status": "paid"}
     succeeded = event("evt_s2", "checkout.session.async_payment_succeeded", paid)
     assert await deliver(stripe_client, succeeded) == "applied"
     # A stray second completion of the same session (another event id) adds nothing.
-    assert await deliver(stripe_client, event("evt_s3", "checkout.session.completed", paid))
+    assert await deliver(stripe_client, event("evt_s3", "checkout.session.completed", paid)) == (
+        "applied"
+    )
+    assert await deliver(stripe_client, event("evt_s1", "checkout.session.completed", pending)) == (
+        "duplicate"
+    )
     assert await _balance(stripe_client) == 6
     receipts = await gql(stripe_client, "{ receipts { credits invoiceUrl } }")
     assert receipts["receipts"] == [

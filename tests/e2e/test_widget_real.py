@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 import pytest
 from sqlalchemy import select
+from tests.artifacts import artifacts_dir
 from tests.e2e.live import live_platform, serve
 from tests.e2e.widget_stand_in import (
     CAMERA_IS_ON,
@@ -34,7 +35,13 @@ from probant_platform.ledger import services as ledger
 from probant_platform.web.demo_intranet import IntranetConfig, create_intranet_app
 
 pytestmark = pytest.mark.e2e
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "widget-real"
+ARTIFACTS = artifacts_dir("widget-real")
+SECONDS_LEFT = """() => {
+  const widget = document.querySelector('probant-capture');
+  const timer = widget.shadowRoot.querySelector('[role="timer"]');
+  const shown = timer && timer.textContent.match(/(\\d+) s/);
+  return shown ? Number(shown[1]) : null;
+}"""
 
 
 @pytest.fixture
@@ -166,7 +173,14 @@ async def test_a_five_second_video_is_captured_and_sealed(
             await widget.get_by_role("button", name="Démarrer l'enregistrement").click()
             stop = widget.get_by_role("button", name="Arrêter l'enregistrement")
             await stop.wait_for(timeout=15000)  # after the countdown, recording has begun
-            await page.wait_for_timeout(5000)
+            # The widget's own timer says when five seconds have been recorded (no fixed sleep).
+            started = await page.wait_for_function(SECONDS_LEFT, timeout=15000)
+            await page.wait_for_function(
+                f"(target) => {{ const left = ({SECONDS_LEFT})(); "
+                "return left !== null && left <= target; }",
+                arg=await started.json_value() - 5,
+                timeout=20000,
+            )
             await stop.click()
             await page.wait_for_function(
                 "window.probantEvents.some(e => e.type === 'probant:captured')", timeout=30000

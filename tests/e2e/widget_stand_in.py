@@ -19,9 +19,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from tests.artifacts import artifacts_dir
+
 REPO = Path(__file__).resolve().parents[2]
 DIST = REPO / "capture-widget" / "dist"
-ARTIFACTS = REPO / "test-artifacts" / "widget-smoke"
+ARTIFACTS = artifacts_dir("widget-smoke")
 CHROMIUM = Path("/usr/bin/chromium")
 TOKEN = "cap_smoke_token"
 CHROMIUM_ARGS = [

@@ -12,6 +12,7 @@ from PIL import Image
 from tests.evidence.capture_flow import capture_one, fill, put, seal, stage, start
 from tests.factories import Role, add_member, gql, log_in, make_organisation
 from tests.ledger_helpers import fund
+from tests.sqlstate import INSUFFICIENT_PRIVILEGE, refused
 
 from probant_platform.db import Database
 from probant_platform.evidence.media.samples import photo_jpeg, video_webm
@@ -153,8 +154,9 @@ async def test_sealing_with_too_few_credits_changes_nothing(
     await fill(client, session["deposit"]["id"])
     result = await seal(client, session["deposit"]["id"])
     assert result["__typename"] == "InsufficientCredits"
-    archive = await gql(client, "{ deposits { edges { node { status } } } }")
-    assert archive["deposits"]["edges"][0]["node"]["status"] == "DRAFT"
+    archive = await gql(client, "{ deposits { edges { node { status sealedAt } } } creditBalance }")
+    assert archive["deposits"]["edges"][0]["node"] == {"status": "DRAFT", "sealedAt": None}
+    assert archive["creditBalance"] == 0
 
 
 async def test_another_member_cannot_use_my_session_or_seal_my_deposit(
@@ -178,6 +180,9 @@ async def test_another_member_cannot_use_my_session_or_seal_my_deposit(
         theirs, "query($id: ID!) { node(id: $id) { id } }", {"id": session["deposit"]["id"]}
     )
     assert node["node"] is None
+    mine_now = await gql(mine, "{ deposits { edges { node { status } } } }")
+    assert [e["node"]["status"] for e in mine_now["deposits"]["edges"]] == ["DRAFT"]
+    assert (await gql(theirs, "{ creditBalance }"))["creditBalance"] == 2  # nothing spent
 
 
 @pytest.mark.parametrize(
@@ -391,7 +396,7 @@ async def test_nothing_of_a_sealed_deposit_can_change(
     assert (await fill(client, session["deposit"]["id"], title="Changed"))[
         "__typename"
     ] == "AlreadySealed"
-    with pytest.raises(Exception, match="sealed deposit"):
+    with refused(INSUFFICIENT_PRIVILEGE, match="sealed deposit"):
         async with database.unit_of_work(TenantScope(organisation_id=owner.organisation_id)) as s:  # type: ignore[attr-defined]
             await s.execute(text("UPDATE evidence_items SET sha256 = repeat('0', 64)"))
 

@@ -107,3 +107,26 @@ async def test_a_worker_killed_mid_anchoring_never_anchors_a_batch_twice(
     assert transactions_carrying(settings.data_dir, batch.root) == [signed.tx_hash]
     async with committed_database.unit_of_work() as session:
         assert (await session.get(Batch, batch.id)) is not None
+
+
+@pytest.mark.parametrize("leaves", [1, 2_500])
+async def test_a_batch_costs_one_80_byte_transaction_whatever_its_size(
+    database: Database, settings: Settings, leaves: int
+) -> None:
+    await _synthetic_leaves(database, leaves)
+    [batch] = await close_due_batches(database=database, settings=settings, force=True)
+    chain = anchor_chain(settings)
+    w3 = chain._web3()
+    head_before = w3.eth.block_number
+
+    anchored = await anchor_batch(
+        database=database, settings=settings, chain=chain, batch_id=batch.id
+    )
+
+    assert batch.leaf_count == leaves
+    assert w3.eth.block_number == head_before + 1  # one block, for one transaction
+    block = w3.eth.get_block(anchored.block_number, full_transactions=True)
+    [tx] = block["transactions"]
+    assert len(bytes(tx.get("input") or tx["data"])) == 80  # type: ignore[union-attr,index]
+    assert tx["value"] == 0 and tx["to"] == tx["from"]  # type: ignore[index]
+    assert transactions_carrying(settings.data_dir, batch.root) == [anchored.tx_hash]

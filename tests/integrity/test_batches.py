@@ -7,10 +7,9 @@ import uuid
 from datetime import timedelta
 
 import httpx
-import pytest
 from sqlalchemy import insert, select
-from sqlalchemy.exc import DBAPIError
 from tests.integrity.helpers import leaves_of, sealed_deposit
+from tests.sqlstate import INSUFFICIENT_PRIVILEGE, refused
 
 from probant_platform.config import Settings
 from probant_platform.db import Database, TenantScope, utcnow
@@ -125,14 +124,21 @@ async def test_the_first_batch_points_at_the_zero_root_and_batches_cannot_be_edi
             await session.execute(select(Batch).order_by(Batch.sequence).limit(1))
         ).scalar_one()
     assert first.previous_root == ZERO_ROOT
-    with pytest.raises(DBAPIError):
+    with refused(INSUFFICIENT_PRIVILEGE):
         async with database.unit_of_work() as session:
             stored = await session.get(Batch, batch.id)
             assert stored is not None
             stored.root = "f" * 64
-    with pytest.raises(DBAPIError):
+    with refused(INSUFFICIENT_PRIVILEGE, match="integrity leaves are immutable"):
         async with database.unit_of_work() as session:
             leaf = (
                 await session.execute(select(Leaf).where(Leaf.batch_id == batch.id).limit(1))
             ).scalar_one()
             leaf.leaf_index = 7
+    async with database.unit_of_work() as session:
+        stored = await session.get(Batch, batch.id)
+        indexes = await session.execute(
+            select(Leaf.leaf_index).where(Leaf.batch_id == batch.id).order_by(Leaf.leaf_index)
+        )
+        assert stored is not None and stored.root == batch.root
+        assert list(indexes.scalars()) == [0, 1, 2]

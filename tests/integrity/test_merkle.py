@@ -72,3 +72,18 @@ def test_bad_input_is_refused() -> None:
         build([])
     with pytest.raises(ValueError, match="32-byte"):
         build([b"short"])
+
+
+@pytest.mark.parametrize("index", [-1, 5, 6])
+def test_a_leaf_outside_the_tree_has_no_proof(index: int) -> None:
+    tree = build(items(5))
+
+    with pytest.raises(IndexError, match=rf"^no leaf {index} in a tree of 5$"):
+        tree.proof(index)
+
+
+def test_a_tree_needs_leaves_of_32_bytes() -> None:
+    with pytest.raises(ValueError, match=r"^a Merkle tree needs at least one leaf$"):
+        build([])
+    with pytest.raises(ValueError, match=r"^leaves are 32-byte SHA-256 digests$"):
+        build([b"\x00" * 31])

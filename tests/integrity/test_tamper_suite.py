@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -88,6 +89,25 @@ def _point_at_another_transaction(bundle: dict[str, Any]) -> None:
     ]
 
 
+def _move_the_anchor_to_another_block(bundle: dict[str, Any]) -> None:
+    own = bundle["items"][0]["leaf"]["batch"]
+    [batch] = [b for b in bundle["batches"] if b["sequence"] == own]
+    batch["anchor"]["block_number"] += 1
+
+
+def _backdate_the_anchor(bundle: dict[str, Any]) -> None:
+    own = bundle["items"][0]["leaf"]["batch"]
+    [batch] = [b for b in bundle["batches"] if b["sequence"] == own]
+    batch["anchor"]["block_time"] = "2020-01-01T00:00:00.000000Z"
+
+
+def _seal_after_the_anchor(bundle: dict[str, Any]) -> None:
+    """A sealing time later than the anchoring block (the record's own claim)."""
+    item = bundle["items"][0]
+    sealed_at = json.loads(item["sealed_record"])["deposit"]["sealed_at"]
+    item["sealed_record"] = item["sealed_record"].replace(sealed_at, "2099-01-01T00:00:00.000000Z")
+
+
 TAMPERS: dict[str, tuple[Callable[[dict[str, Any]], None], str, str]] = {
     "sibling hash swapped": (_swap_sibling, "proof-invalid", "inclusion proof leads to"),
     "root changed": (_change_root, "anchor-root-mismatch", "the chain holds root"),
@@ -99,7 +119,30 @@ TAMPERS: dict[str, tuple[Callable[[dict[str, Any]], None], str, str]] = {
         "anchor-other-transaction",
         "points at another transaction",
     ),
+    "anchor moved to another block": (
+        _move_the_anchor_to_another_block,
+        "anchor-block-mismatch",
+        "the bundle says block",
+    ),
+    "sealed after its anchor": (
+        _seal_after_the_anchor,
+        "time-inconsistent",
+        "claim a sealing time after the anchoring block",
+    ),
 }
+
+
+async def test_a_backdated_anchor_time_is_a_block_mismatch(
+    world: ProofWorld, database: Database, settings: Settings
+) -> None:
+    bundle = await bundle_of(database, settings, world)
+    _backdate_the_anchor(bundle)
+
+    report = _verify(world, bundle)
+
+    assert report.failures() == {"anchor-block-mismatch"}
+    [message] = [c.message for c in report.checks if c.reason == "anchor-block-mismatch"]
+    assert "2020-01-01T00:00:00.000000Z" in message
 
 
 async def test_each_tampering_is_detected_with_its_own_reason(

@@ -74,3 +74,7 @@ async def test_a_client_sub_account_cannot_buy_and_unknown_packs_are_refused(
     assert (await gql(other, BUY, {"p": "pack-6"}))["buyCredits"]["__typename"] == "NotAllowed"
     assert (await gql(admin, BUY, {"p": "pack-999"}))["buyCredits"]["__typename"] == "InvalidInput"
     assert (await gql(admin, "{ creditBalance }"))["creditBalance"] == 0
+    assert (await gql(admin, "{ receipts { credits } }"))["receipts"] == []
+    assert (await gql(admin, "{ ledgerEntries { edges { node { kind } } } }"))["ledgerEntries"][
+        "edges"
+    ] == []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 from strawberry.relay import to_base64
 from tests.factories import Role, add_member, gql, log_in, make_organisation
-from tests.ledger_helpers import fund
+from tests.ledger_helpers import fund, ledger_snapshot
 
 from probant_platform.db import Database
 
@@ -54,10 +54,12 @@ async def test_transferring_more_than_the_wallet_holds_is_refused(
     await fund(database, owner.organisation_id, 2)
     await log_in(client, owner)
     member_id = to_base64("Member", str(colleague.membership_id))
+    before = await ledger_snapshot(database, owner.organisation_id)
     data = await gql(client, TRANSFER, {"member": member_id, "amount": 3, "key": "k2"})
     assert data["transferCredits"]["__typename"] == "InsufficientCredits"
     assert (data["transferCredits"]["needed"], data["transferCredits"]["balance"]) == (3, 2)
     assert (await gql(client, "{ creditBalance }"))["creditBalance"] == 2
+    assert await ledger_snapshot(database, owner.organisation_id) == before
 
 
 async def test_a_client_sub_account_cannot_transfer(
@@ -68,8 +70,10 @@ async def test_a_client_sub_account_cannot_transfer(
     await fund(database, owner.organisation_id, 5)
     await log_in(client, sub)
     member_id = to_base64("Member", str(sub.membership_id))
+    before = await ledger_snapshot(database, owner.organisation_id)
     data = await gql(client, TRANSFER, {"member": member_id, "amount": 1, "key": "k3"})
     assert data["transferCredits"]["__typename"] == "NotAllowed"
+    assert await ledger_snapshot(database, owner.organisation_id) == before
 
 
 async def test_an_admin_cannot_transfer_to_another_organisations_member(
@@ -80,9 +84,11 @@ async def test_an_admin_cannot_transfer_to_another_organisations_member(
     await fund(database, owner.organisation_id, 5)
     await log_in(client, owner)
     member_id = to_base64("Member", str(stranger.membership_id))
+    before = [await ledger_snapshot(database, o.organisation_id) for o in (owner, stranger)]
     data = await gql(client, TRANSFER, {"member": member_id, "amount": 1, "key": "k4"})
     assert data["transferCredits"]["__typename"] == "NotFound"
     assert (await gql(client, "{ creditBalance }"))["creditBalance"] == 5
+    assert [await ledger_snapshot(database, o.organisation_id) for o in (owner, stranger)] == before
 
 
 async def test_the_quote_shows_the_price_and_the_balance(

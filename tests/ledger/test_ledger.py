@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select, text
 from tests.factories import Role, add_member, make_organisation
 from tests.ledger_helpers import fund
+from tests.sqlstate import INSUFFICIENT_PRIVILEGE, refused
 
 from probant_platform.db import Database, TenantScope
 from probant_platform.ledger import services
@@ -161,9 +162,13 @@ async def test_fifty_concurrent_spends_on_twenty_credits(committed_database: Dat
 async def test_the_database_refuses_unbalanced_or_edited_history(database: Database) -> None:
     owner = await make_organisation(database)
     await fund(database, owner.organisation_id, 2)
-    with pytest.raises(Exception, match=r"append-only|permission denied"):
+    with refused(INSUFFICIENT_PRIVILEGE, match="permission denied for table ledger_entries"):
         async with database.unit_of_work(scope(owner.organisation_id)) as s:
             await s.execute(text("UPDATE ledger_entries SET amount = amount * 2"))
+    async with database.unit_of_work(scope(owner.organisation_id)) as s:
+        assert await services.balance(session=s, organisation_id=owner.organisation_id) == 2
+        amounts = await s.execute(select(LedgerEntry.amount).order_by(LedgerEntry.amount))
+        assert list(amounts.scalars()) == [-2, 2]
 
 
 def test_both_pricing_rules_are_expressible() -> None:

@@ -142,12 +142,15 @@ async def test_collaborators_cannot_invite_and_roles_are_limited(
     admin, other = client_factory(), client_factory()  # type: ignore[operator]
     await log_in(admin, owner)
     await log_in(other, colleague)
-    refused = await gql(other, INVITE, {"e": unique_email(), "r": "COLLABORATOR", "c": 0})
-    clerk = await gql(admin, INVITE, {"e": unique_email(), "r": "CLERK", "c": 0})
-    owner_role = await gql(admin, INVITE, {"e": unique_email(), "r": "OWNER", "c": 0})
+    emails = [unique_email("refused") for _ in range(3)]
+    refused = await gql(other, INVITE, {"e": emails[0], "r": "COLLABORATOR", "c": 0})
+    clerk = await gql(admin, INVITE, {"e": emails[1], "r": "CLERK", "c": 0})
+    owner_role = await gql(admin, INVITE, {"e": emails[2], "r": "OWNER", "c": 0})
     assert refused["inviteMember"]["__typename"] == "NotAllowed"
     assert clerk["inviteMember"]["__typename"] == "NotAllowed"
     assert owner_role["inviteMember"]["__typename"] == "NotAllowed"
+    for email in emails:
+        assert await _codes(database, email) == []  # no invitation, no email
 
 
 async def test_inviting_beyond_the_plans_seats_is_refused(

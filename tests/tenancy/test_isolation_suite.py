@@ -17,28 +17,19 @@ was addressed to X and nothing of A's unsubmitted deposits.
 
 from __future__ import annotations
 
-import base64
 import uuid
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import Any
 
-import httpx
 import pytest
 from graphql import GraphQLObjectType
 from sqlalchemy import text
-from sqlalchemy.exc import DBAPIError
-from strawberry.relay import to_base64
-from tests.bailiffs.helpers import LYON, make_office, sealed_deposit, submit
-from tests.bailiffs.test_review_flow import IDENTITY
-from tests.evidence.capture_flow import capture_one, fill, seal, start
-from tests.factories import Role, add_member, gql, gql_raw, log_in, make_organisation
-from tests.ledger_helpers import fund
+from tests.factories import gql, gql_raw
+from tests.sqlstate import INSUFFICIENT_PRIVILEGE, refused
+from tests.tenancy.isolation_world import World
 
 from probant_graphql.schema import schema
-from probant_platform.bailiffs import payment
 from probant_platform.db import Database, TenantScope
-from probant_platform.evidence.media.samples import photo_jpeg
 
 # How each root field is scoped. "probe" fields are exercised with A's ids by B below.
 QUERY_FIELDS = {
@@ -164,126 +155,6 @@ def test_every_field_is_classified() -> None:
     assert _root_fields("Query") == set(QUERY_FIELDS), "classify new Query fields in this file"
     assert _root_fields("Mutation") == set(MUTATION_FIELDS), "classify new mutations in this file"
     assert node_types == NODE_TYPES, "add a factory for new Node types in this file"
-
-
-@dataclass
-class World:
-    a_owner: httpx.AsyncClient
-    a_colleague: httpx.AsyncClient
-    b_owner: httpx.AsyncClient
-    x_clerk: httpx.AsyncClient
-    y_clerk: httpx.AsyncClient
-    ids: dict[str, str]
-    uuids: dict[str, uuid.UUID]
-
-
-@pytest.fixture
-async def world(database: Database, client_factory: Callable[[], httpx.AsyncClient]) -> World:
-    a = await make_organisation(database)
-    a_collab = await add_member(database, a, role=Role.COLLABORATOR)
-    a_other = await add_member(database, a, role=Role.COLLABORATOR)
-    b = await make_organisation(database)
-    await fund(database, a.organisation_id, 6)
-    await fund(database, a.organisation_id, 2, membership_id=a_other.membership_id)
-    x = await make_office(database, name="Étude X")
-    y = await make_office(database, name="Étude Y", city="Lyon", postcode="69002", at=LYON)
-    clients = {name: client_factory() for name in ("a", "collab", "other", "b", "x", "y")}
-    for name, member in (
-        ("a", a),
-        ("collab", a_collab),
-        ("other", a_other),
-        ("b", b),
-        ("x", x.clerk),
-        ("y", y.clerk),
-    ):
-        await log_in(clients[name], member)
-    session = (await start(clients["a"]))["captureSession"]
-    item = (await capture_one(clients["a"], session["id"], photo_jpeg(seed=1))).json()["item"]
-    await fill(clients["a"], session["deposit"]["id"])
-    await seal(clients["a"], session["deposit"]["id"])
-    draft = (await start(clients["a"]))["captureSession"]
-    colleague_session = (await start(clients["other"]))["captureSession"]
-    colleague_item = (
-        await capture_one(clients["other"], colleague_session["id"], photo_jpeg(seed=2))
-    ).json()["item"]
-    keys = await gql(
-        clients["a"],
-        'mutation { createApiKey(name: "k") { ... on ApiKeyCreated { apiKey { id } } } }',
-    )
-    api_client = await gql(
-        clients["a"],
-        'mutation { createApiClient(name: "c", scopes: ["deposits:read"]) { ... on ApiClientSecret { apiClient { id } } } }',
-    )
-    hook = await gql(
-        clients["a"],
-        'mutation { createWebhookEndpoint(url: "https://hooks.example.com/a", events: ["deposit.sealed"]) { ... on WebhookEndpointSecret { endpoint { id } } } }',
-    )
-    hook_id = hook["createWebhookEndpoint"]["endpoint"]["id"]
-    test_delivery = await gql(
-        clients["a"],
-        "mutation($i: ID!) { sendTestWebhook(id: $i) { ... on WebhookDeliveryPayload { deliveryId } } }",
-        {"i": hook_id},
-    )
-    sent = await sealed_deposit(clients["a"])
-    submission = (await submit(clients["a"], sent["id"]))["submission"]
-    ordered = await sealed_deposit(clients["a"])
-    order = (
-        await gql(
-            clients["a"],
-            "mutation($i: OrderConstatInput!) { orderConstat(input: $i) { ... on ConstatOrderPayload { order { id } } } }",
-            {"i": {"depositId": ordered["id"], "requester": IDENTITY, "expose": "Exposé."}},
-        )
-    )["orderConstat"]["order"]
-    async with database.unit_of_work(TenantScope(organisation_id=a.organisation_id)) as s:
-        await payment.on_payment_completed(
-            session=s, purpose_id=_uuid(order["id"]), payment_reference="test"
-        )
-    onsite = (
-        await gql(
-            clients["a"],
-            'mutation($o: ID!) { requestOnSiteConstat(officeId: $o, address: {street: "1 rue A", postcode: "75001", city: "Paris"}, description: "Constat") { ... on OnSiteRequestPayload { request { id } } } }',
-            {"o": x.node_id},
-        )
-    )["requestOnSiteConstat"]["request"]
-    return World(
-        a_owner=clients["a"],
-        a_colleague=clients["collab"],
-        b_owner=clients["b"],
-        x_clerk=clients["x"],
-        y_clerk=clients["y"],
-        uuids={
-            "a": a.organisation_id,
-            "x": x.office_id,
-            "y": y.office_id,
-            "sent": _uuid(sent["id"]),
-            "ordered": _uuid(ordered["id"]),
-            "Deposit": _uuid(session["deposit"]["id"]),
-        },
-        ids={
-            "BailiffOffice": x.node_id,
-            "Submission": submission["id"],
-            "ConstatOrder": order["id"],
-            "OnSiteRequest": onsite["id"],
-            "sent": sent["id"],
-            "sent_item": sent["items"][0],
-            "Organisation": to_base64("Organisation", str(a.organisation_id)),
-            "Member": to_base64("Member", str(a_collab.membership_id)),
-            "Deposit": session["deposit"]["id"],
-            "EvidenceItem": item["id"],
-            "draft": draft["deposit"]["id"],
-            "draft_session": draft["id"],
-            "colleague_deposit": colleague_session["deposit"]["id"],
-            "colleague_item": colleague_item["id"],
-            "api_key": keys["createApiKey"]["apiKey"]["id"],
-            "api_client": api_client["createApiClient"]["apiClient"]["id"],
-            "webhook_endpoint": hook_id,
-            "webhook_delivery": test_delivery["sendTestWebhook"]["deliveryId"],
-        },
-    )
-
-
-def _uuid(global_id: str) -> uuid.UUID:
-    return uuid.UUID(base64.b64decode(global_id).decode().split(":", 1)[1])
 
 
 NODE = "query($id: ID!) { node(id: $id) { id } }"
@@ -640,19 +511,19 @@ async def test_row_level_security_grants_an_office_only_what_is_assigned_to_it(
             {"d": world.uuids["Deposit"]},
         )
         assert untouched.rowcount == 0  # not submitted to X: invisible
-    with pytest.raises(DBAPIError, match="only change the review status"):
+    with refused(INSUFFICIENT_PRIVILEGE, match="only change the review status"):
         async with database.unit_of_work(x_scope) as session:
             await session.execute(
                 text("UPDATE deposits SET title = 'pwned' WHERE id = :d"),
                 {"d": world.uuids["sent"]},
             )
-    with pytest.raises(DBAPIError, match="cannot change"):
+    with refused(INSUFFICIENT_PRIVILEGE, match="cannot change"):
         async with database.unit_of_work(x_scope) as session:
             await session.execute(
                 text("UPDATE submissions SET office_id = :y WHERE organisation_id = :a"),
                 {"y": y, "a": a},
             )
-    with pytest.raises(DBAPIError, match="row-level security"):
+    with refused(INSUFFICIENT_PRIVILEGE, match="row-level security"):
         async with database.unit_of_work(x_scope) as session:
             await session.execute(
                 text(

@@ -78,6 +78,8 @@ async def test_ownership_is_handed_over_and_the_former_owner_stays_admin(
     assert (await gql(new, "{ viewer { role } }"))["viewer"]["role"] == "OWNER"
     again = await gql(old, TRANSFER, {"m": member_id(owner.membership_id)})
     assert again["transferOwnership"]["__typename"] == "NotAllowed"
+    assert (await gql(old, "{ viewer { role } }"))["viewer"]["role"] == "ADMIN"
+    assert (await gql(new, "{ viewer { role } }"))["viewer"]["role"] == "OWNER"
 
 
 async def test_owner_is_not_a_role_one_can_assign(
@@ -88,3 +90,6 @@ async def test_owner_is_not_a_role_one_can_assign(
     await log_in(client, owner)
     result = await gql(client, ROLE, {"m": member_id(colleague.membership_id), "r": "OWNER"})
     assert result["updateMemberRole"]["__typename"] == "NotAllowed"
+    members = await gql(client, "{ organisation { members { edges { node { role } } } } }")
+    roles = sorted(e["node"]["role"] for e in members["organisation"]["members"]["edges"])
+    assert roles == ["COLLABORATOR", "OWNER"]

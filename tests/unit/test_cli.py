@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -13,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def _probant(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "probant_platform.cli", *args],
-        cwd=ROOT,
+        cwd=tempfile.gettempdir(),  # never the checkout: a command may create ./var
         capture_output=True,
         text=True,
         timeout=60,

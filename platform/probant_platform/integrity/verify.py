@@ -314,8 +314,7 @@ def _check_anchor(
     late = [
         number
         for number, item in enumerate(items, start=1)
-        if item["leaf"]["batch"] == sequence
-        and json.loads(item["sealed_record"])["deposit"]["sealed_at"] > latest
+        if item["leaf"]["batch"] == sequence and (_sealed_at(item) or "") > latest
     ]
     if late:
         report.add(
@@ -331,6 +330,14 @@ def _check_anchor(
         f"batch {sequence}: root found in transaction {_short(tx.tx_hash)}, block "
         f"{tx.block_number} of {_iso(block.time)}, {confirmations} confirmation(s){label}",
     )
+
+
+def _sealed_at(item: dict[str, Any]) -> str | None:
+    """The sealing time the item's record claims (None when unreadable: `_check_item` says so)."""
+    try:
+        return str(json.loads(item["sealed_record"])["deposit"]["sealed_at"])
+    except (TypeError, ValueError, KeyError):
+        return None
 
 
 def _iso(moment: Any) -> str:
