@@ -10,6 +10,7 @@ import httpx
 import pytest
 from tests.factories import gql, log_in, make_organisation
 from tests.partners.helpers import ALL_SCOPES, bearer, register_client, token_for
+from tests.tenancy.isolation_world import World, build_world
 from tests.tenancy.test_isolation_suite import (
     MUTATION_PROBES,
     NODE,
@@ -17,12 +18,15 @@ from tests.tenancy.test_isolation_suite import (
     PUBLIC_NODES,
     REFUSALS,
     UNREACHABLE_BY_NODE,
-    World,
     _a_is_untouched,
-    world,  # noqa: F401  (the suite's fixture)
 )
 
 from probant_platform.db import Database
+
+
+@pytest.fixture
+async def world(database: Database, client_factory: Callable[[], httpx.AsyncClient]) -> World:
+    return await build_world(database, client_factory)
 
 
 @pytest.fixture
@@ -37,7 +41,7 @@ async def b_partner(
 
 
 async def test_a_partner_token_of_b_reads_nothing_of_a(
-    world: World,  # noqa: F811  (the imported fixture)
+    world: World,
     b_partner: httpx.AsyncClient,
 ) -> None:
     for type_name in sorted(NODE_TYPES - UNREACHABLE_BY_NODE - PUBLIC_NODES):
@@ -61,7 +65,7 @@ async def test_a_partner_token_of_b_reads_nothing_of_a(
 
 
 async def test_a_partner_token_of_b_changes_nothing_of_a(
-    world: World,  # noqa: F811  (the imported fixture)
+    world: World,
     b_partner: httpx.AsyncClient,
 ) -> None:
     for field in sorted(MUTATION_PROBES):
@@ -77,7 +81,7 @@ async def test_a_partner_token_of_b_changes_nothing_of_a(
 
 
 async def test_a_partner_token_of_a_sees_a_but_acts_as_no_office(
-    world: World,  # noqa: F811  (the imported fixture)
+    world: World,
     client_factory: Callable[[], httpx.AsyncClient],
 ) -> None:
     credentials = await register_client(world.a_owner, ["deposits:read", "documents:read"])
