@@ -110,6 +110,7 @@ DEPOSIT_CHANGES = {
     "description": "'réécrit'",
     "signature_name": "'Quelqu''un d''autre'",
     "signature_png": "'\\x89504e47'::bytea",
+    "locale": "'en'",
     "credits_spent": "credits_spent + 1",
     "created_at": "created_at - interval '1 day'",
     "sealed_at": "sealed_at - interval '1 day'",

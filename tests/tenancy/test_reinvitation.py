@@ -7,11 +7,11 @@ from collections.abc import Callable
 from typing import Any
 
 import httpx
-from sqlalchemy import text
 from tests.factories import gql, log_in, make_organisation, unique_email
+from tests.sent_emails import body_text, sent_emails
+from tests.tenancy.test_invitations import CODE
 
 from probant_platform.db import Database
-from probant_platform.notifications.templates import render_email
 
 INVITE = """mutation($e: String!) { inviteMember(email: $e, role: COLLABORATOR) {
   __typename ... on InvitationPayload { previousCodeInvalidated notice } ... on Error { message } } }"""
@@ -19,33 +19,8 @@ ACTIVATE = """mutation($c: String!) { activateAccount(code: $c, password: "Welco
   __typename } }"""
 
 
-async def _invitation_emails(database: Database, email: str) -> list[dict[str, Any]]:
-    async with database.unit_of_work() as session:
-        rows = await session.execute(
-            text(
-                "SELECT args FROM procrastinate_jobs WHERE args->>'template' = 'invitation' "
-                "AND args->>'to' = :e ORDER BY id"
-            ),
-            {"e": email},
-        )
-        return list(rows.scalars())
-
-
-def _text(job: dict[str, Any]) -> str:
-    message = render_email(
-        "invitation",
-        to=job["to"],
-        sender="p@example.com",
-        locale=job["locale"],
-        context=job["context"],
-    )
-    body = message.get_body(("plain",))
-    assert body is not None
-    return str(body.get_content())
-
-
 async def test_a_second_invitation_tells_the_admin_and_the_invitee_the_first_code_is_void(
-    database: Database, client_factory: Callable[[], httpx.AsyncClient]
+    database: Database, client_factory: Callable[[], httpx.AsyncClient], smtp_server: Any
 ) -> None:
     owner = await make_organisation(database)
     admin = client_factory()
@@ -53,6 +28,7 @@ async def test_a_second_invitation_tells_the_admin_and_the_invitee_the_first_cod
     email = unique_email("twice")
 
     first = (await gql(admin, INVITE, {"e": email}))["inviteMember"]
+    (first_mail,) = await sent_emails(database, smtp_server, to=email)
     second = (await gql(admin, INVITE, {"e": email}))["inviteMember"]
 
     assert first == {
@@ -62,9 +38,9 @@ async def test_a_second_invitation_tells_the_admin_and_the_invitee_the_first_cod
     }
     assert second["previousCodeInvalidated"] is True
     assert second["notice"].startswith("Une invitation était déjà en attente pour cette adresse")
-    first_mail, second_mail = await _invitation_emails(database, email)
-    assert "remplace la précédente" not in _text(first_mail)
-    assert "Cette invitation remplace la précédente" in _text(second_mail)
-    old_code = first_mail["context"]["code"]
+    _, second_mail = await sent_emails(database, smtp_server, to=email)
+    assert "remplace la précédente" not in body_text(first_mail)
+    assert "Cette invitation remplace la précédente" in body_text(second_mail)
+    old_code = CODE.search(body_text(first_mail)).group(0)  # type: ignore[union-attr]
     used_old = await gql(client_factory(), ACTIVATE, {"c": old_code})
     assert used_old["activateAccount"]["__typename"] == "InvalidToken"
