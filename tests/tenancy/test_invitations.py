@@ -135,7 +135,7 @@ async def test_inviting_with_more_credits_than_held_creates_nothing(
 
 
 async def test_collaborators_cannot_invite_and_roles_are_limited(
-    database: Database, client_factory: object
+    database: Database, client_factory: object, smtp_server: Any
 ) -> None:
     owner = await make_organisation(database)
     colleague = await add_member(database, owner, role=Role.COLLABORATOR)
@@ -150,7 +150,7 @@ async def test_collaborators_cannot_invite_and_roles_are_limited(
     assert clerk["inviteMember"]["__typename"] == "NotAllowed"
     assert owner_role["inviteMember"]["__typename"] == "NotAllowed"
     for email in emails:
-        assert await _codes(database, email) == []  # no invitation, no email
+        assert await _codes(database, smtp_server, email) == []  # no invitation, no email
 
 
 async def test_inviting_beyond_the_plans_seats_is_refused(
