@@ -35,7 +35,7 @@ from probant_platform.evidence.media.samples import photo_jpeg
 ROUTES = {
     "/healthz": "public: no tenant data",
     "/readyz": "public: no tenant data",
-    "/metrics": "public: counts by route template, no tenant data",
+    "/metrics": "bearer token (tests/security/test_production_mode.py): counts, no tenant data",
     "/uploads/{item_id}": "session + per-item token: test_uploads_go_only_to_the_stager",
     "/media/{organisation_id}/{item_id}": "signed link: test_download_links_cannot_be_pointed_elsewhere",
     "/office-documents/{organisation_id}/{document_id}": "signed link (tests/bailiffs/test_review_flow.py)",
@@ -52,7 +52,10 @@ ROUTES = {
     "/billing/cancelled": "public landing page, no data",
     "/downloads/{organisation_id}/{deposit_id}/certificate.pdf": "signed link: test_download_links_cannot_be_pointed_elsewhere",
     "/downloads/{organisation_id}/{deposit_id}/export.zip": "signed link: test_download_links_cannot_be_pointed_elsewhere",
+    "/downloads/{organisation_id}/{deposit_id}/certificate.{language:str}.pdf": "signed link, as certificate.pdf (tests/documents/test_issued_documents.py)",
     "/widget/v1/{name}": "public static files",
+    "/oauth/token": "client credentials (tests/partners/test_tokens.py)",
+    "/.well-known/jwks.json": "public keys only",
 }
 
 
