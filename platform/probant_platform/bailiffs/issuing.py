@@ -26,6 +26,7 @@ from probant_platform.bailiffs.pdfs import OfficeIdentity, attestation_pdf, cons
 from probant_platform.config import Settings
 from probant_platform.db import utcnow
 from probant_platform.documents.signing import sign_pdf_async
+from probant_platform.documents.timestamps import long_term_async
 from probant_platform.evidence.models import Deposit
 from probant_platform.storage import store_for
 from probant_tenants.models import Organisation
@@ -110,6 +111,7 @@ async def issue_attestation(
         pdf,
         signer,
         reason="Attestation de dépôt",
+        long_term=await long_term_async(settings),
         location=office.organisation.city or None,
     )
     document = await _store(
@@ -177,6 +179,7 @@ async def issue_constat(
         pdf,
         signer,
         reason="Procès-verbal de constat de dépôt",
+        long_term=await long_term_async(settings),
         location=office.organisation.city or None,
     )
     document = await _store(
