@@ -103,7 +103,10 @@ def verify_command(
     offline: Annotated[bool, typer.Option(help="Do not check the anchors on the chain.")] = False,
     pdf: Annotated[Path | None, typer.Option(help="The signed certified report.")] = None,
     ca: Annotated[
-        Path | None, typer.Option(help="PEM trust roots for the PDF (default: the platform's).")
+        Path | None,
+        typer.Option(
+            help="PEM trust roots for the PDF and the timestamps (default: the platform's)."
+        ),
     ] = None,
 ) -> None:
     """Check files against a proof bundle, its anchors and signed PDF; exit 0 if all pass."""
@@ -125,7 +128,7 @@ def verify_command(
         files=[GivenFile(f.name, file_sha256(f)) for f in files],
         chain=None if offline else _chain_reader(data, rpc),
         pdf=pdf.read_bytes() if pdf else None,
-        trust_roots=_trust_roots(ca) if pdf else (),
+        trust_roots=_trust_roots(ca),
     )
     for check in report.checks:
         typer.echo(f"{SYMBOLS[check.status.value]}  {check.message}")

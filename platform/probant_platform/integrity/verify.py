@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any
 from probant_platform.integrity import merkle
 from probant_platform.integrity.formats import (
     BUNDLE_FORMAT,
-    BUNDLE_VERSION,
     DEVELOPMENT_LABEL,
+    READABLE_VERSIONS,
     AnchorPayload,
     timestamp,
 )
@@ -100,11 +100,12 @@ def verify_bundle(
 ) -> Report:
     """Run every check of docs/verification.md on `bundle`."""
     report = Report([])
-    if bundle.get("format") != BUNDLE_FORMAT or bundle.get("version") != BUNDLE_VERSION:
+    if bundle.get("format") != BUNDLE_FORMAT or bundle.get("version") not in READABLE_VERSIONS:
         report.add(
             Status.FAIL,
             "bundle-format",
-            f"this is not a {BUNDLE_FORMAT} version {BUNDLE_VERSION} file",
+            f"this is not a {BUNDLE_FORMAT} file of version "
+            f"{' or '.join(map(str, READABLE_VERSIONS))}",
         )
         return report
     items = bundle.get("items") or []
@@ -115,6 +116,8 @@ def verify_bundle(
     _check_chain(report, batches, {item["leaf"]["batch"] for item in items})
     for sequence in sorted({item["leaf"]["batch"] for item in items} & set(batches)):
         _check_anchor(report, batches[sequence], items, chain)
+        if bundle.get("version", 1) >= 2:
+            _check_timestamp(report, batches[sequence], trust_roots)
     if pdf is not None:
         _check_pdf(
             report, pdf, bundle.get("certificate"), bundle.get("office_documents"), trust_roots
@@ -330,6 +333,24 @@ def _check_anchor(
         "anchor-valid",
         f"batch {sequence}: root found in transaction {_short(tx.tx_hash)}, block "
         f"{tx.block_number} of {_iso(block.time)}, {confirmations} confirmation(s){label}",
+    )
+
+
+def _check_timestamp(report: Report, batch: dict[str, Any], roots: Sequence[Any]) -> None:
+    from probant_platform.integrity.timestamps import check_token
+
+    sequence = batch["sequence"]
+    view = batch.get("timestamp")
+    if view is None:
+        report.add(Status.SKIP, "timestamp-missing", f"batch {sequence}: no RFC 3161 timestamp")
+        return
+    result = check_token(view, batch["root"], roots)
+    label = f" ({view['label']})" if view.get("label") else ""
+    status = Status.SKIP if result.reason == "timestamp-unchecked" else Status.PASS
+    report.add(
+        status if result.ok else Status.FAIL,
+        result.reason,
+        f"batch {sequence}: {result.message}{label}",
     )
 
 
