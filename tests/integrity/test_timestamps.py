@@ -158,3 +158,16 @@ async def test_openssl_accepts_the_exported_token(
     refused = openssl_verify(other_root)
     assert refused.returncode != 0
     assert "Verification: FAILED" in refused.stdout
+
+
+async def test_without_trust_roots_a_token_is_still_checked_for_tampering(
+    world: ProofWorld, bundle: dict[str, Any], settings: Settings
+) -> None:
+    intact = _verify(world, bundle, [], settings=settings)
+    assert intact.ok
+    [skipped] = [c for c in intact.checks if c.reason == "timestamp-unchecked"]
+    assert skipped.status == "skip" and "--ca" in skipped.message
+
+    tampered = copy.deepcopy(bundle)
+    _another_batch_token(_own_batch(tampered), tampered)
+    assert "timestamp-other-root" in _verify(world, tampered, [], settings=settings).failures()

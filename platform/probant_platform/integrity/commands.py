@@ -128,7 +128,7 @@ def verify_command(
         files=[GivenFile(f.name, file_sha256(f)) for f in files],
         chain=None if offline else _chain_reader(data, rpc),
         pdf=pdf.read_bytes() if pdf else None,
-        trust_roots=_trust_roots(ca),
+        trust_roots=_trust_roots(ca) if pdf or ca else (),
     )
     for check in report.checks:
         typer.echo(f"{SYMBOLS[check.status.value]}  {check.message}")

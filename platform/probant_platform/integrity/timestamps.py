@@ -170,8 +170,6 @@ def check_token(
             "timestamp-mismatch",
             f"the bundle says {view.get('generated_at')} but the token says {timestamp(generated)}",
         )
-    if not roots:
-        return TokenCheck(True, "timestamp-unchecked", "no trust roots given")
     context = ValidationContext(trust_roots=[tsa.asn1_cert(c) for c in roots], allow_fetching=False)
     root = bytes.fromhex(root_hex)
     try:
@@ -193,6 +191,13 @@ def check_token(
     if not status.valid:
         return TokenCheck(
             False, "timestamp-signature-invalid", "the token's signature does not verify"
+        )
+    if not roots:
+        return TokenCheck(
+            True,
+            "timestamp-unchecked",
+            f"token intact, over this root, dated {timestamp(generated)}; its authority was not "
+            "checked (no trust roots given: --ca)",
         )
     if not status.trusted:
         return TokenCheck(
