@@ -10,6 +10,7 @@ Authenticity Inspect site) checks it; trusting it means trusting our CA, as for 
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 from collections.abc import Sequence
@@ -21,7 +22,9 @@ import c2pa
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
-from probant_platform.documents.pki import Signer
+from probant_platform.config import Settings
+from probant_platform.documents.pki import Signer, platform_signer
+from probant_platform.evidence.models import Deposit, EvidenceItem
 from probant_platform.integrity.formats import timestamp
 
 ASSERTION = "fr.probant.capture"
@@ -42,6 +45,21 @@ class CaptureFacts:
     latitude: float | None = None
     longitude: float | None = None
     accuracy_m: float | None = None
+
+
+def facts_of(deposit: Deposit, item: EvidenceItem) -> CaptureFacts:
+    """What the manifest of a sealed item states (its hash must be known)."""
+    if item.sha256 is None:
+        raise ValueError("the item is not stored yet")
+    return CaptureFacts(
+        deposit_reference=deposit.reference,
+        capture_session=str(item.capture_session_id),
+        captured_at=item.captured_at,
+        original_sha256=item.sha256,
+        latitude=item.latitude,
+        longitude=item.longitude,
+        accuracy_m=item.accuracy_meters,
+    )
 
 
 def _manifest(facts: CaptureFacts, media_type: str) -> dict[str, Any]:
@@ -101,6 +119,16 @@ def credentialed_copy(media: bytes, media_type: str, facts: CaptureFacts, signer
     out = io.BytesIO()
     builder.sign(_c2pa_signer(signer), media_type, io.BytesIO(media), out)
     return out.getvalue()
+
+
+async def credentialed_copy_of(
+    settings: Settings, deposit: Deposit, item: EvidenceItem, media: bytes
+) -> bytes:
+    """The credentialed copy of a sealed item, signed with the platform's certificate."""
+    signer = await asyncio.to_thread(platform_signer, settings)
+    return await asyncio.to_thread(
+        credentialed_copy, media, item.media_type or "", facts_of(deposit, item), signer
+    )
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from probant_platform.config import Settings
+from probant_platform.evidence import credentials
 from probant_platform.evidence.deposits import stored_items
 from probant_platform.evidence.models import Deposit
 from probant_platform.integrity.bundle import bundle_bytes, proof_bundle
@@ -22,6 +23,9 @@ README = """Probant — export du dépôt {reference} / export of deposit {refer
 media/           les fichiers scellés / the sealed files
 proof-bundle.json   le paquet de preuve / the proof bundle (docs/verification.md)
 certificate.pdf  le rapport certifié signé / the signed certified report (if issued)
+credentials/     copies des photos et vidéos avec leurs Content Credentials (C2PA) signées /
+                 copies of the photos and videos carrying signed C2PA Content Credentials
+                 (the files in media/ are the evidence; these copies are for C2PA tools)
 
 Vérifier / verify:
   probant verify media/* --bundle proof-bundle.json --pdf certificate.pdf
@@ -53,6 +57,10 @@ async def write_export(
             with archive.open(name, "w") as target:
                 async for chunk in store.open_stream(item.blob_key):
                     target.write(chunk)
+            if item.sha256 is not None and item.media_type in credentials.SUPPORTED:
+                media = b"".join([chunk async for chunk in store.open_stream(item.blob_key)])
+                copy = await credentials.credentialed_copy_of(settings, deposit, item, media)
+                archive.writestr(name.replace("media/", "credentials/", 1), copy)
         if certificate is not None and certificate.blob_key is not None:
             with archive.open("certificate.pdf", "w") as target:
                 async for chunk in store.open_stream(certificate.blob_key):
