@@ -1,4 +1,4 @@
-"""Cost of the long-term proof layers, as ratios (issue 18): run `python scripts/bench_long_term.py`.
+"""Cost of the long-term proof layers as ratios (issue 18): `python scripts/bench_long_term.py`.
 
 - PAdES B-T + B-LT signing of a 20-photo report vs B-B signing of the same PDF;
 - C2PA credentialing of a 20-photo deposit vs only hashing the photos (today's work).
