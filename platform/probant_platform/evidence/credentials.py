@@ -137,6 +137,8 @@ class CredentialCheck:
     """C2PA's verdict: `Trusted` (valid, and signed under a trust anchor), `Valid`, `Invalid`."""
     failures: tuple[str, ...]
     capture: dict[str, Any] | None
+    found: bool = True
+    """A manifest was there to read (False: no manifest, or not a readable media file)."""
 
     @property
     def ok(self) -> bool:
@@ -146,7 +148,8 @@ class CredentialCheck:
 def read_credentials(
     data: bytes, media_type: str, roots: Sequence[x509.Certificate] = ()
 ) -> CredentialCheck:
-    """Validate the manifest of a credentialed copy with the C2PA library's own reader."""
+    """Validate the manifest of a credentialed copy with the C2PA library's own reader
+    (a file with no manifest at all reads as `Invalid`, failure `manifest-missing`)."""
     anchors = "".join(c.public_bytes(serialization.Encoding.PEM).decode() for c in roots)
     try:
         if anchors:
@@ -154,8 +157,10 @@ def read_credentials(
             reader = c2pa.Reader(media_type, io.BytesIO(data), context=context)
         else:
             reader = c2pa.Reader(media_type, io.BytesIO(data))
+    except c2pa.C2paError.ManifestNotFound:
+        return CredentialCheck("Invalid", ("manifest-missing",), None, found=False)
     except c2pa.C2paError as exc:
-        return CredentialCheck("Invalid", (f"unreadable: {exc}",), None)
+        return CredentialCheck("Invalid", (f"unreadable: {exc}",), None, found=False)
     results = reader.get_validation_results() or {}
     failures = tuple(f["code"] for f in (results.get("activeManifest") or {}).get("failure", []))
     store = json.loads(reader.json())

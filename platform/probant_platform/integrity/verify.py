@@ -61,6 +61,8 @@ class Check:
 class GivenFile:
     name: str
     sha256: str
+    credentials: Any = None
+    """For a C2PA-credentialed copy: its `evidence.credentials.CredentialCheck`."""
 
 
 @dataclass
@@ -130,7 +132,9 @@ def _check_files(report: Report, items: list[dict[str, Any]], files: Sequence[Gi
     matched = set()
     for given in files:
         number = known.get(given.sha256)
-        if number is None:
+        if number is None and given.credentials is not None:
+            _check_credentials(report, given, known)
+        elif number is None:
             report.add(
                 Status.FAIL,
                 "file-unknown",
@@ -144,6 +148,32 @@ def _check_files(report: Report, items: list[dict[str, Any]], files: Sequence[Gi
             )
     for number in sorted(set(known.values()) - matched):
         report.add(Status.SKIP, "file-not-given", f"item {number}: no file given, not re-hashed")
+
+
+def _check_credentials(report: Report, given: GivenFile, known: dict[str, int]) -> None:
+    check = given.credentials
+    capture = check.capture or {}
+    number = known.get(capture.get("original_sha256", ""))
+    if not check.ok:
+        report.add(
+            Status.FAIL,
+            "credentials-invalid",
+            f"{given.name}: its C2PA manifest does not validate ({', '.join(check.failures)}) "
+            "— the copy or its manifest was altered",
+        )
+    elif number is None:
+        report.add(
+            Status.FAIL,
+            "credentials-foreign",
+            f"{given.name}: a valid C2PA copy, but of no item of this bundle",
+        )
+    else:
+        trust = "" if check.state == "Trusted" else " (its signer was not checked: --ca)"
+        report.add(
+            Status.PASS,
+            "credentials-valid",
+            f"{given.name}: C2PA copy of sealed item {number}, manifest valid{trust}",
+        )
 
 
 def _check_item(
