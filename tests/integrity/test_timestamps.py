@@ -11,11 +11,15 @@ from typing import Any
 
 import httpx
 import pytest
-from tests.integrity.proof_world import ProofWorld, build_world, bundle_of
+from sqlalchemy import select
+from tests.integrity.proof_world import ProofWorld, build_world, bundle_of, close_and_anchor
+from tests.integrity.test_batches import _synthetic_leaves
 
 from probant_platform.config import Settings
 from probant_platform.db import Database
 from probant_platform.documents import pki
+from probant_platform.integrity.models import Anchor, AnchorStatus, BatchTimestamp
+from probant_platform.integrity.timestamps import stamp_unstamped
 from probant_platform.integrity.verify import GivenFile, Report, file_sha256, verify_bundle
 
 
@@ -171,3 +175,22 @@ async def test_without_trust_roots_a_token_is_still_checked_for_tampering(
     tampered = copy.deepcopy(bundle)
     _another_batch_token(_own_batch(tampered), tampered)
     assert "timestamp-other-root" in _verify(world, tampered, [], settings=settings).failures()
+
+
+async def test_anchoring_goes_on_when_the_tsa_fails_and_the_tick_stamps_later(
+    database: Database, settings: Settings
+) -> None:
+    await _synthetic_leaves(database, 2)
+    unreachable = settings.model_copy(update={"tsa_url": "http://127.0.0.1:9/tsa"})
+
+    [batch] = await close_and_anchor(database, unreachable)
+
+    async with database.unit_of_work() as session:
+        anchor = (await session.execute(select(Anchor))).scalar_one()
+        assert anchor.status is AnchorStatus.CONFIRMED
+        assert (await session.execute(select(BatchTimestamp))).first() is None
+    assert await stamp_unstamped(database=database, settings=settings) == 1
+    async with database.unit_of_work() as session:
+        stamp = (await session.execute(select(BatchTimestamp))).scalar_one()
+    assert stamp.batch_id == batch.id and stamp.development
+    assert await stamp_unstamped(database=database, settings=settings) == 0
