@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from probant_platform.config import Settings
+from probant_platform.documents.pki import SigningUnavailable
 from probant_platform.evidence import credentials
 from probant_platform.evidence.deposits import stored_items
 from probant_platform.evidence.models import Deposit
@@ -59,7 +60,10 @@ async def write_export(
                     target.write(chunk)
             if item.sha256 is not None and item.media_type in credentials.SUPPORTED:
                 media = b"".join([chunk async for chunk in store.open_stream(item.blob_key)])
-                copy = await credentials.credentialed_copy_of(settings, deposit, item, media)
+                try:
+                    copy = await credentials.credentialed_copy_of(settings, deposit, item, media)
+                except SigningUnavailable:  # no signing certificate configured: originals only
+                    continue
                 archive.writestr(name.replace("media/", "credentials/", 1), copy)
         if certificate is not None and certificate.blob_key is not None:
             with archive.open("certificate.pdf", "w") as target:
