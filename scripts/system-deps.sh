@@ -8,7 +8,10 @@ need=()
 command -v chromium >/dev/null || need+=(chromium)
 command -v pg_isready >/dev/null || need+=(postgresql-client)
 command -v sha256sum >/dev/null || need+=(coreutils)
+# pdftoppm, pdfsig and certutil: the docs use them, and the long-term signature tests check
+# our PDFs as an outside expert would.
 { command -v pdftoppm && command -v pdfsig; } >/dev/null || need+=(poppler-utils)
+command -v certutil >/dev/null || need+=(libnss3-tools)
 dpkg -s fonts-dejavu-core >/dev/null 2>&1 || need+=(fonts-dejavu-core)
 dpkg -s libpango-1.0-0 >/dev/null 2>&1 || need+=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
 [ ${#need[@]} -eq 0 ] && exit 0

@@ -90,6 +90,12 @@ class Settings(BaseSettings):
         default=None, alias="PROBANT_SIGNING_KEY_PASSWORD"
     )
     trust_roots: Path | None = Field(default=None, alias="PROBANT_TRUST_ROOTS")
+    tsa_url: str | None = Field(default=None, alias="PROBANT_TSA_URL")
+    tsa_username: str | None = Field(default=None, alias="PROBANT_TSA_USERNAME")
+    tsa_password: SecretStr | None = Field(default=None, alias="PROBANT_TSA_PASSWORD")
+    timestamp_renewal_days: int = Field(
+        default=180, alias="PROBANT_TIMESTAMP_RENEWAL_DAYS", ge=1, le=3650
+    )
 
     constat_price_cents: int = Field(
         default=18_000, alias="PROBANT_CONSTAT_PRICE_CENTS", ge=0, le=10_000_000

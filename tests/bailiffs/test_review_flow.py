@@ -130,6 +130,7 @@ async def test_capture_to_attestation_to_signed_pv(
     verdict = await validate_pdf_async(pdf, pki.trust_roots(settings))
     assert verdict.ok, verdict.explain()
     assert verdict.signatures[0].signer_name == "Étude Durand"
+    assert verdict.signatures[0].timestamped_at and verdict.signatures[0].long_term  # B-T, B-LT
     body = pdf_text(pdf)
     assert "Attestation de dépôt" in body and deposit["reference"] in body
     assert all(item["sha256"] in body.replace("\n", "") for item in seen["deposit"]["items"])
@@ -220,7 +221,9 @@ async def test_capture_to_attestation_to_signed_pv(
     assert issued["node"]["status"] == "ISSUED"
     pv_mail = next(m for m in await jobs.emails(to=firm.email) if m["template"] == "constat_issued")
     pv = await jobs.attachment(pv_mail)
-    assert (await validate_pdf_async(pv, pki.trust_roots(settings))).ok
+    pv_verdict = await validate_pdf_async(pv, pki.trust_roots(settings))
+    assert pv_verdict.ok and pv_verdict.signatures[0].long_term
+    assert pv_verdict.signatures[0].timestamped_at is not None
     text = pdf_text(pv)
     assert "deux mille vingt" in text and "Procès-verbal de constat de dépôt" in text
     assert "3e étage" in text and "SELARL" in text and "732 829 320" in text

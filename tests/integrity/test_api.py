@@ -47,7 +47,7 @@ async def test_the_archive_shows_the_anchor_labelled_and_a_bundle_that_verifies(
     assert anchor["development"] and anchor["chainId"] == "131277322940537"
     assert anchor["label"] == "chaîne de développement — pas un registre public"
     bundle = deposit["proofBundle"]
-    assert bundle["format"] == "probant-proof-bundle" and bundle["version"] == 1
+    assert bundle["format"] == "probant-proof-bundle" and bundle["version"] == 2
     assert bundle["deposit"]["reference"] == world.sealed.reference
     given = [GivenFile(p.name, file_sha256(p)) for p in world.files]
     assert verify_bundle(bundle, files=given, chain=world.reader).ok

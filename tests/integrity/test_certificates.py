@@ -84,6 +84,7 @@ async def test_the_report_is_signed_trusted_emailed_and_in_the_archive(
     assert validation.ok, validation.explain()
     [signature] = validation.signatures
     assert signature.intact and signature.trusted and signature.covers_whole_file
+    assert signature.timestamped_at is not None and signature.long_term  # PAdES B-T + B-LT
 
     query = "query($id: ID!) { node(id: $id) { ... on Deposit { certificateUrl } } }"
     link = (await gql(world.sealed.client, query, {"id": world.sealed.node_id}))["node"]

@@ -27,6 +27,7 @@ from probant_platform.config import Settings
 from probant_platform.db import utcnow
 from probant_platform.documents.pki import Signer
 from probant_platform.documents.signing import sign_pdf_async
+from probant_platform.documents.timestamps import long_term_async
 from probant_platform.evidence.models import Deposit
 from probant_platform.integrity import published
 from probant_platform.integrity.models import PublishedKind
@@ -119,6 +120,7 @@ async def issue_attestation(
         pdf,
         signer,
         reason="Attestation de dépôt",
+        long_term=await long_term_async(settings),
         location=office.organisation.city or None,
     )
     document = await _store(
@@ -186,6 +188,7 @@ async def issue_constat(
         pdf,
         signer,
         reason="Procès-verbal de constat de dépôt",
+        long_term=await long_term_async(settings),
         location=office.organisation.city or None,
     )
     document = await _store(

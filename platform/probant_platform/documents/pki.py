@@ -19,7 +19,7 @@ from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
@@ -40,7 +40,7 @@ class SigningUnavailable(RuntimeError):
 class Signer:
     """A private key, its certificate and the chain up to (and including) the root."""
 
-    key: ec.EllipticCurvePrivateKey | PrivateKeyTypes
+    key: PrivateKeyTypes
     certificate: x509.Certificate
     chain: tuple[x509.Certificate, ...] = field(default_factory=tuple)
 
@@ -168,6 +168,62 @@ def issue_certificate(
     return Signer(key=key, certificate=cert, chain=authority.chain)
 
 
+DEVELOPMENT_TSA_NAME = "Probant Development TSA — not a trusted time source"
+TSA_VALIDITY = dt.timedelta(days=1825)
+CRL_VALIDITY = dt.timedelta(days=7)
+
+
+def issue_tsa_certificate(
+    authority: Signer,
+    *,
+    validity: dt.timedelta = TSA_VALIDITY,
+    common_name: str = DEVELOPMENT_TSA_NAME,
+) -> Signer:
+    """A time-stamping certificate (RFC 3161: the only, critical, EKU is timeStamping).
+
+    RSA because pyHanko's in-process TSA signs with RSA only.
+    """
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    now = _now()
+    ca_key = authority.key
+    assert isinstance(ca_key, ec.EllipticCurvePrivateKey)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(_name(common_name))
+        .issuer_name(authority.certificate.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(min(now + validity, authority.certificate.not_valid_after_utc))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()),
+            critical=False,
+        )
+        .sign(ca_key, hashes.SHA256())
+    )
+    return Signer(key=key, certificate=cert, chain=authority.chain)
+
+
+def certificate_revocation_list(authority: Signer) -> x509.CertificateRevocationList:
+    """A fresh, empty CRL of `authority`: the revocation data B-LT signatures embed.
+
+    The development CA never revokes; its CRL says so, signed, at a given time.
+    """
+    ca_key = authority.key
+    assert isinstance(ca_key, ec.EllipticCurvePrivateKey)
+    now = _now()
+    return (
+        x509.CertificateRevocationListBuilder()
+        .issuer_name(authority.certificate.subject)
+        .last_update(now - dt.timedelta(minutes=5))
+        .next_update(now + CRL_VALIDITY)
+        .sign(ca_key, hashes.SHA256())
+    )
+
+
 def load_pkcs12(data: bytes, password: bytes | None) -> Signer:
     """A signer from a PKCS#12 file (key, certificate, chain)."""
     key, cert, extra = pkcs12.load_key_and_certificates(data, password)
@@ -223,6 +279,17 @@ def platform_signer(settings: Settings) -> Signer:
             authority, common_name="Probant — certificats de scellement", organisation="Probant"
         )
         write_once(path, signer.to_pem(password))
+    return Signer.from_pem(path.read_bytes(), password)
+
+
+def development_tsa(settings: Settings) -> Signer:
+    """The development time-stamping authority's certificate, issued by the development CA."""
+    if settings.is_production:
+        raise SigningUnavailable("no development time-stamping authority in production")
+    path = _pki_dir(settings) / "tsa.pem"
+    password = _development_password(settings)
+    if not path.exists():
+        write_once(path, issue_tsa_certificate(development_authority(settings)).to_pem(password))
     return Signer.from_pem(path.read_bytes(), password)
 
 

@@ -127,6 +127,9 @@ async def anchor_batch(
     *, database: Database, settings: Settings, chain: AnchorChain, batch_id: uuid.UUID
 ) -> AnchorOutcome:
     """Anchor `batch_id` (idempotent); raises AnchorPending while it is not confirmed."""
+    from probant_platform.integrity.timestamps import stamp_quietly
+
+    await stamp_quietly(database=database, settings=settings, batch_id=batch_id)
     anchor = await _stored_or_signed(database=database, chain=chain, batch_id=batch_id)
     crash_point("anchor.after_persist")
     if anchor.status is AnchorStatus.CONFIRMED:

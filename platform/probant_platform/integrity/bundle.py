@@ -1,6 +1,7 @@
 """The proof bundle: everything needed to check a deposit without trusting Probant.
 
-Format `probant-proof-bundle`, version 1, documented field by field in docs/verification.md.
+Format `probant-proof-bundle`, version 2 (version 1 plus timestamp tokens), documented field
+by field in docs/verification.md.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from probant_platform.integrity.formats import (
     timestamp,
 )
 from probant_platform.integrity.models import Anchor, Batch, Certificate, Leaf, SealedRecord
+from probant_platform.integrity.timestamps import attach_timestamps
 
 CHAIN_CONTEXT = 2  # neighbouring batches included on each side, so the chain link shows
 
@@ -123,6 +125,7 @@ async def proof_bundle(
         )
         views.append(_item_view(record, leaf, batch, proof))
     chain = await _chain_segment(session, [b.sequence for b in own.values()])
+    await attach_timestamps(session, chain)
     complete = (
         len(views) == len(items)
         and all(view["leaf"]["batch"] is not None for view in views)

@@ -27,6 +27,7 @@ from probant_platform.documents.render import (
     render_pdf,
 )
 from probant_platform.documents.signing import sign_pdf
+from probant_platform.documents.timestamps import LongTerm, long_term_async
 from probant_platform.events.outbox import publish
 from probant_platform.evidence.deposits import stored_items
 from probant_platform.evidence.media.thumbnails import make_preview
@@ -166,13 +167,23 @@ async def render_certificate(
     }
     signer = await asyncio.to_thread(pki.platform_signer, settings)
     pdf = await asyncio.to_thread(
-        build_pdf, signer=signer, context=context, assets=assets, locale=locale
+        build_pdf,
+        signer=signer,
+        context=context,
+        assets=assets,
+        locale=locale,
+        long_term=await long_term_async(settings),
     )
     return pdf, signer
 
 
 def build_pdf(
-    *, signer: pki.Signer, context: dict[str, Any], assets: dict[str, bytes], locale: str
+    *,
+    signer: pki.Signer,
+    context: dict[str, Any],
+    assets: dict[str, bytes],
+    locale: str,
+    long_term: LongTerm | None = None,
 ) -> bytes:
     """Render the report template and sign it (synchronous: run it in a thread)."""
     html = TEMPLATES.render("certificate.html.j2", lang=locale, labels=LABELS[locale], **context)
@@ -184,6 +195,7 @@ def build_pdf(
         signer,
         reason=LABELS[locale]["sign_reason"].format(reference=reference),
         location="Probant",
+        long_term=long_term,
     )
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -103,11 +104,14 @@ def verify_command(
     offline: Annotated[bool, typer.Option(help="Do not check the anchors on the chain.")] = False,
     pdf: Annotated[Path | None, typer.Option(help="The signed certified report.")] = None,
     ca: Annotated[
-        Path | None, typer.Option(help="PEM trust roots for the PDF (default: the platform's).")
+        Path | None,
+        typer.Option(
+            help="PEM trust roots for the PDF and the timestamps (default: the platform's)."
+        ),
     ] = None,
 ) -> None:
     """Check files against a proof bundle, its anchors and signed PDF; exit 0 if all pass."""
-    from probant_platform.integrity.verify import GivenFile, file_sha256, verify_bundle
+    from probant_platform.integrity.verify import verify_bundle
 
     if rpc and offline:
         raise typer.BadParameter("give --rpc or --offline, not both")
@@ -120,12 +124,13 @@ def verify_command(
     if missing:
         typer.echo(f"error: no such file: {', '.join(missing)}", err=True)
         raise typer.Exit(code=2)
+    roots = _trust_roots(ca) if pdf or ca else ()
     report = verify_bundle(
         data,
-        files=[GivenFile(f.name, file_sha256(f)) for f in files],
+        files=[_given(f, data, roots) for f in files],
         chain=None if offline else _chain_reader(data, rpc),
         pdf=pdf.read_bytes() if pdf else None,
-        trust_roots=_trust_roots(ca) if pdf else (),
+        trust_roots=roots,
     )
     for check in report.checks:
         typer.echo(f"{SYMBOLS[check.status.value]}  {check.message}")
@@ -135,6 +140,26 @@ def verify_command(
         return
     typer.echo(f"VERDICT: {failed} check(s) failed — do not rely on this evidence as it stands.")
     raise typer.Exit(code=1)
+
+
+def _given(path: Path, bundle: dict[str, Any], roots: Sequence[Any]) -> Any:
+    """A file to check; one that is no sealed item but a C2PA-readable media is read as a
+    credentialed copy (its manifest validated)."""
+    import mimetypes
+
+    from probant_platform.integrity.verify import GivenFile, file_sha256
+
+    digest = file_sha256(path)
+    media_type = mimetypes.guess_type(path.name)[0] or ""
+    sealed = {item.get("sha256") for item in bundle.get("items") or []}
+    from probant_platform.evidence.credentials import SUPPORTED, read_credentials
+
+    if digest in sealed or media_type not in SUPPORTED:
+        return GivenFile(path.name, digest)
+    check = read_credentials(path.read_bytes(), media_type, roots)
+    if not check.found:  # an altered original, not a C2PA copy: reported as an unknown file
+        return GivenFile(path.name, digest)
+    return GivenFile(path.name, digest, credentials=check)
 
 
 def _chain_reader(bundle: dict[str, object], rpc: str | None) -> ChainReader:

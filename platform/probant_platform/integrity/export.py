@@ -12,6 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from probant_platform.bailiffs.models import OfficeDocument
 from probant_platform.config import Settings
+from probant_platform.documents.pki import SigningUnavailable
+from probant_platform.evidence import credentials
 from probant_platform.evidence.deposits import stored_items
 from probant_platform.evidence.models import Deposit
 from probant_platform.integrity.bundle import bundle_bytes, proof_bundle
@@ -26,6 +28,9 @@ proof-bundle.json   le paquet de preuve / the proof bundle (docs/verification.md
 certificate.pdf  le rapport certifié signé / the signed certified report (if issued)
 office-documents/   attestation de dépôt et PV de constat signés par l'étude (s'ils sont émis)
                     the office's signed attestation and PV de constat (if issued)
+credentials/     copies des photos et vidéos avec leurs Content Credentials (C2PA) signées /
+                 copies of the photos and videos carrying signed C2PA Content Credentials
+                 (the files in media/ are the evidence; these copies are for C2PA tools)
 
 Vérifier / verify:
   probant verify media/* --bundle proof-bundle.json --pdf certificate.pdf
@@ -65,6 +70,13 @@ async def write_export(
             with archive.open(name, "w") as target:
                 async for chunk in store.open_stream(item.blob_key):
                     target.write(chunk)
+            if item.sha256 is not None and item.media_type in credentials.SUPPORTED:
+                media = b"".join([chunk async for chunk in store.open_stream(item.blob_key)])
+                try:
+                    copy = await credentials.credentialed_copy_of(settings, deposit, item, media)
+                except SigningUnavailable:  # no signing certificate configured: originals only
+                    continue
+                archive.writestr(name.replace("media/", "credentials/", 1), copy)
         pdfs = [(f"office-documents/{d.filename}", d.blob_key) for d in office_documents]
         if certificate is not None and certificate.blob_key is not None:
             pdfs.insert(0, ("certificate.pdf", certificate.blob_key))

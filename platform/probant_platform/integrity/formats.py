@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 BUNDLE_FORMAT = "probant-proof-bundle"
-BUNDLE_VERSION = 1
+BUNDLE_VERSION = 2
+# Version 2 only adds fields (batch timestamps): a version 1 reader may read its v1 parts.
+READABLE_VERSIONS = (1, 2)
 ZERO_ROOT = "0" * 64
 ANCHOR_MAGIC = b"PROBANT\x01"
 ANCHOR_LENGTH = len(ANCHOR_MAGIC) + 8 + 32 + 32

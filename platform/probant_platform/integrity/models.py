@@ -162,3 +162,19 @@ class PublishedDocument(Base):
     signer_name: Mapped[str] = mapped_column(String(200))
     signer_fingerprint: Mapped[str] = mapped_column(String(64))
     issued_at: Mapped[datetime]
+
+
+class BatchTimestamp(Base):
+    """An RFC 3161 token over a batch root (the root itself is the SHA-256 message imprint)."""
+
+    __tablename__ = "integrity_batch_timestamps"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    batch_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("integrity_batches.id", ondelete="RESTRICT"), unique=True
+    )
+    token: Mapped[bytes] = mapped_column(LargeBinary)
+    """DER TimeStampToken (CMS ContentInfo), as the authority returned it."""
+    generated_at: Mapped[datetime]
+    development: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -10,7 +10,7 @@ import structlog
 from probant_platform import runtime
 from probant_platform.db import TenantScope, utcnow
 from probant_platform.evidence.deposits import stored_items
-from probant_platform.integrity import anchoring, batches, certificates
+from probant_platform.integrity import anchoring, batches, certificates, timestamps
 from probant_platform.integrity.chain import anchor_chain
 from probant_platform.integrity.models import Batch
 from probant_platform.jobs import job_app, task
@@ -51,6 +51,7 @@ async def tick() -> None:
     """Close due batches; pick up anchors whose job gave up or never ran."""
     rt = runtime.current()
     await batches.close_due_batches(database=rt.database, settings=rt.settings)
+    await timestamps.stamp_unstamped(database=rt.database, settings=rt.settings)
     stale = utcnow() - SWEEP_AFTER
     for batch_id in await anchoring.unanchored_batches(rt.database):
         async with rt.database.unit_of_work() as session:

@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any
 from probant_platform.integrity import merkle
 from probant_platform.integrity.formats import (
     BUNDLE_FORMAT,
-    BUNDLE_VERSION,
     DEVELOPMENT_LABEL,
+    READABLE_VERSIONS,
     AnchorPayload,
     timestamp,
 )
@@ -61,6 +61,8 @@ class Check:
 class GivenFile:
     name: str
     sha256: str
+    credentials: Any = None
+    """For a C2PA-credentialed copy: its `evidence.credentials.CredentialCheck`."""
 
 
 @dataclass
@@ -100,11 +102,12 @@ def verify_bundle(
 ) -> Report:
     """Run every check of docs/verification.md on `bundle`."""
     report = Report([])
-    if bundle.get("format") != BUNDLE_FORMAT or bundle.get("version") != BUNDLE_VERSION:
+    if bundle.get("format") != BUNDLE_FORMAT or bundle.get("version") not in READABLE_VERSIONS:
         report.add(
             Status.FAIL,
             "bundle-format",
-            f"this is not a {BUNDLE_FORMAT} version {BUNDLE_VERSION} file",
+            f"this is not a {BUNDLE_FORMAT} file of version "
+            f"{' or '.join(map(str, READABLE_VERSIONS))}",
         )
         return report
     items = bundle.get("items") or []
@@ -115,6 +118,8 @@ def verify_bundle(
     _check_chain(report, batches, {item["leaf"]["batch"] for item in items})
     for sequence in sorted({item["leaf"]["batch"] for item in items} & set(batches)):
         _check_anchor(report, batches[sequence], items, chain)
+        if bundle.get("version", 1) >= 2:
+            _check_timestamp(report, batches[sequence], trust_roots)
     if pdf is not None:
         _check_pdf(
             report, pdf, bundle.get("certificate"), bundle.get("office_documents"), trust_roots
@@ -127,7 +132,9 @@ def _check_files(report: Report, items: list[dict[str, Any]], files: Sequence[Gi
     matched = set()
     for given in files:
         number = known.get(given.sha256)
-        if number is None:
+        if number is None and given.credentials is not None:
+            _check_credentials(report, given, known)
+        elif number is None:
             report.add(
                 Status.FAIL,
                 "file-unknown",
@@ -141,6 +148,32 @@ def _check_files(report: Report, items: list[dict[str, Any]], files: Sequence[Gi
             )
     for number in sorted(set(known.values()) - matched):
         report.add(Status.SKIP, "file-not-given", f"item {number}: no file given, not re-hashed")
+
+
+def _check_credentials(report: Report, given: GivenFile, known: dict[str, int]) -> None:
+    check = given.credentials
+    capture = check.capture or {}
+    number = known.get(capture.get("original_sha256", ""))
+    if not check.ok:
+        report.add(
+            Status.FAIL,
+            "credentials-invalid",
+            f"{given.name}: its C2PA manifest does not validate ({', '.join(check.failures)}) "
+            "— the copy or its manifest was altered",
+        )
+    elif number is None:
+        report.add(
+            Status.FAIL,
+            "credentials-foreign",
+            f"{given.name}: a valid C2PA copy, but of no item of this bundle",
+        )
+    else:
+        trust = "" if check.state == "Trusted" else " (its signer was not checked: --ca)"
+        report.add(
+            Status.PASS,
+            "credentials-valid",
+            f"{given.name}: C2PA copy of sealed item {number}, manifest valid{trust}",
+        )
 
 
 def _check_item(
@@ -338,6 +371,24 @@ def _sealed_at(item: dict[str, Any]) -> str | None:
         return str(json.loads(item["sealed_record"])["deposit"]["sealed_at"])
     except (TypeError, ValueError, KeyError):
         return None
+
+
+def _check_timestamp(report: Report, batch: dict[str, Any], roots: Sequence[Any]) -> None:
+    from probant_platform.integrity.timestamps import check_token
+
+    sequence = batch["sequence"]
+    view = batch.get("timestamp")
+    if view is None:
+        report.add(Status.SKIP, "timestamp-missing", f"batch {sequence}: no RFC 3161 timestamp")
+        return
+    result = check_token(view, batch["root"], roots)
+    label = f" ({view['label']})" if view.get("label") else ""
+    status = Status.SKIP if result.reason == "timestamp-unchecked" else Status.PASS
+    report.add(
+        status if result.ok else Status.FAIL,
+        result.reason,
+        f"batch {sequence}: {result.message}{label}",
+    )
 
 
 def _iso(moment: Any) -> str:

@@ -1,0 +1,93 @@
+"""C2PA Content Credentials on a sealed photo, validated with the C2PA library's own reader."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from probant_platform.config import Settings
+from probant_platform.documents import pki
+from probant_platform.evidence.credentials import (
+    CaptureFacts,
+    UnsupportedMedia,
+    credentialed_copy,
+    read_credentials,
+)
+
+
+@pytest.fixture
+def dev_settings(tmp_path: Path) -> Settings:
+    return Settings(PROBANT_DATA_DIR=tmp_path / "data")  # type: ignore[call-arg]
+
+
+@pytest.fixture
+def photo() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (200, 10, 10)).save(out, "JPEG")
+    return out.getvalue()
+
+
+def _facts(photo: bytes, *, located: bool = True) -> CaptureFacts:
+    return CaptureFacts(
+        deposit_reference="PRB-2026-6B290F7A",
+        capture_session="5f0c0a4e-1111-4c3b-9e38-6c1f2d1e0a01",
+        captured_at=datetime(2026, 11, 22, 10, 41, 7, 123456, tzinfo=UTC),
+        original_sha256=hashlib.sha256(photo).hexdigest(),
+        latitude=48.8566 if located else None,
+        longitude=2.3522 if located else None,
+        accuracy_m=12.0 if located else None,
+    )
+
+
+def test_the_credentialed_copy_is_valid_and_states_the_capture(
+    dev_settings: Settings, photo: bytes
+) -> None:
+    original = bytes(photo)
+    copy = credentialed_copy(photo, "image/jpeg", _facts(photo), pki.platform_signer(dev_settings))
+
+    assert photo == original  # the evidence itself is untouched
+    check = read_credentials(copy, "image/jpeg", pki.trust_roots(dev_settings))
+    assert check.ok, check.failures
+    assert check.state == "Trusted"
+    assert check.capture is not None
+    assert check.capture["original_sha256"] == hashlib.sha256(original).hexdigest()
+    assert check.capture["deposit_reference"] == "PRB-2026-6B290F7A"
+    assert check.capture["captured_live"] is True and check.capture["imported"] is False
+    assert check.capture["captured_at"] == "2026-11-22T10:41:07.123456Z"
+    assert check.capture["location"]["latitude"] == 48.8566
+
+
+def test_without_our_root_the_manifest_is_valid_but_not_trusted(
+    dev_settings: Settings, photo: bytes
+) -> None:
+    copy = credentialed_copy(
+        photo, "image/jpeg", _facts(photo, located=False), pki.platform_signer(dev_settings)
+    )
+
+    check = read_credentials(copy, "image/jpeg")
+
+    assert check.state == "Valid"
+    assert check.capture is not None and "location" not in check.capture
+
+
+def test_a_tampered_copy_is_detected(dev_settings: Settings, photo: bytes) -> None:
+    copy = bytearray(
+        credentialed_copy(photo, "image/jpeg", _facts(photo), pki.platform_signer(dev_settings))
+    )
+    copy[-200] ^= 0x01  # in the image data, after the manifest
+
+    check = read_credentials(bytes(copy), "image/jpeg", pki.trust_roots(dev_settings))
+
+    assert not check.ok
+    assert check.state == "Invalid"
+    assert "assertion.dataHash.mismatch" in check.failures
+
+
+def test_a_media_type_c2pa_cannot_carry_is_refused(dev_settings: Settings) -> None:
+    with pytest.raises(UnsupportedMedia):
+        credentialed_copy(b"x", "application/pdf", _facts(b"x"), pki.platform_signer(dev_settings))

@@ -1,0 +1,80 @@
+"""The deposit export carries a C2PA-credentialed copy of each sealed photo beside the original."""
+
+from __future__ import annotations
+
+import hashlib
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import httpx
+from tests.integrity.helpers import sealed_deposit
+from typer.testing import CliRunner
+
+from probant_platform.cli import app as cli_app
+from probant_platform.config import Settings
+from probant_platform.db import Database, TenantScope
+from probant_platform.documents import pki
+from probant_platform.evidence.credentials import read_credentials
+from probant_platform.evidence.models import Deposit
+from probant_platform.integrity.export import write_export
+from probant_platform.storage import store_for
+
+
+async def _exported(
+    database: Database, client: httpx.AsyncClient, settings: Settings
+) -> tuple[Any, dict[str, bytes], dict[str, bytes], bytes]:
+    sealed = await sealed_deposit(database, client, photos=2)
+    scope = TenantScope(organisation_id=sealed.owner.organisation_id)
+    async with database.unit_of_work(scope) as session:
+        deposit = await session.get(Deposit, sealed.deposit_id)
+        assert deposit is not None
+        spool = await write_export(
+            session=session, settings=settings, store=store_for(settings), deposit=deposit
+        )
+    with zipfile.ZipFile(spool) as archive:
+        names = archive.namelist()
+        originals = {n: archive.read(n) for n in names if n.startswith("media/")}
+        copies = {n: archive.read(n) for n in names if n.startswith("credentials/")}
+        bundle = archive.read("proof-bundle.json")
+    spool.close()
+    return sealed, originals, copies, bundle
+
+
+async def test_the_export_holds_valid_credentialed_copies_and_untouched_originals(
+    database: Database, client: httpx.AsyncClient, settings: Settings
+) -> None:
+    sealed, originals, copies, _ = await _exported(database, client, settings)
+    reference = sealed.reference
+
+    assert sorted(originals.values()) == sorted(sealed.photos)
+    assert len(copies) == 2
+    for name, copy in copies.items():
+        original = originals[name.replace("credentials/", "media/")]
+        check = read_credentials(copy, "image/jpeg", pki.trust_roots(settings))
+        assert check.ok and check.state == "Trusted", check.failures
+        assert check.capture is not None
+        assert check.capture["original_sha256"] == hashlib.sha256(original).hexdigest()
+        assert check.capture["deposit_reference"] == reference
+
+
+async def test_probant_verify_validates_a_copy_and_catches_a_tampered_one(
+    database: Database, client: httpx.AsyncClient, settings: Settings, tmp_path: Path
+) -> None:
+    _, _, copies, bundle = await _exported(database, client, settings)
+    (bundle_path := tmp_path / "bundle.json").write_bytes(bundle)
+    (roots := tmp_path / "roots.pem").write_bytes(pki.trust_roots_pem(settings))
+    first, second = sorted(copies)
+    (good := tmp_path / "good.jpg").write_bytes(copies[first])
+    altered = bytearray(copies[second])
+    altered[-200] ^= 0x01
+    (bad := tmp_path / "bad.jpg").write_bytes(bytes(altered))
+
+    args = ["verify", str(good), str(bad), "--bundle", str(bundle_path), "--offline"]
+    result = CliRunner().invoke(cli_app, [*args, "--ca", str(roots)])
+
+    assert "good.jpg: C2PA copy of sealed item" in result.output
+    assert "manifest valid" in result.output
+    assert "bad.jpg: its C2PA manifest does not validate" in result.output
+    assert "assertion.dataHash.mismatch" in result.output
+    assert result.exit_code == 1
