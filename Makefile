@@ -22,17 +22,31 @@ install: $(STAMP) frontend
 system-deps:
 	@bash scripts/system-deps.sh
 
-frontend:
-	@if command -v npm >/dev/null; then \
-	  for dir in capture-widget admin-ui; do \
-	    if [ -f $$dir/package.json ]; then (cd $$dir && npm ci --no-audit --no-fund && npm run build) || exit 1; fi; \
-	  done; \
-	fi
+# Each front end is rebuilt only when its sources, lockfile (or, for the app, the API schema) change.
+WIDGET_SOURCES := $(shell find capture-widget/src capture-widget/scripts -type f 2>/dev/null) \
+	capture-widget/package.json capture-widget/vite.config.ts capture-widget/tsconfig.json
+APP_SOURCES := $(shell find admin-ui/src -type f 2>/dev/null) admin-ui/package.json \
+	admin-ui/index.html admin-ui/vite.config.ts admin-ui/codegen.ts admin-ui/tsconfig.json \
+	graphql/probant_graphql/schema.graphql
+HAVE_NPM := $(shell command -v npm 2>/dev/null)
+
+frontend: capture-widget/dist/manifest.json admin-ui/dist/index.html
+
+%/node_modules/.package-lock.json: %/package-lock.json
+	@if [ -n "$(HAVE_NPM)" ]; then cd $* && npm ci --no-audit --no-fund; fi
+
+capture-widget/dist/manifest.json: capture-widget/node_modules/.package-lock.json $(WIDGET_SOURCES)
+	@if [ -n "$(HAVE_NPM)" ]; then cd capture-widget && npm run build; \
+	else echo "npm not found: the capture widget is not built"; fi
+
+admin-ui/dist/index.html: admin-ui/node_modules/.package-lock.json $(APP_SOURCES)
+	@if [ -n "$(HAVE_NPM)" ]; then cd admin-ui && npm run build; \
+	else echo "npm not found: the web app is not built"; fi
 
 run: install
 	$(VENV)/bin/probant migrate
 	$(VENV)/bin/probant demo
-	@echo "Probant on http://127.0.0.1:8000 (GraphiQL at /graphql); demo accounts above ('probant demo --json')."
+	@echo "Probant on http://127.0.0.1:8000/app/ (GraphiQL at /graphql); demo accounts above ('probant demo --json')."
 	@echo "Demo company intranet embedding the capture widget: http://127.0.0.1:8001/"
 	$(VENV)/bin/probant serve --host 127.0.0.1 --port 8000 --demo-intranet-port 8001 --with-worker
 

@@ -40,6 +40,7 @@ class Settings(BaseSettings):
     db_pool_size: int = Field(default=10, alias="PROBANT_DB_POOL_SIZE", ge=1, le=200)
     storage_url: str | None = Field(default=None, alias="PROBANT_STORAGE_URL")
     widget_dist_dir: Path | None = Field(default=None, alias="PROBANT_WIDGET_DIST")
+    app_dist_dir: Path | None = Field(default=None, alias="PROBANT_APP_DIST")
 
     stripe_secret_key: SecretStr | None = Field(default=None, alias="STRIPE_SECRET_KEY")
     stripe_webhook_secret: SecretStr | None = Field(default=None, alias="STRIPE_WEBHOOK_SECRET")

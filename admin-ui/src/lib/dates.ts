@@ -1,0 +1,36 @@
+// Dates in the viewer's time zone, with the zone named (a deposit's times are evidence).
+
+export function viewerTimeZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+}
+
+/** "2 déc. 2026, 14:05:09 UTC+1 (Europe/Paris)". */
+export function formatDateTime(iso: string | null | undefined, language: string, timeZone = viewerTimeZone()): string {
+  if (!iso) return '—';
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  const text = new Intl.DateTimeFormat(language === 'en' ? 'en-GB' : 'fr-FR', {
+    dateStyle: 'medium',
+    timeStyle: 'medium',
+    timeZone,
+    timeZoneName: 'shortOffset',
+  }).format(date);
+  return `${text} (${timeZone})`;
+}
+
+/** A short date for tables: "2 déc. 2026, 14:05". */
+export function formatShort(iso: string | null | undefined, language: string, timeZone = viewerTimeZone()): string {
+  if (!iso) return '—';
+  return new Intl.DateTimeFormat(language === 'en' ? 'en-GB' : 'fr-FR', {
+    dateStyle: 'medium',
+    timeStyle: 'short',
+    timeZone,
+  }).format(new Date(iso));
+}
+
+/** Euros from cents, in the viewer's language. */
+export function formatEuros(cents: number, language: string): string {
+  return new Intl.NumberFormat(language === 'en' ? 'en-GB' : 'fr-FR', { style: 'currency', currency: 'EUR' }).format(
+    cents / 100,
+  );
+}

@@ -1,0 +1,5 @@
+import { Title } from '@mantine/core';
+
+export function OrganisationPage() {
+  return <Title order={1}>OrganisationPage</Title>;
+}
