@@ -182,3 +182,22 @@ async def test_activation_sets_the_invited_persons_name(
 
     me = await gql(newcomer, "{ viewer { user { fullName } } }")
     assert me["viewer"]["user"]["fullName"] == "Léa Martin"
+
+
+async def test_admins_see_each_members_credit_balance_and_members_do_not(
+    database: Database, client_factory: object
+) -> None:
+    owner = await make_organisation(database)
+    await fund(database, owner.organisation_id, 10)
+    admin = client_factory()  # type: ignore[operator]
+    await log_in(admin, owner)
+    email = unique_email("funded")
+    await gql(admin, INVITE, {"e": email, "r": "CLIENT", "c": 4})
+    members = "{ organisation { members { edges { node { email creditBalance } } } } }"
+
+    listed = await gql(admin, members)
+    balances = {
+        e["node"]["email"]: e["node"]["creditBalance"]
+        for e in listed["organisation"]["members"]["edges"]
+    }
+    assert balances == {owner.email: 0, email: 4}

@@ -1,5 +1,5 @@
 // A password input with the policy shown live, rule by rule (and the server's verdict if it adds one).
-import { List, PasswordInput, Text } from '@mantine/core';
+import { PasswordInput, Text } from '@mantine/core';
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 
@@ -31,17 +31,17 @@ export function PasswordField({ label, value, onChange, serverUnmet = [] }: Pass
         <Text size="sm" mt={6}>
           {t('auth.policyTitle')}
         </Text>
-        <List size="sm" spacing={2} listStyleType="none" data-testid="password-policy">
+        <ul className="password-policy" data-testid="password-policy">
           {rules.map((rule) => {
             const ok = !unmet.has(rule);
             return (
-              <List.Item key={rule} c={ok ? 'green.9' : 'red.9'} data-rule={rule} data-met={ok}>
-                {ok ? '✓' : '✗'} {t(`auth.rules.${rule}`)}
+              <li key={rule} className={ok ? 'rule-met' : 'rule-unmet'} data-rule={rule} data-met={ok}>
+                <span aria-hidden>{ok ? '✓' : '✗'}</span> {t(`auth.rules.${rule}`)}
                 <span className="visually-hidden"> ({t(ok ? 'auth.ruleMet' : 'auth.ruleUnmet')})</span>
-              </List.Item>
+              </li>
             );
           })}
-        </List>
+        </ul>
       </div>
     </div>
   );

@@ -96,7 +96,7 @@ export function SignUpPage() {
         {kind !== 'INDIVIDUAL' && (
           <>
             <TextInput label={t('auth.organisationName')} autoComplete="organization" required value={organisationName} onChange={(e) => setOrganisationName(e.currentTarget.value)} />
-            <TextInput label={t('auth.siren')} inputMode="numeric" value={siren} onChange={(e) => setSiren(e.currentTarget.value)} />
+            <TextInput label={t('auth.siren')} inputMode="numeric" required value={siren} onChange={(e) => setSiren(e.currentTarget.value)} />
           </>
         )}
         <TextInput label={t('auth.email')} type="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.currentTarget.value)} />

@@ -72,7 +72,7 @@ export function Shell() {
             <LanguageSwitch />
             <Menu position="bottom-end" withinPortal>
               <Menu.Target>
-                <UnstyledButton aria-label={t('header.userMenu')} className="user-button">
+                <UnstyledButton aria-label={`${viewer.user.fullName || viewer.user.email} — ${t("header.userMenu")}`} className="user-button">
                   <Text size="sm" fw={500} truncate="end" maw={160}>
                     {viewer.user.fullName || viewer.user.email}
                   </Text>

@@ -9,6 +9,7 @@ one call to the `probant_ledger_record` database function (migration 0640).
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select, text
@@ -105,6 +106,21 @@ async def balance(
         )
     )
     return int(found.scalar_one_or_none() or 0)
+
+
+async def member_balances(
+    *, session: AsyncSession, organisation_id: uuid.UUID, membership_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, int]:
+    """Each member's wallet balance, in one query (members without a wallet hold 0)."""
+    found = await session.execute(
+        select(LedgerAccount.membership_id, LedgerAccount.balance).where(
+            LedgerAccount.organisation_id == organisation_id,
+            LedgerAccount.kind == AccountKind.MEMBER_WALLET,
+            LedgerAccount.membership_id.in_(membership_ids),
+        )
+    )
+    balances = {member: int(amount) for member, amount in found.all() if member is not None}
+    return {member: balances.get(member, 0) for member in membership_ids}
 
 
 RECORD = text(
