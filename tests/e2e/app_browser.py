@@ -34,7 +34,8 @@ CHROMIUM_ARGS = [
 WIDGET_EVENTS = """
 window.probantEvents = [];
 for (const name of ['probant:ready', 'probant:captured', 'probant:error', 'probant:sealed']) {
-  document.addEventListener(name, (e) => window.probantEvents.push({ type: e.type, detail: e.detail }));
+  document.addEventListener(name, (e) =>
+    window.probantEvents.push({ type: e.type, detail: e.detail }));
 }"""
 
 

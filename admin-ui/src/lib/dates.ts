@@ -18,13 +18,17 @@ export function formatDateTime(iso: string | null | undefined, language: string,
   return `${text} (${timeZone})`;
 }
 
-/** A short date for tables: "2 déc. 2026, 14:05". */
+/** A short date for tables, its zone named: "2 déc. 2026, 14:05 UTC+1". */
 export function formatShort(iso: string | null | undefined, language: string, timeZone = viewerTimeZone()): string {
   if (!iso) return '—';
   return new Intl.DateTimeFormat(language === 'en' ? 'en-GB' : 'fr-FR', {
-    dateStyle: 'medium',
-    timeStyle: 'short',
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
     timeZone,
+    timeZoneName: 'shortOffset',
   }).format(new Date(iso));
 }
 

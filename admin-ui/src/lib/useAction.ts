@@ -2,7 +2,9 @@
 import { notifications } from '@mantine/notifications';
 import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { OperationResult } from 'urql';
+import { useClient, type OperationResult } from 'urql';
+
+import { BALANCE_QUERY } from './viewer';
 
 import { messageOf, type Typed } from './outcome';
 
@@ -25,6 +27,7 @@ export interface ActionResult<T> {
 
 export function useAction() {
   const { t } = useTranslation();
+  const client = useClient();
   const [busy, setBusy] = useState(false);
   const run = useCallback(
     async <D, T extends Typed>(
@@ -45,12 +48,15 @@ export function useAction() {
         }
         if (error && options.notifyErrors !== false) notifications.show({ color: 'red', message: error });
         if (!error && options.done) notifications.show({ color: 'green', message: options.done });
+        // Most changes move credits (buying, transferring, sealing, submitting): the header's
+        // balance is a bare number the document cache cannot tie to them, so ask again.
+        if (!error) void client.query(BALANCE_QUERY, {}, { requestPolicy: 'network-only' }).toPromise();
         return { ok: !error, value, error };
       } finally {
         setBusy(false);
       }
     },
-    [t],
+    [t, client],
   );
   return { run, busy };
 }

@@ -3,7 +3,7 @@ import { AppShell, Badge, Burger, Group, Menu, NavLink, Text, UnstyledButton, Vi
 import { useDisclosure } from '@mantine/hooks';
 import { Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
-import { NavLink as RouterLink, Outlet, useLocation, useNavigate } from 'react-router';
+import { NavLink as RouterLink, Outlet, useLocation, useMatches, useNavigate } from 'react-router';
 import { useMutation, useQuery } from 'urql';
 
 import { graphql } from '../gql';
@@ -11,6 +11,7 @@ import { BALANCE_QUERY, useSession, useViewer } from '../lib/viewer';
 import { LanguageSwitch } from './LanguageSwitch';
 import { entriesFor, type NavEntry } from './navigation';
 import { Loading } from './Loading';
+import { NotFoundPage } from './NotFoundPage';
 
 const LOG_OUT = graphql(`
   mutation LogOut {
@@ -35,6 +36,11 @@ export function Shell() {
   const [opened, { toggle, close }] = useDisclosure();
   const [{ data: balance }] = useQuery({ query: BALANCE_QUERY, requestPolicy: 'cache-and-network' });
   const [, logOut] = useMutation(LOG_OUT);
+  // A page the role may not use is answered like an unknown one (the API refuses it anyway).
+  const needed = useMatches()
+    .map((match) => (match.handle as { permission?: string } | undefined)?.permission)
+    .filter(Boolean);
+  const allowed = needed.every((permission) => viewer.permissions.includes(permission!));
 
   async function signOut() {
     await logOut({});
@@ -64,7 +70,7 @@ export function Shell() {
           </Group>
           <Group gap="sm" wrap="nowrap">
             {balance && (
-              <Badge size="lg" variant="light" color="indigo.9" data-testid="balance" title={t('header.balanceLabel')}>
+              <Badge size="lg" variant="outline" color="indigo.9" tt="none" data-testid="balance" title={t('header.balanceLabel')}>
                 <VisuallyHidden>{t('header.balanceLabel')}: </VisuallyHidden>
                 {t('header.balance', { count: balance.creditBalance })}
               </Badge>
@@ -106,7 +112,7 @@ export function Shell() {
       </AppShell.Navbar>
       <AppShell.Main id="main" tabIndex={-1}>
         <Suspense fallback={<Loading />}>
-          <Outlet />
+          {allowed ? <Outlet /> : <NotFoundPage />}
         </Suspense>
       </AppShell.Main>
     </AppShell>
