@@ -9,7 +9,7 @@ LOCAL_PG := $(shell (command -v pg_isready >/dev/null && pg_isready -q -h 127.0.
 PROBANT_TEST_DATABASE_URL ?= $(LOCAL_PG)
 export PROBANT_TEST_DATABASE_URL
 
-.PHONY: install run test lint bench frontend clean system-deps
+.PHONY: install run test lint bench frontend clean system-deps app-screenshots
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -63,6 +63,12 @@ bench: $(STAMP)
 	$(VENV)/bin/python tests/benchmarks/ingest.py
 	$(VENV)/bin/python tests/benchmarks/ledger_spends.py
 	$(VENV)/bin/python tests/benchmarks/nearest_offices.py
+
+# The web app's journey photographs every page in French and English (docs/app.md shows them).
+app-screenshots: install
+	$(VENV)/bin/python -m pytest -q tests/e2e/test_app_journey.py
+	mkdir -p docs/app-screenshots
+	cp "$$($(PY) -c 'import tempfile; print(tempfile.gettempdir())')"/probant-app-screenshots/*.png docs/app-screenshots/
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

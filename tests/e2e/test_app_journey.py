@@ -135,7 +135,7 @@ async def _transfer(page: Any, client_email: str) -> None:
     await page.get_by_role("dialog").get_by_role("button", name="Transférer").click()
     await page.get_by_test_id("credits-moved").get_by_text("Solde du membre : 0 → 3").wait_for()
     await check_page(page, "members-transfer")
-    await page.get_by_role("button", name="Fermer").click()
+    await page.get_by_role("button", name="Fermer").last.click()
     await row.get_by_test_id("member-balance").get_by_text("3").wait_for()
     await in_both_languages(page, "members")
 

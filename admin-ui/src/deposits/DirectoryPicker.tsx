@@ -52,7 +52,7 @@ export function DirectoryPicker({
           {t('directory.open')}
         </Button>
       </Group>
-      <Modal opened={opened} onClose={close} title={t('directory.title')} size="lg">
+      <Modal opened={opened} onClose={close} closeButtonProps={{ 'aria-label': t('common.close') }} title={t('directory.title')} size="lg">
         <Stack>
           <TextInput label={t('directory.search')} value={search} onChange={(e) => setSearch(e.currentTarget.value)} data-autofocus />
           {!fetching && offices.length === 0 && <EmptyState>{t('directory.none')}</EmptyState>}

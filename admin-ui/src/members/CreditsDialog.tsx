@@ -68,7 +68,7 @@ export function CreditsDialog({ memberId, name, balance, onDone }: { memberId: s
       <Button size="xs" variant="light" onClick={() => { setResult(null); open(); }} aria-label={t('members.creditsFor', { name })}>
         {t('members.credits')}
       </Button>
-      <Modal opened={opened} onClose={close} title={t('members.creditsFor', { name })}>
+      <Modal opened={opened} onClose={close} closeButtonProps={{ 'aria-label': t('common.close') }} title={t('members.creditsFor', { name })}>
         {result ? (
           <Stack>
             <Alert color="green" role="status" data-testid="credits-moved">

@@ -20,7 +20,7 @@ export function ConfirmButton({ title, text, confirm, onConfirm, loading, childr
       <Button {...button} onClick={open}>
         {children}
       </Button>
-      <Modal opened={opened} onClose={close} title={title} centered>
+      <Modal opened={opened} onClose={close} closeButtonProps={{ 'aria-label': t('common.close') }} title={title} centered>
         <Text size="sm">{text}</Text>
         <Group justify="flex-end" mt="md">
           <Button variant="default" onClick={close}>

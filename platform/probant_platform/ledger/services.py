@@ -295,8 +295,10 @@ async def transfer(
     idempotency_key: str,
     reclaim: bool = False,
     actor_user_id: uuid.UUID | None = None,
+    member_label: str = "",
 ) -> LedgerTransactionInfo:
-    """Allot credits from the organisation to a member (or take unspent ones back)."""
+    """Allot credits from the organisation to a member (or take unspent ones back); the
+    entries' reference names the member (`member_label`, e.g. their email)."""
     org, member = AccountKind.ORGANISATION_WALLET, AccountKind.MEMBER_WALLET
     leg = (
         Leg(source=member, target=org, source_member=membership_id)
@@ -310,5 +312,6 @@ async def transfer(
         credits=credits,
         leg=leg,
         idempotency_key=idempotency_key,
+        reference=member_label,
         actor_user_id=actor_user_id,
     )
