@@ -54,10 +54,17 @@ async def app_browser() -> AsyncIterator[Any]:
             await browser.close()
 
 
-async def new_page(browser: Any, base_url: str, *, width: int = 1200) -> Any:
-    """A fresh person (own cookies) in French; script errors fail the test at the end."""
+async def new_page(
+    browser: Any, base_url: str, *, width: int = 1200, enforce_csp: bool = True
+) -> Any:
+    """A fresh person (own cookies) in French; script errors fail the test at the end.
+
+    `enforce_csp=False` only for pages driven by the widget's test helpers, whose
+    `wait_for_function` predicates Playwright evaluates with `eval` (which the CSP forbids).
+    """
     context = await browser.new_context(
         base_url=base_url,
+        bypass_csp=not enforce_csp,
         permissions=["geolocation", "camera", "microphone"],
         geolocation={"latitude": 48.8566, "longitude": 2.3522, "accuracy": 12},
         viewport={"width": width, "height": 900},

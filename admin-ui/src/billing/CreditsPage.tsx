@@ -6,7 +6,7 @@ import { useClient, useMutation, useQuery } from 'urql';
 
 import { graphql } from '../gql';
 import type { TransactionKind } from '../gql/graphql';
-import { formatEuros, formatShort } from '../lib/dates';
+import { dayBound, formatEuros, formatShort } from '../lib/dates';
 import { useAction } from '../lib/useAction';
 import { Loading } from '../shell/Loading';
 import { EmptyState, QueryError } from '../shell/States';
@@ -136,13 +136,6 @@ const PORTAL = graphql(`
   }
 `);
 
-function day(value: string | null, next = false): string | null {
-  if (!value) return null;
-  const date = new Date(`${value}T00:00:00`);
-  if (next) date.setDate(date.getDate() + 1);
-  return date.toISOString();
-}
-
 function PriceLines({ price }: { price: { htCents: number; vatCents: number; ttcCents: number } }) {
   const { t, i18n } = useTranslation();
   return (
@@ -160,8 +153,8 @@ export function CreditsPage() {
   const [{ data, fetching, error }, refetch] = useQuery({ query: BILLING });
   const ledgerVariables = {
     kind: (KINDS as string[]).includes(params.get('kind') ?? '') ? (params.get('kind') as TransactionKind) : null,
-    from: day(params.get('from')),
-    to: day(params.get('to'), true),
+    from: dayBound(params.get('from')),
+    to: dayBound(params.get('to'), true),
   };
   const [{ data: ledger }, refetchLedger] = useQuery({ query: LEDGER, variables: ledgerVariables });
   const [, buy] = useMutation(BUY);

@@ -3,9 +3,10 @@ import { useTranslation } from 'react-i18next';
 import { Link, Navigate } from 'react-router';
 import { useQuery } from 'urql';
 
+import { DepositTable } from '../deposits/DepositTable';
 import { DepositStatusBadge } from '../deposits/status';
 import { graphql } from '../gql';
-import { formatDateTime, formatShort } from '../lib/dates';
+import { formatDateTime } from '../lib/dates';
 import { may, useViewer } from '../lib/viewer';
 import { entriesFor } from '../shell/navigation';
 import { Loading } from '../shell/Loading';
@@ -156,34 +157,7 @@ export function DashboardPage() {
               {t('dashboard.noDeposits')}
             </EmptyState>
           ) : (
-            <Table.ScrollContainer minWidth={500}>
-              <Table data-testid="recent-deposits">
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th>{t('archive.reference')}</Table.Th>
-                    <Table.Th>{t('archive.titleColumn')}</Table.Th>
-                    <Table.Th>{t('archive.created')}</Table.Th>
-                    <Table.Th>{t('archive.status')}</Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {data.recent.edges.map(({ node }) => (
-                    <Table.Tr key={node.id}>
-                      <Table.Td>
-                        <Anchor component={Link} to={`/deposits/${node.id}`}>
-                          {node.reference}
-                        </Anchor>
-                      </Table.Td>
-                      <Table.Td>{node.title || t('archive.untitled')}</Table.Td>
-                      <Table.Td>{formatShort(node.createdAt, i18n.language)}</Table.Td>
-                      <Table.Td>
-                        <DepositStatusBadge status={node.status} />
-                      </Table.Td>
-                    </Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
-            </Table.ScrollContainer>
+            <DepositTable rows={data.recent.edges.map((e) => e.node)} testId="recent-deposits" />
           )}
         </>
       )}

@@ -1,5 +1,5 @@
 // The archive: filters and the cursor are kept in the URL (shareable, back button works).
-import { Anchor, Button, Group, Select, SimpleGrid, Stack, Table, TextInput, Title } from '@mantine/core';
+import { Button, Group, Select, SimpleGrid, Stack, TextInput, Title } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
@@ -7,11 +7,11 @@ import { useQuery } from 'urql';
 
 import { graphql } from '../gql';
 import type { DepositFilter, DepositStatus } from '../gql/graphql';
-import { formatShort } from '../lib/dates';
+import { dayBound } from '../lib/dates';
 import { may, useViewer } from '../lib/viewer';
 import { Loading } from '../shell/Loading';
 import { EmptyState, QueryError } from '../shell/States';
-import { DepositStatusBadge } from './status';
+import { DepositTable } from './DepositTable';
 
 const PAGE_SIZE = 20;
 const STATUSES: DepositStatus[] = ['DRAFT', 'SEALED', 'SUBMITTED', 'IN_REVIEW', 'ACCEPTED', 'REJECTED', 'DELETED'];
@@ -63,23 +63,17 @@ const AUTHORS = graphql(`
 
 /** The API filter for the archive's URL parameters; dates are whole days in the viewer's zone. */
 export function filterFromParams(params: URLSearchParams): DepositFilter {
-  const day = (value: string | null, next = false) => {
-    if (!value || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return null;
-    const date = new Date(`${value}T00:00:00`);
-    if (next) date.setDate(date.getDate() + 1);
-    return date.toISOString();
-  };
   return {
     status: (STATUSES as string[]).includes(params.get('status') ?? '') ? (params.get('status') as DepositStatus) : null,
     author: params.get('author') || null,
-    from: day(params.get('from')),
-    to: day(params.get('to'), true),
+    from: dayBound(params.get('from')),
+    to: dayBound(params.get('to'), true),
     search: params.get('q') || null,
   };
 }
 
 export function ArchivePage() {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const viewer = useViewer();
   const [params, setParams] = useSearchParams();
   const [search, setSearch] = useState(params.get('q') ?? '');
@@ -153,39 +147,7 @@ export function ArchivePage() {
         </EmptyState>
       )}
       {edges.length > 0 && (
-        <Table.ScrollContainer minWidth={640}>
-          <Table striped highlightOnHover data-testid="archive-table">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{t('archive.reference')}</Table.Th>
-                <Table.Th>{t('archive.titleColumn')}</Table.Th>
-                <Table.Th>{t('archive.items')}</Table.Th>
-                <Table.Th>{t('archive.created')}</Table.Th>
-                <Table.Th>{t('archive.status')}</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {edges.map(({ node }) => (
-                <Table.Tr key={node.id}>
-                  <Table.Td>
-                    <Anchor component={Link} to={`/deposits/${node.id}`}>
-                      {node.reference}
-                    </Anchor>
-                  </Table.Td>
-                  <Table.Td>
-                    {node.title || t('archive.untitled')}
-                    {node.address.city ? ` — ${node.address.city}` : ''}
-                  </Table.Td>
-                  <Table.Td>{node.items.length}</Table.Td>
-                  <Table.Td>{formatShort(node.createdAt, i18n.language)}</Table.Td>
-                  <Table.Td>
-                    <DepositStatusBadge status={node.status} />
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
+        <DepositTable rows={edges.map((e) => e.node)} testId="archive-table" />
       )}
       <Group>
         {params.get('after') && (

@@ -42,3 +42,11 @@ export function formatEuros(cents: number, language: string): string {
     cents / 100,
   );
 }
+
+/** The start of a day (`YYYY-MM-DD`) in the viewer's zone, or of the next one (`end`), as ISO. */
+export function dayBound(value: string | null, end = false): string | null {
+  if (!value || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return null;
+  const date = new Date(`${value}T00:00:00`);
+  if (end) date.setDate(date.getDate() + 1);
+  return date.toISOString();
+}

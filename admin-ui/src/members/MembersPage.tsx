@@ -143,7 +143,7 @@ export function MembersPage() {
                     )}
                   </Table.Td>
                   <Table.Td>
-                    <Badge color={m.status === 'ACTIVE' ? '#1e6b30' : 'gray.8'}>{t(`members.statuses.${m.status}`)}</Badge>
+                    <Badge color={m.status === 'ACTIVE' ? '#1e6b30' : 'gray.8'} tt="none" style={{ overflow: 'visible' }}>{t(`members.statuses.${m.status}`)}</Badge>
                   </Table.Td>
                   <Table.Td data-testid="member-balance">{m.creditBalance ?? '—'}</Table.Td>
                   <Table.Td>

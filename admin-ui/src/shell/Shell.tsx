@@ -1,9 +1,9 @@
 // The signed-in layout: header (organisation, balance, language, user menu) and role navigation.
 import { AppShell, Badge, Burger, Group, Menu, NavLink, Text, UnstyledButton, VisuallyHidden } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { Suspense } from 'react';
+import { Suspense, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
-import { NavLink as RouterLink, Outlet, useLocation, useMatches, useNavigate } from 'react-router';
+import { Link, Outlet, useLocation, useMatches, useNavigate } from 'react-router';
 import { useMutation, useQuery } from 'urql';
 
 import { graphql } from '../gql';
@@ -34,7 +34,9 @@ export function Shell() {
   const navigate = useNavigate();
   const { pathname } = useLocation();
   const [opened, { toggle, close }] = useDisclosure();
-  const [{ data: balance }] = useQuery({ query: BALANCE_QUERY, requestPolicy: 'cache-and-network' });
+  const [{ data: balance }, refetchBalance] = useQuery({ query: BALANCE_QUERY, requestPolicy: 'cache-and-network' });
+  // Credits also move by others' hands (an admin's transfer): look again on each page change.
+  useEffect(() => refetchBalance({ requestPolicy: 'network-only' }), [pathname, refetchBalance]);
   const [, logOut] = useMutation(LOG_OUT);
   // A page the role may not use is answered like an unknown one (the API refuses it anyway).
   const needed = useMatches()
@@ -100,9 +102,10 @@ export function Shell() {
         {entriesFor(viewer.permissions).map((entry) => (
           <NavLink
             key={entry.to}
-            component={RouterLink}
+            component={Link}
+            variant="filled"
+            color="indigo.9"
             to={entry.to}
-            end={entry.end}
             label={t(entry.label)}
             active={isActive(entry, pathname)}
             aria-current={isActive(entry, pathname) ? 'page' : undefined}
