@@ -126,6 +126,11 @@ export function ArchivePage() {
           <TextInput label={t('archive.from')} type="date" value={params.get('from') ?? ''} onChange={(e) => update('from', e.currentTarget.value)} />
           <TextInput label={t('archive.to')} type="date" value={params.get('to') ?? ''} onChange={(e) => update('to', e.currentTarget.value)} />
         </SimpleGrid>
+        <Group mt="sm">
+          <Button type="submit" variant="default">
+            {t('archive.apply')}
+          </Button>
+        </Group>
       </form>
       {error && <QueryError error={error} retry={() => refetch({ requestPolicy: 'network-only' })} />}
       {fetching && !data && <Loading />}

@@ -55,13 +55,13 @@ export function ItemsList({ items }: { items: readonly Item[] }) {
                   : (item.noLocationReason ?? t('deposit.noLocation'))}
               </Fact>
               {item.comment && <Fact label={t('deposit.comment')}>{item.comment}</Fact>}
-              {item.downloadUrl && (
-                <Anchor href={item.downloadUrl} size="sm" target="_blank" rel="noopener">
-                  {t('deposit.original')}
-                </Anchor>
-              )}
             </Stack>
           </Group>
+          {item.downloadUrl && (
+            <Anchor href={item.downloadUrl} size="sm" target="_blank" rel="noopener" mt="xs">
+              {t('deposit.original')}
+            </Anchor>
+          )}
         </Card>
       ))}
     </SimpleGrid>

@@ -82,6 +82,7 @@ export const en: Messages = {
     created: 'Created',
     untitled: 'Untitled',
     noMatch: 'No deposit matches these filters.',
+    apply: 'Search',
     clearFilters: 'Clear the filters',
     nextPage: 'Next page',
     firstPage: 'First page',

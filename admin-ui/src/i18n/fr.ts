@@ -81,6 +81,7 @@ export const fr = {
     created: 'Créé le',
     untitled: 'Sans titre',
     noMatch: 'Aucun dépôt ne correspond à ces filtres.',
+    apply: 'Rechercher',
     clearFilters: 'Effacer les filtres',
     nextPage: 'Page suivante',
     firstPage: 'Première page',
