@@ -245,6 +245,7 @@ export const en: Messages = {
   },
   members: {
     seats: '{{used}} members of {{allowed}} allowed by the plan',
+    organisationBalance: 'Organisation balance: {{count}} credit(s)',
     seatsNoPlan: '{{used}} members (no plan)',
     invite: 'Invite a member',
     role: 'Role',

@@ -244,6 +244,7 @@ export const fr = {
   },
   members: {
     seats: '{{used}} membres sur {{allowed}} permis par l’abonnement',
+    organisationBalance: 'Solde de l’organisation : {{count}} crédit(s)',
     seatsNoPlan: '{{used}} membres (sans abonnement)',
     invite: 'Inviter un membre',
     role: 'Rôle',

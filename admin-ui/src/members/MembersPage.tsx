@@ -94,7 +94,7 @@ export function MembersPage() {
       <Title order={1}>{t('nav.members')}</Title>
       <Text size="sm" data-testid="seats">
         {seats ? t('members.seats', { used: members.length, allowed: seats }) : t('members.seatsNoPlan', { used: members.length })} ·{' '}
-        {t('dashboard.balanceOrganisation')} : {t('header.balance', { count: data?.creditBalance ?? 0 })}
+        {t('members.organisationBalance', { count: data?.creditBalance ?? 0 })}
       </Text>
       <InviteForm onDone={reload} />
       <Table.ScrollContainer minWidth={820}>
@@ -143,9 +143,9 @@ export function MembersPage() {
                     )}
                   </Table.Td>
                   <Table.Td>
-                    <Badge color={m.status === 'ACTIVE' ? '#1e6b30' : 'gray.8'} tt="none" style={{ overflow: 'visible' }}>{t(`members.statuses.${m.status}`)}</Badge>
+                    <Badge color={m.status === 'ACTIVE' ? '#1e6b30' : 'gray.8'} tt="none" styles={{ label: { overflow: 'visible' } }}>{t(`members.statuses.${m.status}`)}</Badge>
                   </Table.Td>
-                  <Table.Td data-testid="member-balance">{m.creditBalance ?? '—'}</Table.Td>
+                  <Table.Td data-testid="member-balance">{m.role === 'OWNER' || m.role === 'ADMIN' ? '—' : (m.creditBalance ?? '—')}</Table.Td>
                   <Table.Td>
                     <Group gap="xs">
                       {m.role !== 'OWNER' && <CreditsDialog memberId={m.id} name={name} balance={m.creditBalance ?? 0} onDone={reload} />}
