@@ -159,7 +159,8 @@ export function ConstatSection({ depositId, status }: { depositId: string; statu
   const reload = () => refetch({ requestPolicy: 'network-only' });
   const terms = data?.constatTerms;
   useEffect(() => {
-    if (terms && !identity) setIdentity({ ...terms.requester });
+    // Only the input's fields: the cached object also carries `__typename`, which inputs refuse.
+    if (terms && !identity) setIdentity(Object.fromEntries(FIELDS.map((f) => [f, terms.requester[f]])) as RequesterIdentityInput);
   }, [terms, identity]);
 
   if (fetching && !data) return <Loading />;

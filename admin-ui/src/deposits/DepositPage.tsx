@@ -204,10 +204,14 @@ export function DepositPage() {
       </Card>
       {sealed && (
         <Group>
-          {deposit.certificateUrl && (
+          {deposit.certificateUrl ? (
             <Button component="a" href={deposit.certificateUrl} variant="light">
               {t('deposit.certificate')}
             </Button>
+          ) : (
+            <Text size="sm" c="dark.6">
+              {t('deposit.certificatePending')}
+            </Text>
           )}
           <Button variant="light" onClick={() => void downloadBundle()}>
             {t('deposit.proofBundle')}

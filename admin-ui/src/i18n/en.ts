@@ -95,6 +95,7 @@ export const en: Messages = {
     creditsSpent: '{{count}} credit spent',
     creditsSpent_other: '{{count}} credits spent',
     certificate: 'Certified report (PDF)',
+    certificatePending: 'The certified report is being prepared (it follows the batch anchoring).',
     proofBundle: 'Proof bundle (JSON)',
     export: 'Full export (zip)',
     integrity: 'Anchoring and integrity',

@@ -94,6 +94,7 @@ export const fr = {
     creditsSpent: '{{count}} crédit dépensé',
     creditsSpent_other: '{{count}} crédits dépensés',
     certificate: 'Rapport certifié (PDF)',
+    certificatePending: 'Le rapport certifié est en préparation (il suit l’ancrage du lot).',
     proofBundle: 'Dossier de preuve (JSON)',
     export: 'Export complet (zip)',
     integrity: 'Ancrage et intégrité',
