@@ -101,6 +101,7 @@ async def check_page(page: Any, name: str) -> None:
     assert violations == [], f"{name}: {violations}"
     language = await page.evaluate("document.documentElement.lang")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    await page.evaluate("window.scrollTo(0, 0)")  # else the fixed header lands mid-page
     await page.screenshot(path=str(SCREENSHOTS / f"{name}.{language}.png"), full_page=True)
 
 

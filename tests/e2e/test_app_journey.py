@@ -231,6 +231,7 @@ async def test_a_law_firm_signs_up_and_its_client_deposits(
         await _clerk_accepts(url, office, reference)
         await jobs.run(skip=())
         await owner.reload()
+        await owner.evaluate("window.__sameDocument = true")  # from here on, no reload
         await owner.get_by_test_id("attestation").wait_for()
         await in_both_languages(owner, "deposit")
 
@@ -251,7 +252,7 @@ async def test_a_law_firm_signs_up_and_its_client_deposits(
 
         for link, name in (("Organisation", "organisation"), ("Mon compte", "account")):
             await owner.get_by_role("link", name=link).click()
-            await owner.get_by_role("heading", name=link).wait_for()
+            await owner.get_by_role("heading", name=link, exact=True).wait_for()
             await in_both_languages(owner, name)
         assert await owner.evaluate("window.__sameDocument === true")
 
