@@ -72,7 +72,7 @@ export function Shell() {
           </Group>
           <Group gap="sm" wrap="nowrap">
             {balance && (
-              <Badge size="lg" variant="outline" color="indigo.9" tt="none" data-testid="balance" title={t('header.balanceLabel')}>
+              <Badge size="lg" variant="outline" color="indigo.9" tt="none" visibleFrom="sm" data-testid="balance" title={t('header.balanceLabel')}>
                 <VisuallyHidden>{t('header.balanceLabel')}: </VisuallyHidden>
                 {t('header.balance', { count: balance.creditBalance })}
               </Badge>
@@ -81,7 +81,7 @@ export function Shell() {
             <Menu position="bottom-end" withinPortal>
               <Menu.Target>
                 <UnstyledButton aria-label={`${viewer.user.fullName || viewer.user.email} — ${t("header.userMenu")}`} className="user-button">
-                  <Text size="sm" fw={500} truncate="end" maw={160}>
+                  <Text size="sm" fw={500} truncate="end" maw={{ base: 90, sm: 160 }}>
                     {viewer.user.fullName || viewer.user.email}
                   </Text>
                 </UnstyledButton>
