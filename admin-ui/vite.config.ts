@@ -13,7 +13,9 @@ export default defineConfig({
     emptyOutDir: true,
     sourcemap: false,
     reportCompressedSize: false,
-    chunkSizeWarningLimit: 600,
+    // The entry chunk (React, Mantine, router, urql, i18n, typed operations) is ~750 kB raw;
+    // tests/e2e/test_app_budget.py holds what matters: ≤ 250 kB gzipped.
+    chunkSizeWarningLimit: 800,
   },
   server: {
     proxy: Object.fromEntries(
