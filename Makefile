@@ -9,7 +9,7 @@ LOCAL_PG := $(shell (command -v pg_isready >/dev/null && pg_isready -q -h 127.0.
 PROBANT_TEST_DATABASE_URL ?= $(LOCAL_PG)
 export PROBANT_TEST_DATABASE_URL
 
-.PHONY: install run test lint bench frontend clean system-deps image scale-test coverage mutation
+.PHONY: install run test lint bench frontend clean system-deps image scale-test coverage mutation app-screenshots
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -39,10 +39,13 @@ frontend: $(if $(shell command -v npm),$(FRONTENDS:%=%/dist/.built))
 	cd $* && npm run build
 	touch $@
 
+# The app's typed operations are generated from the API schema: a schema change rebuilds it.
+admin-ui/dist/.built: graphql/probant_graphql/schema.graphql
+
 run: install
 	$(VENV)/bin/probant migrate
 	$(VENV)/bin/probant demo
-	@echo "Probant on http://127.0.0.1:8000 (GraphiQL at /graphql); demo accounts above ('probant demo --json')."
+	@echo "Probant on http://127.0.0.1:8000/app/ (GraphiQL at /graphql); demo accounts above ('probant demo --json')."
 	@echo "Demo company intranet embedding the capture widget: http://127.0.0.1:8001/"
 	$(VENV)/bin/probant serve --host 127.0.0.1 --port 8000 --demo-intranet-port 8001 --with-worker
 
@@ -92,6 +95,12 @@ image:
 # (minutes; not part of `make test`). PROBANT_SCALE_DEPOSITS=N changes the load (default 200).
 scale-test: $(STAMP)
 	PROBANT_SCALE_TEST=1 $(VENV)/bin/python -m pytest -q tests/ops/test_scale_out.py --timeout 1500
+
+# The web app's journey photographs every page in French and English (docs/app.md shows them).
+app-screenshots: install
+	$(VENV)/bin/python -m pytest -q tests/e2e/test_app_journey.py
+	mkdir -p docs/app-screenshots
+	cp "$$($(PY) -c 'import tempfile; print(tempfile.gettempdir())')"/probant-app-screenshots/*.png docs/app-screenshots/
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

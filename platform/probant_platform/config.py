@@ -41,6 +41,7 @@ class Settings(BaseSettings):
     db_pool_size: int = Field(default=10, alias="PROBANT_DB_POOL_SIZE", ge=1, le=200)
     storage_url: str | None = Field(default=None, alias="PROBANT_STORAGE_URL")
     widget_dist_dir: Path | None = Field(default=None, alias="PROBANT_WIDGET_DIST")
+    app_dist_dir: Path | None = Field(default=None, alias="PROBANT_APP_DIST")
 
     # Resource limits (docs/operations-limits.md): no client may hold the pool or the memory.
     uploads_per_user: int = Field(default=4, alias="PROBANT_UPLOADS_PER_USER", ge=1, le=100)

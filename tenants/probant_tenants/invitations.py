@@ -14,6 +14,7 @@ from probant_platform.db import Database, TenantScope, utcnow
 from probant_platform.db.session import rescope
 from probant_platform.errors import DomainError
 from probant_platform.jobs import enqueue
+from probant_platform.text import clean_line
 from probant_tenants import audit, throttle
 from probant_tenants.accounts import add_member, check_password, normalise_email
 from probant_tenants.audit import AuditAction
@@ -21,6 +22,7 @@ from probant_tenants.authz import grant_role
 from probant_tenants.errors import (
     AccountLocked,
     InvalidCredentials,
+    InvalidName,
     InvalidToken,
     TermsNotAccepted,
 )
@@ -178,15 +180,20 @@ async def activate_account(
     password: str,
     accept_terms: bool,
     ip: str | None,
+    full_name: str | None = None,
 ) -> Membership:
-    """Set an invited person's password and activate their membership (code: once, 7 days).
-    Someone who already has a Probant account confirms with their existing password."""
+    """Set an invited person's password (and name) and activate their membership (code: once,
+    7 days). Someone who already has a Probant account confirms with their existing password
+    and keeps their name."""
     keys = [k for k in (throttle.ip_key(ip),) if k]
     if keys and await throttle.locked(session=session, keys=keys):
         raise AccountLocked()
     if not accept_terms:
         raise TermsNotAccepted()
     check_password(password)
+    name = clean_line(full_name, max_length=200) if full_name is not None else None
+    if full_name is not None and name is None:
+        raise InvalidName()
     code_hash = digest(normalise_code(code)[:14])
     found = await session.execute(text("SELECT probant_invitation_tenant(:h)"), {"h": code_hash})
     organisation_id = found.scalar_one_or_none()
@@ -221,6 +228,8 @@ async def activate_account(
         )
         raise InvalidCredentials()
     invitation.used_at = now
+    if user.password_hash is None and name is not None:
+        user.full_name = name
     user.password_hash = user.password_hash or hash_password(password)
     user.email_verified_at = user.email_verified_at or now  # the code came by email
     user.terms_accepted_at = user.terms_accepted_at or now

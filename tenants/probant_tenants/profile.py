@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from probant_platform.db import Database, TenantScope
 from probant_platform.db.session import rescope
+from probant_platform.errors import DomainError
 from probant_platform.jobs import enqueue
 from probant_platform.text import clean_line
 from probant_tenants import audit, throttle
@@ -76,6 +77,34 @@ async def update_notifications(
         user.notify_email = email
     if push is not None:
         user.notify_push = push
+    await session.flush()
+    return user
+
+
+SUPPORTED_LOCALES = ("fr", "en")
+
+
+class UnsupportedLocale(DomainError):
+    code = "UNSUPPORTED_LOCALE"
+    message_fr = "Langue non prise en charge : choisissez fr ou en."
+    message_en = "Unsupported language: choose fr or en."
+
+
+async def update_person(
+    *, session: AsyncSession, user_id: uuid.UUID, full_name: str | None, locale: str | None
+) -> User:
+    """A person's own name and language (emails and PDFs follow the language)."""
+    user = await session.get(User, user_id)
+    assert user is not None
+    if full_name is not None:
+        name = clean_line(full_name, max_length=200)
+        if name is None:
+            raise InvalidName()
+        user.full_name = name
+    if locale is not None:
+        if locale not in SUPPORTED_LOCALES:
+            raise UnsupportedLocale()
+        user.locale = locale
     await session.flush()
     return user
 

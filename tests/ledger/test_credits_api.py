@@ -44,6 +44,9 @@ async def test_an_admin_allots_credits_and_the_member_sees_them(
     assert replay["transferCredits"]["replayed"] is True
     assert (await gql(sub, "{ creditBalance }"))["creditBalance"] == 5
     assert (await gql(admin, "{ creditBalance }"))["creditBalance"] == 7
+    history = "{ ledgerEntries(kind: TRANSFER) { edges { node { amount reference } } } }"
+    lines = (await gql(admin, history))["ledgerEntries"]["edges"]
+    assert [e["node"] for e in lines] == [{"amount": -5, "reference": client_account.email}]
 
 
 async def test_transferring_more_than_the_wallet_holds_is_refused(

@@ -173,3 +173,43 @@ async def test_inviting_beyond_the_plans_seats_is_refused(
     assert first["inviteMember"]["__typename"] == "InvitationPayload"
     assert second["inviteMember"]["__typename"] == "SeatLimitReached"
     assert await _codes(database, smtp_server, email) == []
+
+
+async def test_activation_sets_the_invited_persons_name(
+    database: Database, client_factory: object, smtp_server: Any
+) -> None:
+    owner = await make_organisation(database)
+    admin, newcomer = client_factory(), client_factory()  # type: ignore[operator]
+    await log_in(admin, owner)
+    email = unique_email("named")
+    await gql(admin, INVITE, {"e": email, "r": "CLIENT", "c": 0})
+    code = (await _codes(database, smtp_server, email))[-1]
+    named = """mutation($c: String!, $p: String!, $n: String) { activateAccount(code: $c, password: $p, acceptTerms: true, fullName: $n) {
+      __typename ... on InvalidInput { field } ... on LogInPayload { csrfToken } } }"""
+
+    refused = await gql(newcomer, named, {"c": code, "p": "Welcome-Aboard-42", "n": "  "})
+    assert refused["activateAccount"] == {"__typename": "InvalidInput", "field": "name"}
+    done = await gql(newcomer, named, {"c": code, "p": "Welcome-Aboard-42", "n": " Léa Martin "})
+    assert done["activateAccount"]["__typename"] == "LogInPayload"
+
+    me = await gql(newcomer, "{ viewer { user { fullName } } }")
+    assert me["viewer"]["user"]["fullName"] == "Léa Martin"
+
+
+async def test_admins_see_each_members_credit_balance_and_members_do_not(
+    database: Database, client_factory: object
+) -> None:
+    owner = await make_organisation(database)
+    await fund(database, owner.organisation_id, 10)
+    admin = client_factory()  # type: ignore[operator]
+    await log_in(admin, owner)
+    email = unique_email("funded")
+    await gql(admin, INVITE, {"e": email, "r": "CLIENT", "c": 4})
+    members = "{ organisation { members { edges { node { email creditBalance } } } } }"
+
+    listed = await gql(admin, members)
+    balances = {
+        e["node"]["email"]: e["node"]["creditBalance"]
+        for e in listed["organisation"]["members"]["edges"]
+    }
+    assert balances == {owner.email: 0, email: 4}

@@ -186,3 +186,25 @@ async def test_the_audit_log_shows_sign_ins_and_password_changes(
         "/graphql", json={"query": "{ auditLog { edges { node { action } } } }"}
     )
     assert refused.json()["errors"][0]["extensions"]["code"] == "NOT_ALLOWED"
+
+
+async def test_a_person_changes_their_name_and_language(
+    database: Database, client: httpx.AsyncClient
+) -> None:
+    owner = await make_organisation(database)
+    await log_in(client, owner)
+    change = """mutation($n: String, $l: String) { updateMyProfile(fullName: $n, locale: $l) {
+      __typename ... on PersonPayload { fullName locale } ... on InvalidInput { field } } }"""
+
+    done = await gql(client, change, {"n": "  Anne Roux ", "l": "en"})
+    assert done["updateMyProfile"] == {
+        "__typename": "PersonPayload",
+        "fullName": "Anne Roux",
+        "locale": "en",
+    }
+    bad_locale = await gql(client, change, {"l": "de"})
+    assert bad_locale["updateMyProfile"] == {"__typename": "InvalidInput", "field": "locale"}
+    bad_name = await gql(client, change, {"n": " "})
+    assert bad_name["updateMyProfile"] == {"__typename": "InvalidInput", "field": "name"}
+    me = await gql(client, "{ viewer { user { fullName locale } } }")
+    assert me["viewer"]["user"] == {"fullName": "Anne Roux", "locale": "en"}

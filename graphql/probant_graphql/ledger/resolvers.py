@@ -37,7 +37,7 @@ from probant_platform.ledger.models import (
 )
 from probant_tenants.authz import Permission
 from probant_tenants.context import Actor
-from probant_tenants.models import Membership, MembershipStatus, Role
+from probant_tenants.models import Membership, MembershipStatus, Role, User
 
 CreditsResult = Annotated[
     CreditsMoved
@@ -119,6 +119,7 @@ async def _transfer(
 
     async def run() -> CreditsMoved:
         member = await _member_of(info, actor, member_id)
+        person = await info.context.session.get(User, member.user_id)
         moved = await services.transfer(
             session=info.context.session,
             organisation_id=actor.organisation_id,
@@ -128,6 +129,7 @@ async def _transfer(
             reclaim=reclaim,
             actor_user_id=actor.user_id,
             actor_membership_id=actor.membership_id,
+            member_label=person.email if person else "",
         )
         return await _moved(info, actor, moved, member.id)
 

@@ -78,7 +78,8 @@ ActivateResult = Annotated[
     | e.WeakPassword
     | e.TermsNotAccepted
     | e.InvalidCredentials
-    | e.AccountLocked,
+    | e.AccountLocked
+    | InvalidInput,
     strawberry.union("ActivateAccountResult"),
 ]
 
@@ -255,7 +256,15 @@ class MembersMutation:
         description="Join with the emailed code: sets your password and logs you in."
     )
     async def activate_account(
-        self, info: Info[Context, Any], code: str, password: str, accept_terms: bool
+        self,
+        info: Info[Context, Any],
+        code: str,
+        password: str,
+        accept_terms: bool,
+        full_name: Annotated[
+            str | None,
+            strawberry.argument(description="Your name as colleagues see it (new accounts)."),
+        ] = None,
     ) -> ActivateResult:
         ip = info.context.client_ip
         try:
@@ -266,6 +275,7 @@ class MembersMutation:
                 password=password,
                 accept_terms=accept_terms,
                 ip=ip,
+                full_name=full_name,
             )
         except DomainError as exc:
             return to_graphql_error(exc, locale_of(info))  # type: ignore[return-value]

@@ -38,6 +38,15 @@ class OrganisationPayload:
     organisation: Organisation
 
 
+@strawberry.type
+class PersonPayload:
+    full_name: str
+    locale: str
+
+
+PersonResult = Annotated[
+    PersonPayload | InvalidInput | Guards, strawberry.union("UpdateMyProfileResult")
+]
 PreferencesResult = Annotated[
     NotificationPreferences | Guards, strawberry.union("NotificationPreferencesResult")
 ]
@@ -162,6 +171,30 @@ class ProfileMutation:
             session=info.context.session, user_id=actor.user_id, email=email, push=push
         )
         return NotificationPreferences(email=user.notify_email, push=user.notify_push)
+
+    @strawberry.mutation(description="Your own name and language (emails follow the language).")
+    async def update_my_profile(
+        self, info: Info[Context, Any], full_name: str | None = None, locale: str | None = None
+    ) -> PersonResult:
+        actor = await authorise_mutation(info, None)
+        if isinstance(actor, Error):
+            return actor  # type: ignore[return-value]
+
+        async def run() -> PersonPayload:
+            user = await profile.update_person(
+                session=info.context.session,
+                user_id=actor.user_id,
+                full_name=full_name,
+                locale=locale,
+            )
+            return PersonPayload(full_name=user.full_name, locale=user.locale)
+
+        def errors(exc: DomainError, locale_: str) -> Error:
+            if isinstance(exc, profile.UnsupportedLocale):
+                return InvalidInput(message=exc.message(locale_), field="locale")
+            return to_graphql_error(exc, locale_)
+
+        return await in_savepoint(info, run, locale=actor.locale, errors=errors)  # type: ignore[return-value]
 
     @strawberry.mutation(description="OWNER/ADMIN: the organisation's name and legal identity.")
     async def update_organisation_profile(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -53,6 +54,7 @@ class Member(relay.Node):
     role: Role  # type: ignore[valid-type]
     status: MembershipStatus  # type: ignore[valid-type]
     joined_at: datetime
+    organisation_id: strawberry.Private[uuid.UUID]
 
     @classmethod
     def from_row(cls, membership: models.Membership, user: models.User) -> Member:
@@ -63,7 +65,32 @@ class Member(relay.Node):
             role=membership.role,
             status=membership.status,
             joined_at=membership.created_at,
+            organisation_id=membership.organisation_id,
         )
+
+    @strawberry.field(
+        description="OWNER/ADMIN: the credits in this member's own wallet (null for others)."
+    )
+    async def credit_balance(self, info: Info[Context, Any]) -> int | None:
+        from probant_graphql.bailiffs.types import loader
+        from probant_platform.ledger.services import member_balances
+
+        actor = await current_actor(info)
+        if (
+            actor is None
+            or actor.organisation_id != self.organisation_id
+            or not await may(info, actor, Permission.CREDITS_READ_ALL)
+        ):
+            return None
+
+        async def fetch(ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, int]:
+            return await member_balances(
+                session=info.context.session,
+                organisation_id=self.organisation_id,
+                membership_ids=ids,
+            )
+
+        return await loader(info, "member_balances", fetch).load(uuid.UUID(self.membership_id))
 
     @classmethod
     async def resolve_nodes(  # type: ignore[override]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import random
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -115,6 +116,21 @@ async def balance(
         )
     )
     return int(found.scalar_one_or_none() or 0)
+
+
+async def member_balances(
+    *, session: AsyncSession, organisation_id: uuid.UUID, membership_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, int]:
+    """Each member's wallet balance, in one query (members without a wallet hold 0)."""
+    found = await session.execute(
+        select(LedgerAccount.membership_id, LedgerAccount.balance).where(
+            LedgerAccount.organisation_id == organisation_id,
+            LedgerAccount.kind == AccountKind.MEMBER_WALLET,
+            LedgerAccount.membership_id.in_(membership_ids),
+        )
+    )
+    balances = {member: int(amount) for member, amount in found.all() if member is not None}
+    return {member: balances.get(member, 0) for member in membership_ids}
 
 
 RECORD = text(
@@ -305,9 +321,11 @@ async def transfer(
     reclaim: bool = False,
     actor_user_id: uuid.UUID | None = None,
     actor_membership_id: uuid.UUID | None = None,
+    member_label: str = "",
 ) -> LedgerTransactionInfo:
     """Allot credits from the organisation to a member (or take unspent ones back); never to
-    the acting admin, who spends the organisation's wallet already."""
+    the acting admin, who spends the organisation's wallet already. The entries' reference
+    names the member (`member_label`, e.g. their email)."""
     if actor_membership_id is not None and actor_membership_id == membership_id:
         raise SelfTransfer()
     org, member = AccountKind.ORGANISATION_WALLET, AccountKind.MEMBER_WALLET
@@ -323,5 +341,6 @@ async def transfer(
         credits=credits,
         leg=leg,
         idempotency_key=idempotency_key,
+        reference=member_label,
         actor_user_id=actor_user_id,
     )

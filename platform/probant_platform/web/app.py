@@ -43,6 +43,7 @@ def create_app(
     from probant_platform.web.persisted import PersistedQueries
     from probant_platform.web.uploads import upload
     from probant_platform.web.verify import LOOKUPS_PER_MINUTE, SlidingWindowLimiter, verify_routes
+    from probant_platform.web.webapp import webapp_routes
     from probant_platform.web.widget import widget_routes
 
     settings = settings or get_settings()
@@ -92,6 +93,7 @@ def create_app(
             *billing_routes(),
             *download_routes(),
             *widget_routes(settings.widget_dist_dir),
+            *webapp_routes(settings.app_dist_dir),
         ],
         lifespan=lifespan,
     )
