@@ -40,6 +40,7 @@ class Permission(StrEnum):
     DEPOSITS_READ_OWN = "deposits:read_own"
     DEPOSITS_READ_ALL = "deposits:read_all"
     CONSTAT_ORDER = "constat:order"
+    CONSTAT_VALIDATE = "constat:validate"
     WIDGET_KEYS_MANAGE = "widget_keys:manage"
     REVIEW_DEPOSITS = "review:deposits"
     OFFICE_MANAGE = "office:manage"
@@ -69,12 +70,15 @@ _ADMIN = [
     Permission.CONSTAT_ORDER,
     Permission.WIDGET_KEYS_MANAGE,
 ]
+_CLERK = [Permission.ORGANISATION_READ, Permission.REVIEW_DEPOSITS, Permission.MEMBERS_READ]
 ROLE_PERMISSIONS: dict[Role, list[Permission]] = {
     Role.OWNER: _ADMIN,
     Role.ADMIN: _ADMIN,
     Role.COLLABORATOR: _MEMBER,
     Role.CLIENT: _MEMBER,
-    Role.CLERK: [Permission.ORGANISATION_READ, Permission.REVIEW_DEPOSITS, Permission.MEMBERS_READ],
+    Role.CLERK: _CLERK,
+    # The sworn commissaire de justice: the only one who signs PVs (with their certificate).
+    Role.COMMISSAIRE: [*_CLERK, Permission.CONSTAT_VALIDATE, Permission.MEMBERS_INVITE],
     Role.OPERATOR: [
         Permission.ORGANISATION_READ,
         Permission.MEMBERS_READ,
