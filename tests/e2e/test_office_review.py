@@ -53,7 +53,14 @@ async def log_in_page(browser: Any, url: str, member: MemberInfo) -> Any:
     await page.get_by_label("Adresse e-mail").fill(member.email)
     await page.get_by_label("Mot de passe").fill(member.password)
     await page.get_by_role("button", name="Se connecter").click()
-    await page.get_by_role("link", name="Espace étude").wait_for()
+    await page.wait_for_url(lambda address: "/login" not in address)
+    await page.goto("/app/office")
+    try:
+        await page.get_by_role("heading", name="File de revue").wait_for(timeout=10000)
+    except Exception:
+        await page.screenshot(path="/tmp/office-debug.png")
+        print("ERRORS", page.script_errors, page.url)
+        raise
     return page
 
 
@@ -79,7 +86,6 @@ async def test_the_clerk_reviews_and_the_commissaire_signs_the_pv(
 
         async with app_browser() as browser:
             clerk = await log_in_page(browser, url, office.clerk)
-            await clerk.get_by_role("link", name="Espace étude").click()
             row = clerk.get_by_test_id("queue-row").filter(has_text=deposit["reference"])
             await row.get_by_test_id("countdown").wait_for()
             await in_both_languages(clerk, "office-queue")
@@ -87,9 +93,13 @@ async def test_the_clerk_reviews_and_the_commissaire_signs_the_pv(
             await row.get_by_role("cell", name="Clerk Dupont").wait_for()
             await row.get_by_role("link", name="Examiner").click()
 
-            await clerk.get_by_role(
-                "heading", name=f"Examen du dépôt {deposit['reference']}"
-            ).wait_for()
+            try:
+                await clerk.get_by_role(
+                    "heading", name=f"Examen du dépôt {deposit['reference']}"
+                ).wait_for(timeout=8000)
+            except Exception:
+                await clerk.screenshot(path="/tmp/office-debug2.png")
+                raise
             await clerk.get_by_test_id("check-ok").nth(1).wait_for()
             assert await clerk.get_by_test_id("check-bad").count() == 0
             await in_both_languages(clerk, "office-review")
@@ -125,7 +135,6 @@ async def test_the_clerk_reviews_and_the_commissaire_signs_the_pv(
 
             # A clerk of another office never sees this one's queue, nor this review.
             stranger = await log_in_page(browser, url, other.clerk)
-            await stranger.get_by_role("link", name="Espace étude").click()
             await stranger.get_by_test_id("empty-state").wait_for()
             assert await stranger.get_by_text(deposit["reference"]).count() == 0
             await stranger.goto(clerk.url.replace(url, ""))

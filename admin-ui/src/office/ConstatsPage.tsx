@@ -7,12 +7,13 @@ import { useClient, useMutation, useQuery } from 'urql';
 
 import { graphql } from '../gql';
 import type { OfficeConstatsQuery } from '../gql/graphql';
-import { formatDateTime } from '../lib/dates';
+
 import { useAction } from '../lib/useAction';
 import { may, useViewer } from '../lib/viewer';
 import { ConfirmButton } from '../shell/ConfirmButton';
 import { Loading } from '../shell/Loading';
 import { EmptyState, QueryError } from '../shell/States';
+import { formatInstant } from './countdown';
 import { NS } from './i18n';
 
 const ORDERS = graphql(`
@@ -142,14 +143,14 @@ function OrderCard({ order, onDone }: { order: Order; onDone: () => void }) {
             {t('constats.requester')} : {order.requester.companyName}, {order.requester.legalForm} — {order.requester.representativeFirstName} {order.requester.representativeLastName}
           </Text>
           <Text size="sm">
-            {t('constats.paidAt')} : {formatDateTime(order.paidAt, i18n.language)}
+            {t('constats.paidAt')} : {formatInstant(order.paidAt, i18n.language)}
           </Text>
           <Text size="sm">
             {t('constats.price')} : {order.price}
           </Text>
         </SimpleGrid>
         {order.validatedAt ? (
-          <Alert color="green">{t('constats.validatedBy', { name: order.validatedBy, at: formatDateTime(order.validatedAt, i18n.language) })}</Alert>
+          <Alert color="green">{t('constats.validatedBy', { name: order.validatedBy, at: formatInstant(order.validatedAt, i18n.language) })}</Alert>
         ) : (
           <>
             <Textarea label={t('constats.expose')} value={expose} onChange={(e) => setExpose(e.currentTarget.value)} autosize minRows={4} maxLength={5000} />

@@ -10,7 +10,7 @@ import { QueuePage } from './QueuePage';
 import { ReviewPage } from './ReviewPage';
 
 const TABS = [
-  { value: '', label: 'tabs.queue' },
+  { value: 'queue', label: 'tabs.queue' },
   { value: 'constats', label: 'tabs.constats' },
 ] as const;
 
@@ -18,10 +18,10 @@ export function OfficeWorkspace() {
   const { t } = useTranslation(NS);
   const navigate = useNavigate();
   const section = useLocation().pathname.replace(/^\/office\/?/, '').split('/')[0] ?? '';
-  const current = section === 'review' ? '' : section;
+  const current = section === 'review' || section === '' ? 'queue' : section;
   return (
     <>
-      <Tabs value={current} onChange={(value) => void navigate(`/office/${value ?? ''}`)} mb="md">
+      <Tabs value={current} onChange={(value) => void navigate(value === 'queue' ? '/office' : `/office/${value}`)} mb="md">
         <Tabs.List aria-label={t('tabs.label')}>
           {TABS.map((tab) => (
             <Tabs.Tab key={tab.value} value={tab.value}>

@@ -10,14 +10,14 @@ import { Fact } from '../deposits/ItemsList';
 import { DepositStatusBadge } from '../deposits/status';
 import { graphql } from '../gql';
 import type { OfficeReviewQuery, RejectionReason } from '../gql/graphql';
-import { formatDateTime } from '../lib/dates';
+
 import { useAction } from '../lib/useAction';
 import { useViewer } from '../lib/viewer';
 import { ConfirmButton } from '../shell/ConfirmButton';
 import { Loading } from '../shell/Loading';
 import { NotFoundPage } from '../shell/NotFoundPage';
 import { QueryError } from '../shell/States';
-import { submissionId } from './countdown';
+import { formatInstant, submissionId } from './countdown';
 import { NS } from './i18n';
 import { CLAIM, Deadline, UNCLAIM } from './QueuePage';
 
@@ -174,7 +174,7 @@ function CheckLine({ check }: { check: Check | undefined }) {
         </Badge>
       )}
       <Text size="xs" c="dark.6">
-        {t('review.checkedAt', { at: formatDateTime(check.checkedAt, i18n.language) })}
+        {t('review.checkedAt', { at: formatInstant(check.checkedAt, i18n.language) })}
       </Text>
     </Stack>
   );
@@ -304,7 +304,7 @@ export function ReviewPage() {
         <SimpleGrid cols={{ base: 1, sm: 2, md: 4 }} component="dl" m={0}>
           <Fact label={t('review.requester')}>{submission.requesterName}</Fact>
           <Fact label={t('review.author')}>{submission.authorName}</Fact>
-          <Fact label={t('review.submittedAt')}>{formatDateTime(submission.submittedAt, i18n.language)}</Fact>
+          <Fact label={t('review.submittedAt')}>{formatInstant(submission.submittedAt, i18n.language)}</Fact>
           <div>
             <Text size="xs" c="dark.6">
               {t('review.dueAt')}
@@ -339,9 +339,9 @@ export function ReviewPage() {
                 <Fact label={t('review.check')}>
                   <CheckLine check={byItem.get(item.id)} />
                 </Fact>
-                <Fact label={t('review.capturedAt')}>{formatDateTime(item.capturedAt, i18n.language)}</Fact>
+                <Fact label={t('review.capturedAt')}>{formatInstant(item.capturedAt, i18n.language)}</Fact>
                 <Fact label={t('review.receivedAt')}>
-                  {formatDateTime(item.receivedAt, i18n.language)}
+                  {formatInstant(item.receivedAt, i18n.language)}
                   {item.clockSkewFlagged ? ` — ${t('review.clockSkew')}` : ''}
                 </Fact>
                 <Fact label={t('review.gps')}>
@@ -406,7 +406,7 @@ export function ReviewPage() {
               {t('review.decided', {
                 status: t(`status.${submission.status}`, { ns: 'translation' }),
                 by: submission.decidedBy ?? '—',
-                at: formatDateTime(submission.decidedAt, i18n.language),
+                at: formatInstant(submission.decidedAt, i18n.language),
               })}
             </Text>
             {submission.reason && <Text size="sm">{t('review.reasonShown', { reason: t(`reasons.${submission.reason}`) })}</Text>}

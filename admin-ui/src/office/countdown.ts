@@ -23,3 +23,20 @@ export function useNow(): number {
 export function submissionId(value: string): string {
   return /^[0-9a-f-]{36}$/i.test(value) ? btoa(`Submission:${value}`) : value;
 }
+
+/** "2 déc. 2026, 14:05:09 UTC+1 (Europe/Paris)": a time as evidence, its zone named. */
+export function formatInstant(iso: string | null | undefined, language: string): string {
+  if (!iso) return '—';
+  const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+  const text = new Intl.DateTimeFormat(language === 'en' ? 'en-GB' : 'fr-FR', {
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    timeZone,
+    timeZoneName: 'shortOffset',
+  }).format(new Date(iso));
+  return `${text} (${timeZone})`;
+}
