@@ -55,13 +55,14 @@ async def log_in_page(browser: Any, url: str, member: MemberInfo) -> Any:
     await page.get_by_role("button", name="Se connecter").click()
     await page.wait_for_url(lambda address: "/login" not in address)
     await page.goto("/app/office")
-    try:
-        await page.get_by_role("heading", name="File de revue").wait_for(timeout=10000)
-    except Exception:
-        await page.screenshot(path="/tmp/office-debug.png")
-        print("ERRORS", page.script_errors, page.url)
-        raise
+    await page.get_by_role("heading", name="File de revue").wait_for()
     return page
+
+
+async def accessible(page: Any, name: str) -> None:
+    """axe-core and screenshots in both languages, once the notifications have gone."""
+    await page.locator(".mantine-Notification-root").wait_for(state="detached", timeout=15000)
+    await in_both_languages(page, name)
 
 
 async def test_the_clerk_reviews_and_the_commissaire_signs_the_pv(
@@ -93,18 +94,14 @@ async def test_the_clerk_reviews_and_the_commissaire_signs_the_pv(
             await row.get_by_role("cell", name="Clerk Dupont").wait_for()
             await row.get_by_role("link", name="Examiner").click()
 
-            try:
-                await clerk.get_by_role(
-                    "heading", name=f"Examen du dépôt {deposit['reference']}"
-                ).wait_for(timeout=8000)
-            except Exception:
-                await clerk.screenshot(path="/tmp/office-debug2.png")
-                raise
+            await clerk.get_by_role(
+                "heading", name=f"Examen du dépôt {deposit['reference']}"
+            ).wait_for()
             await clerk.get_by_test_id("check-ok").nth(1).wait_for()
             assert await clerk.get_by_test_id("check-bad").count() == 0
-            await in_both_languages(clerk, "office-review")
+            await accessible(clerk, "office-review")
             await clerk.get_by_role("button", name="Agrandir la photo 1").click()
-            await clerk.get_by_role("dialog").get_by_role("img").wait_for()
+            await clerk.get_by_role("dialog").locator("img").wait_for()
             await clerk.keyboard.press("Escape")
 
             await clerk.get_by_role("button", name="Refuser").click()
@@ -118,7 +115,7 @@ async def test_the_clerk_reviews_and_the_commissaire_signs_the_pv(
             await clerk.get_by_test_id("decision").get_by_text("Accepté en partie").wait_for()
             await jobs.run(skip=())
             await clerk.get_by_text("Télécharger l’attestation signée").wait_for()
-            await in_both_languages(clerk, "office-review-decided")
+            await accessible(clerk, "office-review-decided")
 
             # The tenant sees the attestation.
             archive = await gql(
@@ -168,7 +165,7 @@ async def test_the_clerk_reviews_and_the_commissaire_signs_the_pv(
             await clerk.get_by_text("Exposé enregistré.").wait_for()
             await order.get_by_test_id("commissaire-only").wait_for()
             assert await order.get_by_role("button", name="Valider et signer le PV").count() == 0
-            await in_both_languages(clerk, "office-constats-clerk")
+            await accessible(clerk, "office-constats-clerk")
             async with httpx.AsyncClient(base_url=url, timeout=30) as api:
                 await log_in(api, office.clerk)
                 refused = await gql(

@@ -115,7 +115,7 @@ function Specimen({ id }: { id: string }) {
       <Button variant="default" loading={loading} onClick={() => void show()}>
         {t('constats.specimen')}
       </Button>
-      <Modal opened={opened} onClose={close} title={t('constats.specimenTitle')} size="xl" centered>
+      <Modal opened={opened} onClose={close} closeButtonProps={{ 'aria-label': t('common.close', { ns: 'translation' }) }} title={t('constats.specimenTitle')} size="xl" centered>
         {url && <iframe src={url} title={t('constats.specimenTitle')} style={{ width: '100%', height: '75vh', border: 0 }} />}
       </Modal>
     </>

@@ -152,7 +152,7 @@ function Medium({ item, n, reference }: { item: Item; n: number; reference: stri
       <UnstyledButton onClick={open} aria-label={t('review.zoom', { n })} style={{ cursor: 'zoom-in' }}>
         <Image src={item.downloadUrl} alt={t('review.photo', { n, reference })} mah={480} fit="contain" radius="sm" bg="gray.1" />
       </UnstyledButton>
-      <Modal opened={opened} onClose={close} size="100%" title={t('review.photo', { n, reference })} centered>
+      <Modal opened={opened} onClose={close} closeButtonProps={{ 'aria-label': t('common.close', { ns: 'translation' }) }} size="100%" title={t('review.photo', { n, reference })} centered>
         <Image src={item.downloadUrl} alt={t('review.photo', { n, reference })} fit="contain" style={{ maxHeight: '85vh' }} />
       </Modal>
     </>
@@ -217,7 +217,7 @@ function RejectDialog({ submission, onDone }: { submission: Submission; onDone: 
       <Button color="red.9" variant="outline" onClick={open}>
         {t('review.reject')}
       </Button>
-      <Modal opened={opened} onClose={close} title={t('review.rejectTitle')} centered size="lg">
+      <Modal opened={opened} onClose={close} closeButtonProps={{ 'aria-label': t('common.close', { ns: 'translation' }) }} title={t('review.rejectTitle')} centered size="lg">
         <form
           onSubmit={(event) => {
             event.preventDefault();
@@ -305,12 +305,9 @@ export function ReviewPage() {
           <Fact label={t('review.requester')}>{submission.requesterName}</Fact>
           <Fact label={t('review.author')}>{submission.authorName}</Fact>
           <Fact label={t('review.submittedAt')}>{formatInstant(submission.submittedAt, i18n.language)}</Fact>
-          <div>
-            <Text size="xs" c="dark.6">
-              {t('review.dueAt')}
-            </Text>
+<Fact label={t('review.dueAt')}>
             <Deadline dueAt={submission.dueAt} overdue={submission.overdue} open={!decided} />
-          </div>
+          </Fact>
         </SimpleGrid>
         <Text fw={600} mt="sm">
           {deposit.title}
@@ -329,10 +326,11 @@ export function ReviewPage() {
           <Card withBorder key={item.id} component="article" aria-label={t('review.item', { n: index + 1 })} data-testid="review-item" data-rejected={submission.rejectedItemIds.includes(item.id)}>
             <SimpleGrid cols={{ base: 1, md: 2 }}>
               <Medium item={item} n={index + 1} reference={deposit.reference} />
-              <Stack gap="xs" component="dl" m={0} style={{ minWidth: 0 }}>
+              <Stack gap="xs" style={{ minWidth: 0 }}>
                 <Title order={3} size="h4">
                   {t('review.item', { n: index + 1 })}
                 </Title>
+                <Stack gap="xs" component="dl" m={0}>
                 <Fact label={t('review.sha256')}>
                   <Code>{item.sha256 ?? '—'}</Code>
                 </Fact>
@@ -354,6 +352,7 @@ export function ReviewPage() {
                     : (item.noLocationReason ?? t('review.noGps'))}
                 </Fact>
                 {item.comment && <Fact label="—">{item.comment}</Fact>}
+                </Stack>
                 {item.downloadUrl && (
                   <Anchor href={item.downloadUrl} size="sm" target="_blank" rel="noopener">
                     {t('review.original')}
