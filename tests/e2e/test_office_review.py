@@ -23,6 +23,7 @@ from tests.e2e.app_browser import APP_DIST, app_browser, in_both_languages, new_
 from tests.e2e.live import serve
 from tests.e2e.widget_stand_in import CHROMIUM, free_port
 from tests.factories import MemberInfo, gql, log_in, make_organisation
+from tests.integrity.proof_world import close_and_anchor
 from tests.ledger_helpers import fund
 
 from probant_platform.config import Settings
@@ -81,6 +82,8 @@ async def test_the_clerk_reviews_and_the_commissaire_signs_the_pv(
     async with httpx.AsyncClient(base_url=url, timeout=30) as tenant:
         await log_in(tenant, firm)
         deposit = await sealed_deposit(tenant, photos=2)
+        await jobs.run()  # the sealed items join the open batch, anchored next
+        await close_and_anchor(committed_database, settings)
         submitted = await submit(tenant, deposit["id"])
         assert submitted["__typename"] == "SubmissionPayload", submitted
         await jobs.run()
@@ -108,7 +111,7 @@ async def test_the_clerk_reviews_and_the_commissaire_signs_the_pv(
             dialog = clerk.get_by_role("dialog")
             await dialog.get_by_label("Seulement certains médias").check()
             await dialog.get_by_label("Média 2").check()
-            await dialog.get_by_role("textbox", name="Motif").click()
+            await dialog.get_by_label("Motif").first.click()
             await clerk.get_by_role("option", name="Image inexploitable : floue").click()
             await dialog.get_by_label("Commentaire pour le client").fill("Photo 2 floue.")
             await dialog.get_by_role("button", name="Refuser").click()
