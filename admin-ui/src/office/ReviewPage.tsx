@@ -327,9 +327,16 @@ export function ReviewPage() {
             <SimpleGrid cols={{ base: 1, md: 2 }}>
               <Medium item={item} n={index + 1} reference={deposit.reference} />
               <Stack gap="xs" style={{ minWidth: 0 }}>
-                <Title order={3} size="h4">
-                  {t('review.item', { n: index + 1 })}
-                </Title>
+                <Group gap="xs">
+                  <Title order={3} size="h4">
+                    {t('review.item', { n: index + 1 })}
+                  </Title>
+                  {submission.rejectedItemIds.includes(item.id) && (
+                    <Badge color="red.9" variant="filled">
+                      {t('review.setAside')}
+                    </Badge>
+                  )}
+                </Group>
                 <Stack gap="xs" component="dl" m={0}>
                 <Fact label={t('review.sha256')}>
                   <Code>{item.sha256 ?? '—'}</Code>

@@ -78,6 +78,7 @@ const fr = {
     attestationPending: 'L’attestation est en cours d’émission…',
     download: 'Télécharger l’attestation signée',
     claimFirst: 'Prenez le dépôt en charge avant de décider.',
+    setAside: 'Écarté (motif ci-dessous)',
   },
   reasons: {
     UNUSABLE_BLURRED: 'Image inexploitable : floue',
@@ -189,6 +190,7 @@ const en: Shape<typeof fr> = {
     attestationPending: 'The attestation is being issued…',
     download: 'Download the signed attestation',
     claimFirst: 'Claim the deposit before deciding.',
+    setAside: 'Set aside (reason below)',
   },
   reasons: {
     UNUSABLE_BLURRED: 'Unusable image: blurred',
