@@ -69,6 +69,7 @@ async def test_an_onboarded_office_clerk_activates_and_sees_an_empty_queue(
             await page.get_by_role("link", name="Espace étude").click()
             await page.get_by_role("heading", name="File de revue").wait_for()
             await page.get_by_test_id("empty-state").wait_for()
+            await page.mouse.move(700, 700)  # not hovering the navigation while axe looks
             await in_both_languages(page, "office-queue-empty")
             navigation = await page.get_by_role("navigation").inner_text()
             assert "Nouveau dépôt" not in navigation and "Console opérateur" not in navigation
