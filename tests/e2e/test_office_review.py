@@ -12,6 +12,7 @@ English.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -192,6 +193,31 @@ async def test_the_clerk_reviews_and_the_commissaire_signs_the_pv(
             )
             await commissaire.get_by_text("PV validé").wait_for()
             await jobs.run(skip=())
+            # An on-site constat: asked (API), quoted by the clerk, accepted (API).
+            asked = await gql(
+                tenant,
+                'mutation($o: ID!) { requestOnSiteConstat(officeId: $o, address: {street: "4 rue Mouffetard", postcode: "75005", city: "Paris"}, description: "État des lieux de sortie.") { ... on OnSiteRequestPayload { request { id } } } }',
+                {"o": office.node_id},
+            )
+            request_id = asked["requestOnSiteConstat"]["request"]["id"]
+            await clerk.get_by_role("tab", name="Constats sur place").click()
+            card = clerk.get_by_test_id("onsite-request")
+            await card.get_by_text("État des lieux de sortie.").wait_for()
+            await card.get_by_label("Honoraires TTC").fill("320")
+            on_site = (datetime.now() + timedelta(days=10)).strftime("%Y-%m-%dT10:00")
+            await card.get_by_label("Date d’intervention au plus tôt").fill(on_site)
+            await card.get_by_role("button", name="Envoyer le devis").click()
+            await card.get_by_test_id("onsite-status").get_by_text("Devis envoyé").wait_for()
+            answered = await gql(
+                tenant,
+                "mutation($r: ID!) { answerOnSiteQuote(requestId: $r, accept: true) { __typename } }",
+                {"r": request_id},
+            )
+            assert answered["answerOnSiteQuote"]["__typename"] == "OnSiteRequestPayload"
+            await clerk.reload()
+            await card.get_by_test_id("onsite-status").get_by_text("Devis accepté").wait_for()
+            await accessible(clerk, "office-onsite")
+
             assert clerk.script_errors == [] and commissaire.script_errors == []
             assert stranger.script_errors == []
 

@@ -6,12 +6,14 @@ import { Route, Routes, useLocation, useNavigate } from 'react-router';
 import { NotFoundPage } from '../shell/NotFoundPage';
 import { ConstatsPage } from './ConstatsPage';
 import { NS } from './i18n';
+import { OnSitePage } from './OnSitePage';
 import { QueuePage } from './QueuePage';
 import { ReviewPage } from './ReviewPage';
 
 const TABS = [
   { value: 'queue', label: 'tabs.queue' },
   { value: 'constats', label: 'tabs.constats' },
+  { value: 'onsite', label: 'tabs.onsite' },
 ] as const;
 
 export function OfficeWorkspace() {
@@ -34,6 +36,7 @@ export function OfficeWorkspace() {
         <Route index element={<QueuePage />} />
         <Route path="review/:id" element={<ReviewPage />} />
         <Route path="constats" element={<ConstatsPage />} />
+        <Route path="onsite" element={<OnSitePage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Routes>
     </>
