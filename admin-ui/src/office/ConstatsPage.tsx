@@ -140,13 +140,13 @@ function OrderCard({ order, onDone }: { order: Order; onDone: () => void }) {
         </Title>
         <SimpleGrid cols={{ base: 1, sm: 3 }}>
           <Text size="sm">
-            {t('constats.requester')} : {order.requester.companyName}, {order.requester.legalForm} — {order.requester.representativeFirstName} {order.requester.representativeLastName}
+            {t('constats.requester')}{t('sep')}{order.requester.companyName}, {order.requester.legalForm} — {order.requester.representativeFirstName} {order.requester.representativeLastName}
           </Text>
           <Text size="sm">
-            {t('constats.paidAt')} : {formatInstant(order.paidAt, i18n.language)}
+            {t('constats.paidAt')}{t('sep')}{formatInstant(order.paidAt, i18n.language)}
           </Text>
           <Text size="sm">
-            {t('constats.price')} : {order.price}
+            {t('constats.price')}{t('sep')}{order.price}
           </Text>
         </SimpleGrid>
         {order.validatedAt ? (

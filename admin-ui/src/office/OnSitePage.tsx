@@ -100,16 +100,16 @@ function RequestCard({ request }: { request: Request }) {
         </Group>
         <SimpleGrid cols={{ base: 1, sm: 2 }}>
           <Text size="sm">
-            {t('onsite.contact')} : {request.contactEmail}
+            {t('onsite.contact')}{t('sep')}{request.contactEmail}
           </Text>
           <Text size="sm">
-            {t('onsite.address')} : {request.street}, {request.postcode} {request.city} {request.addressDetails}
+            {t('onsite.address')}{t('sep')}{request.street}, {request.postcode} {request.city} {request.addressDetails}
           </Text>
           <Text size="sm">
-            {t('onsite.asked')} : {formatInstant(request.createdAt, i18n.language)}
+            {t('onsite.asked')}{t('sep')}{formatInstant(request.createdAt, i18n.language)}
           </Text>
           <Text size="sm">
-            {t('onsite.dates')} : {request.preferredDates.join(', ') || '—'}
+            {t('onsite.dates')}{t('sep')}{request.preferredDates.join(', ') || '—'}
           </Text>
         </SimpleGrid>
         <Text>{request.description}</Text>

@@ -402,7 +402,7 @@ export function ReviewPage() {
                   </Button>
                 </>
               )}
-              {submission.claimedBy && submission.claimedBy !== me && <Text size="sm">{t('review.claimedBy')} : {submission.claimedBy}</Text>}
+              {submission.claimedBy && submission.claimedBy !== me && <Text size="sm">{t('review.claimedBy')}{t('sep')}{submission.claimedBy}</Text>}
             </Group>
           </Stack>
         )}

@@ -3,6 +3,7 @@
 import i18n from '../i18n';
 
 const fr = {
+  sep: ' : ',
   tabs: { label: 'Espace étude', queue: 'File de revue', constats: 'PV à valider', onsite: 'Constats sur place', settings: "Réglages de l'étude" },
   queue: {
     title: 'File de revue',
@@ -135,6 +136,7 @@ const fr = {
 type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };
 
 const en: Shape<typeof fr> = {
+  sep: ': ',
   tabs: { label: 'Office workspace', queue: 'Review queue', constats: 'PVs to validate', onsite: 'On-site constats', settings: 'Office settings' },
   queue: {
     title: 'Review queue',
