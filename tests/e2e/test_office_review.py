@@ -18,12 +18,13 @@ from typing import Any
 
 import httpx
 import pytest
+from playwright.async_api import expect
 from tests.bailiffs.helpers import LYON, Jobs, make_office, sealed_deposit, submit
 from tests.bailiffs.test_review_flow import IDENTITY, _probant_verify
 from tests.e2e.app_browser import APP_DIST, app_browser, in_both_languages, new_page
 from tests.e2e.live import serve
 from tests.e2e.widget_stand_in import CHROMIUM, free_port
-from tests.factories import MemberInfo, gql, log_in, make_organisation
+from tests.factories import MemberInfo, gql, log_in, make_organisation, unique_email
 from tests.integrity.proof_world import close_and_anchor
 from tests.ledger_helpers import fund
 
@@ -63,7 +64,7 @@ async def log_in_page(browser: Any, url: str, member: MemberInfo) -> Any:
 
 async def accessible(page: Any, name: str) -> None:
     """axe-core and screenshots in both languages, once the notifications have gone."""
-    await page.locator(".mantine-Notification-root").wait_for(state="detached", timeout=15000)
+    await expect(page.locator(".mantine-Notification-root")).to_have_count(0, timeout=20000)
     await in_both_languages(page, name)
 
 
@@ -193,6 +194,16 @@ async def test_the_clerk_reviews_and_the_commissaire_signs_the_pv(
             )
             await commissaire.get_by_text("PV validé").wait_for()
             await jobs.run(skip=())
+            # The commissaire's office settings: the directory entry, inviting a clerk.
+            await commissaire.get_by_role("tab", name="Réglages de l'étude").click()
+            await commissaire.get_by_label("Rayon d'intervention").fill("30")
+            await commissaire.get_by_role("button", name="Enregistrer").click()
+            await commissaire.get_by_text("Fiche enregistrée.").wait_for()
+            await commissaire.get_by_label("Adresse e-mail du clerc").fill(unique_email("clerc"))
+            await commissaire.get_by_role("button", name="Inviter").click()
+            await commissaire.get_by_text("Invitation envoyée.").wait_for()
+            await accessible(commissaire, "office-settings")
+
             # An on-site constat: asked (API), quoted by the clerk, accepted (API).
             asked = await gql(
                 tenant,

@@ -9,11 +9,13 @@ import { NS } from './i18n';
 import { OnSitePage } from './OnSitePage';
 import { QueuePage } from './QueuePage';
 import { ReviewPage } from './ReviewPage';
+import { SettingsPage } from './SettingsPage';
 
 const TABS = [
   { value: 'queue', label: 'tabs.queue' },
   { value: 'constats', label: 'tabs.constats' },
   { value: 'onsite', label: 'tabs.onsite' },
+  { value: 'settings', label: 'tabs.settings' },
 ] as const;
 
 export function OfficeWorkspace() {
@@ -37,6 +39,7 @@ export function OfficeWorkspace() {
         <Route path="review/:id" element={<ReviewPage />} />
         <Route path="constats" element={<ConstatsPage />} />
         <Route path="onsite" element={<OnSitePage />} />
+        <Route path="settings" element={<SettingsPage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Routes>
     </>
