@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from probant_platform.billing import catalogue
 from probant_platform.billing.models import ProductKind
@@ -82,7 +83,10 @@ ORGANISATIONS = (
         OrganisationKind.BAILIFF_OFFICE,
         "542107651",
         "Paris",
-        (("clerc@etude-durand.fr", "Sophie Durand", Role.CLERK),),
+        (
+            ("clerc@etude-durand.fr", "Sophie Durand", Role.CLERK),
+            ("commissaire@etude-durand.fr", "Hélène Durand", Role.COMMISSAIRE),
+        ),
         street="12 boulevard de Sébastopol",
         postcode="75004",
         coordinates=(48.8589, 2.3500),
@@ -92,7 +96,10 @@ ORGANISATIONS = (
         OrganisationKind.BAILIFF_OFFICE,
         "652014051",
         "Lyon",
-        (("clerc@scp-rousseau.fr", "Marc Rousseau", Role.CLERK),),
+        (
+            ("clerc@scp-rousseau.fr", "Marc Rousseau", Role.CLERK),
+            ("commissaire@scp-rousseau.fr", "Antoine Rousseau", Role.COMMISSAIRE),
+        ),
         street="5 place Bellecour",
         postcode="69002",
         coordinates=(45.7578, 4.8320),
@@ -212,6 +219,29 @@ async def _seed_intranet(database: Database, settings: Settings) -> None:
     ).save(path)
 
 
+async def _add_person(
+    session: AsyncSession, organisation_id: uuid.UUID, email: str, full_name: str, role: Role
+) -> uuid.UUID:
+    user = User(
+        id=uuid.uuid4(),
+        email=email,
+        full_name=full_name,
+        password_hash=accounts.hash_password(DEMO_PASSWORD),
+        email_verified_at=utcnow(),
+        terms_accepted_at=utcnow(),
+    )
+    session.add(user)
+    await session.flush()
+    await accounts.add_member(
+        session=session,
+        organisation_id=organisation_id,
+        user_id=user.id,
+        role=role,
+        status=MembershipStatus.ACTIVE,
+    )
+    return user.id
+
+
 async def _seed_organisation(database: Database, demo: DemoOrganisation) -> list[uuid.UUID]:
     async with database.unit_of_work() as session:
         owner_email = demo.people[0][0]
@@ -222,9 +252,15 @@ async def _seed_organisation(database: Database, demo: DemoOrganisation) -> list
             members = await accounts.memberships_of(session=session, user_id=existing.id)
             organisation_id = members[0].organisation_id
             ids = [existing.id]
-            for email, _, _ in demo.people[1:]:
-                user = (await session.execute(select(User).where(User.email == email))).scalar_one()
-                ids.append(user.id)
+            for email, full_name, role in demo.people[1:]:
+                user = (
+                    await session.execute(select(User).where(User.email == email))
+                ).scalar_one_or_none()
+                if user is None:  # a person added to the demo since this database was seeded
+                    await rescope(session, TenantScope(organisation_id=organisation_id))
+                    ids.append(await _add_person(session, organisation_id, email, full_name, role))
+                else:
+                    ids.append(user.id)
             return ids
         organisation_id = uuid.uuid4()
         await rescope(session, TenantScope(organisation_id=organisation_id))
@@ -249,26 +285,10 @@ async def _seed_organisation(database: Database, demo: DemoOrganisation) -> list
             )
         )
         await session.flush()
-        ids = []
-        for email, full_name, role in demo.people:
-            user = User(
-                id=uuid.uuid4(),
-                email=email,
-                full_name=full_name,
-                password_hash=accounts.hash_password(DEMO_PASSWORD),
-                email_verified_at=utcnow(),
-                terms_accepted_at=utcnow(),
-            )
-            session.add(user)
-            await session.flush()
-            await accounts.add_member(
-                session=session,
-                organisation_id=organisation_id,
-                user_id=user.id,
-                role=role,
-                status=MembershipStatus.ACTIVE,
-            )
-            ids.append(user.id)
+        ids = [
+            await _add_person(session, organisation_id, email, full_name, role)
+            for email, full_name, role in demo.people
+        ]
         if demo.credits:
             await ledger.issue(
                 session=session,

@@ -44,7 +44,7 @@ CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: typed from an
 INVITABLE = {
     OrganisationKind.LAW_FIRM: {Role.ADMIN, Role.COLLABORATOR, Role.CLIENT},
     OrganisationKind.COMPANY: {Role.ADMIN, Role.COLLABORATOR},
-    OrganisationKind.BAILIFF_OFFICE: {Role.ADMIN, Role.CLERK},
+    OrganisationKind.BAILIFF_OFFICE: {Role.ADMIN, Role.CLERK, Role.COMMISSAIRE},
     OrganisationKind.PLATFORM: {Role.OPERATOR},
 }
 

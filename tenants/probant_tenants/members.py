@@ -33,7 +33,7 @@ class RoleNotAssignable(DomainError):
     message_en = "This role cannot be given here (ownership is transferred instead)."
 
 
-ASSIGNABLE = {Role.ADMIN, Role.COLLABORATOR, Role.CLIENT, Role.CLERK}
+ASSIGNABLE = {Role.ADMIN, Role.COLLABORATOR, Role.CLIENT, Role.CLERK, Role.COMMISSAIRE}
 
 
 async def _member(

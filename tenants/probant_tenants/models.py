@@ -38,6 +38,7 @@ class Role(StrEnum):
     COLLABORATOR = "COLLABORATOR"
     CLIENT = "CLIENT"
     CLERK = "CLERK"
+    COMMISSAIRE = "COMMISSAIRE"
     OPERATOR = "OPERATOR"
     # The membership through which an API client acts as its organisation (never a person).
     PARTNER = "PARTNER"

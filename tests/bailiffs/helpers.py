@@ -32,6 +32,7 @@ class Office:
     office_id: uuid.UUID
     clerk: MemberInfo
     name: str
+    commissaire: MemberInfo
 
     @property
     def node_id(self) -> str:
@@ -49,8 +50,8 @@ async def make_office(
     radius_km: int = 50,
     price_cents: int | None = None,
 ) -> Office:
-    """A bailiff office in the directory, with one active clerk (no owner: offices are
-    created by operators)."""
+    """A bailiff office in the directory, with one active clerk and its commissaire de
+    justice (no owner: offices are created by operators)."""
     office_id = uuid.uuid4()
     scope = TenantScope(organisation_id=office_id, office_id=office_id)
     async with database.unit_of_work(scope) as session:
@@ -79,7 +80,8 @@ async def make_office(
         )
     holder = MemberInfo(uuid.uuid4(), office_id, uuid.uuid4(), "", "", Role.CLERK)
     clerk = await add_member(database, holder, role=Role.CLERK)
-    return Office(office_id, clerk, name)
+    commissaire = await add_member(database, holder, role=Role.COMMISSAIRE)
+    return Office(office_id, clerk, name, commissaire)
 
 
 async def sealed_deposit(client: httpx.AsyncClient, photos: int = 1) -> dict[str, Any]:

@@ -102,9 +102,14 @@ async def test_the_demo_goes_from_deposit_to_signed_pv_and_an_on_site_quote(
     await gql(
         lawyer, "mutation($o: ID!) { payConstatOrder(orderId: $o) { __typename } }", {"o": order_id}
     )
-    await gql(
-        clerk, "mutation($o: ID!) { validateConstat(orderId: $o) { __typename } }", {"o": order_id}
+    commissaire = client_factory()
+    await _log_in(commissaire, "commissaire@etude-durand.fr")
+    validated = await gql(
+        commissaire,
+        "mutation($o: ID!) { validateConstat(orderId: $o) { __typename } }",
+        {"o": order_id},
     )
+    assert validated["validateConstat"]["__typename"] == "ConstatOrderPayload"
     await jobs.run()
 
     pv = _pdf(

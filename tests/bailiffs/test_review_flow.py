@@ -203,8 +203,10 @@ async def test_capture_to_attestation_to_signed_pv(
     assert [e["node"]["status"] for e in listed["constatOrders"]["edges"]] == [
         "AWAITING_VALIDATION"
     ]
+    commissaire = client_factory()
+    await log_in(commissaire, office.commissaire)  # type: ignore[attr-defined]
     validated = await gql(
-        clerk,
+        commissaire,
         'mutation($o: ID!) { validateConstat(orderId: $o, correctedExpose: "Litige locatif : dégât des eaux au 3e étage.") { __typename ... on ConstatOrderPayload { order { validatedBy correctedExpose } } ... on Error { message } } }',
         {"o": order["id"]},
     )

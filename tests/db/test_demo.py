@@ -23,9 +23,10 @@ async def test_demo_is_idempotent_and_its_accounts_log_in(
         ("COMPANY", "OWNER"),
         ("INDIVIDUAL", "OWNER"),
         ("BAILIFF_OFFICE", "CLERK"),
+        ("BAILIFF_OFFICE", "COMMISSAIRE"),
         ("PLATFORM", "OPERATOR"),
     } <= roles
-    assert sum(1 for a in first if a["kind"] == "BAILIFF_OFFICE") == 2
+    assert sum(1 for a in first if a["kind"] == "BAILIFF_OFFICE") == 4  # a clerk, a commissaire
 
 
 async def test_a_demo_lawyer_logs_in_and_has_credits(

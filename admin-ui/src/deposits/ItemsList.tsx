@@ -6,7 +6,7 @@ import { formatDateTime } from '../lib/dates';
 
 type Item = Extract<NonNullable<DepositQuery['node']>, { __typename: 'Deposit' }>['items'][number];
 
-function Fact({ label, children }: { label: string; children: React.ReactNode }) {
+export function Fact({ label, children }: { label: string; children: React.ReactNode }) {
   return (
     <div>
       <Text size="xs" c="dark.6" component="dt">

@@ -30,6 +30,7 @@ export const en: Messages = {
     COLLABORATOR: 'Collaborator',
     CLIENT: 'Client',
     CLERK: 'Clerk',
+    COMMISSAIRE: 'Commissaire de justice',
     OPERATOR: 'Operator',
   },
   shell: { workspaceSoon: 'This workspace is coming to the app soon. Meanwhile the GraphQL API offers all its functions.' },

@@ -29,6 +29,7 @@ export const fr = {
     COLLABORATOR: 'Collaborateur',
     CLIENT: 'Client',
     CLERK: 'Clerc',
+    COMMISSAIRE: 'Commissaire de justice',
     OPERATOR: 'Opérateur',
   },
   shell: { workspaceSoon: "Cet espace arrive bientôt dans l'application. En attendant, l'API GraphQL donne accès à toutes ses fonctions." },

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import uuid
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 import strawberry
@@ -359,8 +360,27 @@ class ConstatMutation:
         return await in_savepoint(info, run, locale=actor.locale, errors=to_error)  # type: ignore[return-value]
 
     @strawberry.mutation(
-        description="Clerks: validate a paid PV (optionally correcting the exposé); it is then "
-        "drawn up, signed with the office's certificate and emailed to the requester."
+        description="Clerks and the commissaire: prepare a paid PV before it is validated "
+        "(the exposé as the office will sign it)."
+    )
+    async def prepare_constat(
+        self, info: Info[Context, Any], order_id: strawberry.ID, corrected_expose: str
+    ) -> OrderStateResult:
+        return await _as_office(
+            info,
+            Permission.REVIEW_DEPOSITS,
+            lambda clerk: constats.prepare_constat(
+                session=info.context.session,
+                clerk=clerk,
+                order_id=_order_uuid(order_id),
+                corrected_expose=corrected_expose,
+            ),
+        )
+
+    @strawberry.mutation(
+        description="The office's commissaire de justice only (role COMMISSAIRE): validate a "
+        "paid PV (optionally correcting the exposé); it is then drawn up, signed with their "
+        "certificate and emailed to the requester. Clerks get NotAllowed."
     )
     async def validate_constat(
         self,
@@ -368,20 +388,32 @@ class ConstatMutation:
         order_id: strawberry.ID,
         corrected_expose: str | None = None,
     ) -> OrderStateResult:
-        actor = await authorise_mutation(info, Permission.REVIEW_DEPOSITS)
-        if isinstance(actor, Error):
-            return actor  # type: ignore[return-value]
-        office = office_of(actor)
-        if office is None:
-            return not_allowed(actor.locale)
-
-        async def run() -> ConstatOrderPayload:
-            order = await constats.validate_constat(
+        return await _as_office(
+            info,
+            Permission.CONSTAT_VALIDATE,
+            lambda clerk: constats.validate_constat(
                 session=info.context.session,
-                clerk=review.Clerk(office, actor.user_id, actor.full_name),
+                clerk=clerk,
                 order_id=_order_uuid(order_id),
                 corrected_expose=corrected_expose,
-            )
-            return ConstatOrderPayload(order=ConstatOrder.from_model(order))
+            ),
+        )
 
-        return await in_savepoint(info, run, locale=actor.locale, errors=to_error)  # type: ignore[return-value]
+
+async def _as_office(
+    info: Info[Context, Any],
+    permission: Permission,
+    act: Callable[[review.Clerk], Awaitable[m.ConstatOrder]],
+) -> OrderStateResult:
+    actor = await authorise_mutation(info, permission)
+    if isinstance(actor, Error):
+        return actor  # type: ignore[return-value]
+    office = office_of(actor)
+    if office is None:
+        return not_allowed(actor.locale)
+
+    async def run() -> ConstatOrderPayload:
+        order = await act(review.Clerk(office, actor.user_id, actor.full_name))
+        return ConstatOrderPayload(order=ConstatOrder.from_model(order))
+
+    return await in_savepoint(info, run, locale=actor.locale, errors=to_error)  # type: ignore[return-value]

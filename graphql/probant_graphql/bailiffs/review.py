@@ -70,6 +70,12 @@ class ReviewQueueFilter:
     )
     due_before: datetime | None = None
     overdue_only: bool = False
+    requester: str | None = strawberry.field(
+        default=None, description="Only submissions whose `requesterName` contains this."
+    )
+    claimed_by_me: bool = strawberry.field(
+        default=False, description="Only the submissions the viewer claimed."
+    )
 
 
 @strawberry.input
@@ -149,6 +155,8 @@ class ReviewQuery:
                 else review.OPEN_STATUSES,
                 due_before=wanted.due_before,
                 overdue_only=wanted.overdue_only,
+                requester=wanted.requester,
+                claimed_by=actor.user_id if wanted.claimed_by_me else None,
             ),
             first=size,
             after=position,

@@ -249,15 +249,9 @@ async def office_order(
     return order
 
 
-async def validate_constat(
-    *,
-    session: AsyncSession,
-    clerk: Clerk,
-    order_id: uuid.UUID,
-    corrected_expose: str | None,
+async def _awaiting_validation(
+    session: AsyncSession, clerk: Clerk, order_id: uuid.UUID, corrected_expose: str | None
 ) -> ConstatOrder:
-    """The office approves the text (correcting the exposé if needed); a job then draws up,
-    signs and sends the PV."""
     order = await office_order(
         session=session, office_id=clerk.office_id, order_id=order_id, lock=True
     )
@@ -268,6 +262,29 @@ async def validate_constat(
         if not text:
             raise InvalidField(field="correctedExpose")
         order.corrected_expose = text
+    return order
+
+
+async def prepare_constat(
+    *, session: AsyncSession, clerk: Clerk, order_id: uuid.UUID, corrected_expose: str
+) -> ConstatOrder:
+    """A clerk prepares the PV for the commissaire: the exposé as the office will sign it."""
+    order = await _awaiting_validation(session, clerk, order_id, corrected_expose)
+    await session.flush()
+    return order
+
+
+async def validate_constat(
+    *,
+    session: AsyncSession,
+    clerk: Clerk,
+    order_id: uuid.UUID,
+    corrected_expose: str | None,
+) -> ConstatOrder:
+    """The office's commissaire de justice approves the text (correcting the exposé if
+    needed); a job then draws up, signs (with their certificate) and sends the PV. The
+    GraphQL layer lets only the COMMISSAIRE role (`constat:validate`) call this."""
+    order = await _awaiting_validation(session, clerk, order_id, corrected_expose)
     order.validated_at, order.validated_by_user_id = utcnow(), clerk.user_id
     order.validated_by_name = clerk.name
     await session.flush()

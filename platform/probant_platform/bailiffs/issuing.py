@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from probant_platform import urls
-from probant_platform.bailiffs.certificates import office_signer
+from probant_platform.bailiffs.certificates import Holder, office_signer
 from probant_platform.bailiffs.constats import excluded_items
 from probant_platform.bailiffs.directory import get_office
 from probant_platform.bailiffs.models import (
@@ -169,11 +169,13 @@ async def issue_constat(
     if existing is not None:
         return existing, await _read(store, existing.blob_key)
     office = await get_office(session=session, office_id=order.office_id)
+    assert order.validated_by_user_id is not None, "a PV is signed once validated"
     signer = await office_signer(
         session=session,
         settings=settings,
         office_id=order.office_id,
         office_name=office.organisation.name,
+        holder=Holder(order.validated_by_user_id, order.validated_by_name or ""),
     )
     pdf = await render_constat(
         session=session,

@@ -110,6 +110,8 @@ class OfficeCertificate(Base):
     pem: Mapped[bytes] = mapped_column(LargeBinary)
     fingerprint: Mapped[str] = mapped_column(String(64))
     common_name: Mapped[str] = mapped_column(String(200))
+    # The commissaire de justice the certificate is issued to (PVs are signed in their name).
+    holder_user_id: Mapped[uuid.UUID | None]
     created_at: Mapped[datetime]
 
 

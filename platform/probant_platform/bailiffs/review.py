@@ -55,6 +55,8 @@ class QueueFilter:
     statuses: tuple[SubmissionStatus, ...] = OPEN_STATUSES
     due_before: datetime | None = None
     overdue_only: bool = False
+    requester: str | None = None  # part of the tenant's name, as the queue shows it
+    claimed_by: uuid.UUID | None = None
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,10 @@ async def queue(
         query = query.where(Submission.due_at < filter.due_before)
     if filter.overdue_only:
         query = query.where(Submission.due_at < utcnow(), Submission.status.in_(OPEN_STATUSES))
+    if filter.requester:
+        query = query.where(Submission.requester_name.icontains(filter.requester, autoescape=True))
+    if filter.claimed_by is not None:
+        query = query.where(Submission.claimed_by_user_id == filter.claimed_by)
     if after is not None:
         due, ident = after
         query = query.where(

@@ -112,6 +112,7 @@ async def submit_deposit(
             "reference": deposit.reference,
             "requester": submission.requester_name,
             "due_at": submission.due_at.isoformat(),
+            "submission_id": str(submission.id),
         },
     )
     return submission

@@ -4,13 +4,14 @@ the signed attestation), and drawing up a validated PV de constat."""
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any
 
 import structlog
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from probant_platform import runtime
+from probant_platform import runtime, urls
 from probant_platform.bailiffs import refunds
 from probant_platform.bailiffs.issuing import issue_attestation, issue_constat
 from probant_platform.bailiffs.models import (
@@ -22,6 +23,7 @@ from probant_platform.bailiffs.models import (
     SubmissionStatus,
 )
 from probant_platform.bailiffs.pdfs import reason_text
+from probant_platform.bailiffs.words import paris_deadline
 from probant_platform.db import TenantScope, utcnow
 from probant_platform.events.outbox import publish
 from probant_platform.evidence.models import Deposit
@@ -109,7 +111,7 @@ async def notify_office(*, office_id: str, template: str, context: dict[str, Any
             .join(Membership, Membership.user_id == User.id)
             .where(
                 Membership.organisation_id == office,
-                Membership.role == Role.CLERK,
+                Membership.role.in_((Role.CLERK, Role.COMMISSAIRE)),
                 Membership.status == MembershipStatus.ACTIVE,
                 User.deleted_at.is_(None),
             )
@@ -125,8 +127,18 @@ async def notify_office(*, office_id: str, template: str, context: dict[str, Any
                 to=email,
                 template=template,
                 locale=locale,
-                context=values,
+                context=_for_reader(values, locale, rt.settings.base_url),
             )
+
+
+def _for_reader(context: dict[str, Any], locale: str, base_url: str) -> dict[str, Any]:
+    """The deadline in words in the reader's language, and a link to the review screen."""
+    values = dict(context)
+    if "due_at" in values:
+        values["due"] = paris_deadline(datetime.fromisoformat(values["due_at"]), locale)
+    if "submission_id" in values:
+        values["review_url"] = urls.app_url(base_url, f"/office/review/{values['submission_id']}")
+    return values
 
 
 @task(name="bailiffs.review_decided", queue="documents")

@@ -110,6 +110,33 @@ def paris_time(moment: datetime | None) -> str:
     return f"{local.strftime('%d/%m/%Y à %H:%M:%S')} (heure de Paris, {utc_offset(local)})"
 
 
+_MONTHS_EN = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+
+
+def paris_deadline(moment: datetime, locale: str) -> str:
+    """A deadline as a person reads it: « 2 décembre 2026 à 20:31 (heure de Paris) »."""
+    local = moment.astimezone(PARIS)
+    if locale == "en":
+        month = _MONTHS_EN[local.month - 1]
+        return f"{local.day} {month} {local.year} at {local:%H:%M} (Paris time)"
+    day = "1er" if local.day == 1 else str(local.day)
+    month = _MONTHS[local.month - 1]
+    return f"{day} {month} {local.year} à {local:%H:%M} (heure de Paris)"
+
+
 def euros(cents: int) -> str:
     """180,00 € — French formatting of an amount in cents."""
     whole, part = divmod(cents, 100)

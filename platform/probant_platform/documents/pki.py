@@ -293,14 +293,17 @@ def development_tsa(settings: Settings) -> Signer:
     return Signer.from_pem(path.read_bytes(), password)
 
 
-def issue_office_certificate(settings: Settings, *, office_name: str, email: str | None) -> Signer:
-    """A signing certificate for a bailiff office, issued by the development CA.
+def issue_office_certificate(
+    settings: Settings, *, office_name: str, email: str | None, holder_name: str | None = None
+) -> Signer:
+    """A signing certificate for a bailiff office, issued by the development CA (to its
+    commissaire de justice when named).
 
     In production offices bring their own certificate (`load_pkcs12`); this refuses.
     """
     return issue_certificate(
         development_authority(settings),
-        common_name=office_name,
+        common_name=f"{holder_name}, {office_name}"[:64] if holder_name else office_name,
         organisation=office_name,
         email=email,
     )

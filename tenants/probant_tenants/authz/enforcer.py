@@ -40,6 +40,7 @@ class Permission(StrEnum):
     DEPOSITS_READ_OWN = "deposits:read_own"
     DEPOSITS_READ_ALL = "deposits:read_all"
     CONSTAT_ORDER = "constat:order"
+    CONSTAT_VALIDATE = "constat:validate"
     WIDGET_KEYS_MANAGE = "widget_keys:manage"
     WEBHOOKS_MANAGE = "webhooks:manage"
     REVIEW_DEPOSITS = "review:deposits"
@@ -71,12 +72,15 @@ _ADMIN = [
     Permission.WIDGET_KEYS_MANAGE,
     Permission.WEBHOOKS_MANAGE,
 ]
+_CLERK = [Permission.ORGANISATION_READ, Permission.REVIEW_DEPOSITS, Permission.MEMBERS_READ]
 ROLE_PERMISSIONS: dict[Role, list[Permission]] = {
     Role.OWNER: _ADMIN,
     Role.ADMIN: _ADMIN,
     Role.COLLABORATOR: _MEMBER,
     Role.CLIENT: _MEMBER,
-    Role.CLERK: [Permission.ORGANISATION_READ, Permission.REVIEW_DEPOSITS, Permission.MEMBERS_READ],
+    Role.CLERK: _CLERK,
+    # The sworn commissaire de justice: the only one who signs PVs (with their certificate).
+    Role.COMMISSAIRE: [*_CLERK, Permission.CONSTAT_VALIDATE, Permission.MEMBERS_INVITE],
     Role.OPERATOR: [
         Permission.ORGANISATION_READ,
         Permission.MEMBERS_READ,
