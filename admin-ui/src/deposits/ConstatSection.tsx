@@ -22,7 +22,7 @@ const TERMS = graphql(`
       requester {
         legalForm
         companyName
-        rcsNumber
+        siren
         rcsCity
         street
         postcode
@@ -107,7 +107,7 @@ const PAY = graphql(`
 const FIELDS = [
   'legalForm',
   'companyName',
-  'rcsNumber',
+  'siren',
   'rcsCity',
   'street',
   'postcode',
@@ -223,7 +223,7 @@ export function ConstatSection({ depositId, status }: { depositId: string; statu
                 <TextInput
                   key={field}
                   label={t(`constat.fields.${field}`)}
-                  value={identity[field]}
+                  value={identity[field] ?? ''}
                   error={missing.includes(field) ? t('constat.required') : undefined}
                   onChange={(e) => setIdentity({ ...identity, [field]: e.currentTarget.value })}
                 />

@@ -172,7 +172,7 @@ export const en: Messages = {
     fields: {
       legalForm: 'Legal form',
       companyName: 'Company name',
-      rcsNumber: 'RCS number (SIREN)',
+      siren: 'SIREN (RCS number)',
       rcsCity: 'RCS city',
       street: 'Address',
       postcode: 'Postcode',

@@ -171,7 +171,7 @@ export const fr = {
     fields: {
       legalForm: 'Forme juridique',
       companyName: 'Raison sociale',
-      rcsNumber: 'Numéro RCS (SIREN)',
+      siren: 'SIREN (numéro RCS)',
       rcsCity: 'Ville du RCS',
       street: 'Adresse',
       postcode: 'Code postal',
