@@ -1,4 +1,5 @@
-"""Counters of what the domain does: GraphQL operations by name, jobs, ledger transactions.
+"""Counters of what the domain does: GraphQL operations by name, jobs, ledger transactions,
+webhook delivery attempts.
 
 Per process (each API and worker process keeps its own; Prometheus sums them). Served with
 the HTTP metrics at /metrics (`probant_platform.web.metrics`).
@@ -28,6 +29,16 @@ LEDGER_OPERATIONS = Counter(
     "probant_ledger_operations_total",
     "Ledger transactions written, by kind (counted when written, before their commit).",
     ["kind"],
+)
+WEBHOOK_DELIVERIES = Counter(
+    "probant_webhook_deliveries_total",
+    "Webhook delivery attempts, by outcome (delivered; refused: a non-2xx answer; failed: none).",
+    ["outcome"],
+)
+WEBHOOK_LATENCY = Histogram(
+    "probant_webhook_delivery_duration_seconds",
+    "Time a partner's endpoint took to answer a delivery attempt.",
+    buckets=(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
 )
 # Operation names come from clients: only identifier-like ones, and a bounded set of them,
 # become label values (each one is a time series).
@@ -59,3 +70,12 @@ def observe_job(task: str, outcome: str) -> None:
 
 def observe_ledger(kind: str) -> None:
     LEDGER_OPERATIONS.labels(kind).inc()
+
+
+def observe_webhook(*, status: int | None, latency_ms: int | None) -> None:
+    outcome = "failed" if status is None else "refused"
+    if status is not None and 200 <= status < 300:
+        outcome = "delivered"
+    WEBHOOK_DELIVERIES.labels(outcome).inc()
+    if latency_ms is not None:
+        WEBHOOK_LATENCY.observe(latency_ms / 1000)

@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
+from prometheus_client import REGISTRY
 from sqlalchemy import text
 from tests.bailiffs.helpers import make_office, sealed_deposit, submit
 from tests.bailiffs.test_review_flow import ACCEPT, CLAIM
@@ -98,16 +99,23 @@ async def _log(admin: httpx.AsyncClient) -> dict[str, Any]:
     return endpoint
 
 
+def _delivered_count() -> float:
+    sample = REGISTRY.get_sample_value("probant_webhook_deliveries_total", {"outcome": "delivered"})
+    return sample or 0.0
+
+
 async def test_a_sealed_deposit_reaches_the_endpoint_signed_with_ids_only(
     database: Database, client_factory: Factory
 ) -> None:
     admin, _ = await _owner(database, client_factory)
     queue = await _queue(database)
+    delivered_before = _delivered_count()
     async with running_receiver() as receiver:
         _, secret = await _endpoint(admin, receiver.url)
         deposit = await sealed_deposit(admin)
         assert await queue.run_once() == 1  # dispatch
         assert await queue.run_once() == 1  # delivery
+    assert _delivered_count() == delivered_before + 1  # what /metrics reports
     [message] = receiver.received
     assert verify(secret, message.headers, message.body)
     assert not verify("whsec_" + "A" * 32, message.headers, message.body)

@@ -19,6 +19,7 @@ from probant_platform.config import Settings
 from probant_platform.db import Database, TenantScope, utcnow
 from probant_platform.events.models import DomainEvent
 from probant_platform.jobs import enqueue
+from probant_platform.observability_metrics import observe_webhook
 from probant_platform.webhooks import secrets
 from probant_platform.webhooks.addresses import InvalidEndpointUrl, Target, resolve
 from probant_platform.webhooks.endpoints import TEST_EVENT
@@ -64,6 +65,7 @@ async def deliver(
     if request is None:
         return None
     result = await send(settings, request)
+    observe_webhook(status=result.status, latency_ms=result.latency_ms)
     async with database.unit_of_work(scope) as session:
         return await _record(session, delivery_id, request.attempt, result)
 
