@@ -29,10 +29,14 @@ def postgres_processes(data_dir: Path) -> list[psutil.Process]:
     return found
 
 
-def wait_until_serving(base: str, server: subprocess.Popen[bytes], seconds: float) -> None:
+def wait_until_serving(
+    base: str, server: subprocess.Popen[bytes], seconds: float, log: Path | None = None
+) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        assert server.poll() is None, "probant serve exited early"
+        if server.poll() is not None:
+            told = log.read_text(errors="replace")[-4000:] if log else ""
+            raise AssertionError(f"probant serve exited early ({server.returncode}):\n{told}")
         try:
             if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
                 return
@@ -59,7 +63,7 @@ def test_serve_leaves_no_postgres_behind_on_sigterm(tmp_path: Path) -> None:
         )
     try:
         # (a first start runs initdb: generous bound for a loaded machine)
-        wait_until_serving(f"http://127.0.0.1:{port}", server, 120)
+        wait_until_serving(f"http://127.0.0.1:{port}", server, 120, tmp_path / "serve.log")
         assert postgres_processes(data_dir), "the embedded server should be running"
 
         # When it is asked to stop
