@@ -146,7 +146,8 @@ def app_url(owner_url: str, settings: Settings) -> str:
 
 @pytest.fixture(scope="session")
 async def app_engine(app_url: str) -> AsyncIterator[Any]:
-    engine = create_async_engine(to_async_url(app_url), pool_size=5)
+    # pre-ping: the crash tests terminate this database's connections on purpose
+    engine = create_async_engine(to_async_url(app_url), pool_size=5, pool_pre_ping=True)
     yield engine
     await engine.dispose()
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 from typing import ClassVar
 
-import structlog
 from graphql import GraphQLError
 from graphql.error import GraphQLSyntaxError
 from strawberry.extensions import MaskErrors
@@ -65,8 +64,9 @@ class ErrorMasking(MaskErrors):
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         masked = super().anonymise_error(error)
-        request_id = structlog.contextvars.get_contextvars().get("request_id")
-        masked.extensions = {"code": "INTERNAL_SERVER_ERROR", "request_id": request_id}
+        # The request id is added to every error (`extensions.requestId`) by the
+        # observability extension, so a person can quote it.
+        masked.extensions = {"code": "INTERNAL_SERVER_ERROR"}
         return masked
 
     def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:

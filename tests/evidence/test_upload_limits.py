@@ -72,10 +72,11 @@ async def test_a_body_over_the_sessions_photo_limit_is_refused_and_not_stored(
         headers={"content-type": "image/jpeg", "accept-language": "en"},
     )
 
+    # (the account's language, French here, wins over Accept-Language: docs/security.md)
     assert len(body) > 1024
     assert response.status_code == 413
     assert response.json()["error"] == {
         "code": "TOO_LARGE",
-        "message": "The file exceeds the allowed size.",
+        "message": "Le fichier dépasse la taille autorisée.",
     }
     assert _stored_files(settings) == before

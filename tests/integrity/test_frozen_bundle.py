@@ -118,7 +118,7 @@ def _swap_proof_sides(bundle: dict[str, Any]) -> None:
 
 # name -> (tamper, the exact set of failures the verifier must report)
 TAMPERED: dict[str, tuple[Callable[[dict[str, Any]], None], set[str]]] = {
-    "unknown version": (_set("version", 2), {"bundle-format"}),
+    "unknown version": (_set("version", 99), {"bundle-format"}),
     "unknown format": (_set("format", "probant-proof"), {"bundle-format"}),
     "item field edited": (_set("items.0.size", 1), {"record-mismatch"}),
     "deposit field edited": (_set("deposit.title", "Autre"), {"record-mismatch"}),
@@ -186,7 +186,7 @@ def test_a_photo_with_one_flipped_bit_is_refused(chain: ChainReader, tmp_path: P
 # The first failure each tampering produces, word for word: what a person reading
 # `probant verify` sees is part of the contract.
 FIRST_MESSAGE = {
-    "unknown version": "this is not a probant-proof-bundle version 1 file",
+    "unknown version": "this is not a probant-proof-bundle file of version 1 or 2",
     "item field edited": "item 1: the bundle shows size = 1 but the sealed record says 57102"
     " — the bundle was edited",
     "deposit field edited": "deposit title: the bundle shows 'Autre' but item 1's sealed record"

@@ -104,7 +104,7 @@ async def test_a_database_failure_is_internal_error_with_the_request_id(
     assert error["message"] == "Erreur interne / Internal server error"
     assert error["extensions"] == {
         "code": "INTERNAL_SERVER_ERROR",
-        "request_id": response.headers["x-request-id"],
+        "requestId": response.headers["x-request-id"],
     }
     assert "127.0.0.1" not in response.text and "connection" not in response.text.lower()
 

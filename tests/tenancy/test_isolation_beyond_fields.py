@@ -56,6 +56,9 @@ ROUTES = {
     "/widget/v1/{name}": "public static files",
     "/oauth/token": "client credentials (tests/partners/test_tokens.py)",
     "/.well-known/jwks.json": "public keys only",
+    "/": "redirect to the web app",
+    "/app": "redirect to the web app",
+    "/app/{path:path}": "the web app's static files (no data: everything comes through /graphql)",
 }
 
 

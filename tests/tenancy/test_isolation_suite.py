@@ -69,6 +69,7 @@ MUTATION_FIELDS = {
     "logIn": "no target: credentials",
     "logOut": "no target: the caller's own session",
     "changePassword": "no target: the caller's own password",
+    "updateMyProfile": "no target: the caller's own name and language",
     "deleteAccount": "no target: the caller's own account",
     "requestPasswordReset": "no target: an email address, same answer for any",
     "resetPassword": "no target: a secret token",
@@ -117,6 +118,7 @@ MUTATION_FIELDS = {
     "payConstatOrder": "probe: an order id",
     "cancelConstatOrder": "probe: an order id",
     "validateConstat": "probe: an order id",
+    "prepareConstat": "probe: an order id",
     "quoteOnSiteConstat": "probe: a request id",
     "refuseOnSiteConstat": "probe: a request id",
     "answerOnSiteQuote": "probe: a request id",
@@ -331,6 +333,10 @@ MUTATION_PROBES.update(
         ),
         "validateConstat": (
             _S % 'validateConstat(orderId: $v, correctedExpose: "pwned")',
+            lambda w: {"v": w.ids["ConstatOrder"]},
+        ),
+        "prepareConstat": (
+            _S % 'prepareConstat(orderId: $v, correctedExpose: "pwned")',
             lambda w: {"v": w.ids["ConstatOrder"]},
         ),
         "quoteOnSiteConstat": (
