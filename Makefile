@@ -40,7 +40,7 @@ frontend: $(if $(shell command -v npm),$(FRONTENDS:%=%/dist/.built))
 	touch $@
 
 # The app's typed operations are generated from the API schema: a schema change rebuilds it.
-admin-ui/dist/.built: graphql/probant_graphql/schema.graphql
+admin-ui/dist/.built: $(wildcard graphql/probant_graphql/schema.graphql)
 
 run: install
 	$(VENV)/bin/probant migrate
