@@ -110,7 +110,19 @@ mutation($d: ID!) {
 }"""
 
 
-async def submit(client: httpx.AsyncClient, deposit_id: str) -> dict[str, Any]:
+async def submit(
+    client: httpx.AsyncClient, deposit_id: str, office_id: str | None = None
+) -> dict[str, Any]:
+    """Submit to the organisation's office; to `office_id` when given (chosen first as the
+    organisation's usual office: committed tests may have left nearer offices behind)."""
+    if office_id is not None:
+        chosen = await gql(
+            client,
+            "mutation($o: ID) { chooseBailiffOffice(choice: PREFERRED, officeId: $o) "
+            "{ __typename } }",
+            {"o": office_id},
+        )
+        assert chosen["chooseBailiffOffice"]["__typename"] == "OfficeChosen", chosen
     result: dict[str, Any] = (await gql(client, SUBMIT, {"d": deposit_id}))["submitDeposit"]
     return result
 

@@ -86,7 +86,7 @@ async def test_the_clerk_reviews_and_the_commissaire_signs_the_pv(
         deposit = await sealed_deposit(tenant, photos=2)
         await jobs.run()  # the sealed items join the open batch, anchored next
         await close_and_anchor(committed_database, settings)
-        submitted = await submit(tenant, deposit["id"])
+        submitted = await submit(tenant, deposit["id"], office.node_id)
         assert submitted["__typename"] == "SubmissionPayload", submitted
         await jobs.run()
 
