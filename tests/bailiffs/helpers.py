@@ -110,19 +110,23 @@ mutation($d: ID!) {
 }"""
 
 
+async def choose_office(client: httpx.AsyncClient, office_id: str) -> None:
+    """Make `office_id` the organisation's usual office (committed tests may have left
+    nearer offices behind, so a test that needs one office names it)."""
+    chosen = await gql(
+        client,
+        "mutation($o: ID) { chooseBailiffOffice(choice: PREFERRED, officeId: $o) { __typename } }",
+        {"o": office_id},
+    )
+    assert chosen["chooseBailiffOffice"]["__typename"] == "OfficeChosen", chosen
+
+
 async def submit(
     client: httpx.AsyncClient, deposit_id: str, office_id: str | None = None
 ) -> dict[str, Any]:
-    """Submit to the organisation's office; to `office_id` when given (chosen first as the
-    organisation's usual office: committed tests may have left nearer offices behind)."""
+    """Submit to the organisation's office (to `office_id`, chosen first, when given)."""
     if office_id is not None:
-        chosen = await gql(
-            client,
-            "mutation($o: ID) { chooseBailiffOffice(choice: PREFERRED, officeId: $o) "
-            "{ __typename } }",
-            {"o": office_id},
-        )
-        assert chosen["chooseBailiffOffice"]["__typename"] == "OfficeChosen", chosen
+        await choose_office(client, office_id)
     result: dict[str, Any] = (await gql(client, SUBMIT, {"d": deposit_id}))["submitDeposit"]
     return result
 

@@ -12,7 +12,7 @@ import httpx
 import pytest
 from prometheus_client import REGISTRY
 from sqlalchemy import text
-from tests.bailiffs.helpers import make_office, sealed_deposit, submit
+from tests.bailiffs.helpers import choose_office, make_office, sealed_deposit, submit
 from tests.bailiffs.test_review_flow import ACCEPT, CLAIM
 from tests.factories import gql, log_in, make_organisation
 from tests.ledger_helpers import fund
@@ -336,6 +336,7 @@ async def test_the_partner_flow_ends_with_a_signed_submission_accepted(
     async with running_receiver() as receiver:
         _, secret = await _endpoint(partner, receiver.url, ["submission.accepted"])
         deposit = await sealed_deposit(partner)
+        await choose_office(admin, office.node_id)
         submission = (await submit(partner, deposit["id"]))["submission"]
         await gql(clerk, CLAIM, {"s": submission["id"]})
         decided = await gql(clerk, ACCEPT, {"s": submission["id"]})

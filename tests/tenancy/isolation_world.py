@@ -84,7 +84,7 @@ async def build_world(database: Database, client_factory: Callable[[], httpx.Asy
         {"i": hook_id},
     )
     sent = await sealed_deposit(clients["a"])
-    submission = (await submit(clients["a"], sent["id"]))["submission"]
+    submission = (await submit(clients["a"], sent["id"], x.node_id))["submission"]
     ordered = await sealed_deposit(clients["a"])
     order = (
         await gql(
