@@ -56,7 +56,7 @@ async def issued_documents(
         user.full_name = author_name
     await close_and_anchor(database, settings)
     await jobs.run()  # the certified report
-    submitted = await submit(owner, sealed.node_id)
+    submitted = await submit(owner, sealed.node_id, office.node_id)
     assert submitted["__typename"] == "SubmissionPayload", submitted
     accepted = await gql(clerk, ACCEPT, {"s": submitted["submission"]["id"]})
     assert accepted["acceptDeposit"]["__typename"] == "SubmissionPayload", accepted
