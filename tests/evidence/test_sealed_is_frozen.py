@@ -372,7 +372,9 @@ async def test_only_the_office_moves_a_sent_deposit_and_never_backwards(
     database: Database, client: httpx.AsyncClient, evidence: Evidence
 ) -> None:
     office = await make_office(database)
-    assert (await submit(client, evidence.sealed_node))["__typename"] == "SubmissionPayload"
+    assert (await submit(client, evidence.sealed_node, office.node_id))[
+        "__typename"
+    ] == "SubmissionPayload"
     set_status = "UPDATE deposits SET status = :s WHERE id = :d"
     as_office = TenantScope(organisation_id=office.office_id, office_id=office.office_id)
 

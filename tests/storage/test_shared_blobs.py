@@ -165,7 +165,7 @@ async def test_another_tenant_deleting_its_draft_of_the_same_bytes_takes_nothing
 
     assert deleted["deleteDeposit"] == {"__typename": "DepositDeleted", "tombstone": False}
     await _still_whole(world, a, mine)
-    submission = (await submit(a, mine.node))["submission"]
+    submission = (await submit(a, mine.node, office.node_id))["submission"]
     checks = (await gql(clerk, CHECKS, {"s": submission["id"]}))["reviewFileChecks"]
     digest = hashlib.sha256(mine.body).hexdigest()
     assert checks == [{"matches": True, "expectedSha256": digest, "actualSha256": digest}]
