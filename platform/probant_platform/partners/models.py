@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, Boolean, ForeignKey, String, Text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -55,8 +55,11 @@ class QueryAllowList(TenantMixin, Base):
     the persisted queries whose hashes are listed."""
 
     __tablename__ = "query_allow_lists"
-    __table_args__ = (
-        Index("ix_query_allow_lists_organisation_id", "organisation_id", unique=True),
+
+    # One policy per organisation: the mixin's index, made unique (a second index of the same
+    # name would make the schema comparison depend on set order).
+    organisation_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True, unique=True
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
