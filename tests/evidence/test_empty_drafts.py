@@ -4,10 +4,11 @@ emptied again, and sessions that never got an item, go once their sessions have 
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import httpx
 from sqlalchemy import func, select
-from tests.evidence.capture_flow import capture_one, stage, start
+from tests.evidence.capture_flow import capture_one, fill, stage, start
 from tests.factories import gql, log_in, make_organisation
 
 from probant_platform.db import Database, TenantScope
@@ -92,3 +93,23 @@ async def test_the_job_deletes_emptied_drafts_and_itemless_sessions_once_expired
     assert after == {used["deposit"]["reference"]}
     # The session without an item is gone; the emptied draft's went with it; the used stays.
     assert await _sessions(database, owner.organisation_id) == 1
+
+
+async def test_details_sent_before_the_first_item_create_the_draft_for_its_author_only(
+    database: Database, client: httpx.AsyncClient, client_factory: Any
+) -> None:
+    owner = await make_organisation(database)
+    stranger = await make_organisation(database)
+    await log_in(client, owner)
+    other = client_factory()
+    await log_in(other, stranger)
+    announced = (await start(client))["captureSession"]["deposit"]
+
+    refused = await fill(other, announced["id"], title="Pris")
+    filled = await fill(client, announced["id"], title="Dégât des eaux")
+
+    assert refused["__typename"] == "NotFound"
+    assert filled["__typename"] == "DepositPayload", filled
+    assert filled["deposit"] == {"id": announced["id"], "title": "Dégât des eaux"}
+    assert await _references(client) == {announced["reference"]}
+    assert await _references(other) == set()
