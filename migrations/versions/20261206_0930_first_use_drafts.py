@@ -5,6 +5,10 @@ The session announces the deposit's id and reference at start (`planned_deposit_
 draft. The empty-drafts job also finds the tenants holding expired sessions that never
 received an item.
 
+Documents issued before `published_documents` (0840) are registered by a daily job
+(`probant_platform.integrity.published_backfill`): `probant_unpublished_documents()` names
+the tenants holding certified reports or office documents /verify does not know yet.
+
 Revision ID: 0930_first_use_drafts
 Revises: 0870_commissaire_role
 Create Date: 2026-12-06 19:00:00
@@ -14,6 +18,8 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+
+from probant_platform.db.roles import APP_ROLE
 
 revision: str = "0930_first_use_drafts"
 down_revision: str | Sequence[str] | None = "0870_commissaire_role"
@@ -44,6 +50,18 @@ RETURNS SETOF uuid LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public
 $$"""
 
 
+UNPUBLISHED = """
+CREATE FUNCTION probant_unpublished_documents()
+RETURNS SETOF uuid LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
+  SELECT c.organisation_id FROM certificates c
+   WHERE c.blob_key IS NOT NULL
+     AND NOT EXISTS (SELECT 1 FROM published_documents p WHERE p.sha256 = c.pdf_sha256)
+  UNION
+  SELECT d.organisation_id FROM office_documents d
+   WHERE NOT EXISTS (SELECT 1 FROM published_documents p WHERE p.sha256 = d.sha256)
+$$"""
+
+
 def upgrade() -> None:
     op.add_column("capture_sessions", sa.Column("planned_deposit_id", sa.Uuid(), nullable=True))
     op.add_column(
@@ -51,9 +69,12 @@ def upgrade() -> None:
     )
     op.alter_column("capture_sessions", "deposit_id", existing_type=sa.Uuid(), nullable=True)
     op.execute(EMPTY_DRAFTS)
+    op.execute(UNPUBLISHED)
+    op.execute(f"GRANT EXECUTE ON FUNCTION probant_unpublished_documents() TO {APP_ROLE}")
 
 
 def downgrade() -> None:
+    op.execute("DROP FUNCTION probant_unpublished_documents()")
     op.execute(PREVIOUS_EMPTY_DRAFTS)
     op.execute("DELETE FROM capture_sessions WHERE deposit_id IS NULL")
     op.alter_column("capture_sessions", "deposit_id", existing_type=sa.Uuid(), nullable=False)
