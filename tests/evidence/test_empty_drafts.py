@@ -13,7 +13,7 @@ from tests.factories import gql, log_in, make_organisation
 
 from probant_platform.db import Database, TenantScope
 from probant_platform.evidence.media.samples import photo_jpeg
-from probant_platform.evidence.models import CaptureSession
+from probant_platform.evidence.models import CaptureSession, EvidenceItem
 from probant_platform.jobs import job_app
 
 ARCHIVE = "{ deposits { edges { node { id reference status } } } }"
@@ -113,3 +113,35 @@ async def test_details_sent_before_the_first_item_create_the_draft_for_its_autho
     assert filled["deposit"] == {"id": announced["id"], "title": "Dégât des eaux"}
     assert await _references(client) == {announced["reference"]}
     assert await _references(other) == set()
+
+
+async def test_two_first_items_sent_at_the_same_time_make_one_draft(
+    committed_database: Database, settings: Any
+) -> None:
+    """Two browsers tabs' first items race: one draft, both items in it."""
+    import asyncio
+
+    from probant_platform.web.app import create_app
+
+    owner = await make_organisation(committed_database)
+    app: Any = create_app(settings, database=committed_database, configure_logs=False)
+    transport = httpx.ASGITransport(app=app)
+    async with (
+        httpx.AsyncClient(transport=transport, base_url="http://testserver") as one,
+        httpx.AsyncClient(transport=transport, base_url="http://testserver") as two,
+    ):
+        await log_in(one, owner)
+        two.cookies.update(one.cookies)
+        two.headers["x-probant-csrf"] = one.headers["x-probant-csrf"]
+        session = (await start(one))["captureSession"]
+        staged = await asyncio.gather(
+            stage(one, session["id"], photo_jpeg(seed=11)),
+            stage(two, session["id"], photo_jpeg(seed=12)),
+        )
+        assert [s["__typename"] for s in staged] == ["StagedUpload", "StagedUpload"], staged
+        edges = (await gql(one, ARCHIVE))["deposits"]["edges"]
+    assert [e["node"]["id"] for e in edges] == [session["deposit"]["id"]]
+    scope = TenantScope(organisation_id=owner.organisation_id)
+    async with committed_database.unit_of_work(scope) as db:
+        deposits = (await db.execute(select(EvidenceItem.deposit_id))).scalars().all()
+    assert len(deposits) == 2 and len(set(deposits)) == 1
