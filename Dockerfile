@@ -8,14 +8,14 @@ FROM ${NODE_IMAGE} AS frontend-src
 COPY . /ctx
 # Copying the chosen folders out keeps `npm ci` below cached until a front-end file changes.
 RUN mkdir -p /front \
- && for dir in capture-widget admin-ui; do \
+ && for dir in capture-widget admin-ui graphiql; do \
       if [ -f "/ctx/$dir/package.json" ]; then cp -a "/ctx/$dir" /front/; fi; \
     done
 
-# --- front-end build: every */package.json among capture-widget and admin-ui --------------------
+# --- front-end build: every */package.json among capture-widget, admin-ui and graphiql ----------
 FROM ${NODE_IMAGE} AS frontend
 COPY --from=frontend-src /front /front
-RUN mkdir -p /dist/capture-widget /dist/admin-ui \
+RUN mkdir -p /dist/capture-widget /dist/admin-ui /dist/graphiql \
  && for pkg in /front/*/package.json; do \
       [ -f "$pkg" ] || continue; \
       dir="$(dirname "$pkg")"; name="$(basename "$dir")"; \
@@ -62,13 +62,15 @@ RUN apt-get update \
 COPY --from=python-build /opt/venv /opt/venv
 COPY --from=frontend /dist/capture-widget /app/capture-widget/dist
 COPY --from=frontend /dist/admin-ui /app/admin-ui/dist
+COPY --from=frontend /dist/graphiql /app/graphiql/dist
 ENV PATH=/opt/venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \
     PROBANT_ENV=production \
     PROBANT_DATA_DIR=/var/lib/probant \
     PROBANT_WIDGET_DIST=/app/capture-widget/dist \
-    PROBANT_APP_DIST=/app/admin-ui/dist
+    PROBANT_APP_DIST=/app/admin-ui/dist \
+    PROBANT_GRAPHIQL_DIST=/app/graphiql/dist
 WORKDIR /var/lib/probant
 USER 10001:10001
 EXPOSE 8000

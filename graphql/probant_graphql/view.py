@@ -13,10 +13,22 @@ from strawberry.extensions import SchemaExtension
 
 from probant_graphql.context import Context
 from probant_graphql.security import NUL_MESSAGE, has_nul
+from probant_platform.web.explorer import ExplorerFiles
 
 
 class ProbantGraphQL(GraphQL[Context, None]):
-    """Runs each operation in one transaction, committed only when it ended without errors."""
+    """Runs each operation in one transaction, committed only when it ended without errors.
+
+    A browser's GET gets the API explorer (`explorer`, our own GraphiQL build) when it is on.
+    """
+
+    def __init__(self, schema: Any, *, explorer: ExplorerFiles | None = None) -> None:
+        super().__init__(schema, graphql_ide="graphiql" if explorer is not None else None)
+        self.explorer = explorer
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        assert self.explorer is not None  # strawberry asks only when graphql_ide is set
+        return self.explorer.page()
 
     async def get_sub_response(self, request: Request | WebSocket) -> Response:
         existing = getattr(request.state, "sub_response", None)

@@ -42,6 +42,7 @@ class Settings(BaseSettings):
     storage_url: str | None = Field(default=None, alias="PROBANT_STORAGE_URL")
     widget_dist_dir: Path | None = Field(default=None, alias="PROBANT_WIDGET_DIST")
     app_dist_dir: Path | None = Field(default=None, alias="PROBANT_APP_DIST")
+    graphiql_dist_dir: Path | None = Field(default=None, alias="PROBANT_GRAPHIQL_DIST")
 
     # Resource limits (docs/operations-limits.md): no client may hold the pool or the memory.
     uploads_per_user: int = Field(default=4, alias="PROBANT_UPLOADS_PER_USER", ge=1, le=100)

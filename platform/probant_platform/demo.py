@@ -373,6 +373,7 @@ async def _seed_deposits(database: Database, settings: Settings) -> None:
                     location=capture.Location(48.8606, 2.3376, 8.0, datetime.now(UTC)),
                     no_location_reason=None,
                     user_agent="probant demo",
+                    author_user_id=user.id,
                 )
                 await uploads.receive_upload(
                     session=session,
@@ -385,7 +386,7 @@ async def _seed_deposits(database: Database, settings: Settings) -> None:
             await deposits.update_deposit(
                 session=session,
                 author=author,
-                deposit_id=live.deposit_id,
+                deposit_id=live.announced_deposit_id,
                 title=title,
                 address=deposits.AddressInput(
                     street="15 rue de l'Université", postcode="75007", city="Paris", floor="2"
@@ -396,7 +397,7 @@ async def _seed_deposits(database: Database, settings: Settings) -> None:
             await deposits.seal_deposit(
                 session=session,
                 author=author,
-                deposit_id=live.deposit_id,
+                deposit_id=live.announced_deposit_id,
                 signature_name="Claire Lefèvre",
                 signature_png_base64=None,
                 confirm_credits=1,

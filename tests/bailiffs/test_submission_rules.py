@@ -11,7 +11,7 @@ import httpx
 from sqlalchemy import update
 from tests.bailiffs.helpers import LYON, make_office, sealed_deposit, submit
 from tests.bailiffs.test_review_flow import IDENTITY, ORDER
-from tests.evidence.capture_flow import start
+from tests.evidence.capture_flow import started_draft
 from tests.factories import Role, add_member, gql, gql_raw, log_in, make_organisation
 from tests.ledger_helpers import fund
 
@@ -29,7 +29,7 @@ async def test_refusals_are_typed_and_change_nothing(
     await fund(database, owner.organisation_id, 2)
     client = client_factory()
     await log_in(client, owner)
-    draft = (await start(client))["captureSession"]["deposit"]
+    draft = (await started_draft(client))["deposit"]
     assert (await submit(client, draft["id"]))["__typename"] == "NotSealed"
 
     deposit = await sealed_deposit(client)  # 1 credit left
@@ -172,7 +172,7 @@ async def test_a_pv_order_needs_the_whole_legal_identity_and_a_sealed_deposit(
     client = client_factory()
     await log_in(client, owner)
     deposit = await sealed_deposit(client)
-    draft = (await start(client))["captureSession"]["deposit"]
+    draft = (await started_draft(client))["deposit"]
 
     incomplete = await gql(
         client,

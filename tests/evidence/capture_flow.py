@@ -120,3 +120,14 @@ async def seal(client: httpx.AsyncClient, deposit_id: str, credits: int = 1) -> 
     )
     result: dict[str, Any] = data["sealDeposit"]
     return result
+
+
+async def started_draft(client: httpx.AsyncClient, seed: int = 90) -> dict[str, Any]:
+    """A capture session whose draft deposit exists: the first item (staged, its bytes never
+    sent) creates it. Returns the session, with its `deposit`."""
+    from probant_platform.evidence.media.samples import photo_jpeg
+
+    session: dict[str, Any] = (await start(client))["captureSession"]
+    staged = await stage(client, session["id"], photo_jpeg(seed=seed))
+    assert staged["__typename"] == "StagedUpload", staged
+    return session

@@ -103,12 +103,12 @@ def test_entrypoint_is_probant_and_its_commands_exist() -> None:
 def test_bundles_are_built_for_each_front_end_and_served_from_where_they_land() -> None:
     stages = {s[0].value[-1]: s for s in _stages()}
     source = " ".join(c.value[0] for c in stages["frontend-src"] if c.cmd == "RUN")
-    assert "capture-widget" in source and "admin-ui" in source
+    assert "capture-widget" in source and "admin-ui" in source and "graphiql" in source
     build = " ".join(c.value[0] for c in stages["frontend"] if c.cmd == "RUN")
     assert "*/package.json" in build and "npm ci" in build and "npm run build" in build
     env = " ".join(" ".join(c.value) for c in _final() if c.cmd == "ENV")
     copies = {c.value[-1] for c in _final() if c.cmd == "COPY"}
-    for variable in ("PROBANT_WIDGET_DIST", "PROBANT_APP_DIST"):
+    for variable in ("PROBANT_WIDGET_DIST", "PROBANT_APP_DIST", "PROBANT_GRAPHIQL_DIST"):
         match = re.search(rf"{variable}\s+(\S+)", env)
         assert match, variable
         assert match.group(1) in copies, f"{variable} points where no bundle is copied"

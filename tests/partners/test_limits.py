@@ -4,11 +4,13 @@ draw on budgets per client and per organisation shared by every API process (Pos
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
+from pathlib import Path
 
 import httpx
 import pytest
 from tests.factories import gql_raw, log_in, make_organisation
 from tests.partners.helpers import register_client, token_for
+from tests.partners.servers import probant_servers
 
 from probant_platform.config import Settings
 from probant_platform.db import Database
@@ -89,3 +91,42 @@ async def test_partner_requests_are_limited_across_processes_with_headers(
     assert refused.json()["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
     # A person's session is not a partner budget.
     assert (await first.post("/graphql", json={"query": "{ apiVersion }"})).status_code == 200
+
+
+async def test_two_server_processes_share_one_budget_and_the_second_answers_429(
+    owner_url: str, data_dir: Path, committed_database: Database, tmp_path: Path
+) -> None:
+    """Two `probant serve` processes on their own ports and one database: the partner's
+    requests alternate between them; the sixth, on the second process, is over the limit."""
+    owner = await make_organisation(committed_database, name="Cabinet Deux Serveurs")
+    env = {"PROBANT_API_REQUESTS_PER_MINUTE": "5"}
+    with probant_servers(2, owner_url, data_dir, tmp_path / "logs", **env) as (one, two):
+        async with (
+            httpx.AsyncClient(base_url=one, timeout=30) as first,
+            httpx.AsyncClient(base_url=two, timeout=30) as second,
+        ):
+            await log_in(first, owner)
+            credentials = await register_client(first, ["deposits:read"])
+            first.cookies.clear()
+            del first.headers["x-probant-csrf"]
+            token = await token_for(second, credentials)
+            bearer = {"authorization": f"Bearer {token}"}
+            answers = []
+            for n in range(6):
+                process = first if n % 2 == 0 else second
+                answers.append(
+                    await process.post(
+                        "/graphql",
+                        json={"query": "{ viewer { organisation { name } } }"},
+                        headers=bearer,
+                    )
+                )
+    assert [r.status_code for r in answers] == [200] * 5 + [429]
+    assert answers[4].json()["data"]["viewer"]["organisation"]["name"] == "Cabinet Deux Serveurs"
+    assert [r.headers["ratelimit-remaining"] for r in answers] == ["4", "3", "2", "1", "0", "0"]
+    assert {r.headers["ratelimit-limit"] for r in answers} == {"5"}
+    refused = answers[-1]
+    assert str(refused.url).startswith(two)
+    assert 1 <= int(refused.headers["retry-after"]) <= 60
+    assert 0 <= int(refused.headers["ratelimit-reset"]) <= 60
+    assert refused.json()["errors"][0]["extensions"]["code"] == "RATE_LIMITED"

@@ -17,7 +17,7 @@ import httpx
 from strawberry.relay import to_base64
 from tests.bailiffs.helpers import LYON, make_office, sealed_deposit, submit
 from tests.bailiffs.test_review_flow import IDENTITY
-from tests.evidence.capture_flow import capture_one, fill, seal, start
+from tests.evidence.capture_flow import capture_one, fill, seal, stage, start
 from tests.factories import Role, add_member, gql, log_in, make_organisation
 from tests.ledger_helpers import fund
 
@@ -61,6 +61,10 @@ async def build_world(database: Database, client_factory: Callable[[], httpx.Asy
     await fill(clients["a"], session["deposit"]["id"])
     await seal(clients["a"], session["deposit"]["id"])
     draft = (await start(clients["a"]))["captureSession"]
+    # A draft exists from its first item on (staged here, its bytes never sent).
+    assert (await stage(clients["a"], draft["id"], photo_jpeg(seed=3)))["__typename"] == (
+        "StagedUpload"
+    )
     colleague_session = (await start(clients["other"]))["captureSession"]
     colleague_item = (
         await capture_one(clients["other"], colleague_session["id"], photo_jpeg(seed=2))

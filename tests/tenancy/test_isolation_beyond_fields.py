@@ -59,6 +59,7 @@ ROUTES = {
     "/": "redirect to the web app",
     "/app": "redirect to the web app",
     "/app/{path:path}": "the web app's static files (no data: everything comes through /graphql)",
+    "/graphiql/{path:path}": "the API explorer's static files (development or sandbox only)",
 }
 
 

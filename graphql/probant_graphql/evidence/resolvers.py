@@ -348,7 +348,12 @@ class EvidenceMutation:
         organisation.capture_location_required = location_required
         return CaptureSettingsPayload(location_required=location_required)
 
-    @strawberry.mutation(description="Open a live capture session (and its draft deposit).")
+    @strawberry.mutation(
+        description=(
+            "Open a live capture session. Its `deposit` (id and reference) is announced now "
+            "and created with the first staged item: until then `node(id:)` finds nothing."
+        )
+    )
     async def start_capture(
         self,
         info: Info[Context, Any],
@@ -364,8 +369,8 @@ class EvidenceMutation:
                 kind=CaptureKind(kind),
                 location_required=await _location_required(info, actor),
             )
-            deposit = await info.context.session.get(Deposit, session.deposit_id)
-            assert deposit is not None
+            # Announced, not created: the draft comes with the first staged item.
+            deposit = capture.planned_deposit(session, actor.user_id)
             return t.CaptureSessionPayload(
                 capture_session=t.CaptureSession(
                     id=strawberry.ID(str(session.id)),
@@ -419,6 +424,7 @@ class EvidenceMutation:
                 location=location,
                 no_location_reason=input.no_location_reason,
                 user_agent=info.context.request.headers.get("user-agent"),
+                author_user_id=actor.user_id,
             )
             base = info.context.settings.base_url.rstrip("/")
             return t.StagedUpload(
@@ -438,10 +444,17 @@ class EvidenceMutation:
             comments = {
                 node_uuid(c.item_id, "EvidenceItem"): c.comment for c in input.item_comments or []
             }
+            deposit_id = node_uuid(input.deposit_id, "Deposit")
+            await capture.create_announced_draft(
+                session=info.context.session,
+                deposit_id=deposit_id,
+                membership_id=actor.membership_id,
+                author_user_id=actor.user_id,
+            )
             deposit = await deposits.update_deposit(
                 session=info.context.session,
                 author=author,
-                deposit_id=node_uuid(input.deposit_id, "Deposit"),
+                deposit_id=deposit_id,
                 title=input.title,
                 address=address,
                 description=input.description,

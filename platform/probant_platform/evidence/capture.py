@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from probant_platform.db import utcnow
@@ -79,27 +80,19 @@ async def start_capture(
     kind: CaptureKind,
     location_required: bool = False,
 ) -> CaptureSession:
-    """Open a live capture with its draft deposit and the limits that apply."""
+    """Open a live capture and the limits that apply. Its deposit's id and reference are
+    announced now, but the draft is created with the first staged item: a capture left
+    without any item leaves no deposit behind."""
     if not email_verified:
         raise EmailNotVerified()
     now = utcnow()
-    deposit = Deposit(
-        id=uuid.uuid4(),
-        organisation_id=organisation_id,
-        reference=new_reference(),
-        author_membership_id=membership_id,
-        author_user_id=user_id,
-        kind=kind,
-        status=DepositStatus.DRAFT,
-        created_at=now,
-    )
-    session.add(deposit)
-    await session.flush()
     capture = CaptureSession(
         id=uuid.uuid4(),
         organisation_id=organisation_id,
         membership_id=membership_id,
-        deposit_id=deposit.id,
+        deposit_id=None,
+        planned_deposit_id=uuid.uuid4(),
+        planned_reference=new_reference(),
         kind=kind,
         nonce=secrets.token_urlsafe(24),
         max_items=MAX_PHOTOS if kind is CaptureKind.PHOTOS else 1,
@@ -115,6 +108,62 @@ async def start_capture(
     return capture
 
 
+def planned_deposit(capture: CaptureSession, author_user_id: uuid.UUID | None) -> Deposit:
+    """The draft a session announces (not added to the database session)."""
+    assert capture.planned_deposit_id is not None and capture.planned_reference is not None
+    return Deposit(
+        id=capture.planned_deposit_id,
+        organisation_id=capture.organisation_id,
+        reference=capture.planned_reference,
+        author_membership_id=capture.membership_id,
+        author_user_id=author_user_id,
+        kind=capture.kind,
+        status=DepositStatus.DRAFT,
+        title="",
+        credits_spent=0,
+        created_at=capture.created_at,
+    )
+
+
+async def _ensure_deposit(
+    session: AsyncSession, capture: CaptureSession, author_user_id: uuid.UUID | None
+) -> uuid.UUID:
+    """The session's draft, created with its first item (two first items at once: one row)."""
+    if capture.deposit_id is None:
+        draft = planned_deposit(capture, author_user_id)
+        values = {
+            column.key: getattr(draft, column.key)
+            for column in Deposit.__table__.columns
+            if getattr(draft, column.key, None) is not None
+        }
+        await session.execute(insert(Deposit).values(**values).on_conflict_do_nothing())
+        capture.deposit_id = draft.id
+        await session.flush()
+    return capture.deposit_id
+
+
+async def create_announced_draft(
+    *,
+    session: AsyncSession,
+    deposit_id: uuid.UUID,
+    membership_id: uuid.UUID,
+    author_user_id: uuid.UUID | None,
+) -> None:
+    """Details sent before the first item (`updateDeposit` with the announced id) create the
+    draft then; nothing happens for any other id, or a session ended or not the member's."""
+    found = await session.execute(
+        select(CaptureSession).where(
+            CaptureSession.planned_deposit_id == deposit_id,
+            CaptureSession.deposit_id.is_(None),
+            CaptureSession.membership_id == membership_id,
+            CaptureSession.expires_at > utcnow(),
+        )
+    )
+    capture = found.scalars().first()
+    if capture is not None:
+        await _ensure_deposit(session, capture, author_user_id)
+
+
 async def live_session(
     *, session: AsyncSession, capture_session_id: uuid.UUID, membership_id: uuid.UUID
 ) -> CaptureSession:
@@ -122,9 +171,10 @@ async def live_session(
     capture = await session.get(CaptureSession, capture_session_id)
     if capture is None or capture.membership_id != membership_id or capture.expires_at <= utcnow():
         raise CaptureSessionExpired()
-    deposit = await session.get(Deposit, capture.deposit_id)
-    if deposit is None or deposit.status is not DepositStatus.DRAFT:
-        raise CaptureSessionExpired()
+    if capture.deposit_id is not None:  # else no item yet: the draft comes with the first
+        deposit = await session.get(Deposit, capture.deposit_id)
+        if deposit is None or deposit.status is not DepositStatus.DRAFT:
+            raise CaptureSessionExpired()
     return capture
 
 
@@ -139,6 +189,7 @@ async def stage_upload(
     location: Location | None,
     no_location_reason: str | None,
     user_agent: str | None,
+    author_user_id: uuid.UUID | None = None,
 ) -> StagedItem:
     """Reserve a place for one item and the secret its upload must present."""
     content_type = content_type.split(";")[0].strip().lower()
@@ -161,11 +212,12 @@ async def stage_upload(
     ):
         raise InvalidText(field="location")
     await _ensure_room(session, capture)
+    deposit_id = await _ensure_deposit(session, capture, author_user_id)
     token = secrets.token_urlsafe(32)
     item = EvidenceItem(
         id=uuid.uuid4(),
         organisation_id=capture.organisation_id,
-        deposit_id=capture.deposit_id,
+        deposit_id=deposit_id,
         capture_session_id=capture.id,
         status=ItemStatus.STAGED,
         upload_token_hash=token_digest(token),
@@ -187,6 +239,8 @@ async def stage_upload(
 
 
 async def _ensure_room(session: AsyncSession, capture: CaptureSession) -> None:
+    if capture.deposit_id is None:
+        return  # the first item
     # Staged items whose bytes never came stop counting after a while (a retried upload).
     fresh = utcnow() - STAGED_LIFETIME
     count = (

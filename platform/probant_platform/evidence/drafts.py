@@ -1,8 +1,11 @@
 """Empty drafts expire: a capture started but never given an item leaves nothing behind.
 
-Every click on "start" opens a capture session and its draft deposit; when the session has
-expired and no item was ever staged, the draft is deleted (it holds no evidence, no credit
-was spent). A job runs this every 15 minutes across tenants, each tenant in its own scope.
+A click on "start" opens a capture session only; its draft deposit is created with the first
+staged item. What can still be left empty: a draft whose items were all removed, and drafts
+created before that rule (migration 0930). When every capture session of such a draft has
+expired, the draft is deleted (it holds no evidence, no credit was spent); expired sessions
+that never received an item go too. A job runs this every 15 minutes across tenants, each
+tenant in its own scope.
 """
 
 from __future__ import annotations
@@ -28,7 +31,8 @@ def _empty_and_idle(now: datetime) -> ColumnElement[bool]:
 
 
 async def expire_empty_drafts(*, database: Database, now: datetime) -> int:
-    """Delete every draft with no item whose capture sessions have all expired; how many."""
+    """Delete every draft with no item whose capture sessions have all expired (how many),
+    and the expired sessions that never received an item."""
     async with database.unit_of_work() as session:
         # Tenants are invisible without a scope: a SECURITY DEFINER function names them.
         found = await session.execute(
@@ -44,6 +48,11 @@ async def expire_empty_drafts(*, database: Database, now: datetime) -> int:
             if ids:
                 await session.execute(delete(Deposit).where(Deposit.id.in_(ids)))
                 removed += len(ids)
+            await session.execute(
+                delete(CaptureSession).where(
+                    CaptureSession.deposit_id.is_(None), CaptureSession.expires_at <= now
+                )
+            )
     if removed:
         log.info("drafts.expired", count=removed)
     return removed

@@ -77,9 +77,13 @@ class CaptureSession(TenantMixin, Base):
     membership_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("memberships.id", ondelete="CASCADE")
     )
-    deposit_id: Mapped[uuid.UUID] = mapped_column(
+    # The deposit exists from the first staged item on (no empty drafts): until then
+    # `deposit_id` is NULL and the id and reference announced at start are kept here.
+    deposit_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("deposits.id", ondelete="CASCADE"), index=True
     )
+    planned_deposit_id: Mapped[uuid.UUID | None]
+    planned_reference: Mapped[str | None] = mapped_column(String(32))
     kind: Mapped[CaptureKind] = mapped_column(_enum(CaptureKind, "capture_kind"))
     nonce: Mapped[str] = mapped_column(String(64))
     max_items: Mapped[int] = mapped_column(Integer)
@@ -89,6 +93,13 @@ class CaptureSession(TenantMixin, Base):
     location_required: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime]
     expires_at: Mapped[datetime]
+
+    @property
+    def announced_deposit_id(self) -> uuid.UUID:
+        """The deposit's id as announced at start (its row may not exist yet)."""
+        announced = self.deposit_id or self.planned_deposit_id
+        assert announced is not None  # sessions have one or the other
+        return announced
 
 
 class EvidenceItem(TenantMixin, Base):

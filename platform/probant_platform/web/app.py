@@ -37,6 +37,7 @@ def create_app(
     from probant_platform.web.cors import WidgetCorsMiddleware
     from probant_platform.web.devchain_rpc import rpc as devchain_rpc
     from probant_platform.web.downloads import download_routes
+    from probant_platform.web.explorer import ExplorerFiles, explorer_routes
     from probant_platform.web.media import media
     from probant_platform.web.oauth import oauth_routes
     from probant_platform.web.office_documents import office_document
@@ -60,6 +61,13 @@ def create_app(
             if database is None:
                 await db.dispose()
 
+    # The explorer (GraphiQL) is on wherever introspection is: development, or a sandbox.
+    introspection = (
+        not settings.is_production
+        if settings.graphql_introspection is None
+        else settings.graphql_introspection
+    )
+    explorer = ExplorerFiles(settings.graphiql_dist_dir) if introspection else None
     # The body limit comes first: persisted-query resolution reads the body.
     graphql_app = BodyLimit(
         PersistedQueries(
@@ -68,7 +76,7 @@ def create_app(
                     production=settings.is_production,
                     introspection=settings.graphql_introspection,
                 ),
-                graphql_ide="graphiql" if not settings.is_production else None,
+                explorer=explorer,
             )
         ),
         max_bytes=settings.graphql_max_body_bytes,
@@ -88,6 +96,7 @@ def create_app(
             Route("/api/v1/capture-tokens", bounded(mint, max_bytes=MAX_BODY), methods=["POST"]),
             Route("/graphql", graphql_app, methods=["GET", "POST"]),
             Route("/dev-chain/rpc", devchain_rpc, methods=["POST"]),
+            *explorer_routes(explorer),
             *verify_routes(),
             *oauth_routes(),
             *billing_routes(),
