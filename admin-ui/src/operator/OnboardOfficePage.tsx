@@ -24,7 +24,10 @@ export function OnboardOfficePage() {
   const [error, setError] = useState<string | null>(null);
   const field = (name: keyof typeof form) => ({
     value: form[name],
-    onChange: (e: React.ChangeEvent<HTMLInputElement>) => setForm((f) => ({ ...f, [name]: e.currentTarget.value })),
+    onChange: (e: React.ChangeEvent<HTMLInputElement>) => {
+      const value = e.currentTarget.value; // read now: the event is gone when the update runs
+      setForm((f) => ({ ...f, [name]: value }));
+    },
   });
   const number = (v: string | number) => (v === '' ? null : Number(v));
 
