@@ -6,6 +6,7 @@ empty queue. Every page passes axe-core in French and English (screenshots for d
 from __future__ import annotations
 
 import re
+import secrets
 
 import httpx
 import pytest
@@ -14,6 +15,8 @@ from tests.e2e.app_browser import app_browser, in_both_languages, new_page, outb
 from tests.e2e.live import serve
 from tests.e2e.widget_stand_in import free_port
 from tests.factories import Role, add_member, gql, log_in, make_organisation, unique_email
+from tests.integrity.proof_world import close_and_anchor
+from tests.integrity.test_batches import _synthetic_leaves
 
 from probant_platform.config import Settings
 from probant_platform.db import Database
@@ -42,9 +45,11 @@ async def test_the_operator_credits_with_a_reason_audits_it_and_onboards_a_propo
         committed_database, platform, role=Role.OPERATOR, email=unique_email("ops")
     )
     register_operators(owner_url, [operator.user_id])
-    customer_name = f"Cabinet Lumière {unique_email('x')[:8]}"
+    customer_name = f"Cabinet Lumière {secrets.token_hex(2).upper()}"
     customer = await make_organisation(committed_database, name=customer_name)
     clerk_email = unique_email("clerc")
+    await _synthetic_leaves(committed_database, 3)  # sealed items, batched and anchored
+    anchored = await close_and_anchor(committed_database, settings)
 
     with serve(create_app(settings, configure_logs=False), port) as url:
         async with httpx.AsyncClient(base_url=url, timeout=30) as tenant:
@@ -85,8 +90,10 @@ async def test_the_operator_credits_with_a_reason_audits_it_and_onboards_a_propo
             # The adjustment, its author and its reason in the platform audit log.
             await page.get_by_role("tab", name="Journal d'audit").click()
             await page.get_by_role("heading", name="Journal d'audit de la plateforme").wait_for()
-            row = page.get_by_role("row").filter(has_text=customer_name).filter(
-                has_text="Crédits ajustés"
+            row = (
+                page.get_by_role("row")
+                .filter(has_text=customer_name)
+                .filter(has_text="Crédits ajustés")
             )
             await row.wait_for()
             text = await row.inner_text()
@@ -101,6 +108,12 @@ async def test_the_operator_credits_with_a_reason_audits_it_and_onboards_a_propo
                 await page.get_by_role("tab", name=tab).click()
                 await page.get_by_role("heading", name=heading, exact=True).wait_for()
                 await in_both_languages(page, name)
+            batch = (
+                page.get_by_test_id("batches-table")
+                .get_by_role("row")
+                .filter(has_text=f"n° {anchored[-1].sequence}")
+            )
+            assert "confirmée" in (await batch.inner_text()).lower()
 
             # The proposed office, onboarded from its proposal.
             await page.get_by_role("tab", name="Études proposées").click()

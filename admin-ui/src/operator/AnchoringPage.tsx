@@ -19,7 +19,7 @@ function Batches({ batches, caption, testId }: { batches: AnchorBatchFieldsFragm
   return (
     <Table.ScrollContainer minWidth={900}>
       <Table data-testid={testId} verticalSpacing="xs">
-        <Table.Caption>{caption}</Table.Caption>
+        <Table.Caption c="dark.7">{caption}</Table.Caption>
         <Table.Thead>
           <Table.Tr>
             <Table.Th>{t('operator.anchoring.batch')}</Table.Th>
@@ -65,7 +65,7 @@ function Batches({ batches, caption, testId }: { batches: AnchorBatchFieldsFragm
                 )}
               </Table.Td>
               <Table.Td>
-                <Badge color={b.late ? 'red.9' : b.anchor?.status === 'CONFIRMED' ? 'teal.9' : 'yellow.9'} variant="light">
+                <Badge color={b.late ? 'red.9' : b.anchor?.status === 'CONFIRMED' ? 'teal.9' : 'yellow.9'} variant="outline">
                   {b.late ? t('operator.anchoring.late') : t(`operator.anchoring.states.${b.anchor?.status ?? 'NONE'}`)}
                 </Badge>
               </Table.Td>

@@ -54,7 +54,7 @@ export function CataloguePage() {
                   <Text size="sm" fw={500}>
                     {p.name}
                   </Text>
-                  <Badge variant="light" color={p.kind === 'PLAN' ? 'indigo.9' : 'gray'}>
+                  <Badge variant="outline" color={p.kind === 'PLAN' ? 'indigo.9' : 'dark.6'}>
                     {t(`operator.catalogue.${p.kind === 'PLAN' ? 'plan' : 'pack'}`)}
                   </Badge>
                 </Table.Td>

@@ -46,7 +46,7 @@ export function OrganisationPage() {
       </Anchor>
       <Group justify="space-between" align="flex-start">
         <Title order={1}>{org.name}</Title>
-        <Badge size="lg" variant="light" color="indigo.9" tt="none">
+        <Badge size="lg" variant="outline" color="indigo.9" tt="none">
           {t(`operator.kinds.${org.kind}`)}
         </Badge>
       </Group>
@@ -77,7 +77,7 @@ export function OrganisationPage() {
             {t('operator.organisation.identity')}
           </Text>
           <Text size="sm">
-            {[org.legalIdentity.street, `${org.legalIdentity.postcode} ${org.legalIdentity.city}`.trim()].filter(Boolean).join(', ') || '—'}
+            {[org.legalIdentity.street, [org.legalIdentity.postcode, org.legalIdentity.city].filter(Boolean).join(' ')].filter(Boolean).join(', ') || '—'}
           </Text>
           <Text size="sm">SIREN {org.legalIdentity.siren ?? '—'}</Text>
           <Text size="sm">{t('operator.organisation.since', { date: formatShort(overview.createdAt, lang) })}</Text>
@@ -187,12 +187,12 @@ export function OrganisationPage() {
               {overview.prices.map((p) => (
                 <Table.Tr key={p.id}>
                   <Table.Td>
-                    {p.name} {!p.active && <Badge color="gray">{t('operator.catalogue.inactive')}</Badge>}
+                    {p.name} {!p.active && <Badge color="dark.6" variant="outline">{t('operator.catalogue.inactive')}</Badge>}
                   </Table.Td>
                   <Table.Td>{t('operator.price', { ttc: euros(p.listPrice.ttcCents, lang), ht: euros(p.listPrice.htCents, lang) })}</Table.Td>
                   <Table.Td>
                     {t('operator.price', { ttc: euros(p.price.ttcCents, lang), ht: euros(p.price.htCents, lang) })}{' '}
-                    {p.negotiated && <Badge color="teal.9" variant="light">{t('operator.prices.negotiated')}</Badge>}
+                    {p.negotiated && <Badge color="teal.9" variant="outline">{t('operator.prices.negotiated')}</Badge>}
                   </Table.Td>
                   <Table.Td>
                     <Group gap="xs" wrap="nowrap">

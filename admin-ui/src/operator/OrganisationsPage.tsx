@@ -85,7 +85,7 @@ export function OrganisationsPage() {
                     </Anchor>
                   </Table.Td>
                   <Table.Td>
-                    <Badge variant="light" color="indigo.9" tt="none">
+                    <Badge variant="outline" color="indigo.9" tt="none">
                       {t(`operator.kinds.${o.kind}`)}
                     </Badge>
                   </Table.Td>
