@@ -113,7 +113,7 @@ async def test_the_operator_credits_with_a_reason_audits_it_and_onboards_a_propo
                 .get_by_role("row")
                 .filter(has_text=f"n° {anchored[-1].sequence}")
             )
-            assert "confirmée" in (await batch.inner_text()).lower()
+            assert "Confirmée" in await batch.inner_text()
 
             # The proposed office, onboarded from its proposal.
             await page.get_by_role("tab", name="Études proposées").click()
@@ -158,5 +158,5 @@ async def test_the_operator_credits_with_a_reason_audits_it_and_onboards_a_propo
             await members.get_by_text(clerk_email).wait_for()
             assert "Actif" in await members.inner_text()
             await page.mouse.move(700, 850)
-            await in_both_languages(page, "office-settings")
+            await in_both_languages(page, "office-settings-new-clerk")
             assert page.script_errors == []

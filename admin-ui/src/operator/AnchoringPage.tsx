@@ -1,6 +1,6 @@
 // Anchoring: sealed items waiting for a batch, the latest batches with their chain transaction
 // and confirmations, and every batch waiting too long for its confirmation.
-import { Alert, Badge, Card, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Card, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { useQuery } from 'urql';
 
@@ -65,9 +65,9 @@ function Batches({ batches, caption, testId }: { batches: AnchorBatchFieldsFragm
                 )}
               </Table.Td>
               <Table.Td>
-                <Badge color={b.late ? 'red.9' : b.anchor?.status === 'CONFIRMED' ? 'teal.9' : 'yellow.9'} variant="outline">
+                <Text size="sm" fw={700} c={b.late ? 'red.9' : b.anchor?.status === 'CONFIRMED' ? 'teal.9' : 'dark.7'}>
                   {b.late ? t('operator.anchoring.late') : t(`operator.anchoring.states.${b.anchor?.status ?? 'NONE'}`)}
-                </Badge>
+                </Text>
               </Table.Td>
               <Table.Td>{b.anchor?.confirmations ?? '—'}</Table.Td>
             </Table.Tr>
