@@ -552,6 +552,7 @@ export const en: Messages = {
       API_TOKEN_REFUSED: 'API token refused',
     },
     anchoring: {
+      sequence: 'No. {{n}}',
       title: 'Blockchain anchoring',
       waiting: 'Sealed items waiting for a batch',
       lateCount: 'Batches unconfirmed after {{minutes}} min',

@@ -551,6 +551,7 @@ export const fr = {
       API_TOKEN_REFUSED: 'Jeton API refusé',
     },
     anchoring: {
+      sequence: 'n° {{n}}',
       title: 'Ancrage sur la blockchain',
       waiting: 'Médias scellés en attente d’un lot',
       lateCount: 'Lots non confirmés après {{minutes}} min',

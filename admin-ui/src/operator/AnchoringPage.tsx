@@ -35,7 +35,7 @@ function Batches({ batches, caption, testId }: { batches: AnchorBatchFieldsFragm
             <Table.Tr key={b.sequence}>
               <Table.Td>
                 <Text size="sm" fw={500}>
-                  n° {b.sequence}
+                  {t('operator.anchoring.sequence', { n: b.sequence })}
                 </Text>
                 <Text size="xs" ff="monospace" title={b.root}>
                   {short(b.root)}
