@@ -13,7 +13,7 @@ from strawberry.relay import to_base64
 from tests.bailiffs.helpers import make_office
 from tests.factories import MemberInfo, Role, add_member, gql, gql_raw, log_in, make_organisation
 
-from probant_platform.db import Database
+from probant_platform.db import Database, utcnow
 
 OVERVIEW = "query($id: ID!) { organisationOverview(id: $id) { organisation { name kind members { edges { node { email role } } } } creditBalance memberCount plan { planName } prices { id kind name price { ttcCents htCents } listPrice { ttcCents } negotiated active pricingRule } } }"
 ADJUST = "mutation($o: ID!, $a: Int!, $r: String!, $k: String!) { adjustCredits(organisationId: $o, amount: $a, reason: $r, idempotencyKey: $k) { __typename ... on CreditsMoved { organisationBalance } ... on InvalidInput { field message } } }"
@@ -156,3 +156,50 @@ async def test_a_tenant_admin_and_a_clerk_read_none_of_the_console(
         assert body["errors"][0]["message"] == "Votre rôle ne permet pas cela."
     refused = await gql(client, ADJUST, {"o": org_id, "a": 100, "r": "moi-même", "k": "self"})
     assert refused["adjustCredits"]["__typename"] == "NotAllowed"
+
+
+async def test_the_database_shows_other_organisations_audit_events_and_proposals_only_to_operators(
+    database: Database, operator: MemberInfo
+) -> None:
+    """The row-level policies, not only the resolvers: an admin scoped to their organisation
+    reads none of another's events or proposals; an operator reads them."""
+    from sqlalchemy import func, select
+
+    from probant_platform.bailiffs.models import OfficeProposal
+    from probant_platform.db import TenantScope
+    from probant_tenants.models import AuditEvent
+
+    other = await make_organisation(database, name="Cabinet Voisin")
+    async with database.unit_of_work(TenantScope(organisation_id=other.organisation_id)) as s:
+        s.add(
+            OfficeProposal(
+                organisation_id=other.organisation_id,
+                proposed_by_user_id=other.user_id,
+                name="Étude Voisine",
+                city="Lille",
+                created_at=utcnow(),
+            )
+        )
+    admin = await make_organisation(database, name="Cabinet Curieux")
+
+    async def seen(scope: TenantScope) -> tuple[int, int]:
+        async with database.unit_of_work(scope) as s:
+            events = await s.scalar(
+                select(func.count())
+                .select_from(AuditEvent)
+                .where(AuditEvent.organisation_id == other.organisation_id)
+            )
+            proposals = await s.scalar(
+                select(func.count())
+                .select_from(OfficeProposal)
+                .where(OfficeProposal.organisation_id == other.organisation_id)
+            )
+            return int(events or 0), int(proposals or 0)
+
+    as_admin = await seen(TenantScope(organisation_id=admin.organisation_id, user_id=admin.user_id))
+    as_operator = await seen(
+        TenantScope(organisation_id=operator.organisation_id, user_id=operator.user_id)
+    )
+
+    assert as_admin == (0, 0)
+    assert as_operator[0] >= 1 and as_operator[1] == 1  # its sign-up, its proposal
