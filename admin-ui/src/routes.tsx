@@ -39,7 +39,7 @@ export const routes: RouteObject[] = [
           { path: 'organisation', handle: { permission: 'organisation:update' }, lazy: page(() => import('./organisation/OrganisationPage'), 'OrganisationPage') },
           { path: 'account', lazy: page(() => import('./account/AccountPage'), 'AccountPage') },
           { path: 'office/*', handle: { permission: 'review:deposits' }, lazy: page(() => import('./office'), 'OfficeWorkspace') },
-          { path: 'operator/*', handle: { permission: 'platform:operate' }, lazy: page(() => import('./shell/WorkspaceSlot'), 'WorkspaceSlot') },
+          { path: 'operator/*', handle: { permission: 'platform:operate' }, lazy: page(() => import('./operator'), 'OperatorConsole') },
           { path: '*', Component: NotFoundPage },
         ],
       },

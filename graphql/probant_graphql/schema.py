@@ -45,6 +45,7 @@ from probant_graphql.security import (
 from probant_graphql.tenancy.audit_log import AuditQuery
 from probant_graphql.tenancy.members import MembersMutation
 from probant_graphql.tenancy.mutations import TenancyMutation
+from probant_graphql.tenancy.operator_console import OperatorConsoleQuery
 from probant_graphql.tenancy.operators import OperatorMutation, OperatorQuery
 from probant_graphql.tenancy.profile import ProfileMutation
 from probant_graphql.tenancy.queries import TenancyQuery
@@ -56,6 +57,7 @@ QUERY_TYPES: tuple[type, ...] = (
     TenancyQuery,
     AuditQuery,
     OperatorQuery,
+    OperatorConsoleQuery,
     LedgerQuery,
     LedgerHistoryQuery,
     BillingQuery,

@@ -32,6 +32,11 @@ class AuditAction(StrEnum):
     API_CLIENT_REVOKED = "API_CLIENT_REVOKED"
     API_TOKEN_ISSUED = "API_TOKEN_ISSUED"
     API_TOKEN_REFUSED = "API_TOKEN_REFUSED"
+    # Operators' acts, in the log of the organisation they concern (the catalogue's in theirs).
+    CREDITS_ADJUSTED = "CREDITS_ADJUSTED"
+    OFFICE_ONBOARDED = "OFFICE_ONBOARDED"
+    CATALOGUE_CHANGED = "CATALOGUE_CHANGED"
+    PRICE_NEGOTIATED = "PRICE_NEGOTIATED"
 
 
 async def record(

@@ -53,6 +53,11 @@ QUERY_FIELDS = {
     "queryAllowList": "probe: the caller's own organisation (tests/partners/test_persisted.py)",
     "auditLog": "probe: connection",
     "organisations": "probe: operators only",
+    "organisationOverview": "operators only (tests/operator/test_operator_console.py)",
+    "proposedOffices": "operators only (tests/operator/test_operator_console.py)",
+    "operatorCatalogue": "operators only (tests/operator/test_operator_console.py)",
+    "platformAuditLog": "operators only (tests/operator/test_operator_console.py)",
+    "anchoringStatus": "operators only: no tenant data (tests/operator/test_operator_console.py)",
     "bailiffOffices": "public to members: the directory of offices",
     "reviewQueue": "probe: the caller's office only",
     "reviewFileChecks": "probe: a submission id",
@@ -137,8 +142,11 @@ NODE_TYPES = {
     "Submission",
     "ConstatOrder",
     "OnSiteRequest",
+    "OfficeProposal",
+    "PlatformAuditEvent",
 }
-UNREACHABLE_BY_NODE = {"AuditEvent"}  # resolve_nodes returns null for everyone
+# resolve_nodes returns null for everyone
+UNREACHABLE_BY_NODE = {"AuditEvent", "OfficeProposal", "PlatformAuditEvent"}
 PUBLIC_NODES = {"BailiffOffice"}  # the directory: every member sees every office
 
 

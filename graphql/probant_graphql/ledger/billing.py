@@ -27,6 +27,8 @@ from probant_platform.billing.receipts import receipt_number, receipt_path
 from probant_platform.db import TenantScope
 from probant_platform.db.session import rescope
 from probant_platform.errors import DomainError
+from probant_tenants import audit
+from probant_tenants.audit import AuditAction
 from probant_tenants.authz import Permission
 from probant_tenants.models import Role
 
@@ -372,6 +374,14 @@ class BillingMutation:
                 active=active,
                 pricing_rule=pricing_rule,
             )
+            await audit.record(
+                session=info.context.session,
+                organisation_id=actor.organisation_id,
+                action=AuditAction.CATALOGUE_CHANGED,
+                actor_user_id=actor.user_id,
+                target=product_id,
+                details={"price_ttc_cents": updated.price_ttc_cents, "active": updated.active},
+            )
             return _plan(updated) if updated.kind is ProductKind.PLAN else _pack(updated)
 
         return await in_savepoint(info, run, locale=actor.locale, errors=_errors)  # type: ignore[return-value]
@@ -404,6 +414,14 @@ class BillingMutation:
                 organisation_id=target,
                 product_id=product_id,
                 price_ttc_cents=price_ttc_cents,
+            )
+            await audit.record(
+                session=session,
+                organisation_id=target,
+                action=AuditAction.PRICE_NEGOTIATED,
+                actor_user_id=actor.user_id,
+                target=product_id,
+                details={"price_ttc_cents": price_ttc_cents},
             )
             chosen = next(
                 p

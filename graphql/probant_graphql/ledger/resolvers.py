@@ -35,6 +35,8 @@ from probant_platform.ledger.models import (
     LedgerTransaction,
     TransactionKind,
 )
+from probant_tenants import audit
+from probant_tenants.audit import AuditAction
 from probant_tenants.authz import Permission
 from probant_tenants.context import Actor
 from probant_tenants.models import Membership, MembershipStatus, Role, User
@@ -60,6 +62,8 @@ def to_error(exc: DomainError, locale: str) -> Error:
         return NotFound(message=exc.message(locale))
     if isinstance(exc, ledger_errors.SelfTransfer):
         return SelfTransfer(message=exc.message(locale))
+    if isinstance(exc, ledger_errors.ReasonRequired):
+        return InvalidInput(message=exc.message(locale), field="reason")
     return InvalidInput(message=exc.message(locale), field="amount")
 
 
@@ -232,6 +236,15 @@ class LedgerMutation:
                 reason=reason,
                 actor_user_id=actor.user_id,
             )
+            if not moved.replayed:
+                await audit.record(
+                    session=info.context.session,
+                    organisation_id=target,
+                    action=AuditAction.CREDITS_ADJUSTED,
+                    actor_user_id=actor.user_id,
+                    target=str(moved.id),
+                    details={"credits": amount, "reason": reason.strip()},
+                )
             balance = await services.balance(session=info.context.session, organisation_id=target)
             await rescope(info.context.session, actor.scope)
             return CreditsMoved(

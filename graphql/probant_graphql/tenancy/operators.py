@@ -29,7 +29,8 @@ from probant_platform.bailiffs import directory
 from probant_platform.db import TenantScope
 from probant_platform.db.session import rescope
 from probant_platform.text import clean_line
-from probant_tenants import invitations
+from probant_tenants import audit, invitations
+from probant_tenants.audit import AuditAction
 from probant_tenants.authz import Permission
 from probant_tenants.errors import InvalidName, InvalidSiren
 from probant_tenants.models import Organisation as OrganisationModel
@@ -163,6 +164,14 @@ class OperatorMutation:
                 email=input.clerk_email,
                 role=Role.CLERK,
                 credits=0,
+            )
+            await audit.record(
+                session=session,
+                organisation_id=office_id,
+                action=AuditAction.OFFICE_ONBOARDED,
+                actor_user_id=actor.user_id,
+                target=issued.invitation.email,
+                details={"office": fields["name"]},
             )
             await rescope(session, actor.scope)
             return BailiffOfficeCreated(

@@ -1,0 +1,2 @@
+// The operator console's entry (its own chunk).
+export { OperatorConsole } from './OperatorConsole';

@@ -1,0 +1,5 @@
+"""Fixtures of the operator console tests: a committed platform operator."""
+
+from tests.bailiffs.conftest import operator
+
+__all__ = ["operator"]
