@@ -22,7 +22,7 @@ from alembic import op
 from probant_platform.db.roles import APP_ROLE
 
 revision: str = "0930_first_use_drafts"
-down_revision: str | Sequence[str] | None = "0870_commissaire_role"
+down_revision: str | Sequence[str] | None = "0910_operator_console"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
