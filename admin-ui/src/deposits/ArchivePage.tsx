@@ -10,6 +10,7 @@ import type { DepositFilter, DepositStatus } from '../gql/graphql';
 import { dayBound } from '../lib/dates';
 import { may, useViewer } from '../lib/viewer';
 import { Loading } from '../shell/Loading';
+import { DayInput } from '../shell/DayInput';
 import { EmptyState, QueryError } from '../shell/States';
 import { DepositTable } from './DepositTable';
 
@@ -123,8 +124,8 @@ export function ArchivePage() {
               placeholder={t('archive.anyone')}
             />
           )}
-          <TextInput label={t('archive.from')} type="date" value={params.get('from') ?? ''} onChange={(e) => update('from', e.currentTarget.value)} />
-          <TextInput label={t('archive.to')} type="date" value={params.get('to') ?? ''} onChange={(e) => update('to', e.currentTarget.value)} />
+          <DayInput label={t('archive.from')} value={params.get('from')} onChange={(day) => update('from', day)} />
+          <DayInput label={t('archive.to')} value={params.get('to')} onChange={(day) => update('to', day)} />
         </SimpleGrid>
         <Group mt="sm">
           <Button type="submit" variant="default">
