@@ -72,3 +72,19 @@ describe('days typed as dd/mm/yyyy', () => {
     expect(parseDay('2026-12-24')).toBe('invalid');
   });
 });
+
+describe('the archive as CSV', () => {
+  it('quotes what needs it and defuses spreadsheet formulas', async () => {
+    const { archiveCsv, csvCell } = await import('../src/deposits/csv');
+    expect(csvCell('Fissures, façade "nord"')).toBe('"Fissures, façade ""nord"""');
+    expect(csvCell('=HYPERLINK("x")')).toBe(`"'=HYPERLINK(""x"")"`);
+    expect(csvCell('-2')).toBe("'-2");
+    const text = archiveCsv(
+      [{ reference: 'PRB-1', title: 'Toit', status: 'SEALED', kind: 'PHOTO', createdAt: '2026-12-01T10:00:00Z', sealedAt: null, address: { city: 'Paris' }, items: [1, 2] }],
+      ['Référence', 'Titre', 'Statut', 'Type', 'Créé', 'Scellé', 'Ville', 'Médias'],
+      (status) => (status === 'SEALED' ? 'Scellé' : status),
+    );
+    expect(text.startsWith('\uFEFFRéférence,Titre')).toBe(true);
+    expect(text.split('\r\n')[1]).toBe('PRB-1,Toit,Scellé,PHOTO,2026-12-01T10:00:00Z,,Paris,2');
+  });
+});

@@ -88,6 +88,8 @@ export const en: Messages = {
     clearFilters: 'Clear the filters',
     nextPage: 'Next page',
     firstPage: 'First page',
+    csv: 'Export as CSV',
+    csvColumns: { reference: 'Reference', titleColumn: 'Title', status: 'Status', kind: 'Kind', created: 'Created (UTC)', sealed: 'Sealed (UTC)', city: 'City', items: 'Media' },
   },
   deposit: {
     createdAt: 'Created',

@@ -87,6 +87,8 @@ export const fr = {
     clearFilters: 'Effacer les filtres',
     nextPage: 'Page suivante',
     firstPage: 'Première page',
+    csv: 'Exporter en CSV',
+    csvColumns: { reference: 'Référence', titleColumn: 'Titre', status: 'Statut', kind: 'Type', created: 'Créé le (UTC)', sealed: 'Scellé le (UTC)', city: 'Ville', items: 'Médias' },
   },
   deposit: {
     createdAt: 'Créé le',

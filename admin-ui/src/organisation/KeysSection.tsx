@@ -84,7 +84,7 @@ export function KeysSection({ data, onChange }: { data: OrganisationSettingsQuer
         </Title>
         {secret && (
           <Alert color="orange" title={t('organisation.secretOnce')} role="status">
-            <Code block>{secret}</Code>
+            <Code block data-testid="api-secret">{secret}</Code>
           </Alert>
         )}
         {data.apiKeys.length === 0 ? (
