@@ -118,7 +118,14 @@ function OnSiteStatusBadge({ status }: { status: OnSiteStatus }) {
   );
 }
 
-function RequestForm({ preferredOfficeId, onSent }: { preferredOfficeId: string | null; onSent: () => void }) {
+/** The organisation gives its usual office as a bare UUID; the node query wants a global ID. */
+export function officeGlobalId(id: string | null): string | null {
+  if (!id) return null;
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id) ? btoa(`BailiffOffice:${id}`) : id;
+}
+
+function RequestForm({ preferredOfficeId: usualId, onSent }: { preferredOfficeId: string | null; onSent: () => void }) {
+  const preferredOfficeId = officeGlobalId(usualId);
   const { t } = useTranslation();
   const [picked, setPicked] = useState<{ id: string; name: string; city: string } | null>(null);
   const officeId = picked?.id ?? preferredOfficeId;

@@ -83,7 +83,7 @@ export function KeysSection({ data, onChange }: { data: OrganisationSettingsQuer
           {t('organisation.apiKeys')}
         </Title>
         {secret && (
-          <Alert color="orange" title={t('organisation.secretOnce')} role="status">
+          <Alert color="orange" title={t('organisation.secretOnce')} role="status" styles={{ title: { color: '#7a2e00' } }}>
             <Code block data-testid="api-secret">{secret}</Code>
           </Alert>
         )}
