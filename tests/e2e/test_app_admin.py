@@ -26,6 +26,7 @@ from playwright.async_api import expect
 from tests.bailiffs.helpers import Office, choose_office, make_office, sealed_deposit
 from tests.e2e.app_browser import (
     APP_DIST,
+    SCREENSHOTS,
     app_browser,
     check_page,
     in_both_languages,
@@ -93,6 +94,14 @@ async def _download(page: Any, button: str) -> list[list[str]]:
 async def _archive_and_ledger_csv(page: Any, references: list[str]) -> str:
     await page.get_by_role("link", name="Archives").click()
     table = page.get_by_test_id("archive-table")
+    # The current page's entry stays white on dark blue under the mouse (it turned pale).
+    current = page.get_by_role("navigation").get_by_role("link", name="Archives")
+    await current.hover()
+    colours = await current.evaluate(
+        "e => [getComputedStyle(e).backgroundColor, getComputedStyle(e).color]"
+    )
+    assert colours == ["rgb(38, 53, 143)", "rgb(255, 255, 255)"], colours
+    await page.screenshot(path=str(SCREENSHOTS / "nav-hover.fr.png"))
     for reference in references:
         await table.get_by_text(reference).wait_for()
     rows = await _download(page, "Exporter en CSV")
@@ -136,7 +145,7 @@ async def _archive_and_ledger_csv(page: Any, references: list[str]) -> str:
 
 async def _checkout_return_pages(page: Any, api: httpx.AsyncClient, url: str) -> None:
     catalogue = await gql(api, "{ catalogue { packs { id credits } } }")
-    pack = catalogue["catalogue"]["packs"][0]
+    pack = max(catalogue["catalogue"]["packs"], key=lambda p: p["credits"])
     bought = await gql(
         api,
         "mutation($p: String!) { buyCredits(packId: $p) { __typename ... on CheckoutPayload { checkoutUrl completed } } }",
@@ -220,7 +229,7 @@ async def _on_site(page: Any, office: Office, owner_api: httpx.AsyncClient, url:
     await _with_notification(page, "Demande envoyée à l’étude.", "onsite-sent")
     card = page.get_by_test_id("onsite-request").filter(has_text="Dégât des eaux")
     await card.get_by_text("Demandé", exact=True).wait_for()
-    await card.get_by_text(f"Dates souhaitées: {wished[0]}, {wished[1]}").wait_for()
+    await card.get_by_text(f"Dates souhaitées : {wished[0]}, {wished[1]}").wait_for()
     assert await page.get_by_label("Ce qu’il faut constater").input_value() == ""
 
     # The clerk quotes it; a second request (made through the API) is quoted too.

@@ -81,7 +81,7 @@ export function CheckoutCompletedPage() {
           <Text size="sm">
             {t('billing.return.purchaseConfirmed', {
               description: receipt.description,
-              credits: receipt.credits,
+              count: receipt.credits,
               amount: formatEuros(receipt.price.ttcCents, i18n.language),
             })}
           </Text>

@@ -279,7 +279,7 @@ function RequestCard({ request, onAnswered }: { request: Request; onAnswered: ()
         </Text>
         {request.preferredDates.length > 0 && (
           <Text size="sm">
-            {t('constat.onSite.wished')}: {request.preferredDates.map(showDay).join(', ')}
+            {t('constat.onSite.wished', { dates: request.preferredDates.map(showDay).join(', ') })}
           </Text>
         )}
         <Text size="xs" c="dark.6">
@@ -299,7 +299,7 @@ function RequestCard({ request, onAnswered }: { request: Request; onAnswered: ()
         )}
         {request.officeMessage && (
           <Text size="sm">
-            {t('constat.onSite.officeMessage')}: {request.officeMessage}
+            {t('constat.onSite.officeMessage', { message: request.officeMessage })}
           </Text>
         )}
         {request.status === 'QUOTED' && (

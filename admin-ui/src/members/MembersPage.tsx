@@ -149,7 +149,7 @@ export function MembersPage() {
                   <Table.Td data-testid="member-balance">{m.role === 'OWNER' || m.role === 'ADMIN' ? '—' : (m.creditBalance ?? '—')}</Table.Td>
                   <Table.Td>
                     <Group gap="xs">
-                      {m.role !== 'OWNER' && <CreditsDialog memberId={m.id} name={name} balance={m.creditBalance ?? 0} onDone={reload} />}
+                      {m.role !== 'OWNER' && !self && <CreditsDialog memberId={m.id} name={name} balance={m.creditBalance ?? 0} onDone={reload} />}
                       {m.status === 'INVITED' && (
                         <Button
                           size="xs"
