@@ -11,13 +11,14 @@ button must be named) and is photographed in French and English.
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import re
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -86,8 +87,7 @@ async def _download(page: Any, button: str) -> list[list[str]]:
     async with page.expect_download() as info:
         await page.get_by_role("button", name=button).click()
     download = await info.value
-    raw = Path(await download.path()).read_bytes()
-    assert raw.startswith(b"\xef\xbb\xbf") or not raw.startswith(b"\xef"), "UTF-8 expected"
+    raw = await asyncio.to_thread(Path(await download.path()).read_bytes)
     return list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
 
 
@@ -169,12 +169,18 @@ async def _checkout_return_pages(page: Any, api: httpx.AsyncClient, url: str) ->
 
     # Not confirmed yet (the webhook has not landed): the page says so and keeps asking.
     await page.goto(f"/app/billing/completed?purchase={uuid.uuid4()}")
-    await page.get_by_test_id("checkout-pending").get_by_text("inutile de payer à nouveau").wait_for()
+    await (
+        page.get_by_test_id("checkout-pending").get_by_text("inutile de payer à nouveau").wait_for()
+    )
     await check_page(page, "checkout-pending")
 
     await page.goto(f"/billing/cancelled?purchase={uuid.uuid4()}")
     await page.wait_for_url("**/app/billing/cancelled?**")
-    await page.get_by_test_id("checkout-cancelled").get_by_text("aucun montant n’a été débité").wait_for()
+    await (
+        page.get_by_test_id("checkout-cancelled")
+        .get_by_text("aucun montant n’a été débité")
+        .wait_for()
+    )
     await expect(page.get_by_test_id("return-balance")).to_have_text(f"{balance} crédits")
     await in_both_languages(page, "checkout-cancelled")
     await page.get_by_role("link", name="Revenir aux packs de crédits").click()
@@ -193,8 +199,12 @@ async def _api_key(page: Any, url: str) -> None:
     # The secret works (the API looks past it to the widget key), a made-up one does not.
     async with httpx.AsyncClient(base_url=url, timeout=30) as partner:
         body = {"member_email": "x@example.com", "widget_key": "pk_unknown"}
-        good = await partner.post("/api/v1/capture-tokens", json=body, headers={"authorization": f"Bearer {secret}"})
-        bad = await partner.post("/api/v1/capture-tokens", json=body, headers={"authorization": f"Bearer {secret}x"})
+        good = await partner.post(
+            "/api/v1/capture-tokens", json=body, headers={"authorization": f"Bearer {secret}"}
+        )
+        bad = await partner.post(
+            "/api/v1/capture-tokens", json=body, headers={"authorization": f"Bearer {secret}x"}
+        )
     assert (good.status_code, bad.status_code) == (403, 401)
     # Shown once: gone after a reload, only its prefix stays.
     await page.reload()
@@ -208,7 +218,9 @@ async def _on_site(page: Any, office: Office, owner_api: httpx.AsyncClient, url:
     await page.get_by_role("heading", name="Constat sur place", exact=True).wait_for()
     await expect(page.get_by_test_id("onsite-office")).to_have_text(f"{office.name} (Paris)")
     await check_page(page, "onsite-empty")
-    await page.get_by_label("Ce qu’il faut constater").fill("Dégât des eaux au plafond de la cuisine.")
+    await page.get_by_label("Ce qu’il faut constater").fill(
+        "Dégât des eaux au plafond de la cuisine."
+    )
     await page.get_by_label(re.compile(r"^Adresse")).fill("4 rue Mouffetard")
     await page.get_by_label("Code postal").fill("75005")
     await page.get_by_label(re.compile(r"^Ville")).fill("Paris")
@@ -233,10 +245,18 @@ async def _on_site(page: Any, office: Office, owner_api: httpx.AsyncClient, url:
     assert await page.get_by_label("Ce qu’il faut constater").input_value() == ""
 
     # The clerk quotes it; a second request (made through the API) is quoted too.
-    second = await gql(owner_api, REQUEST, {"o": office.node_id, "d": "Affichage d’un permis de construire."})
+    second = await gql(
+        owner_api, REQUEST, {"o": office.node_id, "d": "Affichage d’un permis de construire."}
+    )
     second_id = second["requestOnSiteConstat"]["request"]["id"]
-    listed = await gql(owner_api, "{ onSiteRequests(first: 10) { edges { node { id description } } } }")
-    first_id = next(e["node"]["id"] for e in listed["onSiteRequests"]["edges"] if "Dégât" in e["node"]["description"])
+    listed = await gql(
+        owner_api, "{ onSiteRequests(first: 10) { edges { node { id description } } } }"
+    )
+    first_id = next(
+        e["node"]["id"]
+        for e in listed["onSiteRequests"]["edges"]
+        if "Dégât" in e["node"]["description"]
+    )
     now = datetime.now(UTC)
     async with httpx.AsyncClient(base_url=url, timeout=30) as clerk:
         await log_in(clerk, office.clerk)
@@ -270,12 +290,22 @@ async def _on_site(page: Any, office: Office, owner_api: httpx.AsyncClient, url:
     await page.get_by_role("dialog").get_by_role("button", name="Refuser le devis").click()
     await other.get_by_text("Devis refusé", exact=True).wait_for()
     # Answered once: a second answer is refused by the API with its reason.
-    again = await gql(owner_api, "mutation($r: ID!) { answerOnSiteQuote(requestId: $r, accept: true) { __typename } }", {"r": second_id})
+    again = await gql(
+        owner_api,
+        "mutation($r: ID!) { answerOnSiteQuote(requestId: $r, accept: true) { __typename } }",
+        {"r": second_id},
+    )
     assert again["answerOnSiteQuote"]["__typename"] == "InvalidState"
     await check_page(page, "onsite-answered")
 
 
-async def _members(page: Any, collaborator: MemberInfo, client: MemberInfo, successor: MemberInfo, owner: MemberInfo) -> None:
+async def _members(
+    page: Any,
+    collaborator: MemberInfo,
+    client: MemberInfo,
+    successor: MemberInfo,
+    owner: MemberInfo,
+) -> None:
     await page.get_by_role("link", name="Membres").click()
     await page.get_by_role("heading", name="Inviter un membre").wait_for()
 
@@ -285,7 +315,9 @@ async def _members(page: Any, collaborator: MemberInfo, client: MemberInfo, succ
     await page.get_by_role("option", name="Administrateur").click()
     await _with_notification(page, "Rôle modifié.", "members-role")
     await page.reload()
-    await expect(row.get_by_role("combobox", name="Rôle de Collaborator Dupont")).to_have_value("Administrateur")
+    await expect(row.get_by_role("combobox", name="Rôle de Collaborator Dupont")).to_have_value(
+        "Administrateur"
+    )
 
     # Removal, after confirmation.
     row = page.locator(f"tr[data-email='{client.email}']")
@@ -295,11 +327,13 @@ async def _members(page: Any, collaborator: MemberInfo, client: MemberInfo, succ
     await check_page(page, "members-remove")
     await dialog.get_by_role("button", name="Retirer").click()
     await _with_notification(page, "Membre retiré.", "members-removed")
-    await expect(page.locator(f"tr[data-email='{client.email}']").get_by_role("button", name="Retirer")).to_have_count(0)
+    await expect(
+        page.locator(f"tr[data-email='{client.email}']").get_by_role("button", name="Retirer")
+    ).to_have_count(0)
     async with httpx.AsyncClient(base_url=page.url.split("/app/")[0], timeout=30) as removed:
         refused = await gql(
             removed,
-            'mutation($e: String!, $p: String!) { logIn(email: $e, password: $p) { __typename } }',
+            "mutation($e: String!, $p: String!) { logIn(email: $e, password: $p) { __typename } }",
             {"e": client.email, "p": client.password},
         )
     assert refused["logIn"]["__typename"] != "LogInPayload"
@@ -311,7 +345,11 @@ async def _members(page: Any, collaborator: MemberInfo, client: MemberInfo, succ
     await page.get_by_role("dialog").get_by_role("button", name="Céder la propriété").click()
     await page.get_by_text("Propriété cédée.").wait_for()
     await row.get_by_text("Propriétaire", exact=True).wait_for()
-    await page.locator(f"tr[data-email='{owner.email}']").get_by_text("Administrateur", exact=True).wait_for()
+    await (
+        page.locator(f"tr[data-email='{owner.email}']")
+        .get_by_text("Administrateur", exact=True)
+        .wait_for()
+    )
     await expect(page.get_by_role("button", name="Céder la propriété")).to_have_count(0)
     await in_both_languages(page, "members-after")
 
