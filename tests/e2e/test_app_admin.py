@@ -24,7 +24,7 @@ from typing import Any
 import httpx
 import pytest
 from playwright.async_api import expect
-from tests.bailiffs.helpers import Office, choose_office, make_office, sealed_deposit
+from tests.bailiffs.helpers import LYON, Office, choose_office, make_office, sealed_deposit
 from tests.e2e.app_browser import (
     APP_DIST,
     SCREENSHOTS,
@@ -216,7 +216,7 @@ async def _api_key(page: Any, url: str) -> None:
 async def _on_site(page: Any, office: Office, owner_api: httpx.AsyncClient, url: str) -> None:
     await page.get_by_role("link", name="Constat sur place").click()
     await page.get_by_role("heading", name="Constat sur place", exact=True).wait_for()
-    await expect(page.get_by_test_id("onsite-office")).to_have_text(f"{office.name} (Paris)")
+    await expect(page.get_by_test_id("onsite-office")).to_have_text(f"{office.name} (Lyon)")
     await check_page(page, "onsite-empty")
     await page.get_by_label("Ce qu’il faut constater").fill(
         "Dégât des eaux au plafond de la cuisine."
@@ -363,7 +363,10 @@ async def test_an_owner_administers_the_firm(
     client = await add_member(committed_database, owner, role=Role.CLIENT)
     successor = await add_member(committed_database, owner, role=Role.ADMIN)
     await fund(committed_database, owner.organisation_id, 20)
-    office = await make_office(committed_database, name="Étude Vauban")
+    # Far from Paris: other tests' "nearest office" stays theirs (the firm names its office).
+    office = await make_office(
+        committed_database, name="Étude Vauban", city="Lyon", postcode="69002", at=LYON
+    )
 
     async with httpx.AsyncClient(base_url=url, timeout=60) as api, app_browser() as browser:
         await log_in(api, owner)
