@@ -230,7 +230,11 @@ async def _on_site(page: Any, office: Office, owner_api: httpx.AsyncClient, url:
     await page.get_by_label("Date souhaitée 1").fill(yesterday)
     await page.get_by_label("Date souhaitée 1").press("Tab")
     await page.get_by_role("button", name="Envoyer la demande").click()
-    await page.get_by_test_id("onsite-error").wait_for()
+    await (
+        page.get_by_test_id("onsite-error")
+        .get_by_text("Les dates souhaitées doivent être aujourd’hui ou plus tard")
+        .wait_for()
+    )
     await check_page(page, "onsite-error")
     wished = [(datetime.now() + timedelta(days=n)).strftime("%d/%m/%Y") for n in (10, 12)]
     await page.get_by_label("Date souhaitée 1").fill(wished[0])
@@ -297,6 +301,10 @@ async def _on_site(page: Any, office: Office, owner_api: httpx.AsyncClient, url:
     )
     assert again["answerOnSiteQuote"]["__typename"] == "InvalidState"
     await check_page(page, "onsite-answered")
+    await page.set_viewport_size({"width": 390, "height": 844})  # a phone
+    await card.get_by_text("Accepté", exact=True).wait_for()
+    await check_page(page, "onsite-phone")
+    await page.set_viewport_size({"width": 1200, "height": 900})
 
 
 async def _members(

@@ -74,12 +74,18 @@ const REQUEST = graphql(`
           status
         }
       }
+      ... on InvalidInput {
+        field
+      }
       ... on Error {
         message
       }
     }
   }
 `);
+
+/** Fields the API may refuse, said in the form's own words. */
+const FIELDS = ['preferredDates', 'description', 'street', 'postcode', 'city', 'details'];
 
 const ANSWER = graphql(`
   mutation AnswerOnSiteQuote($id: ID!, $accept: Boolean!) {
@@ -158,7 +164,8 @@ function RequestForm({ preferredOfficeId: usualId, onSent }: { preferredOfficeId
         }),
       { success: 'OnSiteRequestPayload', pick: (d) => d.requestOnSiteConstat, done: t('constat.onSite.sent'), notifyErrors: false },
     );
-    setError(outcome.error);
+    const invalid = outcome.value?.__typename === 'InvalidInput' ? outcome.value.field : null;
+    setError(invalid && FIELDS.includes(invalid) ? t(`constat.onSite.invalid.${invalid}`) : outcome.error);
     if (outcome.ok) {
       setStreet('');
       setPostcode('');
