@@ -1,11 +1,12 @@
 // Components rendered as a page shows them (Mantine, i18n), without a server.
-import { MantineProvider } from '@mantine/core';
+import { MantineProvider, Notification } from '@mantine/core';
 import { cleanup, render, screen } from '@testing-library/react';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { ItemsList } from '../src/deposits/ItemsList';
 import i18n from '../src/i18n';
 import { parseDay, showDay } from '../src/shell/DayInput';
+import { themeFor } from '../src/theme';
 
 beforeAll(() => {
   // Mantine reads media queries; happy-dom has no matchMedia of its own.
@@ -86,5 +87,19 @@ describe('the archive as CSV', () => {
     );
     expect(text.startsWith('\uFEFFRéférence,Titre')).toBe(true);
     expect(text.split('\r\n')[1]).toBe('PRB-1,Toit,Scellé,PHOTO,2026-12-01T10:00:00Z,,Paris,2');
+  });
+});
+
+describe('notifications', () => {
+  it('name their close button in the viewer\'s language (axe: button-name)', () => {
+    for (const label of ['Fermer', 'Close']) {
+      render(
+        <MantineProvider theme={themeFor(label)}>
+          <Notification onClose={() => undefined}>Rôle modifié.</Notification>
+        </MantineProvider>,
+      );
+      expect(screen.getByRole('button', { name: label })).toBeTruthy();
+      cleanup();
+    }
   });
 });
