@@ -24,7 +24,9 @@ from typing import Any
 import httpx
 import pytest
 from playwright.async_api import expect
+from pydantic import SecretStr
 from tests.bailiffs.helpers import LYON, Office, choose_office, make_office, sealed_deposit
+from tests.billing.fake_stripe import event, fake_stripe, sign
 from tests.e2e.app_browser import (
     APP_DIST,
     SCREENSHOTS,
@@ -388,3 +390,75 @@ async def test_an_owner_administers_the_firm(
         await _on_site(page, office, api, url)
         await _members(page, collaborator, client, successor, owner)
         assert page.script_errors == []
+
+
+async def test_a_stripe_checkout_comes_back_to_the_app(
+    settings: Settings, committed_database: Database
+) -> None:
+    """Through a local Stripe stand-in: the buyer leaves for Stripe's hosted page, comes back
+    before the webhook (the page says the payment is being confirmed), and sees the credits and
+    the new balance appear once Stripe's signed webhook lands, without reloading."""
+    secret = "whsec_app_return"
+    with fake_stripe() as (stripe, stripe_origin):
+        port = free_port()
+        live = settings.model_copy(
+            update={
+                "base_url": f"http://127.0.0.1:{port}",
+                "stripe_secret_key": SecretStr("sk_test_probant"),
+                "stripe_webhook_secret": SecretStr(secret),
+                "stripe_api_base": stripe_origin,
+            }
+        )
+        owner = await make_organisation(committed_database, name="Cabinet Colbert")
+        with serve(create_app(live, configure_logs=False), port) as url:
+            async with app_browser() as browser:
+                page = await _log_in_page(browser, url, owner)
+                hosted: list[str] = []
+
+                async def stripe_checkout(route: Any) -> None:  # Stripe's hosted page
+                    hosted.append(route.request.url)
+                    await route.fulfill(
+                        status=200,
+                        content_type="text/html",
+                        body="<!doctype html><html lang=en><title>Checkout</title><h1>Stripe</h1>",
+                    )
+
+                await page.route("https://checkout.stripe.test/**", stripe_checkout)
+                await page.get_by_role("link", name="Crédits et facturation").click()
+                await page.get_by_role("button", name="Acheter").first.click()
+                await page.wait_for_url("https://checkout.stripe.test/**")
+                session = stripe.sessions[hosted[0].rsplit("/", 1)[1]]
+                [created] = [f for _, path, f in stripe.requests if path == "/v1/checkout/sessions"]
+                assert created["cancel_url"].startswith(f"{url}/billing/cancelled?purchase=")
+
+                # Back before the webhook: being confirmed, nothing credited yet.
+                await page.goto(created["success_url"])
+                await page.wait_for_url("**/app/billing/completed?purchase=*")
+                await page.get_by_test_id("checkout-pending").wait_for()
+                await expect(page.get_by_test_id("return-balance")).to_have_text("0 crédit")
+
+                payload = event(
+                    f"evt_{uuid.uuid4().hex}",
+                    "checkout.session.completed",
+                    {**session, "payment_status": "paid", "status": "complete"},
+                )
+                async with httpx.AsyncClient(base_url=url, timeout=30) as stripe_webhook:
+                    delivered = await stripe_webhook.post(
+                        "/webhooks/stripe",
+                        content=payload,
+                        headers={
+                            "content-type": "application/json",
+                            "stripe-signature": sign(payload, secret),
+                        },
+                    )
+                assert delivered.json()["outcome"] == "applied", delivered.text
+
+                # The page was still asking: the purchase and the balance appear by themselves.
+                confirmed = page.get_by_test_id("checkout-confirmed")
+                await confirmed.get_by_text(re.compile(r"crédits? ajoutés?")).wait_for(
+                    timeout=15000
+                )
+                await expect(page.get_by_test_id("checkout-pending")).to_have_count(0)
+                await expect(page.get_by_test_id("return-balance")).not_to_have_text("0 crédit")
+                await check_page(page, "checkout-stripe")
+                assert page.script_errors == []
