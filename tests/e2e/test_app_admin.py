@@ -460,5 +460,7 @@ async def test_a_stripe_checkout_comes_back_to_the_app(
                 )
                 await expect(page.get_by_test_id("checkout-pending")).to_have_count(0)
                 await expect(page.get_by_test_id("return-balance")).not_to_have_text("0 crédit")
+                balance = await page.get_by_test_id("return-balance").inner_text()
+                await expect(page.get_by_test_id("balance")).to_contain_text(balance)  # header
                 await check_page(page, "checkout-stripe")
                 assert page.script_errors == []

@@ -5,10 +5,11 @@ import { Alert, Anchor, Button, Card, Group, Loader, Stack, Text, Title } from '
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
-import { useQuery } from 'urql';
+import { useClient, useQuery } from 'urql';
 
 import { graphql } from '../gql';
 import { formatEuros } from '../lib/dates';
+import { BALANCE_QUERY } from '../lib/viewer';
 import { Loading } from '../shell/Loading';
 import { QueryError } from '../shell/States';
 
@@ -62,6 +63,12 @@ export function CheckoutCompletedPage() {
   const receipt = purchase ? data?.receipts.find((r) => r.id === purchase) : undefined;
   const subscribed = plan ? data?.subscription?.planId === plan : false;
   const confirmed = !!receipt || subscribed || (!purchase && !plan);
+  const client = useClient();
+  const credited = !!receipt || subscribed;
+  // The header's balance is its own query: once the payment is confirmed, ask it again.
+  useEffect(() => {
+    if (credited) void client.query(BALANCE_QUERY, {}, { requestPolicy: 'network-only' }).toPromise();
+  }, [credited, client]);
   useEffect(() => {
     if (!data || confirmed || polls >= POLL_LIMIT) return;
     const timer = window.setTimeout(() => {
