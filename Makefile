@@ -98,7 +98,7 @@ scale-test: $(STAMP)
 
 # The web app's journey photographs every page in French and English (docs/app.md shows them).
 app-screenshots: install
-	$(VENV)/bin/python -m pytest -q tests/e2e/test_app_journey.py tests/e2e/test_operator_console.py
+	$(VENV)/bin/python -m pytest -q tests/e2e/test_app_journey.py tests/e2e/test_app_admin.py tests/e2e/test_operator_console.py
 	mkdir -p docs/app-screenshots
 	cp "$$($(PY) -c 'import tempfile; print(tempfile.gettempdir())')"/probant-app-screenshots/*.png docs/app-screenshots/
 

@@ -2,6 +2,7 @@
 import { MantineProvider } from '@mantine/core';
 import { Notifications } from '@mantine/notifications';
 import { useCallback, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { RouterProvider } from 'react-router';
 import { Provider as UrqlProvider, useQuery } from 'urql';
 
@@ -9,7 +10,7 @@ import i18n from './i18n';
 import { createClient } from './lib/client';
 import { SessionContext, VIEWER_QUERY } from './lib/viewer';
 import { router } from './routes';
-import { theme } from './theme';
+import { themeFor } from './theme';
 
 function SessionProvider({ reset }: { reset: () => void }) {
   const [{ data, fetching, error }, reexecute] = useQuery({ query: VIEWER_QUERY, requestPolicy: 'network-only' });
@@ -37,6 +38,8 @@ export function App() {
   const [generation, setGeneration] = useState(0);
   const client = useMemo(() => createClient(() => i18n.language), [generation]); // eslint-disable-line react-hooks/exhaustive-deps
   const reset = useCallback(() => setGeneration((g) => g + 1), []);
+  const { t, i18n: language } = useTranslation();
+  const theme = useMemo(() => themeFor(t('common.close')), [t, language.language]); // eslint-disable-line react-hooks/exhaustive-deps
   return (
     <MantineProvider theme={theme}>
       <Notifications position="top-right" />

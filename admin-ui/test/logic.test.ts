@@ -81,6 +81,13 @@ describe('navigation by role', () => {
   it('gives clerks their workspace', () => {
     expect(entriesFor(['organisation:read', 'review:deposits', 'members:read']).map((e) => e.to)).toEqual(['/office', '/account']);
   });
+  it('does not offer the firm\'s members page to a commissaire (clerks are invited from the office settings)', () => {
+    const commissaire = ['organisation:read', 'review:deposits', 'members:read', 'constat:validate', 'members:invite'];
+    expect(entriesFor(commissaire).map((e) => e.to)).toEqual(['/office', '/account']);
+  });
+  it('offers on-site constat requests to whoever may order a constat', () => {
+    expect(entriesFor(['organisation:read', 'deposits:read_own', 'constat:order']).map((e) => e.to)).toContain('/onsite');
+  });
 });
 
 describe('mutation results', () => {

@@ -21,7 +21,7 @@ import pytest
 from playwright.async_api import expect
 from tests.bailiffs.helpers import LYON, Jobs, make_office, sealed_deposit, submit
 from tests.bailiffs.test_review_flow import IDENTITY, _probant_verify
-from tests.e2e.app_browser import APP_DIST, app_browser, in_both_languages, new_page
+from tests.e2e.app_browser import APP_DIST, app_browser, check_page, in_both_languages, new_page
 from tests.e2e.live import serve
 from tests.e2e.widget_stand_in import CHROMIUM, free_port
 from tests.factories import MemberInfo, gql, log_in, make_organisation, unique_email
@@ -185,6 +185,10 @@ async def test_the_clerk_reviews_and_the_commissaire_signs_the_pv(
             await commissaire.goto("/app/office/constats")
             order = commissaire.get_by_test_id("constat-order")
             await order.get_by_text("fissures au 2e étage").wait_for()
+            # An office holds no credits and invites its clerks from its own settings.
+            navigation = await commissaire.get_by_role("navigation").inner_text()
+            assert "Membres" not in navigation and "Espace étude" in navigation
+            assert await commissaire.get_by_test_id("balance").count() == 0
             await in_both_languages(commissaire, "office-constats-commissaire")
             await order.get_by_role("button", name="Valider et signer le PV").click()
             await (
@@ -215,8 +219,10 @@ async def test_the_clerk_reviews_and_the_commissaire_signs_the_pv(
             card = clerk.get_by_test_id("onsite-request")
             await card.get_by_text("État des lieux de sortie.").wait_for()
             await card.get_by_label("Honoraires TTC").fill("320")
-            on_site = (datetime.now() + timedelta(days=10)).strftime("%Y-%m-%dT10:00")
+            on_site = (datetime.now() + timedelta(days=10)).strftime("%d/%m/%Y")
             await card.get_by_label("Date d’intervention au plus tôt").fill(on_site)
+            await card.get_by_label("Heure (hh:mm)").fill("10:00")
+            await check_page(clerk, "office-onsite-quote")
             await card.get_by_role("button", name="Envoyer le devis").click()
             await card.get_by_test_id("onsite-status").get_by_text("Devis envoyé").wait_for()
             answered = await gql(

@@ -1,5 +1,5 @@
 // Credits and billing (OWNER/ADMIN): catalogue HT/VAT/TTC, packs, plans, receipts, ledger.
-import { Alert, Anchor, Badge, Button, Card, Group, Select, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Card, Group, Select, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import { useClient, useMutation, useQuery } from 'urql';
@@ -9,6 +9,7 @@ import type { TransactionKind } from '../gql/graphql';
 import { dayBound, formatEuros, formatShort } from '../lib/dates';
 import { useAction } from '../lib/useAction';
 import { Loading } from '../shell/Loading';
+import { DayInput } from '../shell/DayInput';
 import { EmptyState, QueryError } from '../shell/States';
 
 const KINDS: TransactionKind[] = ['PURCHASE', 'ALLOTMENT', 'TRANSFER', 'SPEND', 'REFUND', 'EXPIRY', 'ADJUSTMENT'];
@@ -323,8 +324,8 @@ export function CreditsPage() {
           data={KINDS.map((k) => ({ value: k, label: t(`ledgerKind.${k}`) }))}
           placeholder={t('archive.any')}
         />
-        <TextInput label={t('archive.from')} type="date" value={params.get('from') ?? ''} onChange={(e) => setFilter('from', e.currentTarget.value)} />
-        <TextInput label={t('archive.to')} type="date" value={params.get('to') ?? ''} onChange={(e) => setFilter('to', e.currentTarget.value)} />
+        <DayInput label={t('archive.from')} value={params.get('from')} onChange={(day) => setFilter('from', day)} />
+        <DayInput label={t('archive.to')} value={params.get('to')} onChange={(day) => setFilter('to', day)} />
         <Button variant="default" onClick={() => void exportCsv()}>
           {t('billing.csv')}
         </Button>

@@ -1,19 +1,22 @@
 // The archive: filters and the cursor are kept in the URL (shareable, back button works).
-import { Button, Group, Select, SimpleGrid, Stack, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Group, Select, SimpleGrid, Stack, TextInput, Title } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
-import { useQuery } from 'urql';
+import { useClient, useQuery } from 'urql';
 
 import { graphql } from '../gql';
 import type { DepositFilter, DepositStatus } from '../gql/graphql';
 import { dayBound } from '../lib/dates';
 import { may, useViewer } from '../lib/viewer';
 import { Loading } from '../shell/Loading';
+import { DayInput } from '../shell/DayInput';
 import { EmptyState, QueryError } from '../shell/States';
+import { archiveCsv } from './csv';
 import { DepositTable } from './DepositTable';
 
 const PAGE_SIZE = 20;
+const EXPORT_PAGES = 100; // at most 10,000 deposits in one file
 const STATUSES: DepositStatus[] = ['DRAFT', 'SEALED', 'SUBMITTED', 'IN_REVIEW', 'ACCEPTED', 'REJECTED', 'DELETED'];
 
 const ARCHIVE = graphql(`
@@ -83,6 +86,39 @@ export function ArchivePage() {
     variables: { filter: filterFromParams(params), first: PAGE_SIZE, after: params.get('after') },
   });
   const [{ data: authors }] = useQuery({ query: AUTHORS, pause: !admin });
+  const client = useClient();
+  const [exporting, setExporting] = useState(false);
+  const [exportError, setExportError] = useState<string | null>(null);
+
+  async function exportCsv() {
+    setExporting(true);
+    setExportError(null);
+    try {
+      const rows = [];
+      let after: string | null = null;
+      for (let page = 0; page < EXPORT_PAGES; page += 1) {
+        const result = await client
+          .query(ARCHIVE, { filter: filterFromParams(params), first: 100, after }, { requestPolicy: 'network-only' })
+          .toPromise();
+        if (!result.data) {
+          setExportError(result.error?.networkError ? t('errors.network') : t('errors.unexpected'));
+          return;
+        }
+        rows.push(...result.data.deposits.edges.map((e) => e.node));
+        if (!result.data.deposits.pageInfo.hasNextPage) break;
+        after = result.data.deposits.pageInfo.endCursor;
+      }
+      const headers = ['reference', 'titleColumn', 'status', 'kind', 'created', 'sealed', 'city', 'items'].map((key) =>
+        t(`archive.csvColumns.${key}`),
+      );
+      const csv = archiveCsv(rows, headers, (status) => t(`status.${status}`));
+      const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
+      Object.assign(document.createElement('a'), { href: url, download: 'probant-archives.csv' }).click();
+      URL.revokeObjectURL(url);
+    } finally {
+      setExporting(false);
+    }
+  }
 
   function update(name: string, value: string | null) {
     const next = new URLSearchParams(params);
@@ -123,15 +159,23 @@ export function ArchivePage() {
               placeholder={t('archive.anyone')}
             />
           )}
-          <TextInput label={t('archive.from')} type="date" value={params.get('from') ?? ''} onChange={(e) => update('from', e.currentTarget.value)} />
-          <TextInput label={t('archive.to')} type="date" value={params.get('to') ?? ''} onChange={(e) => update('to', e.currentTarget.value)} />
+          <DayInput label={t('archive.from')} value={params.get('from')} onChange={(day) => update('from', day)} />
+          <DayInput label={t('archive.to')} value={params.get('to')} onChange={(day) => update('to', day)} />
         </SimpleGrid>
         <Group mt="sm">
           <Button type="submit" variant="default">
             {t('archive.apply')}
           </Button>
+          <Button variant="default" loading={exporting} onClick={() => void exportCsv()}>
+            {t('archive.csv')}
+          </Button>
         </Group>
       </form>
+      {exportError && (
+        <Alert color="red" role="alert">
+          {exportError}
+        </Alert>
+      )}
       {error && <QueryError error={error} retry={() => refetch({ requestPolicy: 'network-only' })} />}
       {fetching && !data && <Loading />}
       {data && edges.length === 0 && (

@@ -33,7 +33,7 @@ export function DirectoryPicker({
   onPick,
 }: {
   near: { latitude: number; longitude: number } | null;
-  onPick: (officeGlobalId: string) => Promise<void>;
+  onPick: (officeGlobalId: string, office: { name: string; city: string }) => Promise<void>;
 }) {
   const { t, i18n } = useTranslation();
   const [opened, { open, close }] = useDisclosure(false);
@@ -74,7 +74,7 @@ export function DirectoryPicker({
                   size="xs"
                   disabled={!office.acceptsDeposits}
                   onClick={async () => {
-                    await onPick(office.id);
+                    await onPick(office.id, { name: office.name, city: office.city });
                     close();
                   }}
                   aria-label={t('directory.chooseNamed', { name: office.name })}

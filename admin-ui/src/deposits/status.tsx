@@ -17,7 +17,7 @@ const COLOURS: Record<string, string> = {
 export function DepositStatusBadge({ status }: { status: DepositStatus | SubmissionStatus }) {
   const { t } = useTranslation();
   return (
-    <Badge color={COLOURS[status] ?? "gray.8"} variant="filled" tt="none" styles={{ label: { overflow: 'visible' } }} data-status={status}>
+    <Badge color={COLOURS[status] ?? "gray.8"} variant="filled" tt="none" styles={{ root: { flexShrink: 0, maxWidth: 'none', overflow: 'visible' }, label: { overflow: 'visible', textOverflow: 'clip' } }} data-status={status}>
       {t(`status.${status}`)}
     </Badge>
   );

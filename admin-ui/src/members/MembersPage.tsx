@@ -7,7 +7,7 @@ import { graphql } from '../gql';
 import type { Role } from '../gql/graphql';
 import { formatShort } from '../lib/dates';
 import { useAction } from '../lib/useAction';
-import { useViewer } from '../lib/viewer';
+import { useSession, useViewer } from '../lib/viewer';
 import { ConfirmButton } from '../shell/ConfirmButton';
 import { Loading } from '../shell/Loading';
 import { QueryError } from '../shell/States';
@@ -77,6 +77,7 @@ const TRANSFER_OWNERSHIP = graphql(`
 export function MembersPage() {
   const { t, i18n } = useTranslation();
   const viewer = useViewer();
+  const { reset } = useSession();
   const [{ data, fetching, error }, refetch] = useQuery({ query: MEMBERS });
   const [, updateRole] = useMutation(UPDATE_ROLE);
   const [, remove] = useMutation(REMOVE);
@@ -148,7 +149,7 @@ export function MembersPage() {
                   <Table.Td data-testid="member-balance">{m.role === 'OWNER' || m.role === 'ADMIN' ? '—' : (m.creditBalance ?? '—')}</Table.Td>
                   <Table.Td>
                     <Group gap="xs">
-                      {m.role !== 'OWNER' && <CreditsDialog memberId={m.id} name={name} balance={m.creditBalance ?? 0} onDone={reload} />}
+                      {m.role !== 'OWNER' && !self && <CreditsDialog memberId={m.id} name={name} balance={m.creditBalance ?? 0} onDone={reload} />}
                       {m.status === 'INVITED' && (
                         <Button
                           size="xs"
@@ -176,7 +177,11 @@ export function MembersPage() {
                               success: 'MemberPayload',
                               pick: (d) => d.transferOwnership,
                               done: t('members.ownershipDone'),
-                            }).then(reload)
+                            }).then((outcome) => {
+                              // The viewer is an administrator now: ask the API again who they are.
+                              if (outcome.ok) reset();
+                              else reload();
+                            })
                           }
                         >
                           {t('members.transferOwnership')}

@@ -8,6 +8,7 @@ import { useMutation, useQuery } from 'urql';
 import { graphql } from '../gql';
 import type { OfficeOnSiteQuery } from '../gql/graphql';
 import { useAction } from '../lib/useAction';
+import { DayInput, showDay } from '../shell/DayInput';
 import { Loading } from '../shell/Loading';
 import { EmptyState, QueryError } from '../shell/States';
 import { formatInstant } from './countdown';
@@ -81,7 +82,11 @@ const DAY = 86_400_000;
 function RequestCard({ request }: { request: Request }) {
   const { t, i18n } = useTranslation(NS);
   const [fee, setFee] = useState<string | number>('');
-  const [date, setDate] = useState('');
+  const [day, setDay] = useState<string | null>(null);
+  const [time, setTime] = useState('');
+  // A day as dd/mm/yyyy and a 24-hour time (a native datetime input follows the browser's language).
+  const clock = /^([01]?\d|2[0-3])[:h]([0-5]\d)$/.exec(time.trim());
+  const date = day && clock ? `${day}T${clock[1].padStart(2, '0')}:${clock[2]}` : '';
   const [message, setMessage] = useState('');
   const [, quote] = useMutation(QUOTE);
   const [, refuse] = useMutation(REFUSE);
@@ -109,7 +114,7 @@ function RequestCard({ request }: { request: Request }) {
             {t('onsite.asked')}{t('sep')}{formatInstant(request.createdAt, i18n.language)}
           </Text>
           <Text size="sm">
-            {t('onsite.dates')}{t('sep')}{request.preferredDates.join(', ') || '—'}
+            {t('onsite.dates')}{t('sep')}{request.preferredDates.map(showDay).join(', ') || '—'}
           </Text>
         </SimpleGrid>
         <Text>{request.description}</Text>
@@ -128,7 +133,17 @@ function RequestCard({ request }: { request: Request }) {
           <Stack gap="xs">
             <SimpleGrid cols={{ base: 1, sm: 2 }}>
               <NumberInput label={t('onsite.fee')} value={fee} onChange={setFee} min={1} decimalScale={2} suffix=" €" />
-              <TextInput label={t('onsite.earliest')} type="datetime-local" value={date} onChange={(e) => setDate(e.currentTarget.value)} />
+              <Group grow align="flex-start" gap="xs">
+                <DayInput label={t('onsite.earliest')} value={day} onChange={setDay} />
+                <TextInput
+                  label={t('onsite.time')}
+                  placeholder="09:30"
+                  inputMode="numeric"
+                  value={time}
+                  onChange={(e) => setTime(e.currentTarget.value)}
+                  error={time.trim() && !clock ? t('onsite.timeInvalid') : undefined}
+                />
+              </Group>
             </SimpleGrid>
             <Textarea label={t('onsite.message')} value={message} onChange={(e) => setMessage(e.currentTarget.value)} autosize minRows={2} maxLength={2000} />
             <Group>

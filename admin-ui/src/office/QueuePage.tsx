@@ -194,7 +194,7 @@ export function QueuePage() {
                       </Text>
                     </Table.Td>
                     <Table.Td>{node.requesterName}</Table.Td>
-                    <Table.Td>
+                    <Table.Td style={{ whiteSpace: 'nowrap' }}>
                       <DepositStatusBadge status={node.status} />
                     </Table.Td>
                     <Table.Td>

@@ -83,8 +83,8 @@ export function KeysSection({ data, onChange }: { data: OrganisationSettingsQuer
           {t('organisation.apiKeys')}
         </Title>
         {secret && (
-          <Alert color="orange" title={t('organisation.secretOnce')} role="status">
-            <Code block>{secret}</Code>
+          <Alert color="orange" title={t('organisation.secretOnce')} role="status" styles={{ title: { color: '#7a2e00' } }}>
+            <Code block data-testid="api-secret">{secret}</Code>
           </Alert>
         )}
         {data.apiKeys.length === 0 ? (

@@ -34,15 +34,21 @@ export function Shell() {
   const navigate = useNavigate();
   const { pathname } = useLocation();
   const [opened, { toggle, close }] = useDisclosure();
-  const [{ data: balance }, refetchBalance] = useQuery({ query: BALANCE_QUERY, requestPolicy: 'cache-and-network' });
+  // Offices and the operator hold no credits: no balance pill (nor its query) for them.
+  const holdsCredits = viewer.organisation.kind !== 'BAILIFF_OFFICE' && viewer.organisation.kind !== 'PLATFORM';
+  const [{ data: balance }, refetchBalance] = useQuery({ query: BALANCE_QUERY, requestPolicy: 'cache-and-network', pause: !holdsCredits });
   // Credits also move by others' hands (an admin's transfer): look again on each page change.
-  useEffect(() => refetchBalance({ requestPolicy: 'network-only' }), [pathname, refetchBalance]);
+  useEffect(() => {
+    if (holdsCredits) refetchBalance({ requestPolicy: 'network-only' });
+  }, [pathname, refetchBalance, holdsCredits]);
   const [, logOut] = useMutation(LOG_OUT);
   // A page the role may not use is answered like an unknown one (the API refuses it anyway).
-  const needed = useMatches()
-    .map((match) => (match.handle as { permission?: string } | undefined)?.permission)
-    .filter(Boolean);
-  const allowed = needed.every((permission) => viewer.permissions.includes(permission!));
+  const handles = useMatches().map((match) => (match.handle ?? {}) as { permission?: string; unless?: string });
+  const allowed = handles.every(
+    ({ permission, unless }) =>
+      (!permission || viewer.permissions.includes(permission)) && !(unless && viewer.permissions.includes(unless)),
+  );
+
 
   async function signOut() {
     await logOut({});
@@ -71,7 +77,7 @@ export function Shell() {
             </Text>
           </Group>
           <Group gap="sm" wrap="nowrap">
-            {balance && (
+            {holdsCredits && balance && (
               <Badge size="lg" variant="outline" color="indigo.9" tt="none" visibleFrom="sm" data-testid="balance" title={t('header.balanceLabel')}>
                 <VisuallyHidden>{t('header.balanceLabel')}: </VisuallyHidden>
                 {t('header.balance', { count: balance.creditBalance })}

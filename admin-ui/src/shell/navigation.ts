@@ -5,6 +5,8 @@ export interface NavEntry {
   to: string;
   label: string; // i18n key
   permission: string;
+  /** Not offered to a role holding this permission (an office manages its clerks in its own settings). */
+  unless?: string;
   end?: boolean;
 }
 
@@ -13,7 +15,8 @@ export const NAVIGATION: NavEntry[] = [
   { to: '/deposits/new', label: 'nav.newDeposit', permission: 'deposits:create' },
   { to: '/deposits', label: 'nav.archive', permission: 'deposits:read_own', end: false },
   { to: '/credits', label: 'nav.credits', permission: 'credits:buy' },
-  { to: '/members', label: 'nav.members', permission: 'members:invite' },
+  { to: '/onsite', label: 'nav.onSite', permission: 'constat:order' },
+  { to: '/members', label: 'nav.members', permission: 'members:invite', unless: 'review:deposits' },
   { to: '/organisation', label: 'nav.organisation', permission: 'organisation:update' },
   { to: '/office', label: 'nav.office', permission: 'review:deposits' },
   { to: '/operator', label: 'nav.operator', permission: 'platform:operate' },
@@ -21,5 +24,7 @@ export const NAVIGATION: NavEntry[] = [
 ];
 
 export function entriesFor(permissions: readonly string[]): NavEntry[] {
-  return NAVIGATION.filter((entry) => permissions.includes(entry.permission));
+  return NAVIGATION.filter(
+    (entry) => permissions.includes(entry.permission) && !(entry.unless && permissions.includes(entry.unless)),
+  );
 }

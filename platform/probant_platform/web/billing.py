@@ -7,7 +7,7 @@ import uuid
 
 import structlog
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from probant_platform.billing import webhooks
@@ -75,19 +75,12 @@ async def receipt(request: Request) -> Response:
 
 
 async def checkout_return(request: Request) -> Response:
-    """Where a checkout sends the browser back: a plain confirmation page."""
-    cancelled = request.url.path.endswith("/cancelled")
-    title = "Paiement annulé" if cancelled else "Paiement reçu"
-    body = (
-        "Aucun montant n'a été débité."
-        if cancelled
-        else "Merci. Vos crédits ou votre abonnement apparaissent dès que le paiement est confirmé."
-    )
-    return HTMLResponse(
-        f"<!doctype html><html lang=fr><meta charset=utf-8><title>{title}</title>"
-        "<body style='font-family:sans-serif;margin:3rem'>"
-        f"<h1>{title}</h1><p>{body}</p></body></html>"
-    )
+    """Where a checkout sends the browser back: the web app's return page, which shows the new
+    balance once the payment is confirmed (or, after a cancellation, what to do next)."""
+    target = "/app" + request.url.path
+    if request.url.query:
+        target += "?" + request.url.query
+    return RedirectResponse(target, status_code=303)
 
 
 def billing_routes() -> list[Route]:
