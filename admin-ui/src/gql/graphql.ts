@@ -572,8 +572,10 @@ export type OfficeNameQuery = { node:
     | { __typename: 'Deposit' }
     | { __typename: 'EvidenceItem' }
     | { __typename: 'Member' }
+    | { __typename: 'OfficeProposal' }
     | { __typename: 'OnSiteRequest' }
     | { __typename: 'Organisation' }
+    | { __typename: 'PlatformAuditEvent' }
     | { __typename: 'Submission' }
    | null };
 
