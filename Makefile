@@ -69,10 +69,11 @@ coverage: $(STAMP)
 mutation: $(STAMP)
 	bash scripts/mutation.sh
 
-lint: $(STAMP)
+lint: $(STAMP) frontend
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
+	for ui in admin-ui capture-widget; do (cd $$ui && npm run --silent typecheck && npm run --silent lint) || exit 1; done
 
 bench: $(STAMP)
 	$(VENV)/bin/python -m pytest tests/benchmarks --benchmark-only -q || [ $$? -eq 5 ]
