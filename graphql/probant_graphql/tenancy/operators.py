@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Annotated, Any
 
 import strawberry
@@ -13,8 +12,8 @@ from strawberry.types import Info
 from probant_graphql.bailiffs.directory import BailiffOfficeSettingsInput, office_node
 from probant_graphql.bailiffs.types import BailiffOffice
 from probant_graphql.context import Context
-from probant_graphql.core.errors import Error, InvalidInput, NotAllowed, NotAuthenticated
-from probant_graphql.core.mutations import authorise_mutation, in_savepoint
+from probant_graphql.core.errors import InvalidInput, RoleOrAuthErrors, invalid_input
+from probant_graphql.core.mutations import run_mutation
 from probant_graphql.core.pagination import (
     connection,
     contains_pattern,
@@ -23,19 +22,12 @@ from probant_graphql.core.pagination import (
 )
 from probant_graphql.permissions import require
 from probant_graphql.tenancy import errors as e
-from probant_graphql.tenancy.errors import to_graphql_error
 from probant_graphql.tenancy.types import Organisation, OrganisationKind
-from probant_platform.bailiffs import directory
-from probant_platform.db import TenantScope
-from probant_platform.db.session import rescope
-from probant_platform.text import clean_line
-from probant_tenants import invitations
+from probant_platform.bailiffs import directory, onboarding
 from probant_tenants.authz import Permission
-from probant_tenants.errors import InvalidName, InvalidSiren
+from probant_tenants.context import Actor
 from probant_tenants.models import Organisation as OrganisationModel
 from probant_tenants.models import OrganisationKind as Kind
-from probant_tenants.models import Role
-from probant_tenants.siren import is_valid_siren, normalise_siren
 
 
 @strawberry.input
@@ -61,14 +53,13 @@ class BailiffOfficeCreated:
 
 
 CreateOfficeResult = Annotated[
-    BailiffOfficeCreated
-    | e.InvalidEmail
-    | e.InvalidSiren
-    | InvalidInput
-    | NotAllowed
-    | NotAuthenticated,
+    BailiffOfficeCreated | e.InvalidEmail | e.InvalidSiren | InvalidInput | RoleOrAuthErrors,
     strawberry.union("CreateBailiffOfficeResult"),
 ]
+
+
+# The result has no member-level types: a refused first clerk is an invalid input, as it was.
+OFFICE_ERRORS = {"ALREADY_MEMBER": invalid_input(""), "SEAT_LIMIT_REACHED": invalid_input("")}
 
 
 @strawberry.type
@@ -123,52 +114,24 @@ class OperatorMutation:
     async def create_bailiff_office(
         self, info: Info[Context, Any], input: BailiffOfficeInput
     ) -> CreateOfficeResult:
-        actor = await authorise_mutation(info, Permission.OFFICE_MANAGE)
-        if isinstance(actor, Error):
-            return actor  # type: ignore[return-value]
-
-        async def run() -> BailiffOfficeCreated:
-            fields = {
-                k: clean_line(getattr(input, k), max_length=200)
-                for k in ("name", "street", "postcode", "city")
-            }
-            if any(v is None for v in fields.values()) or len(fields["postcode"] or "") > 10:
-                raise InvalidName()
-            siren = normalise_siren(input.siren) if input.siren else None
-            if siren is not None and not is_valid_siren(siren):
-                raise InvalidSiren()
-            office_id = uuid.uuid4()
-            session = info.context.session
-            await rescope(session, TenantScope(organisation_id=office_id, user_id=actor.user_id))
-            office = OrganisationModel(
-                id=office_id,
-                kind=Kind.BAILIFF_OFFICE,
-                name=fields["name"],
-                street=fields["street"],
-                postcode=fields["postcode"],
-                city=fields["city"],
-                siren=siren,
-                company_name=fields["name"] if siren else None,
+        async def run(actor: Actor) -> BailiffOfficeCreated:
+            created = await onboarding.create_office(
+                session=info.context.session,
+                operator_user_id=actor.user_id,
+                name=input.name,
+                street=input.street,
+                postcode=input.postcode,
+                city=input.city,
+                clerk_email=input.clerk_email,
+                siren=input.siren,
+                settings=(input.directory or BailiffOfficeSettingsInput()).to_domain(),
             )
-            session.add(office)
-            await session.flush()
-            settings = input.directory or BailiffOfficeSettingsInput()
-            entry = await directory.register_office(
-                session=session, office=office, settings=settings.to_domain()
-            )
-            issued = await invitations.invite_member(
-                session=session,
-                organisation_id=office_id,
-                inviter_user_id=actor.user_id,
-                email=input.clerk_email,
-                role=Role.CLERK,
-                credits=0,
-            )
-            await rescope(session, actor.scope)
             return BailiffOfficeCreated(
-                office=Organisation.from_model(office),
-                clerk_invited=issued.invitation.email,
-                directory_entry=office_node(info, directory.OfficeHit(office, entry, None)),
+                office=Organisation.from_model(created.office),
+                clerk_invited=created.clerk_email,
+                directory_entry=office_node(
+                    info, directory.OfficeHit(created.office, created.entry, None)
+                ),
             )
 
-        return await in_savepoint(info, run, locale=actor.locale, errors=to_graphql_error)  # type: ignore[return-value]
+        return await run_mutation(info, Permission.OFFICE_MANAGE, run, overrides=OFFICE_ERRORS)
