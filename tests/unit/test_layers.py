@@ -46,3 +46,14 @@ def test_a_domain_importing_upwards_breaks_the_contract(tmp_path: Path) -> None:
     assert result.returncode == 1, result.stdout
     assert "probant_platform.evidence is not allowed to import" in result.stdout
     assert "probant_platform.evidence.drafts -> probant_platform.integrity.merkle" in result.stdout
+
+
+def test_no_resolver_changes_the_tenant_scope() -> None:
+    # Acting in another tenant's scope is a service's decision (`db.session.acting_as`),
+    # never a resolver's: the GraphQL package neither imports nor calls it.
+    offenders = [
+        str(path.relative_to(ROOT))
+        for path in sorted((ROOT / "graphql").rglob("*.py"))
+        if "rescope" in path.read_text() or "acting_as" in path.read_text()
+    ]
+    assert offenders == []
