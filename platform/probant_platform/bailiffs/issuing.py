@@ -83,7 +83,7 @@ async def _store(
     )
     session.add(document)
     await session.flush()
-    await published.publish(
+    await published.register_pdf(
         session=session,
         sha256=blob.sha256,
         kind=PublishedKind(kind.value),

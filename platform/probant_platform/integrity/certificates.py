@@ -256,7 +256,7 @@ async def certify_deposit(
             )
             session.add(certificate)
             await session.flush()
-            await published.publish(
+            await published.register_pdf(
                 session=session,
                 sha256=certificate.pdf_sha256,
                 kind=PublishedKind.CERTIFIED_REPORT,
@@ -323,7 +323,7 @@ async def report_in_language(
         anchors=anchors,
         locale=locale,
     )
-    await published.publish(
+    await published.register_pdf(
         session=session,
         sha256=hashlib.sha256(pdf).hexdigest(),
         kind=PublishedKind.CERTIFIED_REPORT,
