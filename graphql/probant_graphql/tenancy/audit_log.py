@@ -11,7 +11,7 @@ from strawberry import relay
 from strawberry.types import Info
 
 from probant_graphql.context import Context
-from probant_graphql.core.pagination import connection, encode_cursor, newest_first
+from probant_graphql.core.pagination import page
 from probant_graphql.permissions import require
 from probant_tenants.audit import AuditAction
 from probant_tenants.authz import Permission
@@ -69,25 +69,12 @@ class AuditQuery:
             query = query.where(AuditEventModel.created_at >= from_)
         if to is not None:
             query = query.where(AuditEventModel.created_at < to)
-        rows = (
-            (
-                await info.context.session.execute(
-                    newest_first(
-                        query,
-                        created=AuditEventModel.created_at,
-                        ident=AuditEventModel.id,
-                        after=after,
-                        first=first,
-                    )
-                )
-            )
-            .scalars()
-            .all()
-        )
-        return connection(
-            rows,
+        return await page(
+            info.context.session,
+            query,
+            created=AuditEventModel.created_at,
+            ident=AuditEventModel.id,
             first=first,
             after=after,
-            cursor_of=lambda r: encode_cursor(r.created_at, r.id),
             to_node=AuditEvent.from_model,
         )

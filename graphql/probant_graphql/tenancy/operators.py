@@ -14,12 +14,7 @@ from probant_graphql.bailiffs.types import BailiffOffice
 from probant_graphql.context import Context
 from probant_graphql.core.errors import InvalidInput, RoleOrAuthErrors, invalid_input
 from probant_graphql.core.mutations import run_mutation
-from probant_graphql.core.pagination import (
-    connection,
-    contains_pattern,
-    encode_cursor,
-    newest_first,
-)
+from probant_graphql.core.pagination import contains_pattern, page
 from probant_graphql.permissions import require
 from probant_graphql.tenancy import errors as e
 from probant_graphql.tenancy.types import Organisation, OrganisationKind
@@ -82,26 +77,13 @@ class OperatorQuery:
             query = query.where(
                 or_(OrganisationModel.name.ilike(pattern), OrganisationModel.city.ilike(pattern))
             )
-        rows = (
-            (
-                await info.context.session.execute(
-                    newest_first(
-                        query,
-                        created=OrganisationModel.created_at,
-                        ident=OrganisationModel.id,
-                        after=after,
-                        first=first,
-                    )
-                )
-            )
-            .scalars()
-            .all()
-        )
-        return connection(
-            rows,
+        return await page(
+            info.context.session,
+            query,
+            created=OrganisationModel.created_at,
+            ident=OrganisationModel.id,
             first=first,
             after=after,
-            cursor_of=lambda o: encode_cursor(o.created_at, o.id),
             to_node=Organisation.from_model,
         )
 
