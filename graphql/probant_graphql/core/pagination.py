@@ -14,6 +14,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 from strawberry import relay
 
 from probant_platform.errors import DomainError
+from probant_platform.text import contains_pattern  # noqa: F401  (re-exported)
 
 T = TypeVar("T")
 N = TypeVar("N", bound=relay.Node)
@@ -86,12 +87,6 @@ def connection(
             end_cursor=edges[-1].cursor if edges else None,
         ),
     )
-
-
-def contains_pattern(search: str) -> str:
-    """An ILIKE pattern matching `search` anywhere, its wildcards escaped (100 chars at most)."""
-    escaped = search[:100].replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_")
-    return f"%{escaped}%"
 
 
 async def page(

@@ -9,7 +9,6 @@ from datetime import datetime
 from typing import Annotated, Any
 
 import strawberry
-from sqlalchemy import select
 from strawberry import relay
 from strawberry.types import Info
 
@@ -35,16 +34,16 @@ from probant_graphql.permissions import require
 from probant_platform.errors import DomainError
 from probant_platform.ledger import adjustments, pricing, services
 from probant_platform.ledger import errors as ledger_errors
+from probant_platform.ledger import queries as ledger_queries
 from probant_platform.ledger.models import (
-    LedgerAccount,
     LedgerEntry,
-    LedgerTransaction,
     TransactionKind,
 )
+from probant_tenants import queries as tenant_queries
 from probant_tenants.authz import Permission
 from probant_tenants.context import Actor
 from probant_tenants.errors import OrganisationNotFound
-from probant_tenants.models import Membership, MembershipStatus, Role, User
+from probant_tenants.models import Membership, Role, User
 
 CreditsResult = Annotated[
     CreditsMoved | InsufficientCredits | SelfTransfer | RoleOrAuthErrors | NotFound | InvalidInput,
@@ -60,15 +59,11 @@ def to_error(exc: DomainError, locale: str) -> Error:
 
 
 async def _member_of(info: Info[Context, Any], actor: Actor, member_id: str) -> Membership:
-    membership_id = require_id(member_id, "Member", ledger_errors.MemberNotFound)
-    found = await info.context.session.execute(
-        select(Membership).where(
-            Membership.id == membership_id,
-            Membership.organisation_id == actor.organisation_id,
-            Membership.status == MembershipStatus.ACTIVE,
-        )
+    membership = await tenant_queries.active_membership(
+        session=info.context.session,
+        organisation_id=actor.organisation_id,
+        membership_id=require_id(member_id, "Member", ledger_errors.MemberNotFound),
     )
-    membership = found.scalar_one_or_none()
     if membership is None:
         raise ledger_errors.MemberNotFound()
     return membership
@@ -228,26 +223,13 @@ class LedgerEntryNode:
 def _wallet_entries(
     actor: Actor, kind: TransactionKind | None, from_: datetime | None, to: datetime | None
 ) -> Any:
-    member = None if actor.is_admin else actor.membership_id
-    query = (
-        select(LedgerEntry, LedgerTransaction)
-        .join(LedgerTransaction, LedgerTransaction.id == LedgerEntry.transaction_id)
-        .join(LedgerAccount, LedgerAccount.id == LedgerEntry.account_id)
-        .where(
-            LedgerAccount.organisation_id == actor.organisation_id,
-            LedgerAccount.kind == services.wallet_kind(member),
-            LedgerAccount.membership_id.is_(None)
-            if member is None
-            else LedgerAccount.membership_id == member,
-        )
+    return ledger_queries.wallet_entries(
+        organisation_id=actor.organisation_id,
+        membership_id=None if actor.is_admin else actor.membership_id,
+        kind=kind,
+        from_=from_,
+        to=to,
     )
-    if kind is not None:
-        query = query.where(LedgerTransaction.kind == kind)
-    if from_ is not None:
-        query = query.where(LedgerEntry.created_at >= from_)
-    if to is not None:
-        query = query.where(LedgerEntry.created_at < to)
-    return query
 
 
 def _entry(row: Any) -> LedgerEntryNode:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import strawberry
-from sqlalchemy import or_, select
 from strawberry import relay
 from strawberry.types import Info
 
@@ -14,11 +13,12 @@ from probant_graphql.bailiffs.types import BailiffOffice
 from probant_graphql.context import Context
 from probant_graphql.core.errors import InvalidInput, RoleOrAuthErrors, invalid_input
 from probant_graphql.core.mutations import run_mutation
-from probant_graphql.core.pagination import contains_pattern, page
+from probant_graphql.core.pagination import page
 from probant_graphql.permissions import require
 from probant_graphql.tenancy import errors as e
 from probant_graphql.tenancy.types import Organisation, OrganisationKind
 from probant_platform.bailiffs import directory, onboarding
+from probant_tenants import queries
 from probant_tenants.authz import Permission
 from probant_tenants.context import Actor
 from probant_tenants.models import Organisation as OrganisationModel
@@ -69,14 +69,7 @@ class OperatorQuery:
         after: str | None = None,
     ) -> relay.Connection[Organisation]:
         await require(info, Permission.PLATFORM_OPERATE)
-        query = select(OrganisationModel).where(OrganisationModel.deleted_at.is_(None))
-        if kind is not None:
-            query = query.where(OrganisationModel.kind == Kind(kind))
-        if search:
-            pattern = contains_pattern(search)
-            query = query.where(
-                or_(OrganisationModel.name.ilike(pattern), OrganisationModel.city.ilike(pattern))
-            )
+        query = queries.organisations(kind=Kind(kind) if kind is not None else None, search=search)
         return await page(
             info.context.session,
             query,
