@@ -73,6 +73,7 @@ lint: $(STAMP) frontend
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 	for ui in admin-ui capture-widget; do (cd $$ui && npm run --silent typecheck && npm run --silent lint) || exit 1; done
 
 bench: $(STAMP)

@@ -20,6 +20,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 
+import probant_platform.wiring  # noqa: F401  (tests are a composition root too)
 from probant_platform.config import Settings
 from probant_platform.db import Database
 from probant_platform.db.migrate import migrate, sync_url

@@ -52,3 +52,14 @@ async def ledger_snapshot(database: Database, organisation_id: uuid.UUID) -> dic
             "accounts": sorted((str(k), str(m), b) for k, m, b in accounts),
             "entries": entries.scalar_one(),
         }
+
+
+TRANSFER = """
+mutation($member: ID!, $amount: Int!, $key: String!) {
+  transferCredits(memberId: $member, amount: $amount, idempotencyKey: $key) {
+    __typename
+    ... on CreditsMoved { credits replayed organisationBalance memberBalance }
+    ... on InsufficientCredits { needed balance message }
+    ... on Error { message }
+  }
+}"""

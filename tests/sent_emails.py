@@ -10,7 +10,7 @@ from sqlalchemy import text
 
 from probant_platform import runtime
 from probant_platform.db import Database
-from probant_platform.jobs import job_app
+from probant_platform.jobs import enqueue, job_app
 from probant_platform.runtime import build_runtime
 
 _delivered: set[int] = set()
@@ -51,3 +51,19 @@ def body_text(message: Message) -> str:
             assert isinstance(payload, bytes)
             return payload.decode(part.get_content_charset() or "utf-8")
     raise AssertionError("no text/plain part")
+
+
+async def defer_welcome(database: Database, marker: str, *, commit: bool = True) -> None:
+    """Queue a welcome email whose job carries `marker` (context name), committed or not."""
+    session = database.session()
+    async with session:
+        await session.begin()
+        await enqueue(
+            session,
+            "notifications.send_email",
+            to="someone@example.test",
+            template="welcome",
+            locale="fr",
+            context={"name": marker},
+        )
+        await (session.commit() if commit else session.rollback())

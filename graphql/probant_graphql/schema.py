@@ -13,6 +13,8 @@ from probant_graphql.bailiffs.constats import ConstatMutation, ConstatQuery
 from probant_graphql.bailiffs.directory import DirectoryMutation, DirectoryQuery
 from probant_graphql.bailiffs.onsite import OnSiteMutation, OnSiteQuery
 from probant_graphql.bailiffs.review import ReviewMutation, ReviewQuery
+from probant_graphql.billing.mutations import BillingMutation
+from probant_graphql.billing.queries import BillingQuery
 from probant_graphql.core.queries import CoreQuery
 from probant_graphql.cost import QueryCostLimit
 from probant_graphql.embedding.resolvers import EmbeddingMutation, EmbeddingQuery
@@ -23,7 +25,6 @@ from probant_graphql.error_masking import (
 )
 from probant_graphql.evidence.resolvers import EvidenceMutation, EvidenceQuery
 from probant_graphql.integrity.queries import IntegrityQuery
-from probant_graphql.ledger.billing import BillingMutation, BillingQuery
 from probant_graphql.ledger.resolvers import LedgerHistoryQuery, LedgerMutation, LedgerQuery
 from probant_graphql.partners.clients import (
     ApiClientMutation,

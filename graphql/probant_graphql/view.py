@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Protocol
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -13,7 +13,12 @@ from strawberry.extensions import SchemaExtension
 
 from probant_graphql.context import Context
 from probant_graphql.security import NUL_MESSAGE, has_nul
-from probant_platform.web.explorer import ExplorerFiles
+
+
+class Explorer(Protocol):
+    """The API explorer's page (the web layer's build of GraphiQL)."""
+
+    def page(self) -> Response: ...
 
 
 class ProbantGraphQL(GraphQL[Context, None]):
@@ -22,7 +27,7 @@ class ProbantGraphQL(GraphQL[Context, None]):
     A browser's GET gets the API explorer (`explorer`, our own GraphiQL build) when it is on.
     """
 
-    def __init__(self, schema: Any, *, explorer: ExplorerFiles | None = None) -> None:
+    def __init__(self, schema: Any, *, explorer: Explorer | None = None) -> None:
         super().__init__(schema, graphql_ide="graphiql" if explorer is not None else None)
         self.explorer = explorer
 

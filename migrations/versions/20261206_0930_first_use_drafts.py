@@ -6,7 +6,7 @@ draft. The empty-drafts job also finds the tenants holding expired sessions that
 received an item.
 
 Documents issued before `published_documents` (0840) are registered by a daily job
-(`probant_platform.integrity.published_backfill`): `probant_unpublished_documents()` names
+(`probant_platform.bailiffs.published_backfill`): `probant_unpublished_documents()` names
 the tenants holding certified reports or office documents /verify does not know yet.
 
 Revision ID: 0930_first_use_drafts

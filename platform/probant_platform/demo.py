@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+import probant_platform.wiring  # noqa: F401  (installs the cross-domain services)
 from probant_platform.billing import catalogue
 from probant_platform.billing.models import ProductKind
 from probant_platform.billing.providers import DevelopmentProvider

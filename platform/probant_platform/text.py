@@ -28,3 +28,9 @@ def clean_paragraph(value: str, *, max_length: int) -> str | None:
 def is_safe_name(value: str) -> bool:
     """A client-given name with no path separators nor control characters."""
     return "/" not in value and "\\" not in value and clean_line(value, max_length=255) == value
+
+
+def contains_pattern(search: str) -> str:
+    """An ILIKE pattern matching `search` anywhere, its wildcards escaped (100 chars at most)."""
+    escaped = search[:100].replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_")
+    return f"%{escaped}%"

@@ -5,14 +5,13 @@ from __future__ import annotations
 import base64
 import json
 import uuid
-from typing import Any
+from collections.abc import Awaitable
+from typing import Any, Protocol
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from probant_platform.db import TenantScope, utcnow
-from probant_platform.db.session import rescope
-from probant_platform.evidence.models import Deposit, EvidenceItem
+from probant_platform.db.session import acting_as
 from probant_platform.jobs import enqueue
 from probant_tenants import audit
 from probant_tenants.accounts import memberships_of
@@ -25,36 +24,39 @@ from probant_tenants.passwords import verify_password
 from probant_tenants.sessions import revoke_user_sessions
 
 
+class ExportSection(Protocol):
+    """One part of the account export that another domain holds (evidence: the deposits)."""
+
+    def __call__(
+        self, *, session: AsyncSession, user_id: uuid.UUID, organisation_id: uuid.UUID
+    ) -> Awaitable[list[dict[str, Any]]]: ...
+
+
+_SECTIONS: dict[str, ExportSection] = {}
+
+
+class ExportSectionsNotInstalled(RuntimeError):
+    """A process started without the composition root: `import probant_platform.wiring`."""
+
+
+def add_export_section(name: str, reader: ExportSection) -> None:
+    """Installed by the composition root: tenants sit below the domains that hold the data."""
+    _SECTIONS[name] = reader
+
+
 async def _export(
     session: AsyncSession, user: User, organisation_ids: list[uuid.UUID]
 ) -> dict[str, Any]:
-    deposits: list[dict[str, Any]] = []
+    if not _SECTIONS:
+        raise ExportSectionsNotInstalled("probant_tenants.deletion")
+    sections: dict[str, list[dict[str, Any]]] = {name: [] for name in _SECTIONS}
     for organisation_id in organisation_ids:
-        await rescope(session, TenantScope(organisation_id=organisation_id, user_id=user.id))
-        rows = await session.execute(select(Deposit).where(Deposit.author_user_id == user.id))
-        for deposit in rows.scalars():
-            items = await session.execute(
-                select(EvidenceItem).where(EvidenceItem.deposit_id == deposit.id)
-            )
-            deposits.append(
-                {
-                    "reference": deposit.reference,
-                    "status": deposit.status.value,
-                    "title": deposit.title,
-                    "city": deposit.city,
-                    "created_at": deposit.created_at.isoformat(),
-                    "sealed_at": deposit.sealed_at.isoformat() if deposit.sealed_at else None,
-                    "items": [
-                        {
-                            "sha256": i.sha256,
-                            "size": i.size,
-                            "captured_at": i.captured_at.isoformat(),
-                            "comment": i.comment,
-                        }
-                        for i in items.scalars()
-                    ],
-                }
-            )
+        scope = TenantScope(organisation_id=organisation_id, user_id=user.id)
+        async with acting_as(session, scope):
+            for name, reader in _SECTIONS.items():
+                sections[name] += await reader(
+                    session=session, user_id=user.id, organisation_id=organisation_id
+                )
     return {
         "format": "probant-account-export/1",
         "exported_at": utcnow().isoformat(),
@@ -66,7 +68,7 @@ async def _export(
             "notifications": {"email": user.notify_email, "push": user.notify_push},
         },
         "organisations": [str(o) for o in organisation_ids],
-        "deposits": deposits,
+        **sections,
     }
 
 
@@ -80,16 +82,15 @@ async def delete_account(
     memberships = await memberships_of(session=session, user_id=user_id)
     orphaned: list[uuid.UUID] = []
     for membership in memberships:
-        await rescope(
-            session, TenantScope(organisation_id=membership.organisation_id, user_id=user_id)
-        )
-        if (
-            membership.role is Role.OWNER
-            and await count_owners(session, membership.organisation_id) <= 1
-        ):
-            if not delete_organisations:
-                raise LastOwner()
-            orphaned.append(membership.organisation_id)
+        scope = TenantScope(organisation_id=membership.organisation_id, user_id=user_id)
+        async with acting_as(session, scope):
+            if (
+                membership.role is Role.OWNER
+                and await count_owners(session, membership.organisation_id) <= 1
+            ):
+                if not delete_organisations:
+                    raise LastOwner()
+                orphaned.append(membership.organisation_id)
     export = await _export(session, user, [m.organisation_id for m in memberships])
     await enqueue(
         session,
@@ -110,23 +111,23 @@ async def delete_account(
     )
     now = utcnow()
     for membership in memberships:
-        await rescope(
-            session, TenantScope(organisation_id=membership.organisation_id, user_id=user_id)
-        )
-        membership.status = MembershipStatus.REMOVED
-        await revoke_roles(
-            session=session, user_id=user_id, organisation_id=membership.organisation_id
-        )
-        if membership.organisation_id in orphaned:
-            organisation = await session.get(Organisation, membership.organisation_id)
-            assert organisation is not None
-            organisation.deleted_at = now
-        await audit.record(
-            session=session,
-            organisation_id=membership.organisation_id,
-            action=AuditAction.ACCOUNT_DELETED,
-            actor_user_id=user_id,
-        )
+        scope = TenantScope(organisation_id=membership.organisation_id, user_id=user_id)
+        async with acting_as(session, scope):
+            membership.status = MembershipStatus.REMOVED
+            await revoke_roles(
+                session=session, user_id=user_id, organisation_id=membership.organisation_id
+            )
+            if membership.organisation_id in orphaned:
+                organisation = await session.get(Organisation, membership.organisation_id)
+                assert organisation is not None
+                organisation.deleted_at = now
+            await audit.record(
+                session=session,
+                organisation_id=membership.organisation_id,
+                action=AuditAction.ACCOUNT_DELETED,
+                actor_user_id=user_id,
+            )
+            await session.flush()  # in this organisation's scope
     await revoke_user_sessions(session=session, user_id=user_id)
     user.email = f"deleted-{user.id}@deleted.invalid"
     user.full_name, user.password_hash, user.deleted_at = "", None, now

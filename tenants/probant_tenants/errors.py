@@ -74,3 +74,9 @@ class InvalidName(DomainError):
     code = "INVALID_NAME"
     message_fr = "Le nom est vide, trop long ou contient des caractères interdits."
     message_en = "The name is empty, too long or contains forbidden characters."
+
+
+class OrganisationNotFound(DomainError):
+    code = "NOT_FOUND"
+    message_fr = "Organisation introuvable."
+    message_en = "Organisation not found."

@@ -1,23 +1,32 @@
+# ruff: noqa: E501  (GraphQL operations kept on one line)
 """Offices, clerks, submitted deposits and a job runner for the bailiff tests."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import io
+import json
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import httpx
+from click.testing import Result
 from pypdf import PdfReader
 from sqlalchemy import text
 from tests.evidence.capture_flow import capture_one, fill, seal, start
 from tests.factories import MemberInfo, Role, add_member, gql
+from typer.testing import CliRunner
 
 from probant_platform import runtime
 from probant_platform.bailiffs import directory
 from probant_platform.bailiffs.models import OfficeDocument
+from probant_platform.cli import app as cli_app
+from probant_platform.config import Settings
 from probant_platform.db import Database, TenantScope
+from probant_platform.documents import pki
 from probant_platform.evidence.media.samples import photo_jpeg
 from probant_platform.jobs import job_app
 from probant_platform.storage import store_for
@@ -204,3 +213,54 @@ class Jobs:
 
 def pdf_text(pdf: bytes) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+QUEUE = """
+query($f: ReviewQueueFilter) { reviewQueue(filter: $f) { edges { node {
+  id status overdue dueAt requesterName authorName claimedBy
+  deposit { reference title status items { id sha256 size downloadUrl } }
+} } } }"""
+
+
+ACCEPT = "mutation($s: ID!) { acceptDeposit(submissionId: $s) { __typename ... on SubmissionPayload { submission { status decidedBy } } ... on Error { message } } }"
+
+
+CLAIM = "mutation($s: ID!) { claimSubmission(submissionId: $s) { __typename ... on SubmissionPayload { submission { status claimedBy } } ... on ClaimedByAnother { claimedBy } ... on Error { message } } }"
+
+
+IDENTITY = {
+    "legalForm": "SELARL",
+    "companyName": "Cabinet Lefèvre Avocats",
+    "rcsNumber": "732 829 320",
+    "rcsCity": "Paris",
+    "street": "10 rue de la Paix",
+    "postcode": "75002",
+    "city": "Paris",
+    "representativeFirstName": "Claire",
+    "representativeLastName": "Lefèvre",
+}
+
+
+ORDER = "mutation($i: OrderConstatInput!) { orderConstat(input: $i) { __typename ... on ConstatOrderPayload { order { id status priceTtcCents price requester { rcsNumber companyName } office { name } } } ... on LegalIdentityIncomplete { missingFields } ... on Error { message } } }"
+
+
+async def probant_verify(
+    client: httpx.AsyncClient, deposit_id: str, pdf: bytes, settings: Settings, folder: Path
+) -> Result:
+    """`probant verify` (offline) on the deposit's files, its proof bundle and `pdf`."""
+    found = await gql(
+        client,
+        "query($d: ID!) { node(id: $d) { ... on Deposit { proofBundle } } }",
+        {"d": deposit_id},
+    )
+    (folder / "bundle.json").write_text(json.dumps(found["node"]["proofBundle"]))
+    (folder / "document.pdf").write_bytes(pdf)
+    (folder / "roots.pem").write_bytes(pki.trust_roots_pem(settings))
+    files = []
+    for seed in (10, 11):  # the photos `sealed_deposit` captured
+        path = folder / f"photo-{seed}.jpg"
+        path.write_bytes(photo_jpeg(seed=seed))
+        files.append(str(path))
+    args = ["verify", *files, "--bundle", str(folder / "bundle.json"), "--offline"]
+    args += ["--pdf", str(folder / "document.pdf"), "--ca", str(folder / "roots.pem")]
+    return await asyncio.to_thread(CliRunner().invoke, cli_app, args)

@@ -6,8 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import httpx
-from tests.bailiffs.helpers import Jobs, make_office, pdf_text, sealed_deposit
-from tests.bailiffs.test_review_flow import IDENTITY
+from tests.bailiffs.helpers import IDENTITY, Jobs, make_office, pdf_text, sealed_deposit
 from tests.factories import gql, log_in, make_organisation
 from tests.ledger_helpers import fund
 

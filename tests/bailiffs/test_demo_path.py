@@ -12,8 +12,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 import httpx
-from tests.bailiffs.helpers import Jobs
-from tests.bailiffs.test_review_flow import ACCEPT, CLAIM, QUEUE
+from tests.bailiffs.helpers import ACCEPT, CLAIM, QUEUE, Jobs
 from tests.factories import gql
 
 from probant_platform.config import Settings

@@ -6,8 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import httpx
-from tests.bailiffs.helpers import make_office, sealed_deposit
-from tests.bailiffs.test_review_flow import IDENTITY, ORDER
+from tests.bailiffs.helpers import IDENTITY, ORDER, make_office, sealed_deposit
 from tests.factories import gql, log_in, make_organisation, set_language
 from tests.ledger_helpers import fund
 

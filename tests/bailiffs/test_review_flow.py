@@ -3,22 +3,25 @@
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import hashlib
-import json
 import secrets
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import httpx
-from click.testing import Result
 from tests.bailiffs.helpers import (
+    ACCEPT,
+    CLAIM,
+    IDENTITY,
     LYON,
+    ORDER,
+    QUEUE,
     Jobs,
     make_office,
     pdf_text,
+    probant_verify,
     sealed_deposit,
     submit,
 )
@@ -26,9 +29,7 @@ from tests.evidence.capture_flow import capture_one, fill, seal, start
 from tests.factories import MemberInfo, Role, add_member, gql, log_in, make_organisation
 from tests.integrity.proof_world import close_and_anchor
 from tests.ledger_helpers import fund
-from typer.testing import CliRunner
 
-from probant_platform.cli import app as cli_app
 from probant_platform.config import Settings
 from probant_platform.db import Database
 from probant_platform.documents import pki
@@ -37,27 +38,8 @@ from probant_platform.evidence.media.samples import photo_jpeg
 from probant_platform.storage import store_for
 from probant_platform.storage.local import key_for
 
-QUEUE = """
-query($f: ReviewQueueFilter) { reviewQueue(filter: $f) { edges { node {
-  id status overdue dueAt requesterName authorName claimedBy
-  deposit { reference title status items { id sha256 size downloadUrl } }
-} } } }"""
-ACCEPT = "mutation($s: ID!) { acceptDeposit(submissionId: $s) { __typename ... on SubmissionPayload { submission { status decidedBy } } ... on Error { message } } }"
-CLAIM = "mutation($s: ID!) { claimSubmission(submissionId: $s) { __typename ... on SubmissionPayload { submission { status claimedBy } } ... on ClaimedByAnother { claimedBy } ... on Error { message } } }"
 REJECT = "mutation($i: RejectDepositInput!) { rejectDeposit(input: $i) { __typename ... on SubmissionPayload { submission { status reason comment rejectedItemIds } } ... on Error { message } } }"
 ARCHIVE = "{ deposits { edges { node { reference status submission { status reason attestation { filename sha256 downloadUrl signerCertificateFingerprint } } } } } }"
-IDENTITY = {
-    "legalForm": "SELARL",
-    "companyName": "Cabinet Lefèvre Avocats",
-    "rcsNumber": "732 829 320",
-    "rcsCity": "Paris",
-    "street": "10 rue de la Paix",
-    "postcode": "75002",
-    "city": "Paris",
-    "representativeFirstName": "Claire",
-    "representativeLastName": "Lefèvre",
-}
-ORDER = "mutation($i: OrderConstatInput!) { orderConstat(input: $i) { __typename ... on ConstatOrderPayload { order { id status priceTtcCents price requester { rcsNumber companyName } office { name } } } ... on LegalIdentityIncomplete { missingFields } ... on Error { message } } }"
 
 
 async def _people(
@@ -139,7 +121,7 @@ async def test_capture_to_attestation_to_signed_pv(
     assert any(b.root in flat for b in batches) and "Transaction" in flat
     node = (await gql(owner, ARCHIVE))["deposits"]["edges"][0]["node"]
     assert node["status"] == "ACCEPTED" and node["submission"]["status"] == "ACCEPTED"
-    verdict_cli = await _probant_verify(owner, deposit["id"], pdf, settings, tmp_path)
+    verdict_cli = await probant_verify(owner, deposit["id"], pdf, settings, tmp_path)
     assert verdict_cli.exit_code == 0, verdict_cli.output
     assert "the PDF is the attestation de dépôt of Étude Durand" in verdict_cli.output
     download = await owner.get(
@@ -230,31 +212,9 @@ async def test_capture_to_attestation_to_signed_pv(
     assert "deux mille vingt" in text and "Procès-verbal de constat de dépôt" in text
     assert "3e étage" in text and "SELARL" in text and "732 829 320" in text
     assert "SPECIMEN" not in text
-    checked = await _probant_verify(owner, deposit["id"], pv, settings, tmp_path)
+    checked = await probant_verify(owner, deposit["id"], pv, settings, tmp_path)
     assert checked.exit_code == 0, checked.output
     assert "the PDF is the PV de constat of Étude Durand" in checked.output
-
-
-async def _probant_verify(
-    client: httpx.AsyncClient, deposit_id: str, pdf: bytes, settings: Settings, folder: Path
-) -> Result:
-    """`probant verify` (offline) on the deposit's files, its proof bundle and `pdf`."""
-    found = await gql(
-        client,
-        "query($d: ID!) { node(id: $d) { ... on Deposit { proofBundle } } }",
-        {"d": deposit_id},
-    )
-    (folder / "bundle.json").write_text(json.dumps(found["node"]["proofBundle"]))
-    (folder / "document.pdf").write_bytes(pdf)
-    (folder / "roots.pem").write_bytes(pki.trust_roots_pem(settings))
-    files = []
-    for seed in (10, 11):  # the photos `sealed_deposit` captured
-        path = folder / f"photo-{seed}.jpg"
-        path.write_bytes(photo_jpeg(seed=seed))
-        files.append(str(path))
-    args = ["verify", *files, "--bundle", str(folder / "bundle.json"), "--offline"]
-    args += ["--pdf", str(folder / "document.pdf"), "--ca", str(folder / "roots.pem")]
-    return await asyncio.to_thread(CliRunner().invoke, cli_app, args)
 
 
 async def test_a_rejection_states_its_reason_and_refunds_nothing(

@@ -9,8 +9,7 @@ from datetime import timedelta
 
 import httpx
 from sqlalchemy import update
-from tests.bailiffs.helpers import LYON, make_office, sealed_deposit, submit
-from tests.bailiffs.test_review_flow import IDENTITY, ORDER
+from tests.bailiffs.helpers import IDENTITY, LYON, ORDER, make_office, sealed_deposit, submit
 from tests.evidence.capture_flow import started_draft
 from tests.factories import Role, add_member, gql, gql_raw, log_in, make_organisation
 from tests.ledger_helpers import fund

@@ -482,8 +482,7 @@ async def test_the_stripe_webhook_drives_a_pv_order_from_payment_to_the_office(
     stripe_api: tuple[FakeStripe, str],
     stripe_settings: Settings,
 ) -> None:
-    from tests.bailiffs.helpers import make_office, sealed_deposit
-    from tests.bailiffs.test_review_flow import IDENTITY, ORDER
+    from tests.bailiffs.helpers import IDENTITY, ORDER, make_office, sealed_deposit
     from tests.ledger_helpers import fund
 
     from probant_platform.web.app import create_app

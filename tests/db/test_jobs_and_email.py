@@ -9,9 +9,10 @@ from typing import Any
 
 import procrastinate
 from sqlalchemy import text
+from tests.sent_emails import defer_welcome
 
 from probant_platform.db import Database
-from probant_platform.jobs import enqueue, job_app
+from probant_platform.jobs import job_app
 from probant_platform.jobs.runtime import psycopg_conninfo
 from probant_platform.notifications.mailer import OutboxMailer, SmtpMailer
 from probant_platform.notifications.templates import render_email
@@ -28,25 +29,10 @@ async def _jobs_for(db: Database, marker: str) -> int:
         ).scalar_one()
 
 
-async def _defer_welcome(db: Database, marker: str, *, commit: bool) -> None:
-    session = db.session()
-    async with session:
-        await session.begin()
-        await enqueue(
-            session,
-            "notifications.send_email",
-            to="someone@example.test",
-            template="welcome",
-            locale="fr",
-            context={"name": marker},
-        )
-        await (session.commit() if commit else session.rollback())
-
-
 async def test_a_job_exists_only_if_its_transaction_commits(committed_database: Database) -> None:
     rolled_back, committed = secrets.token_hex(6), secrets.token_hex(6)
-    await _defer_welcome(committed_database, rolled_back, commit=False)
-    await _defer_welcome(committed_database, committed, commit=True)
+    await defer_welcome(committed_database, rolled_back, commit=False)
+    await defer_welcome(committed_database, committed, commit=True)
     assert await _jobs_for(committed_database, rolled_back) == 0
     assert await _jobs_for(committed_database, committed) == 1
 
@@ -57,7 +43,7 @@ async def test_the_worker_delivers_email_over_smtp(
     url, mailbox = smtp_server
     build_runtime(settings.model_copy(update={"smtp_url": url}), committed_database)
     marker = secrets.token_hex(6)
-    await _defer_welcome(committed_database, marker, commit=True)
+    await defer_welcome(committed_database, marker, commit=True)
 
     connector = procrastinate.PsycopgConnector(conninfo=psycopg_conninfo(app_url))
     with job_app.replace_connector(connector):

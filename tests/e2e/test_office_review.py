@@ -19,8 +19,15 @@ from typing import Any
 import httpx
 import pytest
 from playwright.async_api import expect
-from tests.bailiffs.helpers import LYON, Jobs, make_office, sealed_deposit, submit
-from tests.bailiffs.test_review_flow import IDENTITY, _probant_verify
+from tests.bailiffs.helpers import (
+    IDENTITY,
+    LYON,
+    Jobs,
+    make_office,
+    probant_verify,
+    sealed_deposit,
+    submit,
+)
 from tests.e2e.app_browser import APP_DIST, app_browser, check_page, in_both_languages, new_page
 from tests.e2e.live import serve
 from tests.e2e.widget_stand_in import CHROMIUM, free_port
@@ -247,6 +254,6 @@ async def test_the_clerk_reviews_and_the_commissaire_signs_the_pv(
         assert issued["node"]["validatedBy"] == "Commissaire Dupont"
         pv = await tenant.get(issued["node"]["document"]["downloadUrl"].removeprefix(url))
         assert pv.status_code == 200
-        checked = await _probant_verify(tenant, deposit["id"], pv.content, settings, tmp_path)
+        checked = await probant_verify(tenant, deposit["id"], pv.content, settings, tmp_path)
         assert checked.exit_code == 0, checked.output
         assert "the PDF is the PV de constat of Étude Lutèce" in checked.output

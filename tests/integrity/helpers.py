@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 import uuid
 from dataclasses import dataclass
 
 import httpx
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from tests.evidence.capture_flow import capture_one, fill, seal, start
 from tests.factories import MemberInfo, log_in, make_organisation, set_language
 from tests.ledger_helpers import fund
 
-from probant_platform.db import Database, TenantScope
+from probant_platform.db import Database, TenantScope, utcnow
 from probant_platform.evidence.media.samples import photo_jpeg
 from probant_platform.evidence.models import Deposit
 from probant_platform.evidence.tasks import deposit_sealed
@@ -61,3 +62,25 @@ async def leaves_of(database: Database, deposit_id: uuid.UUID) -> list[Leaf]:
             select(Leaf).where(Leaf.deposit_id == deposit_id).order_by(Leaf.id)
         )
         return list(rows.scalars())
+
+
+async def synthetic_leaves(database: Database, count: int) -> list[uuid.UUID]:
+    ids = [uuid.uuid4() for _ in range(count)]
+    now = utcnow()
+    async with database.unit_of_work() as session:
+        await session.execute(
+            insert(Leaf),
+            [
+                {
+                    "item_id": item_id,
+                    "deposit_id": uuid.uuid4(),
+                    "deposit_reference": "SYNTH",
+                    "item_sha256": hashlib.sha256(item_id.bytes).hexdigest(),
+                    "record_sha256": hashlib.sha256(b"r" + item_id.bytes).hexdigest(),
+                    "sealed_at": now,
+                    "joined_at": now,
+                }
+                for item_id in ids
+            ],
+        )
+    return ids

@@ -7,8 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from tests.integrity.helpers import SealedDeposit, sealed_deposit
-from tests.integrity.test_batches import _synthetic_leaves
+from tests.integrity.helpers import SealedDeposit, sealed_deposit, synthetic_leaves
 
 from probant_platform.config import Settings
 from probant_platform.db import Database, TenantScope
@@ -43,11 +42,11 @@ async def build_world(
 ) -> ProofWorld:
     batches = []
     for _ in range(2):
-        await _synthetic_leaves(database, 2)
+        await synthetic_leaves(database, 2)
         batches += await close_and_anchor(database, settings)
     sealed = await sealed_deposit(database, client, photos=3)
     batches += await close_and_anchor(database, settings)
-    await _synthetic_leaves(database, 2)
+    await synthetic_leaves(database, 2)
     batches += await close_and_anchor(database, settings)
     files = []
     for number, body in enumerate(sealed.photos, start=1):

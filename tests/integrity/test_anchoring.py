@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 from tests.conftest import TEST_SECRET
 from tests.integrity.chain_helpers import transactions_carrying
-from tests.integrity.test_batches import _synthetic_leaves
+from tests.integrity.helpers import synthetic_leaves
 
 from probant_platform.config import Settings
 from probant_platform.db import Database
@@ -33,7 +33,7 @@ async def _anchor(database: Database, batch_id: uuid.UUID) -> Anchor:
 async def test_a_batch_root_is_written_once_in_a_zero_value_transaction(
     database: Database, settings: Settings
 ) -> None:
-    await _synthetic_leaves(database, 5)
+    await synthetic_leaves(database, 5)
     [batch] = await close_due_batches(database=database, settings=settings, force=True)
     chain = anchor_chain(settings)
 
@@ -87,7 +87,7 @@ def _anchor_in_subprocess(
 async def test_a_worker_killed_mid_anchoring_never_anchors_a_batch_twice(
     committed_database: Database, settings: Settings, owner_url: str, crash_at: str
 ) -> None:
-    await _synthetic_leaves(committed_database, 3)
+    await synthetic_leaves(committed_database, 3)
     [batch] = await close_due_batches(database=committed_database, settings=settings, force=True)
 
     killed = _anchor_in_subprocess(settings, owner_url, batch.sequence, crash_at)
@@ -113,7 +113,7 @@ async def test_a_worker_killed_mid_anchoring_never_anchors_a_batch_twice(
 async def test_a_batch_costs_one_80_byte_transaction_whatever_its_size(
     database: Database, settings: Settings, leaves: int
 ) -> None:
-    await _synthetic_leaves(database, leaves)
+    await synthetic_leaves(database, leaves)
     [batch] = await close_due_batches(database=database, settings=settings, force=True)
     chain = anchor_chain(settings)
     w3 = chain._web3()

@@ -7,8 +7,8 @@ import uuid
 from datetime import timedelta
 
 import httpx
-from sqlalchemy import insert, select
-from tests.integrity.helpers import leaves_of, sealed_deposit
+from sqlalchemy import select
+from tests.integrity.helpers import leaves_of, sealed_deposit, synthetic_leaves
 from tests.sqlstate import INSUFFICIENT_PRIVILEGE, refused
 
 from probant_platform.config import Settings
@@ -63,32 +63,10 @@ async def test_the_leaf_commits_to_the_sealed_record_holding_the_file_hash(
     assert f'"reference":"{sealed.reference}"' in record.record
 
 
-async def _synthetic_leaves(database: Database, count: int) -> list[uuid.UUID]:
-    ids = [uuid.uuid4() for _ in range(count)]
-    now = utcnow()
-    async with database.unit_of_work() as session:
-        await session.execute(
-            insert(Leaf),
-            [
-                {
-                    "item_id": item_id,
-                    "deposit_id": uuid.uuid4(),
-                    "deposit_reference": "SYNTH",
-                    "item_sha256": hashlib.sha256(item_id.bytes).hexdigest(),
-                    "record_sha256": hashlib.sha256(b"r" + item_id.bytes).hexdigest(),
-                    "sealed_at": now,
-                    "joined_at": now,
-                }
-                for item_id in ids
-            ],
-        )
-    return ids
-
-
 async def test_ten_thousand_and_one_leaves_make_two_chained_batches(
     database: Database, settings: Settings
 ) -> None:
-    ids = await _synthetic_leaves(database, 10_001)
+    ids = await synthetic_leaves(database, 10_001)
 
     [full] = await close_due_batches(database=database, settings=settings)
     later = utcnow() + timedelta(seconds=settings.batch_seconds + 1)
@@ -117,7 +95,7 @@ async def test_ten_thousand_and_one_leaves_make_two_chained_batches(
 async def test_the_first_batch_points_at_the_zero_root_and_batches_cannot_be_edited(
     database: Database, settings: Settings
 ) -> None:
-    await _synthetic_leaves(database, 3)
+    await synthetic_leaves(database, 3)
     [batch] = await close_due_batches(database=database, settings=settings, force=True)
     async with database.unit_of_work() as session:
         first = (

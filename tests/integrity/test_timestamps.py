@@ -12,8 +12,8 @@ from typing import Any
 import httpx
 import pytest
 from sqlalchemy import select
+from tests.integrity.helpers import synthetic_leaves
 from tests.integrity.proof_world import ProofWorld, build_world, bundle_of, close_and_anchor
-from tests.integrity.test_batches import _synthetic_leaves
 
 from probant_platform.config import Settings
 from probant_platform.db import Database
@@ -180,7 +180,7 @@ async def test_without_trust_roots_a_token_is_still_checked_for_tampering(
 async def test_anchoring_goes_on_when_the_tsa_fails_and_the_tick_stamps_later(
     database: Database, settings: Settings
 ) -> None:
-    await _synthetic_leaves(database, 2)
+    await synthetic_leaves(database, 2)
     unreachable = settings.model_copy(update={"tsa_url": "http://127.0.0.1:9/tsa"})
 
     [batch] = await close_and_anchor(database, unreachable)

@@ -5,19 +5,9 @@ from __future__ import annotations
 import httpx
 from strawberry.relay import to_base64
 from tests.factories import Role, add_member, gql, log_in, make_organisation
-from tests.ledger_helpers import fund, ledger_snapshot
+from tests.ledger_helpers import TRANSFER, fund, ledger_snapshot
 
 from probant_platform.db import Database
-
-TRANSFER = """
-mutation($member: ID!, $amount: Int!, $key: String!) {
-  transferCredits(memberId: $member, amount: $amount, idempotencyKey: $key) {
-    __typename
-    ... on CreditsMoved { credits replayed organisationBalance memberBalance }
-    ... on InsufficientCredits { needed balance message }
-    ... on Error { message }
-  }
-}"""
 
 
 async def test_an_admin_allots_credits_and_the_member_sees_them(

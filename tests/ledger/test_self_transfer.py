@@ -5,8 +5,7 @@ from __future__ import annotations
 import httpx
 from strawberry.relay import to_base64
 from tests.factories import gql, log_in, make_organisation
-from tests.ledger.test_credits_api import TRANSFER
-from tests.ledger_helpers import fund
+from tests.ledger_helpers import TRANSFER, fund
 
 from probant_platform.db import Database
 

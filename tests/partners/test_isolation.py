@@ -10,15 +10,16 @@ import httpx
 import pytest
 from tests.factories import gql, log_in, make_organisation
 from tests.partners.helpers import ALL_SCOPES, bearer, register_client, token_for
-from tests.tenancy.isolation_world import World, build_world
-from tests.tenancy.test_isolation_suite import (
+from tests.tenancy.isolation_world import (
     MUTATION_PROBES,
     NODE,
     NODE_TYPES,
     PUBLIC_NODES,
     REFUSALS,
     UNREACHABLE_BY_NODE,
-    _a_is_untouched,
+    World,
+    a_is_untouched,
+    build_world,
 )
 
 from probant_platform.db import Database
@@ -77,7 +78,7 @@ async def test_a_partner_token_of_b_changes_nothing_of_a(
             "INSUFFICIENT_SCOPE",
         )
         assert refused_by_scope or body["data"]["r"]["__typename"] in REFUSALS, (field, body)
-    await _a_is_untouched(world)
+    await a_is_untouched(world)
 
 
 async def test_a_partner_token_of_a_sees_a_but_acts_as_no_office(

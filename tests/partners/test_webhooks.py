@@ -12,8 +12,7 @@ import httpx
 import pytest
 from prometheus_client import REGISTRY
 from sqlalchemy import text
-from tests.bailiffs.helpers import choose_office, make_office, sealed_deposit, submit
-from tests.bailiffs.test_review_flow import ACCEPT, CLAIM
+from tests.bailiffs.helpers import ACCEPT, CLAIM, choose_office, make_office, sealed_deposit, submit
 from tests.factories import gql, log_in, make_organisation
 from tests.ledger_helpers import fund
 from tests.partners.helpers import bearer, register_client, token_for

@@ -24,12 +24,12 @@ import httpx
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 from tests.conftest import TEST_SECRET
+from tests.sent_emails import defer_welcome
 
 from probant_platform.config import Settings
 from probant_platform.db import Database
 from probant_platform.db.roles import APP_ROLE
 from probant_platform.db.session import to_async_url
-from probant_platform.jobs import enqueue
 from probant_platform.jobs.runtime import run_worker
 from probant_platform.web.app import create_app
 
@@ -61,18 +61,6 @@ CUT = (
     "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
     " WHERE datname = current_database() AND usename = :role"
 )
-
-
-async def defer_email(database: Database, marker: str) -> None:
-    async with database.unit_of_work() as session:
-        await enqueue(
-            session,
-            "notifications.send_email",
-            to="someone@example.test",
-            template="welcome",
-            locale="fr",
-            context={"name": marker},
-        )
 
 
 async def eventually(check: Callable[[], Any], seconds: float = 30.0) -> Any:
@@ -132,7 +120,7 @@ async def test_a_standalone_worker_survives_a_database_outage(
 
         # Then once it is back the worker, still up, reconnects and delivers a new job
         marker = secrets.token_hex(6)
-        await defer_email(committed_database, marker)
+        await defer_welcome(committed_database, marker)
         await eventually(lambda: delivered(tmp_path / "outbox", marker))
         assert worker.poll() is None
 
@@ -170,7 +158,7 @@ async def test_readyz_reports_the_in_process_worker_down_until_it_is_back(
             # Then once it is back, the worker reconnects: ready again, and jobs run
             await eventually(lambda: _is(readiness, 200), 30)
             marker = secrets.token_hex(6)
-            await defer_email(committed_database, marker)
+            await defer_welcome(committed_database, marker)
             await eventually(lambda: delivered(quick.data_dir / "outbox", marker))
             assert not worker.done()
         finally:

@@ -9,14 +9,15 @@ X for an on-site constat. B is an owner with nothing; Y is an office nothing was
 from __future__ import annotations
 
 import base64
+import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 from strawberry.relay import to_base64
-from tests.bailiffs.helpers import LYON, make_office, sealed_deposit, submit
-from tests.bailiffs.test_review_flow import IDENTITY
+from tests.bailiffs.helpers import IDENTITY, LYON, make_office, sealed_deposit, submit
 from tests.evidence.capture_flow import capture_one, fill, seal, stage, start
 from tests.factories import Role, add_member, gql, log_in, make_organisation
 from tests.ledger_helpers import fund
@@ -147,3 +148,140 @@ async def build_world(database: Database, client_factory: Callable[[], httpx.Asy
 
 def _uuid(global_id: str) -> uuid.UUID:
     return uuid.UUID(base64.b64decode(global_id).decode().split(":", 1)[1])
+
+
+CODE = re.compile(r"[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}")
+
+
+NODE_TYPES = {
+    "Organisation",
+    "Member",
+    "Deposit",
+    "EvidenceItem",
+    "AuditEvent",
+    "BailiffOffice",
+    "Submission",
+    "ConstatOrder",
+    "OnSiteRequest",
+    "OfficeProposal",
+    "PlatformAuditEvent",
+}
+
+
+# resolve_nodes returns null for everyone
+UNREACHABLE_BY_NODE = {"AuditEvent", "OfficeProposal", "PlatformAuditEvent"}
+
+
+PUBLIC_NODES = {"BailiffOffice"}  # the directory: every member sees every office
+
+
+NODE = "query($id: ID!) { node(id: $id) { id } }"
+
+
+MUTATION_PROBES: dict[str, tuple[str, Callable[[World], dict[str, Any]]]] = {
+    "transferCredits": (
+        'mutation($v: ID!) { r: transferCredits(memberId: $v, amount: 1, idempotencyKey: "x") { __typename } }',
+        lambda w: {"v": w.ids["Member"]},
+    ),
+    "reclaimCredits": (
+        'mutation($v: ID!) { r: reclaimCredits(memberId: $v, amount: 1, idempotencyKey: "y") { __typename } }',
+        lambda w: {"v": w.ids["Member"]},
+    ),
+    "adjustCredits": (
+        'mutation($v: ID!) { r: adjustCredits(organisationId: $v, amount: 5, reason: "x", idempotencyKey: "z") { __typename } }',
+        lambda w: {"v": w.ids["Organisation"]},
+    ),
+    "stageUpload": (
+        'mutation($v: ID!) { r: stageUpload(input: {captureSessionId: $v, sha256: "'
+        + "a" * 64
+        + '", size: 10, contentType: "image/jpeg", capturedAt: "2026-11-22T10:00:00Z", noLocationReason: "TIMEOUT"}) { __typename } }',
+        lambda w: {"v": w.ids["draft_session"]},
+    ),
+    "updateDeposit": (
+        'mutation($v: ID!) { r: updateDeposit(input: {depositId: $v, title: "pwned"}) { __typename } }',
+        lambda w: {"v": w.ids["draft"]},
+    ),
+    "deleteItem": (
+        "mutation($v: ID!) { r: deleteItem(itemId: $v) { __typename } }",
+        lambda w: {"v": w.ids["EvidenceItem"]},
+    ),
+    "deleteDeposit": (
+        "mutation($v: ID!) { r: deleteDeposit(depositId: $v) { __typename } }",
+        lambda w: {"v": w.ids["Deposit"]},
+    ),
+    "sealDeposit": (
+        'mutation($v: ID!) { r: sealDeposit(input: {depositId: $v, signature: {fullName: "X"}, confirmCredits: 1}) { __typename } }',
+        lambda w: {"v": w.ids["draft"]},
+    ),
+    "revokeKey": (
+        "mutation($v: ID!) { r: revokeKey(id: $v) { __typename } }",
+        lambda w: {"v": w.ids["api_key"]},
+    ),
+    "rotateApiClientSecret": (
+        "mutation($v: ID!) { r: rotateApiClientSecret(id: $v) { __typename } }",
+        lambda w: {"v": w.ids["api_client"]},
+    ),
+    "revokeApiClient": (
+        "mutation($v: ID!) { r: revokeApiClient(id: $v) { __typename } }",
+        lambda w: {"v": w.ids["api_client"]},
+    ),
+    "updateWebhookEndpoint": (
+        'mutation($v: ID!) { r: updateWebhookEndpoint(id: $v, events: ["credits.low"]) { __typename } }',
+        lambda w: {"v": w.ids["webhook_endpoint"]},
+    ),
+    "disableWebhookEndpoint": (
+        "mutation($v: ID!) { r: disableWebhookEndpoint(id: $v) { __typename } }",
+        lambda w: {"v": w.ids["webhook_endpoint"]},
+    ),
+    "rotateWebhookEndpointSecret": (
+        "mutation($v: ID!) { r: rotateWebhookEndpointSecret(id: $v) { __typename } }",
+        lambda w: {"v": w.ids["webhook_endpoint"]},
+    ),
+    "sendTestWebhook": (
+        "mutation($v: ID!) { r: sendTestWebhook(id: $v) { __typename } }",
+        lambda w: {"v": w.ids["webhook_endpoint"]},
+    ),
+    "replayWebhookDelivery": (
+        "mutation($v: ID!) { r: replayWebhookDelivery(id: $v) { __typename } }",
+        lambda w: {"v": w.ids["webhook_delivery"]},
+    ),
+}
+
+
+REFUSALS = {"NotFound", "NotAllowed", "CaptureSessionExpired", "NotAuthenticated"}
+
+
+async def a_is_untouched(world: World) -> None:
+    # and A's objects are as they were
+    seen = await gql(
+        world.a_owner,
+        "{ deposits { edges { node { title status } } } apiKeys { revokedAt } creditBalance "
+        "apiClients { revokedAt secretRotatedAt } "
+        "webhookEndpoints { enabled events deliveries { status attempts } } "
+        "constatOrders { edges { node { status correctedExpose } } } "
+        "onSiteRequests { edges { node { status } } } }",
+    )
+    assert sorted(e["node"]["status"] for e in seen["deposits"]["edges"]) == [
+        "DRAFT",
+        "DRAFT",
+        "SEALED",
+        "SEALED",
+        "SUBMITTED",
+    ]  # the owner sees the organisation's deposits: theirs and the colleague's draft
+    assert all(e["node"]["title"] != "pwned" for e in seen["deposits"]["edges"])
+    assert seen["apiKeys"][0]["revokedAt"] is None
+    assert seen["apiClients"] == [{"revokedAt": None, "secretRotatedAt": None}]
+    assert seen["webhookEndpoints"] == [
+        {
+            "enabled": True,
+            "events": ["deposit.sealed"],
+            "deliveries": [{"status": "PENDING", "attempts": 0}],
+        }
+    ]
+    assert seen["creditBalance"] == 2
+    assert [e["node"] for e in seen["constatOrders"]["edges"]] == [
+        {"status": "AWAITING_VALIDATION", "correctedExpose": None}
+    ]
+    assert [e["node"]["status"] for e in seen["onSiteRequests"]["edges"]] == ["REQUESTED"]
+    office = await gql(world.x_clerk, "{ reviewQueue { edges { node { status } } } }")
+    assert [e["node"]["status"] for e in office["reviewQueue"]["edges"]] == ["SUBMITTED"]

@@ -12,10 +12,10 @@ from sqlalchemy import text
 from tests.factories import Role, add_member, gql, log_in, make_organisation, unique_email
 from tests.ledger_helpers import fund
 from tests.sent_emails import body_text, sent_emails
+from tests.tenancy.isolation_world import CODE
 
 from probant_platform.db import Database
 
-CODE = re.compile(r"[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}")
 INVITE = """mutation($e: String!, $r: Role!, $c: Int!) { inviteMember(email: $e, role: $r, credits: $c) {
   __typename ... on InvitationPayload { member { email role status } } ... on InsufficientCredits { needed balance } ... on SeatLimitReached { limit } ... on Error { message } } }"""
 ACTIVATE = """mutation($c: String!, $p: String!, $t: Boolean!) { activateAccount(code: $c, password: $p, acceptTerms: $t) {

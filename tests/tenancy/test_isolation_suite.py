@@ -26,7 +26,16 @@ from graphql import GraphQLObjectType
 from sqlalchemy import text
 from tests.factories import gql, gql_raw
 from tests.sqlstate import INSUFFICIENT_PRIVILEGE, refused
-from tests.tenancy.isolation_world import World
+from tests.tenancy.isolation_world import (
+    MUTATION_PROBES,
+    NODE,
+    NODE_TYPES,
+    PUBLIC_NODES,
+    REFUSALS,
+    UNREACHABLE_BY_NODE,
+    World,
+    a_is_untouched,
+)
 
 from probant_graphql.schema import schema
 from probant_platform.db import Database, TenantScope
@@ -132,22 +141,6 @@ MUTATION_FIELDS = {
     "updateCatalogueProduct": "operators only: the platform catalogue (tests/billing)",
     "setPriceOverride": "operators only (tests/billing/test_development.py)",
 }
-NODE_TYPES = {
-    "Organisation",
-    "Member",
-    "Deposit",
-    "EvidenceItem",
-    "AuditEvent",
-    "BailiffOffice",
-    "Submission",
-    "ConstatOrder",
-    "OnSiteRequest",
-    "OfficeProposal",
-    "PlatformAuditEvent",
-}
-# resolve_nodes returns null for everyone
-UNREACHABLE_BY_NODE = {"AuditEvent", "OfficeProposal", "PlatformAuditEvent"}
-PUBLIC_NODES = {"BailiffOffice"}  # the directory: every member sees every office
 
 
 def _root_fields(type_name: str) -> set[str]:
@@ -165,9 +158,6 @@ def test_every_field_is_classified() -> None:
     assert _root_fields("Query") == set(QUERY_FIELDS), "classify new Query fields in this file"
     assert _root_fields("Mutation") == set(MUTATION_FIELDS), "classify new mutations in this file"
     assert node_types == NODE_TYPES, "add a factory for new Node types in this file"
-
-
-NODE = "query($id: ID!) { node(id: $id) { id } }"
 
 
 async def test_nodes_of_another_organisation_are_invisible(world: World) -> None:
@@ -234,74 +224,6 @@ async def test_query_fields_show_nothing_of_another_organisation(world: World) -
 
 Probe = Callable[[World], Awaitable[dict[str, Any]]]
 
-MUTATION_PROBES: dict[str, tuple[str, Callable[[World], dict[str, Any]]]] = {
-    "transferCredits": (
-        'mutation($v: ID!) { r: transferCredits(memberId: $v, amount: 1, idempotencyKey: "x") { __typename } }',
-        lambda w: {"v": w.ids["Member"]},
-    ),
-    "reclaimCredits": (
-        'mutation($v: ID!) { r: reclaimCredits(memberId: $v, amount: 1, idempotencyKey: "y") { __typename } }',
-        lambda w: {"v": w.ids["Member"]},
-    ),
-    "adjustCredits": (
-        'mutation($v: ID!) { r: adjustCredits(organisationId: $v, amount: 5, reason: "x", idempotencyKey: "z") { __typename } }',
-        lambda w: {"v": w.ids["Organisation"]},
-    ),
-    "stageUpload": (
-        'mutation($v: ID!) { r: stageUpload(input: {captureSessionId: $v, sha256: "'
-        + "a" * 64
-        + '", size: 10, contentType: "image/jpeg", capturedAt: "2026-11-22T10:00:00Z", noLocationReason: "TIMEOUT"}) { __typename } }',
-        lambda w: {"v": w.ids["draft_session"]},
-    ),
-    "updateDeposit": (
-        'mutation($v: ID!) { r: updateDeposit(input: {depositId: $v, title: "pwned"}) { __typename } }',
-        lambda w: {"v": w.ids["draft"]},
-    ),
-    "deleteItem": (
-        "mutation($v: ID!) { r: deleteItem(itemId: $v) { __typename } }",
-        lambda w: {"v": w.ids["EvidenceItem"]},
-    ),
-    "deleteDeposit": (
-        "mutation($v: ID!) { r: deleteDeposit(depositId: $v) { __typename } }",
-        lambda w: {"v": w.ids["Deposit"]},
-    ),
-    "sealDeposit": (
-        'mutation($v: ID!) { r: sealDeposit(input: {depositId: $v, signature: {fullName: "X"}, confirmCredits: 1}) { __typename } }',
-        lambda w: {"v": w.ids["draft"]},
-    ),
-    "revokeKey": (
-        "mutation($v: ID!) { r: revokeKey(id: $v) { __typename } }",
-        lambda w: {"v": w.ids["api_key"]},
-    ),
-    "rotateApiClientSecret": (
-        "mutation($v: ID!) { r: rotateApiClientSecret(id: $v) { __typename } }",
-        lambda w: {"v": w.ids["api_client"]},
-    ),
-    "revokeApiClient": (
-        "mutation($v: ID!) { r: revokeApiClient(id: $v) { __typename } }",
-        lambda w: {"v": w.ids["api_client"]},
-    ),
-    "updateWebhookEndpoint": (
-        'mutation($v: ID!) { r: updateWebhookEndpoint(id: $v, events: ["credits.low"]) { __typename } }',
-        lambda w: {"v": w.ids["webhook_endpoint"]},
-    ),
-    "disableWebhookEndpoint": (
-        "mutation($v: ID!) { r: disableWebhookEndpoint(id: $v) { __typename } }",
-        lambda w: {"v": w.ids["webhook_endpoint"]},
-    ),
-    "rotateWebhookEndpointSecret": (
-        "mutation($v: ID!) { r: rotateWebhookEndpointSecret(id: $v) { __typename } }",
-        lambda w: {"v": w.ids["webhook_endpoint"]},
-    ),
-    "sendTestWebhook": (
-        "mutation($v: ID!) { r: sendTestWebhook(id: $v) { __typename } }",
-        lambda w: {"v": w.ids["webhook_endpoint"]},
-    ),
-    "replayWebhookDelivery": (
-        "mutation($v: ID!) { r: replayWebhookDelivery(id: $v) { __typename } }",
-        lambda w: {"v": w.ids["webhook_delivery"]},
-    ),
-}
 _S = "mutation($v: ID!) { r: %s { __typename } }"
 MUTATION_PROBES.update(
     {
@@ -375,7 +297,6 @@ MUTATION_PROBES.update(
         }.items()
     }
 )
-REFUSALS = {"NotFound", "NotAllowed", "CaptureSessionExpired", "NotAuthenticated"}
 
 
 @pytest.mark.parametrize("attacker", ["another tenant", "another office"])
@@ -389,43 +310,7 @@ async def test_mutations_cannot_reach_another_organisations_objects(
         query, variables = MUTATION_PROBES[field]
         result = await gql(client, query, variables(world))
         assert result["r"]["__typename"] in REFUSALS, (field, result)
-        await _a_is_untouched(world)
-
-
-async def _a_is_untouched(world: World) -> None:
-    # and A's objects are as they were
-    seen = await gql(
-        world.a_owner,
-        "{ deposits { edges { node { title status } } } apiKeys { revokedAt } creditBalance "
-        "apiClients { revokedAt secretRotatedAt } "
-        "webhookEndpoints { enabled events deliveries { status attempts } } "
-        "constatOrders { edges { node { status correctedExpose } } } "
-        "onSiteRequests { edges { node { status } } } }",
-    )
-    assert sorted(e["node"]["status"] for e in seen["deposits"]["edges"]) == [
-        "DRAFT",
-        "DRAFT",
-        "SEALED",
-        "SEALED",
-        "SUBMITTED",
-    ]  # the owner sees the organisation's deposits: theirs and the colleague's draft
-    assert all(e["node"]["title"] != "pwned" for e in seen["deposits"]["edges"])
-    assert seen["apiKeys"][0]["revokedAt"] is None
-    assert seen["apiClients"] == [{"revokedAt": None, "secretRotatedAt": None}]
-    assert seen["webhookEndpoints"] == [
-        {
-            "enabled": True,
-            "events": ["deposit.sealed"],
-            "deliveries": [{"status": "PENDING", "attempts": 0}],
-        }
-    ]
-    assert seen["creditBalance"] == 2
-    assert [e["node"] for e in seen["constatOrders"]["edges"]] == [
-        {"status": "AWAITING_VALIDATION", "correctedExpose": None}
-    ]
-    assert [e["node"]["status"] for e in seen["onSiteRequests"]["edges"]] == ["REQUESTED"]
-    office = await gql(world.x_clerk, "{ reviewQueue { edges { node { status } } } }")
-    assert [e["node"]["status"] for e in office["reviewQueue"]["edges"]] == ["SUBMITTED"]
+        await a_is_untouched(world)
 
 
 def test_every_probed_mutation_is_classified_as_probe() -> None:

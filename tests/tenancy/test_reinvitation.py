@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 from tests.factories import gql, log_in, make_organisation, unique_email
 from tests.sent_emails import body_text, sent_emails
-from tests.tenancy.test_invitations import CODE
+from tests.tenancy.isolation_world import CODE
 
 from probant_platform.db import Database
 

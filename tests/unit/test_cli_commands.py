@@ -12,8 +12,8 @@ from typing import Any
 
 from sqlalchemy import text
 from tests.cli_helpers import COMMAND, probant_env, run_probant
-from tests.db.test_jobs_and_email import _defer_welcome
-from tests.integrity.test_batches import _synthetic_leaves
+from tests.integrity.helpers import synthetic_leaves
+from tests.sent_emails import defer_welcome
 
 from probant_platform.config import Settings
 from probant_platform.db import Database
@@ -60,7 +60,7 @@ async def test_batches_are_closed_and_anchored_from_the_command_line(
     settings: Settings, owner_url: str, committed_database: Database
 ) -> None:
     env = probant_env(settings, owner_url, PROBANT_LOG_LEVEL="WARNING")
-    await _synthetic_leaves(committed_database, 3)
+    await synthetic_leaves(committed_database, 3)
 
     closed = await run_probant(env, "integrity", "close-batches", "--force")
     again = await run_probant(env, "integrity", "close-batches")
@@ -85,7 +85,7 @@ async def test_the_worker_command_delivers_a_queued_email_and_stops_on_sigterm(
 ) -> None:
     url, mailbox = smtp_server
     marker = secrets.token_hex(6)
-    await _defer_welcome(committed_database, marker, commit=True)
+    await defer_welcome(committed_database, marker, commit=True)
     env = probant_env(settings, owner_url, PROBANT_SMTP_URL=url, PROBANT_LOG_LEVEL="INFO")
     worker = await asyncio.create_subprocess_exec(
         *COMMAND,

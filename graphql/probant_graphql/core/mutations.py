@@ -1,14 +1,27 @@
-"""Running a mutation: authentication, CSRF, permission, then the service in a savepoint."""
+"""Running a mutation: authentication, CSRF, permission, then the service in a savepoint.
+
+`run_mutation` is the one way a mutation runs: a resolver translates its arguments, names the
+permission, and hands over the service call; the runner returns the payload or the typed
+error (through the registry in `core.errors`). `run_anonymous` is the same for the few
+mutations open to anonymous callers (sign-up, reset links).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, TypeVar
 
 from strawberry.types import Info
 
 from probant_graphql.context import Context
-from probant_graphql.core.errors import Error, NotAllowed, NotAllowedCode, NotAuthenticated
+from probant_graphql.core.errors import (
+    Error,
+    ErrorFactory,
+    NotAllowed,
+    NotAllowedCode,
+    NotAuthenticated,
+    to_graphql_error,
+)
 from probant_graphql.permissions import (
     csrf_problem,
     current_actor,
@@ -93,3 +106,47 @@ async def in_savepoint(
         return errors(exc, locale)
     await savepoint.commit()
     return result
+
+
+async def run_mutation(
+    info: Info[Context, Any],
+    permission: Permission | None,
+    service: Callable[[Actor], Awaitable[T]],
+    *,
+    overrides: Mapping[str, ErrorFactory] | None = None,
+    default_field: str = "",
+) -> Any:
+    """Authorise the actor for `permission` (None: any authenticated actor), run
+    `service(actor)` in a savepoint, and map a domain error to its GraphQL type in the
+    actor's language. Returns the payload or an `Error` (typed `Any`: the resolver's
+    declared result union is what the schema shows)."""
+    actor = await authorise_mutation(info, permission)
+    if isinstance(actor, Error):
+        return actor
+    return await in_savepoint(
+        info,
+        lambda: service(actor),
+        locale=actor.locale,
+        errors=lambda exc, locale: to_graphql_error(
+            exc, locale, overrides=overrides, default_field=default_field
+        ),
+    )
+
+
+async def run_anonymous(
+    info: Info[Context, Any],
+    service: Callable[[], Awaitable[T]],
+    *,
+    locale: str | None = None,
+    savepoint: bool = True,
+) -> Any:
+    """A mutation open to anyone: the service in a savepoint, errors in the request's language
+    (or `locale`). `savepoint=False` keeps what the service wrote before failing (a failed
+    log-in still counts towards the lockout)."""
+    locale = locale or locale_of(info)
+    if savepoint:
+        return await in_savepoint(info, service, locale=locale, errors=to_graphql_error)
+    try:
+        return await service()
+    except DomainError as exc:
+        return to_graphql_error(exc, locale)

@@ -9,10 +9,12 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import and_, or_
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 from strawberry import relay
 
 from probant_platform.errors import DomainError
+from probant_platform.text import contains_pattern  # noqa: F401  (re-exported)
 
 T = TypeVar("T")
 N = TypeVar("N", bound=relay.Node)
@@ -87,7 +89,24 @@ def connection(
     )
 
 
-def contains_pattern(search: str) -> str:
-    """An ILIKE pattern matching `search` anywhere, its wildcards escaped (100 chars at most)."""
-    escaped = search[:100].replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_")
-    return f"%{escaped}%"
+async def page(
+    session: AsyncSession,
+    query: Any,
+    *,
+    created: InstrumentedAttribute[Any],
+    ident: InstrumentedAttribute[Any],
+    first: int | None,
+    after: str | None,
+    to_node: Callable[[Any], N],
+) -> relay.Connection[N]:
+    """One page of a single-model query, newest first, as a Relay connection (one query)."""
+    found = await session.execute(
+        newest_first(query, created=created, ident=ident, after=after, first=first)
+    )
+    return connection(
+        found.scalars().all(),
+        first=first,
+        after=after,
+        cursor_of=lambda row: encode_cursor(getattr(row, created.key), getattr(row, ident.key)),
+        to_node=to_node,
+    )

@@ -9,14 +9,19 @@ from datetime import datetime
 from typing import Annotated, Any
 
 import strawberry
-from sqlalchemy import select
 from strawberry import relay
 from strawberry.types import Info
 
 from probant_graphql.context import Context
-from probant_graphql.core.errors import Error, InvalidInput, NotAllowed, NotAuthenticated, NotFound
-from probant_graphql.core.ids import decode_id
-from probant_graphql.core.mutations import authorise_mutation, in_savepoint, not_allowed
+from probant_graphql.core.errors import (
+    Error,
+    InvalidInput,
+    NotFound,
+    RoleOrAuthErrors,
+    to_graphql_error,
+)
+from probant_graphql.core.ids import require_id
+from probant_graphql.core.mutations import not_allowed, run_mutation
 from probant_graphql.core.pagination import connection, encode_cursor, newest_first
 from probant_graphql.ledger.types import (
     CreditsMoved,
@@ -27,65 +32,40 @@ from probant_graphql.ledger.types import (
 from probant_graphql.ledger.types import TransactionKind as TransactionKindEnum
 from probant_graphql.permissions import require
 from probant_platform.errors import DomainError
+from probant_platform.ledger import adjustments, pricing, services
 from probant_platform.ledger import errors as ledger_errors
-from probant_platform.ledger import pricing, services
+from probant_platform.ledger import queries as ledger_queries
 from probant_platform.ledger.models import (
-    LedgerAccount,
     LedgerEntry,
-    LedgerTransaction,
     TransactionKind,
 )
 from probant_tenants import audit
+from probant_tenants import queries as tenant_queries
 from probant_tenants.audit import AuditAction
 from probant_tenants.authz import Permission
 from probant_tenants.context import Actor
-from probant_tenants.models import Membership, MembershipStatus, Role, User
+from probant_tenants.errors import OrganisationNotFound
+from probant_tenants.models import Membership, Role, User
 
 CreditsResult = Annotated[
-    CreditsMoved
-    | InsufficientCredits
-    | SelfTransfer
-    | NotAllowed
-    | NotAuthenticated
-    | NotFound
-    | InvalidInput,
+    CreditsMoved | InsufficientCredits | SelfTransfer | RoleOrAuthErrors | NotFound | InvalidInput,
     strawberry.union("CreditsResult"),
 ]
+# The ledger's other refusals (amount, reason, idempotency key) name the amount.
+LEDGER_FIELD = "amount"
 
 
 def to_error(exc: DomainError, locale: str) -> Error:
-    if isinstance(exc, ledger_errors.InsufficientCredits):
-        return InsufficientCredits(
-            message=exc.message(locale), needed=exc.params["needed"], balance=exc.params["balance"]
-        )
-    if isinstance(exc, ledger_errors.MemberNotFound):
-        return NotFound(message=exc.message(locale))
-    if isinstance(exc, ledger_errors.SelfTransfer):
-        return SelfTransfer(message=exc.message(locale))
-    if isinstance(exc, ledger_errors.ReasonRequired):
-        return InvalidInput(message=exc.message(locale), field="reason")
-    return InvalidInput(message=exc.message(locale), field="amount")
-
-
-def membership_id_from(member_id: str) -> uuid.UUID | None:
-    """The membership UUID inside a `Member` global ID (or a raw UUID)."""
-    return decode_id(member_id, "Member")
+    """For the modules not on the mutation runner yet (evidence): the registry's reading."""
+    return to_graphql_error(exc, locale, default_field=LEDGER_FIELD)
 
 
 async def _member_of(info: Info[Context, Any], actor: Actor, member_id: str) -> Membership:
-    membership_id = membership_id_from(member_id)
-    found = (
-        await info.context.session.execute(
-            select(Membership).where(
-                Membership.id == membership_id,
-                Membership.organisation_id == actor.organisation_id,
-                Membership.status == MembershipStatus.ACTIVE,
-            )
-        )
-        if membership_id
-        else None
+    membership = await tenant_queries.active_membership(
+        session=info.context.session,
+        organisation_id=actor.organisation_id,
+        membership_id=require_id(member_id, "Member", ledger_errors.MemberNotFound),
     )
-    membership = found.scalar_one_or_none() if found is not None else None
     if membership is None:
         raise ledger_errors.MemberNotFound()
     return membership
@@ -116,12 +96,8 @@ async def _moved(
 
 async def _transfer(
     info: Info[Context, Any], member_id: str, amount: int, idempotency_key: str, *, reclaim: bool
-) -> CreditsResult:
-    actor = await authorise_mutation(info, Permission.CREDITS_TRANSFER)
-    if isinstance(actor, Error):
-        return actor  # type: ignore[return-value]
-
-    async def run() -> CreditsMoved:
+) -> Any:
+    async def run(actor: Actor) -> CreditsMoved:
         member = await _member_of(info, actor, member_id)
         person = await info.context.session.get(User, member.user_id)
         moved = await services.transfer(
@@ -137,7 +113,7 @@ async def _transfer(
         )
         return await _moved(info, actor, moved, member.id)
 
-    return await in_savepoint(info, run, locale=actor.locale, errors=to_error)  # type: ignore[return-value]
+    return await run_mutation(info, Permission.CREDITS_TRANSFER, run, default_field=LEDGER_FIELD)
 
 
 @strawberry.type
@@ -210,33 +186,12 @@ class LedgerMutation:
         reason: str,
         idempotency_key: str,
     ) -> CreditsResult:
-        actor = await authorise_mutation(info, Permission.PLATFORM_OPERATE)
-        if isinstance(actor, Error):
-            return actor  # type: ignore[return-value]
-        if actor.role is not Role.OPERATOR:
-            return not_allowed(actor.locale)
-        try:
-            target = uuid.UUID(relay.GlobalID.from_id(str(organisation_id)).node_id)
-        except (ValueError, TypeError):
-            return NotFound(message="Organisation introuvable.")
+        async def run(actor: Actor) -> CreditsMoved | Error:
+            if actor.role is not Role.OPERATOR:
+                return not_allowed(actor.locale)
+            target = require_id(organisation_id, "Organisation", OrganisationNotFound)
 
-        async def run() -> CreditsMoved:
-            from probant_platform.db import TenantScope
-            from probant_platform.db.session import rescope
-
-            await rescope(
-                info.context.session, TenantScope(organisation_id=target, user_id=actor.user_id)
-            )
-            moved = await services.issue(
-                session=info.context.session,
-                organisation_id=target,
-                kind=TransactionKind.ADJUSTMENT,
-                credits=amount,
-                idempotency_key=idempotency_key,
-                reason=reason,
-                actor_user_id=actor.user_id,
-            )
-            if not moved.replayed:
+            async def recorded(moved: services.LedgerTransactionInfo) -> None:
                 await audit.record(
                     session=info.context.session,
                     organisation_id=target,
@@ -245,8 +200,16 @@ class LedgerMutation:
                     target=str(moved.id),
                     details={"credits": amount, "reason": reason.strip()},
                 )
-            balance = await services.balance(session=info.context.session, organisation_id=target)
-            await rescope(info.context.session, actor.scope)
+
+            moved, balance = await adjustments.adjust(
+                session=info.context.session,
+                organisation_id=target,
+                credits=amount,
+                idempotency_key=idempotency_key,
+                reason=reason,
+                operator_user_id=actor.user_id,
+                recorded=recorded,
+            )
             return CreditsMoved(
                 transaction_id=strawberry.ID(str(moved.id)),
                 kind=moved.kind,
@@ -256,7 +219,9 @@ class LedgerMutation:
                 member_balance=None,
             )
 
-        return await in_savepoint(info, run, locale=actor.locale, errors=to_error)  # type: ignore[return-value]
+        return await run_mutation(
+            info, Permission.PLATFORM_OPERATE, run, default_field=LEDGER_FIELD
+        )
 
 
 @strawberry.type(name="LedgerEntry")
@@ -273,26 +238,13 @@ class LedgerEntryNode:
 def _wallet_entries(
     actor: Actor, kind: TransactionKind | None, from_: datetime | None, to: datetime | None
 ) -> Any:
-    member = None if actor.is_admin else actor.membership_id
-    query = (
-        select(LedgerEntry, LedgerTransaction)
-        .join(LedgerTransaction, LedgerTransaction.id == LedgerEntry.transaction_id)
-        .join(LedgerAccount, LedgerAccount.id == LedgerEntry.account_id)
-        .where(
-            LedgerAccount.organisation_id == actor.organisation_id,
-            LedgerAccount.kind == services.wallet_kind(member),
-            LedgerAccount.membership_id.is_(None)
-            if member is None
-            else LedgerAccount.membership_id == member,
-        )
+    return ledger_queries.wallet_entries(
+        organisation_id=actor.organisation_id,
+        membership_id=None if actor.is_admin else actor.membership_id,
+        kind=kind,
+        from_=from_,
+        to=to,
     )
-    if kind is not None:
-        query = query.where(LedgerTransaction.kind == kind)
-    if from_ is not None:
-        query = query.where(LedgerEntry.created_at >= from_)
-    if to is not None:
-        query = query.where(LedgerEntry.created_at < to)
-    return query
 
 
 def _entry(row: Any) -> LedgerEntryNode:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import strawberry
 
-from probant_graphql.core.errors import Error
+from probant_graphql.core.errors import Error, invalid_input, register
+from probant_platform.errors import DomainError
 from probant_platform.ledger import models, pricing
 
 TransactionKind = strawberry.enum(models.TransactionKind, name="TransactionKind")
@@ -20,6 +21,17 @@ class InsufficientCredits(Error):
 @strawberry.type(description="An admin cannot transfer credits to (or reclaim from) themselves.")
 class SelfTransfer(Error):
     pass
+
+
+def _insufficient(exc: DomainError, locale: str) -> Error:
+    return InsufficientCredits(
+        message=exc.message(locale), needed=exc.params["needed"], balance=exc.params["balance"]
+    )
+
+
+register("INSUFFICIENT_CREDITS", _insufficient)
+register("SELF_TRANSFER", SelfTransfer)
+register("REASON_REQUIRED", invalid_input("reason"))
 
 
 @strawberry.type

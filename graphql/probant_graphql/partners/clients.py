@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -10,14 +9,15 @@ import strawberry
 from strawberry.types import Info
 
 from probant_graphql.context import Context
-from probant_graphql.core.errors import Error, InvalidInput, NotAllowed, NotAuthenticated, NotFound
-from probant_graphql.core.mutations import authorise_mutation, in_savepoint
+from probant_graphql.core.errors import CommonErrors, NotAllowed, NotFound, invalid_input, register
+from probant_graphql.core.ids import require_id
+from probant_graphql.core.mutations import run_mutation
 from probant_graphql.permissions import require
-from probant_platform.errors import DomainError
 from probant_platform.partners import clients, persisted
 from probant_platform.partners import identity as _identity  # noqa: F401  (registers bearers)
 from probant_platform.partners.models import ApiClient as ApiClientModel
 from probant_tenants.authz import Permission
+from probant_tenants.context import Actor
 
 
 @strawberry.type(description="A partner system acting as the organisation with OAuth2 tokens.")
@@ -56,25 +56,13 @@ class ApiClientPayload:
     api_client: ApiClient
 
 
-Common = NotAuthenticated | NotAllowed | NotFound | InvalidInput
-SecretResult = Annotated[ApiClientSecret | Common, strawberry.union("ApiClientSecretResult")]
-ApiClientResult = Annotated[ApiClientPayload | Common, strawberry.union("ApiClientResult")]
-
-
-def to_error(exc: DomainError, locale: str) -> Error:
-    if exc.code == "API_CLIENT_NOT_FOUND":
-        return NotFound(message=exc.message(locale))
-    if exc.code == "API_CLIENTS_NOT_AVAILABLE":
-        return NotAllowed(message=exc.message(locale))
-    field = "queries" if exc.code == "INVALID_PERSISTED_QUERY" else "scopes"
-    return InvalidInput(message=exc.message(locale), field=field)
-
-
-def _uuid(value: strawberry.ID) -> uuid.UUID:
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        raise clients.ApiClientNotFound() from None
+SecretResult = Annotated[ApiClientSecret | CommonErrors, strawberry.union("ApiClientSecretResult")]
+ApiClientResult = Annotated[ApiClientPayload | CommonErrors, strawberry.union("ApiClientResult")]
+register("API_CLIENT_NOT_FOUND", NotFound)
+register("API_CLIENTS_NOT_AVAILABLE", NotAllowed)
+register("INVALID_PERSISTED_QUERY", invalid_input("queries"))
+# Other refusals of a client are about its scopes.
+CLIENT_FIELD = "scopes"
 
 
 @strawberry.type
@@ -98,11 +86,7 @@ class ApiClientMutation:
     async def create_api_client(
         self, info: Info[Context, Any], name: str, scopes: list[str]
     ) -> SecretResult:
-        actor = await authorise_mutation(info, Permission.WIDGET_KEYS_MANAGE)
-        if isinstance(actor, Error):
-            return actor  # type: ignore[return-value]
-
-        async def run() -> ApiClientSecret:
+        async def run(actor: Actor) -> ApiClientSecret:
             issued = await clients.create_client(
                 session=info.context.session,
                 organisation_id=actor.organisation_id,
@@ -114,7 +98,9 @@ class ApiClientMutation:
                 api_client=ApiClient.from_model(issued.client), client_secret=issued.secret
             )
 
-        return await in_savepoint(info, run, locale=actor.locale, errors=to_error)  # type: ignore[return-value]
+        return await run_mutation(
+            info, Permission.WIDGET_KEYS_MANAGE, run, default_field=CLIENT_FIELD
+        )
 
     @strawberry.mutation(
         description="A new secret for the client, shown once; the old one stops working now."
@@ -122,22 +108,20 @@ class ApiClientMutation:
     async def rotate_api_client_secret(
         self, info: Info[Context, Any], id: strawberry.ID
     ) -> SecretResult:
-        actor = await authorise_mutation(info, Permission.WIDGET_KEYS_MANAGE)
-        if isinstance(actor, Error):
-            return actor  # type: ignore[return-value]
-
-        async def run() -> ApiClientSecret:
+        async def run(actor: Actor) -> ApiClientSecret:
             issued = await clients.rotate_secret(
                 session=info.context.session,
                 organisation_id=actor.organisation_id,
-                id=_uuid(id),
+                id=require_id(id, "ApiClient", clients.ApiClientNotFound),
                 actor_user_id=actor.user_id,
             )
             return ApiClientSecret(
                 api_client=ApiClient.from_model(issued.client), client_secret=issued.secret
             )
 
-        return await in_savepoint(info, run, locale=actor.locale, errors=to_error)  # type: ignore[return-value]
+        return await run_mutation(
+            info, Permission.WIDGET_KEYS_MANAGE, run, default_field=CLIENT_FIELD
+        )
 
     @strawberry.mutation(
         description="Revoke the client: its secret and every token it holds are refused at once."
@@ -145,20 +129,18 @@ class ApiClientMutation:
     async def revoke_api_client(
         self, info: Info[Context, Any], id: strawberry.ID
     ) -> ApiClientResult:
-        actor = await authorise_mutation(info, Permission.WIDGET_KEYS_MANAGE)
-        if isinstance(actor, Error):
-            return actor  # type: ignore[return-value]
-
-        async def run() -> ApiClientPayload:
+        async def run(actor: Actor) -> ApiClientPayload:
             row = await clients.revoke_client(
                 session=info.context.session,
                 organisation_id=actor.organisation_id,
-                id=_uuid(id),
+                id=require_id(id, "ApiClient", clients.ApiClientNotFound),
                 actor_user_id=actor.user_id,
             )
             return ApiClientPayload(api_client=ApiClient.from_model(row))
 
-        return await in_savepoint(info, run, locale=actor.locale, errors=to_error)  # type: ignore[return-value]
+        return await run_mutation(
+            info, Permission.WIDGET_KEYS_MANAGE, run, default_field=CLIENT_FIELD
+        )
 
 
 @strawberry.type(description="Which persisted queries the organisation's API clients may run.")
@@ -167,7 +149,7 @@ class QueryAllowList:
     hashes: list[str]
 
 
-AllowListResult = Annotated[QueryAllowList | Common, strawberry.union("QueryAllowListResult")]
+AllowListResult = Annotated[QueryAllowList | CommonErrors, strawberry.union("QueryAllowListResult")]
 
 
 @strawberry.type
@@ -190,11 +172,7 @@ class QueryAllowListMutation:
     async def set_query_allow_list(
         self, info: Info[Context, Any], enabled: bool, queries: list[str]
     ) -> AllowListResult:
-        actor = await authorise_mutation(info, Permission.WIDGET_KEYS_MANAGE)
-        if isinstance(actor, Error):
-            return actor  # type: ignore[return-value]
-
-        async def run() -> QueryAllowList:
+        async def run(actor: Actor) -> QueryAllowList:
             saved = await persisted.set_allow_list(
                 session=info.context.session,
                 organisation_id=actor.organisation_id,
@@ -203,4 +181,6 @@ class QueryAllowListMutation:
             )
             return QueryAllowList(enabled=saved.enabled, hashes=list(saved.hashes))
 
-        return await in_savepoint(info, run, locale=actor.locale, errors=to_error)  # type: ignore[return-value]
+        return await run_mutation(
+            info, Permission.WIDGET_KEYS_MANAGE, run, default_field=CLIENT_FIELD
+        )

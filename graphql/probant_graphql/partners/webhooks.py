@@ -3,25 +3,22 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
 
 from probant_graphql.context import Context
-from probant_graphql.core.errors import Error, InvalidInput, NotAllowed, NotAuthenticated, NotFound
-from probant_graphql.core.mutations import authorise_mutation, in_savepoint
+from probant_graphql.core.errors import CommonErrors, invalid_input, register
+from probant_graphql.core.ids import require_id
+from probant_graphql.core.mutations import run_mutation
 from probant_graphql.permissions import require
-from probant_platform.errors import DomainError
 from probant_platform.events.outbox import EVENT_TYPES
 from probant_platform.webhooks import endpoints
 from probant_platform.webhooks import models as wm
 from probant_tenants.authz import Permission
 from probant_tenants.context import Actor
-
-T = TypeVar("T")
 
 
 @strawberry.type(description="One HTTP attempt of a delivery (the delivery log).")
@@ -118,53 +115,34 @@ class WebhookDeliveryPayload:
     delivery_id: strawberry.ID
 
 
-Common = NotAuthenticated | NotAllowed | NotFound | InvalidInput
 SecretResult = Annotated[
-    WebhookEndpointSecret | Common, strawberry.union("WebhookEndpointSecretResult")
+    WebhookEndpointSecret | CommonErrors, strawberry.union("WebhookEndpointSecretResult")
 ]
 EndpointResult = Annotated[
-    WebhookEndpointPayload | Common, strawberry.union("WebhookEndpointResult")
+    WebhookEndpointPayload | CommonErrors, strawberry.union("WebhookEndpointResult")
 ]
 DeliveryResult = Annotated[
-    WebhookDeliveryPayload | Common, strawberry.union("WebhookDeliveryResult")
+    WebhookDeliveryPayload | CommonErrors, strawberry.union("WebhookDeliveryResult")
 ]
-
-
-def to_error(exc: DomainError, locale: str) -> Error:
-    if exc.code == "NOT_FOUND":
-        return NotFound(message=exc.message(locale))
-    field = "events" if exc.code == "INVALID_EVENTS" else "url"
-    return InvalidInput(message=exc.message(locale), field=field)
-
-
-def _uuid(value: strawberry.ID) -> uuid.UUID:
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        raise endpoints.EndpointNotFound() from None
-
-
-async def _run(info: Info[Context, Any], body: Callable[[Actor], Awaitable[T]]) -> T | Error:
-    actor = await authorise_mutation(info, Permission.WEBHOOKS_MANAGE)
-    if isinstance(actor, Error):
-        return actor
-    return await in_savepoint(info, lambda: body(actor), locale=actor.locale, errors=to_error)
+register("INVALID_EVENTS", invalid_input("events"))
+# Other refusals of an endpoint are about its address.
+ENDPOINT_FIELD = "url"
 
 
 async def _update(
     info: Info[Context, Any], id: strawberry.ID, *, events: list[str] | None, enabled: bool | None
-) -> WebhookEndpointPayload | Error:
+) -> Any:
     async def body(actor: Actor) -> WebhookEndpointPayload:
         row = await endpoints.update_endpoint(
             session=info.context.session,
             organisation_id=actor.organisation_id,
-            endpoint_id=_uuid(id),
+            endpoint_id=require_id(id, "WebhookEndpoint", endpoints.EndpointNotFound),
             events=events,
             enabled=enabled,
         )
         return WebhookEndpointPayload(endpoint=WebhookEndpoint.from_model(row))
 
-    return await _run(info, body)
+    return await run_mutation(info, Permission.WEBHOOKS_MANAGE, body, default_field=ENDPOINT_FIELD)
 
 
 @strawberry.type
@@ -202,7 +180,9 @@ class WebhookMutation:
                 endpoint=WebhookEndpoint.from_model(made.endpoint), secret=made.secret
             )
 
-        return await _run(info, body)  # type: ignore[return-value]
+        return await run_mutation(
+            info, Permission.WEBHOOKS_MANAGE, body, default_field=ENDPOINT_FIELD
+        )
 
     @strawberry.mutation(description="Change the events an endpoint receives, or enable it again.")
     async def update_webhook_endpoint(
@@ -212,13 +192,13 @@ class WebhookMutation:
         events: list[str] | None = None,
         enabled: bool | None = None,
     ) -> EndpointResult:
-        return await _update(info, id, events=events, enabled=enabled)  # type: ignore[return-value]
+        return await _update(info, id, events=events, enabled=enabled)
 
     @strawberry.mutation(description="Stop sending to an endpoint.")
     async def disable_webhook_endpoint(
         self, info: Info[Context, Any], id: strawberry.ID
     ) -> EndpointResult:
-        return await _update(info, id, events=None, enabled=False)  # type: ignore[return-value]
+        return await _update(info, id, events=None, enabled=False)
 
     @strawberry.mutation(description="A new signing secret, shown once; the old one stops now.")
     async def rotate_webhook_endpoint_secret(
@@ -229,13 +209,15 @@ class WebhookMutation:
                 session=info.context.session,
                 settings=info.context.settings,
                 organisation_id=actor.organisation_id,
-                endpoint_id=_uuid(id),
+                endpoint_id=require_id(id, "WebhookEndpoint", endpoints.EndpointNotFound),
             )
             return WebhookEndpointSecret(
                 endpoint=WebhookEndpoint.from_model(made.endpoint), secret=made.secret
             )
 
-        return await _run(info, body)  # type: ignore[return-value]
+        return await run_mutation(
+            info, Permission.WEBHOOKS_MANAGE, body, default_field=ENDPOINT_FIELD
+        )
 
     @strawberry.mutation(description="Send a `webhook.test` event to this endpoint now.")
     async def send_test_webhook(
@@ -245,11 +227,13 @@ class WebhookMutation:
             delivery = await endpoints.send_test(
                 session=info.context.session,
                 organisation_id=actor.organisation_id,
-                endpoint_id=_uuid(id),
+                endpoint_id=require_id(id, "WebhookEndpoint", endpoints.EndpointNotFound),
             )
             return WebhookDeliveryPayload(delivery_id=strawberry.ID(str(delivery.id)))
 
-        return await _run(info, body)  # type: ignore[return-value]
+        return await run_mutation(
+            info, Permission.WEBHOOKS_MANAGE, body, default_field=ENDPOINT_FIELD
+        )
 
     @strawberry.mutation(description="Deliver a past event again (a new series of attempts).")
     async def replay_webhook_delivery(
@@ -259,8 +243,10 @@ class WebhookMutation:
             delivery = await endpoints.replay(
                 session=info.context.session,
                 organisation_id=actor.organisation_id,
-                delivery_id=_uuid(id),
+                delivery_id=require_id(id, "WebhookDelivery", endpoints.EndpointNotFound),
             )
             return WebhookDeliveryPayload(delivery_id=strawberry.ID(str(delivery.id)))
 
-        return await _run(info, body)  # type: ignore[return-value]
+        return await run_mutation(
+            info, Permission.WEBHOOKS_MANAGE, body, default_field=ENDPOINT_FIELD
+        )

@@ -6,13 +6,13 @@ from datetime import datetime
 from typing import Annotated, Any
 
 import strawberry
-from sqlalchemy import select
 from strawberry import relay
 from strawberry.types import Info
 
 from probant_graphql.context import Context
-from probant_graphql.core.pagination import connection, encode_cursor, newest_first
+from probant_graphql.core.pagination import page
 from probant_graphql.permissions import require
+from probant_tenants import queries
 from probant_tenants.audit import AuditAction
 from probant_tenants.authz import Permission
 from probant_tenants.models import AuditEvent as AuditEventModel
@@ -60,34 +60,18 @@ class AuditQuery:
         after: str | None = None,
     ) -> relay.Connection[AuditEvent]:
         actor = await require(info, Permission.AUDIT_READ)
-        query = select(AuditEventModel).where(
-            AuditEventModel.organisation_id == actor.organisation_id
+        query = queries.audit_events(
+            organisation_id=actor.organisation_id,
+            action=AuditAction(action) if action is not None else None,
+            from_=from_,
+            to=to,
         )
-        if action is not None:
-            query = query.where(AuditEventModel.action == AuditAction(action).value)
-        if from_ is not None:
-            query = query.where(AuditEventModel.created_at >= from_)
-        if to is not None:
-            query = query.where(AuditEventModel.created_at < to)
-        rows = (
-            (
-                await info.context.session.execute(
-                    newest_first(
-                        query,
-                        created=AuditEventModel.created_at,
-                        ident=AuditEventModel.id,
-                        after=after,
-                        first=first,
-                    )
-                )
-            )
-            .scalars()
-            .all()
-        )
-        return connection(
-            rows,
+        return await page(
+            info.context.session,
+            query,
+            created=AuditEventModel.created_at,
+            ident=AuditEventModel.id,
             first=first,
             after=after,
-            cursor_of=lambda r: encode_cursor(r.created_at, r.id),
             to_node=AuditEvent.from_model,
         )

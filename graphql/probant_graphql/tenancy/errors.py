@@ -1,10 +1,10 @@
-"""Typed errors of the account and member mutations, and the mapping from domain errors."""
+"""Typed errors of the account and member mutations, registered for their domain codes."""
 
 from __future__ import annotations
 
 import strawberry
 
-from probant_graphql.core.errors import Error, InvalidInput, NotAllowed, NotFound
+from probant_graphql.core.errors import Error, invalid_input, register
 from probant_platform.errors import DomainError
 from probant_tenants import errors as domain
 from probant_tenants.passwords import PasswordRule
@@ -57,30 +57,19 @@ class InvalidToken(Error):
     pass
 
 
-_SIMPLE: dict[type[DomainError], type[Error]] = {
-    domain.InvalidSiren: InvalidSiren,
-    domain.SirenRequired: SirenRequired,
-    domain.EmailTaken: EmailTaken,
-    domain.InvalidEmail: InvalidEmail,
-    domain.TermsNotAccepted: TermsNotAccepted,
-    domain.InvalidCredentials: InvalidCredentials,
-    domain.AccountLocked: AccountLocked,
-    domain.InvalidToken: InvalidToken,
-}
+def _weak_password(exc: DomainError, locale: str) -> Error:
+    assert isinstance(exc, domain.WeakPassword)
+    return WeakPassword(message=exc.message(locale), unmet_rules=list(exc.rules))
 
 
-def to_graphql_error(exc: DomainError, locale: str) -> Error:
-    """The typed GraphQL error for a domain error, in the viewer's language."""
-    message = exc.message(locale)
-    if isinstance(exc, domain.WeakPassword):
-        return WeakPassword(message=message, unmet_rules=list(exc.rules))
-    if isinstance(exc, domain.InvalidName):
-        return InvalidInput(message=message, field="name")
-    for domain_type, graphql_type in _SIMPLE.items():
-        if isinstance(exc, domain_type):
-            return graphql_type(message=message)
-    if exc.code == "NOT_FOUND":
-        return NotFound(message=message)
-    if exc.code == "NOT_ALLOWED":
-        return NotAllowed(message=message)
-    return InvalidInput(message=message, field=exc.params.get("field", ""))
+register("WEAK_PASSWORD", _weak_password)
+register("INVALID_NAME", invalid_input("name"))
+register("UNSUPPORTED_LOCALE", invalid_input("locale"))
+register("INVALID_SIREN", InvalidSiren)
+register("SIREN_REQUIRED", SirenRequired)
+register("EMAIL_TAKEN", EmailTaken)
+register("INVALID_EMAIL", InvalidEmail)
+register("TERMS_NOT_ACCEPTED", TermsNotAccepted)
+register("INVALID_CREDENTIALS", InvalidCredentials)
+register("ACCOUNT_LOCKED", AccountLocked)
+register("INVALID_TOKEN", InvalidToken)

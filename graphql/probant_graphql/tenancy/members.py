@@ -1,31 +1,34 @@
-"""inviteMember and activateAccount."""
+"""inviteMember and activateAccount; members' roles, removal and ownership."""
 
 from __future__ import annotations
 
-import uuid
 from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
 
 from probant_graphql.context import Context
-from probant_graphql.core.errors import Error, InvalidInput, NotAllowed, NotAuthenticated, NotFound
-from probant_graphql.core.mutations import authorise_mutation, in_savepoint
-from probant_graphql.ledger.resolvers import membership_id_from
-from probant_graphql.ledger.resolvers import to_error as ledger_error
+from probant_graphql.core.errors import (
+    Error,
+    InvalidInput,
+    NotFound,
+    RoleOrAuthErrors,
+    invalid_input,
+    register,
+)
+from probant_graphql.core.ids import require_id
+from probant_graphql.core.mutations import run_anonymous, run_mutation
 from probant_graphql.ledger.types import InsufficientCredits
-from probant_graphql.permissions import locale_of
 from probant_graphql.tenancy import errors as e
-from probant_graphql.tenancy.errors import to_graphql_error
-from probant_graphql.tenancy.mutations import LogInPayload, set_session_cookies
-from probant_graphql.tenancy.types import Member, Organisation, Role
+from probant_graphql.tenancy.mutations import LogInPayload, logged_in, set_session_cookies
+from probant_graphql.tenancy.types import Member, Role
 from probant_platform.errors import DomainError
 from probant_platform.ledger import errors as ledger_errors
 from probant_platform.ledger import services as ledger
-from probant_tenants import invitations, members, seats
+from probant_tenants import invitations, members
 from probant_tenants.authz import Permission
+from probant_tenants.context import Actor
 from probant_tenants.models import Membership, User
-from probant_tenants.models import Organisation as OrganisationModel
 from probant_tenants.models import Role as RoleModel
 from probant_tenants.sessions import open_session
 
@@ -68,8 +71,7 @@ InviteResult = Annotated[
     | InsufficientCredits
     | e.InvalidEmail
     | InvalidInput
-    | NotAllowed
-    | NotAuthenticated,
+    | RoleOrAuthErrors,
     strawberry.union("InviteMemberResult"),
 ]
 ActivateResult = Annotated[
@@ -84,18 +86,12 @@ ActivateResult = Annotated[
 ]
 
 
-def _errors(exc: DomainError, locale: str) -> Error:
-    if isinstance(exc, invitations.AlreadyMember):
-        return AlreadyMember(message=exc.message(locale))
-    if isinstance(exc, seats.SeatLimitReached):
-        return SeatLimitReached(message=exc.message(locale), limit=exc.params["limit"])
-    if isinstance(exc, invitations.RoleNotInvitable):
-        return NotAllowed(message=exc.message(locale))
-    if isinstance(exc, ledger_errors.InsufficientCredits):
-        return ledger_error(exc, locale)
-    if isinstance(exc, ledger_errors.InvalidAmount):
-        return InvalidInput(message=exc.message(locale), field="credits")
-    return to_graphql_error(exc, locale)
+def _seat_limit(exc: DomainError, locale: str) -> Error:
+    return SeatLimitReached(message=exc.message(locale), limit=exc.params["limit"])
+
+
+register("ALREADY_MEMBER", AlreadyMember)
+register("SEAT_LIMIT_REACHED", _seat_limit)
 
 
 @strawberry.type
@@ -109,30 +105,15 @@ class MemberPayload:
 
 
 MemberResult = Annotated[
-    MemberPayload | LastOwner | NotFound | NotAllowed | NotAuthenticated,
-    strawberry.union("MemberResult"),
+    MemberPayload | LastOwner | NotFound | RoleOrAuthErrors, strawberry.union("MemberResult")
 ]
-
-
-def _member_errors(exc: DomainError, locale: str) -> Error:
-    if isinstance(exc, members.LastOwner):
-        return LastOwner(message=exc.message(locale))
-    if isinstance(exc, members.MemberNotFound):
-        return NotFound(message=exc.message(locale))
-    return NotAllowed(message=exc.message(locale))
+register("LAST_OWNER", LastOwner)
 
 
 async def _member_payload(info: Info[Context, Any], membership: Any) -> MemberPayload:
     user = await info.context.session.get(User, membership.user_id)
     assert user is not None
     return MemberPayload(member=Member.from_row(membership, user))
-
-
-def _membership_id(member_id: str) -> uuid.UUID:
-    found = membership_id_from(member_id)
-    if found is None:
-        raise members.MemberNotFound()
-    return found
 
 
 @strawberry.type
@@ -144,32 +125,24 @@ class MembersMutation:
         member_id: strawberry.ID,
         role: Role,  # type: ignore[valid-type]
     ) -> MemberResult:
-        actor = await authorise_mutation(info, Permission.MEMBERS_MANAGE)
-        if isinstance(actor, Error):
-            return actor  # type: ignore[return-value]
-
-        async def run() -> MemberPayload:
+        async def run(actor: Actor) -> MemberPayload:
             membership = await members.update_member_role(
                 session=info.context.session,
                 organisation_id=actor.organisation_id,
                 actor_user_id=actor.user_id,
-                membership_id=_membership_id(member_id),
+                membership_id=require_id(member_id, "Member", members.MemberNotFound),
                 role=RoleModel(role),
             )
             return await _member_payload(info, membership)
 
-        return await in_savepoint(info, run, locale=actor.locale, errors=_member_errors)  # type: ignore[return-value]
+        return await run_mutation(info, Permission.MEMBERS_MANAGE, run)
 
     @strawberry.mutation(description="OWNER/ADMIN: remove a member; their sessions end at once.")
     async def remove_member(
         self, info: Info[Context, Any], member_id: strawberry.ID
     ) -> MemberResult:
-        actor = await authorise_mutation(info, Permission.MEMBERS_MANAGE)
-        if isinstance(actor, Error):
-            return actor  # type: ignore[return-value]
-
-        async def run() -> MemberPayload:
-            membership_id = _membership_id(member_id)
+        async def run(actor: Actor) -> MemberPayload:
+            membership_id = require_id(member_id, "Member", members.MemberNotFound)
             await members.remove_member(
                 session=info.context.session,
                 organisation_id=actor.organisation_id,
@@ -179,7 +152,7 @@ class MembersMutation:
             membership = await info.context.session.get(Membership, membership_id)
             return await _member_payload(info, membership)
 
-        return await in_savepoint(info, run, locale=actor.locale, errors=_member_errors)  # type: ignore[return-value]
+        return await run_mutation(info, Permission.MEMBERS_MANAGE, run)
 
     @strawberry.mutation(
         description="OWNER only: hand ownership to another member (you stay ADMIN)."
@@ -187,23 +160,19 @@ class MembersMutation:
     async def transfer_ownership(
         self, info: Info[Context, Any], member_id: strawberry.ID
     ) -> MemberResult:
-        actor = await authorise_mutation(info, Permission.MEMBERS_MANAGE)
-        if isinstance(actor, Error):
-            return actor  # type: ignore[return-value]
-        if actor.role is not RoleModel.OWNER:
-            return NotAllowed(message=members.RoleNotAssignable().message(actor.locale))
-
-        async def run() -> MemberPayload:
+        async def run(actor: Actor) -> MemberPayload:
+            if actor.role is not RoleModel.OWNER:
+                raise members.RoleNotAssignable()
             membership = await members.transfer_ownership(
                 session=info.context.session,
                 organisation_id=actor.organisation_id,
                 owner_membership_id=actor.membership_id,
                 actor_user_id=actor.user_id,
-                to_membership_id=_membership_id(member_id),
+                to_membership_id=require_id(member_id, "Member", members.MemberNotFound),
             )
             return await _member_payload(info, membership)
 
-        return await in_savepoint(info, run, locale=actor.locale, errors=_member_errors)  # type: ignore[return-value]
+        return await run_mutation(info, Permission.MEMBERS_MANAGE, run)
 
     @strawberry.mutation(
         description="OWNER/ADMIN: invite someone with a role, optionally allotting credits."
@@ -215,11 +184,7 @@ class MembersMutation:
         role: Role,  # type: ignore[valid-type]
         credits: int = 0,
     ) -> InviteResult:
-        actor = await authorise_mutation(info, Permission.MEMBERS_INVITE)
-        if isinstance(actor, Error):
-            return actor  # type: ignore[return-value]
-
-        async def run() -> InvitationPayload:
+        async def run(actor: Actor) -> InvitationPayload:
             if not 0 <= credits <= ledger.MAX_CREDITS:
                 raise ledger_errors.InvalidAmount()
             issued = await invitations.invite_member(
@@ -250,7 +215,12 @@ class MembersMutation:
                 else None,
             )
 
-        return await in_savepoint(info, run, locale=actor.locale, errors=_errors)  # type: ignore[return-value]
+        return await run_mutation(
+            info,
+            Permission.MEMBERS_INVITE,
+            run,
+            overrides={"INVALID_AMOUNT": invalid_input("credits")},
+        )
 
     @strawberry.mutation(
         description="Join with the emailed code: sets your password and logs you in."
@@ -267,7 +237,8 @@ class MembersMutation:
         ] = None,
     ) -> ActivateResult:
         ip = info.context.client_ip
-        try:
+
+        async def run() -> LogInPayload:
             membership = await invitations.activate_account(
                 session=info.context.session,
                 database=info.context.runtime.database,
@@ -277,18 +248,15 @@ class MembersMutation:
                 ip=ip,
                 full_name=full_name,
             )
-        except DomainError as exc:
-            return to_graphql_error(exc, locale_of(info))  # type: ignore[return-value]
-        issued = await open_session(
-            session=info.context.session,
-            user_id=membership.user_id,
-            membership_id=membership.id,
-            ip=ip,
-            user_agent=info.context.request.headers.get("user-agent"),
-        )
-        set_session_cookies(info, issued)
-        organisation = await info.context.session.get(OrganisationModel, membership.organisation_id)
-        assert organisation is not None
-        return LogInPayload(
-            organisation=Organisation.from_model(organisation), csrf_token=issued.csrf_token
-        )
+            issued = await open_session(
+                session=info.context.session,
+                user_id=membership.user_id,
+                membership_id=membership.id,
+                ip=ip,
+                user_agent=info.context.request.headers.get("user-agent"),
+            )
+            set_session_cookies(info, issued)
+            return await logged_in(info, membership.organisation_id, issued)
+
+        # No savepoint: what activation wrote before failing (a counted attempt) stays.
+        return await run_anonymous(info, run, savepoint=False)

@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
 
 from probant_graphql.context import Context
-from probant_graphql.core.errors import Error, InvalidInput, NotAllowed, NotAuthenticated
+from probant_graphql.core.errors import AuthErrors, InvalidInput, NotAuthenticated
 from probant_graphql.core.ids import decode_id
-from probant_graphql.core.mutations import authorise_mutation, in_savepoint, not_authenticated
+from probant_graphql.core.mutations import not_authenticated, run_anonymous, run_mutation
 from probant_graphql.permissions import locale_of
 from probant_graphql.tenancy import errors as e
-from probant_graphql.tenancy.errors import to_graphql_error
 from probant_graphql.tenancy.types import Organisation, OrganisationKind
-from probant_platform.errors import DomainError
 from probant_tenants import accounts
+from probant_tenants.context import Actor
 from probant_tenants.models import Membership
 from probant_tenants.models import Organisation as OrgModel
 from probant_tenants.models import OrganisationKind as Kind
@@ -73,9 +73,18 @@ LogInResult = Annotated[
     LogInPayload | e.InvalidCredentials | e.AccountLocked, strawberry.union("LogInResult")
 ]
 VerifyEmailResult = Annotated[OkPayload | e.InvalidToken, strawberry.union("VerifyEmailResult")]
-LogOutResult = Annotated[
-    OkPayload | NotAuthenticated | NotAllowed, strawberry.union("LogOutResult")
-]
+LogOutResult = Annotated[OkPayload | AuthErrors, strawberry.union("LogOutResult")]
+
+
+async def logged_in(
+    info: Info[Context, Any], organisation_id: uuid.UUID, issued: IssuedSession
+) -> LogInPayload:
+    """The payload of a session just opened (log-in, account activation)."""
+    organisation = await info.context.session.get(OrgModel, organisation_id)
+    assert organisation is not None
+    return LogInPayload(
+        organisation=Organisation.from_model(organisation), csrf_token=issued.csrf_token
+    )
 
 
 def set_session_cookies(info: Info[Context, Any], issued: IssuedSession) -> None:
@@ -119,7 +128,7 @@ class TenancyMutation:
                 email_verification_sent=True,
             )
 
-        return await in_savepoint(info, run, locale=locale, errors=to_graphql_error)  # type: ignore[return-value]
+        return await run_anonymous(info, run, locale=locale)
 
     @strawberry.mutation(description="Confirm an email address with the emailed token.")
     async def verify_email(self, info: Info[Context, Any], token: str) -> VerifyEmailResult:
@@ -127,7 +136,7 @@ class TenancyMutation:
             await accounts.verify_email(session=info.context.session, token=token)
             return OkPayload(ok=True)
 
-        return await in_savepoint(info, run, locale=locale_of(info), errors=to_graphql_error)  # type: ignore[return-value]
+        return await run_anonymous(info, run)
 
     @strawberry.mutation(description="Open a session (HttpOnly cookie) for an email and password.")
     async def log_in(
@@ -137,35 +146,32 @@ class TenancyMutation:
         password: str,
         organisation_id: strawberry.ID | None = None,
     ) -> LogInResult:
-        # No savepoint: a failed attempt must still count towards the lockout.
-        org_id = decode_id(organisation_id, "Organisation")
-        try:
+        async def run() -> LogInPayload:
             issued = await accounts.log_in(
                 session=info.context.session,
                 database=info.context.runtime.database,
                 email=email,
                 password=password,
-                organisation_id=org_id,
+                organisation_id=decode_id(organisation_id, "Organisation"),
                 ip=info.context.client_ip,
                 user_agent=info.context.request.headers.get("user-agent"),
             )
-        except DomainError as exc:
-            return to_graphql_error(exc, locale_of(info))  # type: ignore[return-value]
-        set_session_cookies(info, issued)
-        membership = await info.context.session.get(Membership, issued.record.membership_id)
-        assert membership is not None
-        org = await info.context.session.get(OrgModel, membership.organisation_id)
-        assert org is not None
-        return LogInPayload(organisation=Organisation.from_model(org), csrf_token=issued.csrf_token)
+            set_session_cookies(info, issued)
+            membership = await info.context.session.get(Membership, issued.record.membership_id)
+            assert membership is not None
+            return await logged_in(info, membership.organisation_id, issued)
+
+        # No savepoint: a failed attempt must still count towards the lockout.
+        return await run_anonymous(info, run, savepoint=False)
 
     @strawberry.mutation(description="End the current session.")
     async def log_out(self, info: Info[Context, Any]) -> LogOutResult:
-        actor = await authorise_mutation(info, None)
-        if isinstance(actor, Error):
-            return actor  # type: ignore[return-value]
-        if actor.session_id is None:
-            return not_authenticated(locale_of(info))
-        await revoke_session(session=info.context.session, session_id=actor.session_id)
-        info.context.response.delete_cookie(SESSION_COOKIE)
-        info.context.response.delete_cookie(CSRF_COOKIE)
-        return OkPayload(ok=True)
+        async def run(actor: Actor) -> OkPayload | NotAuthenticated:
+            if actor.session_id is None:
+                return not_authenticated(actor.locale)
+            await revoke_session(session=info.context.session, session_id=actor.session_id)
+            info.context.response.delete_cookie(SESSION_COOKIE)
+            info.context.response.delete_cookie(CSRF_COOKIE)
+            return OkPayload(ok=True)
+
+        return await run_mutation(info, None, run)

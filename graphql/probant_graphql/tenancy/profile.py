@@ -8,19 +8,17 @@ import strawberry
 from strawberry.types import Info
 
 from probant_graphql.context import Context
-from probant_graphql.core.errors import Error, InvalidInput, NotAllowed, NotAuthenticated
-from probant_graphql.core.mutations import authorise_mutation, in_savepoint
-from probant_graphql.permissions import locale_of
+from probant_graphql.core.errors import AuthErrors as Guards
+from probant_graphql.core.errors import Error, InvalidInput, simple
+from probant_graphql.core.mutations import run_anonymous, run_mutation
 from probant_graphql.tenancy import errors as e
-from probant_graphql.tenancy.errors import to_graphql_error
 from probant_graphql.tenancy.mutations import OkPayload
 from probant_graphql.tenancy.types import Organisation
-from probant_platform.errors import DomainError
 from probant_tenants import deletion, profile
 from probant_tenants.authz import Permission
+from probant_tenants.context import Actor
 from probant_tenants.sessions import SESSION_COOKIE
 
-Guards = NotAuthenticated | NotAllowed
 ChangePasswordResult = Annotated[
     OkPayload | e.InvalidCredentials | e.AccountLocked | e.WeakPassword | Guards,
     strawberry.union("ChangePasswordResult"),
@@ -84,11 +82,8 @@ DeleteAccountResult = Annotated[
     strawberry.union("DeleteAccountResult"),
 ]
 
-
-def _deletion_errors(exc: DomainError, locale: str) -> Error:
-    if exc.code == "LAST_OWNER":
-        return LastOwnerError(message=exc.message(locale))
-    return to_graphql_error(exc, locale)
+# Account deletion names the last-owner refusal with its own type (members use `LastOwner`).
+DELETION_ERRORS = {"LAST_OWNER": simple(LastOwnerError)}
 
 
 @strawberry.type
@@ -100,11 +95,7 @@ class ProfileMutation:
     async def delete_account(
         self, info: Info[Context, Any], password: str, delete_organisations: bool = False
     ) -> DeleteAccountResult:
-        actor = await authorise_mutation(info, None)
-        if isinstance(actor, Error):
-            return actor  # type: ignore[return-value]
-
-        async def run() -> OkPayload:
+        async def run(actor: Actor) -> OkPayload:
             await deletion.delete_account(
                 session=info.context.session,
                 user_id=actor.user_id,
@@ -114,7 +105,7 @@ class ProfileMutation:
             info.context.response.delete_cookie(SESSION_COOKIE)
             return OkPayload(ok=True)
 
-        return await in_savepoint(info, run, locale=actor.locale, errors=_deletion_errors)  # type: ignore[return-value]
+        return await run_mutation(info, None, run, overrides=DELETION_ERRORS)
 
     @strawberry.mutation(description="Email a reset link; the answer is the same for any address.")
     async def request_password_reset(self, info: Info[Context, Any], email: str) -> OkPayload:
@@ -131,19 +122,13 @@ class ProfileMutation:
             )
             return OkPayload(ok=True)
 
-        return await in_savepoint(  # type: ignore[return-value]
-            info, run, locale=locale_of(info), errors=to_graphql_error
-        )
+        return await run_anonymous(info, run)
 
     @strawberry.mutation(description="Change your password (ends your other sessions).")
     async def change_password(
         self, info: Info[Context, Any], current_password: str, new_password: str
     ) -> ChangePasswordResult:
-        actor = await authorise_mutation(info, None)
-        if isinstance(actor, Error):
-            return actor  # type: ignore[return-value]
-
-        async def run() -> OkPayload:
+        async def run(actor: Actor) -> OkPayload:
             await profile.change_password(
                 session=info.context.session,
                 user_id=actor.user_id,
@@ -156,7 +141,7 @@ class ProfileMutation:
             )
             return OkPayload(ok=True)
 
-        return await in_savepoint(info, run, locale=actor.locale, errors=to_graphql_error)  # type: ignore[return-value]
+        return await run_mutation(info, None, run)
 
     @strawberry.mutation(
         description="Email notifications (on by default) and push (off by default)."
@@ -164,23 +149,19 @@ class ProfileMutation:
     async def update_notification_preferences(
         self, info: Info[Context, Any], email: bool | None = None, push: bool | None = None
     ) -> PreferencesResult:
-        actor = await authorise_mutation(info, None)
-        if isinstance(actor, Error):
-            return actor  # type: ignore[return-value]
-        user = await profile.update_notifications(
-            session=info.context.session, user_id=actor.user_id, email=email, push=push
-        )
-        return NotificationPreferences(email=user.notify_email, push=user.notify_push)
+        async def run(actor: Actor) -> NotificationPreferences:
+            user = await profile.update_notifications(
+                session=info.context.session, user_id=actor.user_id, email=email, push=push
+            )
+            return NotificationPreferences(email=user.notify_email, push=user.notify_push)
+
+        return await run_mutation(info, None, run)
 
     @strawberry.mutation(description="Your own name and language (emails follow the language).")
     async def update_my_profile(
         self, info: Info[Context, Any], full_name: str | None = None, locale: str | None = None
     ) -> PersonResult:
-        actor = await authorise_mutation(info, None)
-        if isinstance(actor, Error):
-            return actor  # type: ignore[return-value]
-
-        async def run() -> PersonPayload:
+        async def run(actor: Actor) -> PersonPayload:
             user = await profile.update_person(
                 session=info.context.session,
                 user_id=actor.user_id,
@@ -189,12 +170,7 @@ class ProfileMutation:
             )
             return PersonPayload(full_name=user.full_name, locale=user.locale)
 
-        def errors(exc: DomainError, locale_: str) -> Error:
-            if isinstance(exc, profile.UnsupportedLocale):
-                return InvalidInput(message=exc.message(locale_), field="locale")
-            return to_graphql_error(exc, locale_)
-
-        return await in_savepoint(info, run, locale=actor.locale, errors=errors)  # type: ignore[return-value]
+        return await run_mutation(info, None, run)
 
     @strawberry.mutation(description="OWNER/ADMIN: the organisation's name and legal identity.")
     async def update_organisation_profile(
@@ -203,11 +179,7 @@ class ProfileMutation:
         name: str | None = None,
         legal_identity: LegalIdentityInput | None = None,
     ) -> ProfileResult:
-        actor = await authorise_mutation(info, Permission.ORGANISATION_UPDATE)
-        if isinstance(actor, Error):
-            return actor  # type: ignore[return-value]
-
-        async def run() -> OrganisationPayload:
+        async def run(actor: Actor) -> OrganisationPayload:
             identity = (
                 profile.LegalIdentityInput(**vars(legal_identity))
                 if legal_identity
@@ -222,4 +194,4 @@ class ProfileMutation:
             )
             return OrganisationPayload(organisation=Organisation.from_model(organisation))
 
-        return await in_savepoint(info, run, locale=actor.locale, errors=to_graphql_error)  # type: ignore[return-value]
+        return await run_mutation(info, Permission.ORGANISATION_UPDATE, run)

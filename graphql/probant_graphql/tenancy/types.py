@@ -13,6 +13,7 @@ from strawberry import relay
 from strawberry.types import Info
 
 from probant_graphql.context import Context
+from probant_graphql.core.ids import decode_id
 from probant_graphql.core.pagination import connection, encode_cursor, newest_first
 from probant_graphql.permissions import current_actor, may, require
 from probant_tenants import models
@@ -22,13 +23,6 @@ OrganisationKind = strawberry.enum(models.OrganisationKind, name="OrganisationKi
 Role = strawberry.enum(models.Role, name="Role")
 MembershipStatus = strawberry.enum(models.MembershipStatus, name="MembershipStatus")
 OfficeChoice = strawberry.enum(models.OfficeChoice, name="OfficeChoice")
-
-
-def parse_uuid(value: str) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        return None
 
 
 @strawberry.type(description="The legal identity reused on constats and invoices.")
@@ -100,7 +94,7 @@ class Member(relay.Node):
         if actor is None:
             return [None for _ in node_ids]
         see_all = await may(info, actor, Permission.MEMBERS_READ)
-        ids = [i for i in (parse_uuid(n) for n in node_ids) if i is not None]
+        ids = [i for i in (decode_id(n, "Member") for n in node_ids) if i is not None]
         rows = await info.context.session.execute(
             select(models.Membership, models.User)
             .join(models.User, models.User.id == models.Membership.user_id)
@@ -163,7 +157,7 @@ class Organisation(relay.Node):
         operator = await may(info, actor, Permission.PLATFORM_OPERATE)
         result: list[Organisation | None] = []
         for node_id in node_ids:
-            org_id = parse_uuid(node_id)
+            org_id = decode_id(node_id, "Organisation")
             visible = org_id is not None and (operator or org_id == actor.organisation_id)
             org = await info.context.session.get(models.Organisation, org_id) if visible else None
             result.append(cls.from_model(org) if org is not None else None)

@@ -6,6 +6,7 @@ office's certificate). Issuing twice returns the first document.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterator
 from datetime import datetime
 
@@ -30,6 +31,7 @@ from probant_platform.documents.signing import sign_pdf_async
 from probant_platform.documents.timestamps import long_term_async
 from probant_platform.evidence.models import Deposit
 from probant_platform.integrity import published
+from probant_platform.integrity.issued_documents import IssuedFile
 from probant_platform.integrity.models import PublishedKind
 from probant_platform.storage import store_for
 from probant_tenants.models import Organisation
@@ -81,7 +83,7 @@ async def _store(
     )
     session.add(document)
     await session.flush()
-    await published.publish(
+    await published.register_pdf(
         session=session,
         sha256=blob.sha256,
         kind=PublishedKind(kind.value),
@@ -233,3 +235,20 @@ async def documents_for_bundle(
         }
         for document, office_name in rows.all()
     ]
+
+
+class OfficeDocumentsOfDeposit:
+    """The bailiffs' side of `integrity.issued_documents`, installed by the wiring."""
+
+    async def for_bundle(
+        self, *, session: AsyncSession, deposit_id: uuid.UUID
+    ) -> list[dict[str, str]]:
+        return await documents_for_bundle(session=session, deposit_id=deposit_id)
+
+    async def files(self, *, session: AsyncSession, deposit_id: uuid.UUID) -> list[IssuedFile]:
+        rows = await session.scalars(
+            select(OfficeDocument)
+            .where(OfficeDocument.deposit_id == deposit_id)
+            .order_by(OfficeDocument.created_at)
+        )
+        return [IssuedFile(filename=d.filename, blob_key=d.blob_key) for d in rows.all()]

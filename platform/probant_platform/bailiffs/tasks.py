@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from probant_platform import runtime, urls
-from probant_platform.bailiffs import refunds
+from probant_platform.bailiffs import published_backfill, refunds
 from probant_platform.bailiffs.issuing import issue_attestation, issue_constat
 from probant_platform.bailiffs.models import (
     BailiffOffice,
@@ -27,7 +27,7 @@ from probant_platform.bailiffs.words import paris_deadline
 from probant_platform.db import TenantScope, utcnow
 from probant_platform.events.outbox import publish
 from probant_platform.evidence.models import Deposit
-from probant_platform.jobs import enqueue, task
+from probant_platform.jobs import enqueue, job_app, task
 from probant_platform.notifications.templates import render_email
 from probant_platform.storage import store_for
 from probant_tenants.models import Membership, MembershipStatus, Organisation, Role, User
@@ -225,3 +225,11 @@ async def issue_constat_job(*, organisation_id: str, office_id: str, order_id: s
         }
         await _email(session, requester, "constat_issued", context, document)
         log.info("bailiffs.constat_issued", reference=deposit.reference)
+
+
+@job_app.periodic(cron="17 3 * * *", periodic_id="integrity-published-backfill")
+@job_app.task(name="integrity.backfill_published", queue="documents", pass_context=False)
+async def backfill_published(timestamp: int) -> None:
+    """Register on /verify the signed PDFs issued before the register existed."""
+    rt = runtime.current()
+    await published_backfill.backfill_published(database=rt.database, settings=rt.settings)

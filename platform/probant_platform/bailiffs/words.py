@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from probant_platform.moments import utc_offset
+
 PARIS = ZoneInfo("Europe/Paris")
 
 _UNITS = [
@@ -93,12 +95,6 @@ def time_in_words(moment: datetime) -> str:
     if local.hour == 0:
         hours = "zéro heure"
     return f"à {hours}" + (f" {number_in_words(local.minute)}" if local.minute else "")
-
-
-def utc_offset(local: datetime) -> str:
-    """`UTC+01:00`: the offset of an aware time, so summer and winter times never mislead."""
-    offset = local.strftime("%z") or "+0000"
-    return f"UTC{offset[:3]}:{offset[3:]}"
 
 
 def paris_time(moment: datetime | None) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -10,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
     AsyncEngine,
@@ -90,6 +92,26 @@ async def rescope(session: AsyncSession, scope: TenantScope) -> None:
     if session.in_transaction():
         conn = await session.connection()
         await conn.run_sync(lambda sync_conn: _apply_scope(session.sync_session, None, sync_conn))
+
+
+@asynccontextmanager
+async def acting_as(session: AsyncSession, scope: TenantScope) -> AsyncIterator[AsyncSession]:
+    """Run the block in another tenant's scope, then return to the session's own.
+
+    The one way a service acts across tenants (an operator crediting an organisation, an
+    account deleted in each of its organisations). The scope goes back on an exception too;
+    when the failure has aborted the transaction, the caller's rollback undoes it instead.
+    """
+    previous: TenantScope = session.info.get(SCOPE_KEY, NO_TENANT)
+    await rescope(session, scope)
+    try:
+        yield session
+    except BaseException:
+        session.info[SCOPE_KEY] = previous
+        with contextlib.suppress(DBAPIError):
+            await rescope(session, previous)
+        raise
+    await rescope(session, previous)
 
 
 class Database:

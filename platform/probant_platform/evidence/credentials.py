@@ -25,7 +25,7 @@ from cryptography.hazmat.primitives import serialization
 from probant_platform.config import Settings
 from probant_platform.documents.pki import Signer, platform_signer
 from probant_platform.evidence.models import Deposit, EvidenceItem
-from probant_platform.integrity.formats import timestamp
+from probant_platform.moments import timestamp
 
 ASSERTION = "fr.probant.capture"
 DIGITAL_CAPTURE = "http://cv.iptc.org/newscodes/digitalsourcetype/digitalCapture"

@@ -21,8 +21,8 @@ from probant_platform.evidence.errors import (
     QuoteChanged,
     SignatureRequired,
 )
+from probant_platform.evidence.hooks import forget_deposit
 from probant_platform.evidence.models import Deposit, DepositStatus, EvidenceItem, ItemStatus
-from probant_platform.integrity.batches import forget_deposit
 from probant_platform.jobs import enqueue
 from probant_platform.ledger import pricing, services
 from probant_platform.storage import collection

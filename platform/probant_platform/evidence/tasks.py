@@ -10,10 +10,9 @@ import structlog
 
 from probant_platform import runtime
 from probant_platform.db import TenantScope
-from probant_platform.evidence import drafts
+from probant_platform.evidence import drafts, hooks
 from probant_platform.evidence.media.thumbnails import make_preview as preview_of
 from probant_platform.evidence.models import Deposit, EvidenceItem
-from probant_platform.integrity.tasks import join_sealed_deposit
 from probant_platform.jobs import job_app, task
 from probant_platform.storage import collection, store_for
 
@@ -31,7 +30,7 @@ async def deposit_sealed(*, organisation_id: str, deposit_id: str) -> None:
             return
         log.info("deposit.sealed", reference=deposit.reference)
     # Its items join the open batch; anchoring and the certified report follow from there.
-    await join_sealed_deposit(organisation_id=deposit.organisation_id, deposit_id=deposit.id)
+    await hooks.deposit_sealed(organisation_id=deposit.organisation_id, deposit_id=deposit.id)
 
 
 @job_app.periodic(cron="*/15 * * * *", periodic_id="evidence-empty-drafts")

@@ -14,12 +14,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from probant_platform import urls
-from probant_platform.bailiffs.issuing import documents_for_bundle
 from probant_platform.config import Settings
 from probant_platform.db import utcnow
 from probant_platform.evidence.deposits import stored_items
 from probant_platform.evidence.models import Deposit
-from probant_platform.integrity import merkle
+from probant_platform.integrity import issued_documents, merkle
 from probant_platform.integrity.formats import (
     BUNDLE_FORMAT,
     BUNDLE_VERSION,
@@ -142,7 +141,9 @@ async def proof_bundle(
         "items": views,
         "batches": chain,
         "certificate": await _certificate_view(session, deposit),
-        "office_documents": await documents_for_bundle(session=session, deposit_id=deposit.id),
+        "office_documents": await issued_documents.source().for_bundle(
+            session=session, deposit_id=deposit.id
+        ),
     }
 
 

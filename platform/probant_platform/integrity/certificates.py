@@ -16,7 +16,6 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from probant_platform import urls
-from probant_platform.bailiffs.words import utc_offset
 from probant_platform.config import Settings
 from probant_platform.db import Database, TenantScope, utcnow
 from probant_platform.documents import pki
@@ -43,6 +42,7 @@ from probant_platform.integrity.models import (
     PublishedKind,
 )
 from probant_platform.integrity.people import AuthorView, author_of
+from probant_platform.moments import utc_offset
 from probant_platform.notifications.mailer import Mailer
 from probant_platform.notifications.templates import render_email
 from probant_platform.storage import BlobStore, store_for
@@ -256,7 +256,7 @@ async def certify_deposit(
             )
             session.add(certificate)
             await session.flush()
-            await published.publish(
+            await published.register_pdf(
                 session=session,
                 sha256=certificate.pdf_sha256,
                 kind=PublishedKind.CERTIFIED_REPORT,
@@ -323,7 +323,7 @@ async def report_in_language(
         anchors=anchors,
         locale=locale,
     )
-    await published.publish(
+    await published.register_pdf(
         session=session,
         sha256=hashlib.sha256(pdf).hexdigest(),
         kind=PublishedKind.CERTIFIED_REPORT,

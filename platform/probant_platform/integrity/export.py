@@ -10,12 +10,12 @@ from typing import IO, Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from probant_platform.bailiffs.models import OfficeDocument
 from probant_platform.config import Settings
 from probant_platform.documents.pki import SigningUnavailable
 from probant_platform.evidence import credentials
 from probant_platform.evidence.deposits import stored_items
 from probant_platform.evidence.models import Deposit
+from probant_platform.integrity import issued_documents
 from probant_platform.integrity.bundle import bundle_bytes, proof_bundle
 from probant_platform.integrity.models import Certificate
 from probant_platform.storage import BlobStore
@@ -48,13 +48,7 @@ async def write_export(
     certificate = (
         await session.execute(select(Certificate).where(Certificate.deposit_id == deposit.id))
     ).scalar_one_or_none()
-    office_documents = (
-        await session.scalars(
-            select(OfficeDocument)
-            .where(OfficeDocument.deposit_id == deposit.id)
-            .order_by(OfficeDocument.created_at)
-        )
-    ).all()
+    office_documents = await issued_documents.source().files(session=session, deposit_id=deposit.id)
     spool: Any = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115
     with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_STORED) as archive:
         archive.writestr(

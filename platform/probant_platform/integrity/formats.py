@@ -6,7 +6,8 @@ A verifier needs these and nothing of the database, web3 or the renderer (docs/v
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+
+from probant_platform.moments import timestamp  # noqa: F401  (re-exported: the proof format)
 
 BUNDLE_FORMAT = "probant-proof-bundle"
 BUNDLE_VERSION = 2
@@ -19,11 +20,6 @@ DEVELOPMENT_LABEL = {
     "fr": "chaîne de développement — pas un registre public",
     "en": "development chain — not a public ledger",
 }
-
-
-def timestamp(moment: datetime) -> str:
-    """UTC, microseconds, `Z` suffix: the one time format of records and bundles."""
-    return moment.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
 @dataclass(frozen=True)

@@ -58,7 +58,7 @@ class PublicDocument:
         }
 
 
-async def publish(
+async def register_pdf(
     *,
     session: AsyncSession,
     sha256: str,

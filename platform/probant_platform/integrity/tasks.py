@@ -14,7 +14,6 @@ from probant_platform.integrity import (
     anchoring,
     batches,
     certificates,
-    published_backfill,
     timestamps,
 )
 from probant_platform.integrity.chain import anchor_chain
@@ -80,14 +79,6 @@ async def tick() -> None:
 @job_app.task(name="integrity.tick", queue="integrity", pass_context=False)
 async def periodic_tick(timestamp: int) -> None:
     await tick()
-
-
-@job_app.periodic(cron="17 3 * * *", periodic_id="integrity-published-backfill")
-@job_app.task(name="integrity.backfill_published", queue="documents", pass_context=False)
-async def backfill_published(timestamp: int) -> None:
-    """Register on /verify the signed PDFs issued before the register existed."""
-    rt = runtime.current()
-    await published_backfill.backfill_published(database=rt.database, settings=rt.settings)
 
 
 @task(name="integrity.certify_deposit", queue="documents", retry=8)

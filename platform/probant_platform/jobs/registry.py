@@ -1,5 +1,7 @@
-"""Imports every module that declares jobs, so the worker knows them all."""
+"""Imports every module that declares jobs, so the worker knows them all, and the wiring
+between domains (`probant_platform.wiring`): with the CLI and the ASGI app, the composition root."""
 
+import probant_platform.wiring  # noqa: F401
 from probant_platform.bailiffs import tasks as bailiff_tasks  # noqa: F401
 from probant_platform.billing import tasks as billing_tasks  # noqa: F401
 from probant_platform.evidence import tasks as evidence_tasks  # noqa: F401

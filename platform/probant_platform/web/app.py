@@ -10,6 +10,7 @@ from starlette.applications import Starlette
 from starlette.routing import Route
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
+import probant_platform.wiring  # noqa: F401  (installs the cross-domain services)
 from probant_platform.config import Settings, get_settings
 from probant_platform.db import Database
 from probant_platform.db.locate import application_url

@@ -27,3 +27,9 @@ class MemberNotAllowed(DomainError):
     code = "MEMBER_NOT_ALLOWED"
     message_fr = "Ce membre n'existe pas, n'est pas actif ou n'a pas confirmé son adresse e-mail."
     message_en = "This member does not exist, is not active or has not confirmed their email."
+
+
+class KeyNotFound(DomainError):
+    code = "NOT_FOUND"
+    message_fr = "Clé introuvable."
+    message_en = "Key not found."

@@ -20,6 +20,7 @@ from probant_tenants.embedding.errors import (
     InvalidApiKey,
     InvalidOrigin,
     InvalidWidgetKey,
+    KeyNotFound,
     MemberNotAllowed,
 )
 from probant_tenants.embedding.models import ApiKey, CaptureToken, WidgetKey
@@ -222,3 +223,35 @@ async def resolve_capture_token(
 
 
 register_bearer_resolver("pct_", resolve_capture_token)
+
+
+async def list_widget_keys(*, session: AsyncSession, organisation_id: uuid.UUID) -> list[WidgetKey]:
+    """The organisation's widget keys, newest first (revoked ones too)."""
+    rows = await session.execute(
+        select(WidgetKey)
+        .where(WidgetKey.organisation_id == organisation_id)
+        .order_by(WidgetKey.created_at.desc())
+    )
+    return list(rows.scalars())
+
+
+async def list_api_keys(*, session: AsyncSession, organisation_id: uuid.UUID) -> list[ApiKey]:
+    """The organisation's secret API keys (their hashes only), newest first."""
+    rows = await session.execute(
+        select(ApiKey)
+        .where(ApiKey.organisation_id == organisation_id)
+        .order_by(ApiKey.created_at.desc())
+    )
+    return list(rows.scalars())
+
+
+async def revoke_key(
+    *, session: AsyncSession, organisation_id: uuid.UUID, key_id: uuid.UUID
+) -> ApiKey | WidgetKey:
+    """Revoke an API key or a widget key of the organisation at once (again: no change)."""
+    for model in (ApiKey, WidgetKey):
+        key: ApiKey | WidgetKey | None = await session.get(model, key_id)
+        if key is not None and key.organisation_id == organisation_id:
+            key.revoked_at = key.revoked_at or utcnow()
+            return key
+    raise KeyNotFound()

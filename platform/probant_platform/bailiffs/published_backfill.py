@@ -25,7 +25,7 @@ from probant_platform.config import Settings
 from probant_platform.db import Database, TenantScope
 from probant_platform.evidence.models import Deposit
 from probant_platform.integrity.models import Certificate, PublishedDocument, PublishedKind
-from probant_platform.integrity.published import publish
+from probant_platform.integrity.published import register_pdf
 from probant_platform.storage import store_for
 
 log = structlog.get_logger(__name__)
@@ -119,7 +119,7 @@ async def backfill_published(*, database: Database, settings: Settings) -> int:
                 if name is None:
                     log.warning("published.backfill_unsigned", reference=missing.reference)
                     continue
-                await publish(
+                await register_pdf(
                     session=session,
                     sha256=missing.sha256,
                     kind=missing.kind,

@@ -1,0 +1,1 @@
+"""The catalogue, credit packs, plans, subscriptions and receipts over GraphQL."""
