@@ -16,7 +16,7 @@ from strawberry.types import Info
 from probant_graphql.context import Context
 from probant_graphql.core.ids import decode_id
 from probant_graphql.core.pagination import connection, encode_cursor, newest_first
-from probant_graphql.ledger.billing import CurrentSubscription, Price
+from probant_graphql.billing.types import CurrentSubscription, Price
 from probant_graphql.permissions import PermissionDenied, locale_of, require
 from probant_graphql.tenancy.audit_log import AuditActionEnum
 from probant_graphql.tenancy.types import Organisation
