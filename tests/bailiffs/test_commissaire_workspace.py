@@ -38,8 +38,12 @@ async def test_the_queue_filters_by_tenant_and_by_who_claimed(
     office = await make_office(database, name="Étude Durand")
     verne = await _tenant(database, client_factory, "Cabinet Verne")
     hugo = await _tenant(database, client_factory, "Société Hugo")
-    first = (await submit(verne, (await sealed_deposit(verne))["id"]))["submission"]["id"]
-    second = (await submit(hugo, (await sealed_deposit(hugo))["id"]))["submission"]["id"]
+    first = (await submit(verne, (await sealed_deposit(verne))["id"], office.node_id))[
+        "submission"
+    ]["id"]
+    second = (await submit(hugo, (await sealed_deposit(hugo))["id"], office.node_id))["submission"][
+        "id"
+    ]
     clerk, colleague = client_factory(), client_factory()
     await log_in(clerk, office.clerk)
     await log_in(colleague, office.commissaire)
@@ -67,7 +71,9 @@ async def test_the_review_request_links_to_the_review_screen_with_a_paris_deadli
     office = await make_office(database, name="Étude Durand")
     tenant = await _tenant(database, client_factory, "Cabinet Verne")
     jobs = await Jobs.watch(database)
-    submission = (await submit(tenant, (await sealed_deposit(tenant))["id"]))["submission"]
+    submission = (await submit(tenant, (await sealed_deposit(tenant))["id"], office.node_id))[
+        "submission"
+    ]
     await jobs.run()
 
     [mail] = [

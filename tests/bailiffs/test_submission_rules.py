@@ -111,7 +111,10 @@ async def test_the_queue_flags_and_filters_overdue_submissions(
         await log_in(client, owner)
         deposit = await sealed_deposit(client)
         ids.append(
-            ((await submit(client, deposit["id"]))["submission"]["id"], owner.organisation_id)
+            (
+                (await submit(client, deposit["id"], office.node_id))["submission"]["id"],
+                owner.organisation_id,
+            )
         )
     late_id, late_org = ids[0]
     async with database.unit_of_work(TenantScope(organisation_id=late_org)) as session:
