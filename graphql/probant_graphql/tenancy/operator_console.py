@@ -13,25 +13,23 @@ from sqlalchemy import func, select
 from strawberry import relay
 from strawberry.types import Info
 
+from probant_graphql.billing.types import CurrentSubscription, Price
 from probant_graphql.context import Context
 from probant_graphql.core.ids import decode_id
 from probant_graphql.core.pagination import connection, encode_cursor, newest_first
-from probant_graphql.billing.types import CurrentSubscription, Price
 from probant_graphql.permissions import PermissionDenied, locale_of, require
 from probant_graphql.tenancy.audit_log import AuditActionEnum
 from probant_graphql.tenancy.types import Organisation
 from probant_platform.bailiffs.models import OfficeProposal
-from probant_platform.billing import catalogue, subscriptions
-from probant_platform.db import TenantScope, utcnow
-from probant_platform.db.session import rescope
+from probant_platform.billing import catalogue, overview
+from probant_platform.db import utcnow
 from probant_platform.integrity.models import Anchor, AnchorStatus, Batch, Leaf
-from probant_platform.ledger import services
 from probant_tenants.audit import AuditAction
 from probant_tenants.authz import Permission
 from probant_tenants.context import Actor
 from probant_tenants.models import AuditEvent as AuditEventModel
-from probant_tenants.models import Membership, Role, User
 from probant_tenants.models import Organisation as OrganisationModel
+from probant_tenants.models import Role, User
 
 # A closed batch whose root is not confirmed on the chain after this long needs a look.
 ANCHOR_LATE_AFTER = timedelta(minutes=30)
@@ -70,15 +68,13 @@ class OperatorProduct:
 
 async def _products(info: Info[Context, Any], organisation_id: uuid.UUID | None) -> list[Any]:
     session = info.context.session
-    listed = {
-        p.id: p.price_ttc_cents
-        for p in await catalogue.products(
-            session=session, organisation_id=None, include_inactive=True
-        )
-    }
     items = await catalogue.products(
         session=session, organisation_id=organisation_id, include_inactive=True
     )
+    return _operator_products(items, await overview.list_prices(session=session))
+
+
+def _operator_products(items: list[catalogue.Product], listed: dict[str, int]) -> list[Any]:
     return [
         OperatorProduct(
             id=p.id,
@@ -225,20 +221,11 @@ class OperatorConsoleQuery:
         org = await session.get(OrganisationModel, target)
         if org is None or org.deleted_at is not None:
             return None
-        await rescope(session, TenantScope(organisation_id=target, user_id=actor.user_id))
-        try:
-            balance = await services.balance(session=session, organisation_id=target)
-            members = (
-                await session.execute(
-                    select(func.count())
-                    .select_from(Membership)
-                    .where(Membership.organisation_id == target, Membership.role != Role.PARTNER)
-                )
-            ).scalar_one()
-            found = await subscriptions.current(session=session, organisation_id=target)
-            prices = await _products(info, target)
-        finally:
-            await rescope(session, actor.scope)
+        seen = await overview.organisation_overview(
+            session=session, organisation_id=target, operator_user_id=actor.user_id
+        )
+        prices = _operator_products(seen.products, seen.list_prices)
+        found = seen.subscription
         plan = None
         if found is not None:
             chosen = next((p for p in prices if p.id == found.plan_id), None)
@@ -257,8 +244,8 @@ class OperatorConsoleQuery:
                 )
         return OrganisationOverview(
             organisation=Organisation.from_model(org),
-            credit_balance=balance,
-            member_count=int(members),
+            credit_balance=seen.balance,
+            member_count=seen.member_count,
             plan=plan,
             prices=prices,
             created_at=org.created_at,
