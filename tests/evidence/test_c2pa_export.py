@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import json
+import uuid
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -15,8 +17,8 @@ from probant_platform.cli import app as cli_app
 from probant_platform.config import Settings
 from probant_platform.db import Database, TenantScope
 from probant_platform.documents import pki
-from probant_platform.evidence.credentials import read_credentials
-from probant_platform.evidence.models import Deposit
+from probant_platform.evidence.credentials import credentialed_copy_of, read_credentials
+from probant_platform.evidence.models import Deposit, EvidenceItem
 from probant_platform.integrity.export import write_export
 from probant_platform.storage import store_for
 
@@ -78,3 +80,57 @@ async def test_probant_verify_validates_a_copy_and_catches_a_tampered_one(
     assert "bad.jpg: its C2PA manifest does not validate" in result.output
     assert "assertion.dataHash.mismatch" in result.output
     assert result.exit_code == 1
+
+
+async def test_the_bundle_names_each_copy_and_a_re_signed_copy_is_caught(
+    database: Database, client: httpx.AsyncClient, settings: Settings, tmp_path: Path
+) -> None:
+    sealed, originals, copies, raw = await _exported(database, client, settings)
+    bundle = json.loads(raw)
+
+    assert bundle["version"] == 2
+    named = {item["credentials"]["file"]: item for item in bundle["items"]}
+    assert sorted(named) == sorted(copies)
+    for name, item in named.items():
+        # What `sha256sum credentials/…` prints: the copy, its manifest included.
+        assert item["credentials"]["sha256"] == hashlib.sha256(copies[name]).hexdigest()
+        assert (
+            item["sha256"]
+            == hashlib.sha256(originals[name.replace("credentials/", "media/")]).hexdigest()
+        )
+        # The v1 parts stay as a v1 reader knows them: only the one optional field is added.
+        assert set(item) - V1_ITEM_FIELDS == {"credentials"}
+
+    # A copy made again from the same original: a valid, trusted C2PA file, but not the copy
+    # this export's bundle names (its manifest was re-signed).
+    first = sorted(copies)[0]
+    original = originals[first.replace("credentials/", "media/")]
+    scope = TenantScope(organisation_id=sealed.owner.organisation_id)
+    async with database.unit_of_work(scope) as session:
+        deposit = await session.get(Deposit, sealed.deposit_id)
+        item = await session.get(EvidenceItem, uuid.UUID(named[first]["id"]))
+        assert deposit is not None and item is not None
+        again = await credentialed_copy_of(settings, deposit, item, original)
+    assert read_credentials(again, "image/jpeg", pki.trust_roots(settings)).state == "Trusted"
+    (bundle_path := tmp_path / "bundle.json").write_bytes(raw)
+    (roots := tmp_path / "roots.pem").write_bytes(pki.trust_roots_pem(settings))
+    (named_copy := tmp_path / "named.jpg").write_bytes(copies[first])
+    (resigned := tmp_path / "resigned.jpg").write_bytes(again)
+
+    args = ["verify", str(named_copy), str(resigned), "--bundle", str(bundle_path), "--offline"]
+    result = CliRunner().invoke(cli_app, [*args, "--ca", str(roots)])
+
+    assert "named.jpg: C2PA copy of sealed item" in result.output
+    assert "the copy the bundle names" in result.output
+    assert "resigned.jpg: a valid C2PA copy of sealed item" in result.output
+    assert "its manifest was replaced or re-signed" in result.output
+    assert result.exit_code == 1
+
+
+V1_ITEM_FIELDS = set(
+    json.loads(
+        (Path(__file__).parents[1] / "integrity/fixtures/bundle-v1/proof-bundle.json").read_text(
+            "utf-8"
+        )
+    )["items"][0]
+)
