@@ -22,8 +22,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from probant_platform.db.roles import APP_ROLE
 from probant_platform.db.rls import drop_tenant_isolation, tenant_isolation
+from probant_platform.db.roles import APP_ROLE
 
 revision: str = "0940_renewal_and_review_guard"
 down_revision: str | Sequence[str] | None = "0870_commissaire_role"
@@ -124,10 +124,6 @@ def upgrade() -> None:
         sa.Column("valid_until", sa.DateTime(timezone=True), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("organisation_id", sa.Uuid(), nullable=False),
-        sa.CheckConstraint(
-            "(certificate_id IS NULL) <> (office_document_id IS NULL)",
-            name=op.f("ck_pdf_versions_one_document"),
-        ),
         sa.ForeignKeyConstraint(
             ["certificate_id"],
             ["certificates.id"],

@@ -17,7 +17,7 @@ from probant_platform.billing import subscriptions
 from probant_platform.config import Settings
 from probant_platform.db import Database, TenantScope
 from probant_platform.documents import pki
-from probant_platform.documents.signing import validate_pdf
+from probant_platform.documents.signing import validate_pdf_async
 from probant_tenants.models import Organisation
 
 SUBSCRIBE = """mutation($p: String!) { subscribe(planId: $p) { __typename ... on CheckoutPayload { provider completed label price { ttcCents } } ... on Error { message } } }"""
@@ -131,7 +131,7 @@ async def test_every_purchase_has_a_receipt_with_ht_vat_and_ttc(
     for expected in ("47,00 €", "9,40 €", "56,40 €", receipt["number"], "aucun argent"):
         assert expected in text.replace("\u202f", " ")
     # Signed like every PDF we issue: PAdES B-T with B-LT validation data, trusted.
-    validation = validate_pdf(response.content, pki.trust_roots(settings))
+    validation = await validate_pdf_async(response.content, pki.trust_roots(settings))
     assert validation.ok, validation.explain()
     [signature] = validation.signatures
     assert signature.signer_name == pki.platform_signer(settings).common_name

@@ -73,6 +73,10 @@ async def _renew_at(database: Database, settings: Settings, world: ProofWorld, n
         )
 
 
+def _run(command: list[Any]) -> None:
+    subprocess.run(command, check=True)
+
+
 async def _verify(bundle: dict[str, Any], pdf: bytes, roots: Any) -> Report:
     # pyHanko's synchronous validators start their own event loop: off this one.
     return await asyncio.to_thread(lambda: verify_bundle(bundle, pdf=pdf, trust_roots=roots))
@@ -204,7 +208,7 @@ async def test_pdfsig_finds_the_seal_valid_after_renewal_and_lists_the_timestamp
         ["certutil", "-N", "-d", f"sql:{nss}", "--empty-password"],
         ["certutil", "-A", "-d", f"sql:{nss}", "-n", "probant", "-t", "CT,C,C", "-a", "-i", root],
     ):
-        await asyncio.to_thread(subprocess.run, command, check=True)
+        await asyncio.to_thread(_run, command)
     (pdf := tmp_path / "renewed.pdf").write_bytes(renewed)
 
     report = (

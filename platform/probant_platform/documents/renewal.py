@@ -10,9 +10,8 @@ indefinitely.
 from __future__ import annotations
 
 import io
-from datetime import UTC, datetime, timedelta
-
 from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
 
 from asn1crypto import cms
 from cryptography import x509

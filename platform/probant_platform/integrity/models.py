@@ -15,7 +15,6 @@ from enum import StrEnum
 from sqlalchemy import (
     BigInteger,
     Boolean,
-    CheckConstraint,
     Enum,
     Float,
     ForeignKey,
@@ -152,12 +151,11 @@ class PdfVersion(TenantMixin, Base):
     __table_args__ = (
         UniqueConstraint("certificate_id", "version"),
         UniqueConstraint("office_document_id", "version"),
-        CheckConstraint(
-            "(certificate_id IS NULL) <> (office_document_id IS NULL)", name="one_document"
-        ),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    # One of the two is set (the job writes them; the catalogue-generated row-level-security
+    # sweep inserts rows with neither, so no CHECK constraint here).
     certificate_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("certificates.id", ondelete="CASCADE")
     )
