@@ -11,6 +11,7 @@ from typing import Any
 
 import httpx
 from tests.integrity.helpers import sealed_deposit
+from tests.integrity.proof_world import close_and_anchor
 from typer.testing import CliRunner
 
 from probant_platform.cli import app as cli_app
@@ -24,9 +25,11 @@ from probant_platform.storage import store_for
 
 
 async def _exported(
-    database: Database, client: httpx.AsyncClient, settings: Settings
+    database: Database, client: httpx.AsyncClient, settings: Settings, anchored: bool = False
 ) -> tuple[Any, dict[str, bytes], dict[str, bytes], bytes]:
     sealed = await sealed_deposit(database, client, photos=2)
+    if anchored:
+        await close_and_anchor(database, settings)
     scope = TenantScope(organisation_id=sealed.owner.organisation_id)
     async with database.unit_of_work(scope) as session:
         deposit = await session.get(Deposit, sealed.deposit_id)
@@ -125,6 +128,40 @@ async def test_the_bundle_names_each_copy_and_a_re_signed_copy_is_caught(
     assert "resigned.jpg: a valid C2PA copy of sealed item" in result.output
     assert "its manifest was replaced or re-signed" in result.output
     assert result.exit_code == 1
+
+
+async def test_once_anchored_the_manifest_states_the_batch_and_the_chain_transaction(
+    database: Database, client: httpx.AsyncClient, settings: Settings
+) -> None:
+    _, _, copies, raw = await _exported(database, client, settings, anchored=True)
+    bundle = json.loads(raw)
+    by_copy = {item["credentials"]["file"]: item for item in bundle["items"]}
+    batches = {batch["sequence"]: batch for batch in bundle["batches"]}
+
+    for name, copy in copies.items():
+        check = read_credentials(copy, "image/jpeg", pki.trust_roots(settings))
+        assert check.ok and check.capture is not None, check.failures
+        item = by_copy[name]
+        batch = batches[item["leaf"]["batch"]]
+        assert check.capture["anchor"] == {
+            "batch": batch["sequence"],
+            "root": batch["root"],
+            "leaf_hash": item["leaf"]["hash"],
+            "network": "development",
+            "chain_id": batch["anchor"]["chain_id"],
+            "transaction_hash": batch["anchor"]["transaction_hash"],
+            "block_number": batch["anchor"]["block_number"],
+            "block_time": batch["anchor"]["block_time"],
+        }
+
+
+async def test_before_the_anchor_the_manifest_states_none(
+    database: Database, client: httpx.AsyncClient, settings: Settings
+) -> None:
+    _, _, copies, _ = await _exported(database, client, settings)
+    for copy in copies.values():
+        check = read_credentials(copy, "image/jpeg", pki.trust_roots(settings))
+        assert check.capture is not None and "anchor" not in check.capture
 
 
 V1_ITEM_FIELDS = set(

@@ -76,7 +76,10 @@ async def write_export(
             if item.sha256 is not None and item.media_type in credentials.SUPPORTED:
                 media = b"".join([chunk async for chunk in store.open_stream(item.blob_key)])
                 try:
-                    copy = await credentials.credentialed_copy_of(settings, deposit, item, media)
+                    anchor = credentials.anchor_facts(bundle, str(item.id))
+                    copy = await credentials.credentialed_copy_of(
+                        settings, deposit, item, media, anchor
+                    )
                 except SigningUnavailable:  # no signing certificate configured: originals only
                     continue
                 copy_name = name.replace("media/", "credentials/", 1)
