@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from tests.factories import gql
 from tests.integrity.helpers import sealed_deposit
 from tests.integrity.proof_world import close_and_anchor
 from typer.testing import CliRunner
@@ -171,3 +172,30 @@ V1_ITEM_FIELDS = set(
         )
     )["items"][0]
 )
+
+
+ITEMS = "query($id: ID!) { node(id: $id) { ... on Deposit { items { sha256 credentialsUrl } } } }"
+
+
+async def test_each_sealed_item_links_to_its_credentialed_copy(
+    database: Database, client: httpx.AsyncClient, settings: Settings
+) -> None:
+    sealed = await sealed_deposit(database, client, photos=2)
+    await close_and_anchor(database, settings)
+    items = (await gql(sealed.client, ITEMS, {"id": sealed.node_id}))["node"]["items"]
+
+    assert len(items) == 2
+    for item in items:
+        response = await client.get(item["credentialsUrl"].removeprefix("http://testserver"))
+        assert response.status_code == 200, response.text
+        assert response.headers["content-type"] == "image/jpeg"
+        check = read_credentials(response.content, "image/jpeg", pki.trust_roots(settings))
+        assert check.ok and check.state == "Trusted", check.failures
+        assert check.capture is not None
+        assert check.capture["original_sha256"] == item["sha256"]
+        assert check.capture["deposit_reference"] == sealed.reference
+        assert "transaction_hash" in check.capture["anchor"]
+
+    # The link is signed for this variant: pointed at another, it is refused.
+    forged = items[0]["credentialsUrl"].replace("variant=credentials", "variant=original")
+    assert (await client.get(forged.removeprefix("http://testserver"))).status_code == 403
