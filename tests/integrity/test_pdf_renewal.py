@@ -17,6 +17,7 @@ from typing import Any
 import httpx
 import pytest
 from sqlalchemy import select
+from tests.factories import gql
 from tests.integrity.proof_world import ProofWorld, build_world, bundle_of
 
 from probant_platform.config import Settings
@@ -102,7 +103,11 @@ async def certified(
 
 
 async def test_the_job_records_the_sealed_version_and_renews_it_before_its_horizon(
-    world: ProofWorld, database: Database, settings: Settings, certified: Certificate
+    world: ProofWorld,
+    database: Database,
+    settings: Settings,
+    certified: Certificate,
+    client: httpx.AsyncClient,
 ) -> None:
     store = store_for(settings)
     assert certified.blob_key is not None
@@ -142,6 +147,16 @@ async def test_the_job_records_the_sealed_version_and_renews_it_before_its_horiz
         assert "pdf-signature" in _reasons(report, Status.PASS)
     report = await _verify(bundle, renewed, roots)
     assert "pdf-renewed" in _reasons(report, Status.PASS)
+
+    # The archive shows the new horizon and its download link serves the newest version.
+    query = (
+        "query($id: ID!) { node(id: $id) { ... on Deposit { certificateUrl "
+        "certificateValidUntil } } }"
+    )
+    shown = (await gql(world.sealed.client, query, {"id": world.sealed.node_id}))["node"]
+    assert shown["certificateValidUntil"] == versions[1].valid_until.isoformat()
+    downloaded = await client.get(shown["certificateUrl"].removeprefix("http://testserver"))
+    assert downloaded.status_code == 200 and downloaded.content == renewed
 
     # The export ships the newest version.
     async with database.unit_of_work(_scope(world)) as session:

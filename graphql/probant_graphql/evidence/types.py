@@ -213,6 +213,14 @@ class Deposit(relay.Node):
     ) -> str | None:
         return await integrity.certificate_link(info, self.deposit_id, language)
 
+    @strawberry.field(
+        description="Until when the certified report's newest timestamp stays checkable: the "
+        "daily renewal (PAdES B-LTA) adds a document timestamp before then. Null until the "
+        "renewal job first saw the report, or for a report without a timestamp."
+    )
+    async def certificate_valid_until(self, info: Info[Context, Any]) -> datetime | None:
+        return await integrity.certificate_valid_until(info, self.deposit_id)
+
     @strawberry.field(description="A link to a zip of the media, proof bundle and report.")
     async def export_url(self, info: Info[Context, Any]) -> str | None:
         return await integrity.export_link(info, self.deposit_id)
