@@ -18,6 +18,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 from tests.factories import gql
+from tests.integrity.documents_world import issued_documents
 from tests.integrity.proof_world import ProofWorld, build_world, bundle_of
 
 from probant_platform.config import Settings
@@ -26,6 +27,7 @@ from probant_platform.documents import pki
 from probant_platform.documents.renewal import pades_level, renewal_horizon, validation_horizon
 from probant_platform.documents.timestamps import long_term
 from probant_platform.evidence.models import Deposit
+from probant_platform.integrity.bundle import proof_bundle
 from probant_platform.integrity.certificates import certify_deposit
 from probant_platform.integrity.export import write_export
 from probant_platform.integrity.models import Certificate, PdfVersion
@@ -244,3 +246,51 @@ async def test_pdfsig_finds_the_seal_valid_after_renewal_and_lists_the_timestamp
     # in the test above (B-LTA); docs/verification.md says so.
     assert pki.DEVELOPMENT_TSA_NAME in second, report
     assert "Signature has not yet been verified." in second, report
+
+
+async def test_the_office_attestation_is_renewed_and_still_proves(
+    database: Database, settings: Settings, client_factory: Any
+) -> None:
+    issued = await issued_documents(database, client_factory(), client_factory(), settings)
+    scope = TenantScope(organisation_id=issued.sealed.owner.organisation_id)
+    store = store_for(settings)
+    horizon = validation_horizon(issued.attestation)
+    assert horizon is not None
+
+    async with database.unit_of_work(scope) as session:
+        await renew_tenant(
+            session=session,
+            store=store,
+            long_term=long_term(settings),
+            organisation_id=issued.sealed.owner.organisation_id,
+            settings=settings,
+            now=horizon - renewal_horizon(settings) + timedelta(1),
+            run=(run := RenewalRun()),
+        )
+        rows = await session.execute(
+            select(PdfVersion)
+            .where(PdfVersion.office_document_id.is_not(None))
+            .order_by(PdfVersion.version)
+        )
+        versions = list(rows.scalars())
+    # The report and the attestation: both measured, both renewed.
+    assert run.measured == 2 and len(run.renewed) == 2
+    assert [v.version for v in versions] == [0, 1]
+    assert versions[0].sha256 == hashlib.sha256(issued.attestation).hexdigest()
+    renewed = await _read(store, versions[1].blob_key)
+    assert renewed.startswith(issued.attestation)
+    roots = pki.trust_roots(settings)
+    assert await asyncio.to_thread(pades_level, renewed, roots) == "B-LTA"
+
+    async with database.unit_of_work(scope) as session:
+        deposit = await session.get(Deposit, issued.sealed.deposit_id)
+        assert deposit is not None
+        bundle = await proof_bundle(session=session, settings=settings, deposit=deposit)
+        spool = await write_export(session=session, settings=settings, store=store, deposit=deposit)
+    report = await _verify(bundle, renewed, roots)
+    assert {"pdf-office-document", "pdf-renewed", "pdf-signature"} <= _reasons(report, Status.PASS)
+    assert not report.failures() & {"pdf-signature", "pdf-renewal-invalid", "pdf-not-listed"}
+    with zipfile.ZipFile(spool) as archive:
+        [name] = [n for n in archive.namelist() if n.startswith("office-documents/")]
+        assert archive.read(name) == renewed
+    spool.close()
