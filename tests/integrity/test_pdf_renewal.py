@@ -294,3 +294,36 @@ async def test_the_office_attestation_is_renewed_and_still_proves(
         [name] = [n for n in archive.namelist() if n.startswith("office-documents/")]
         assert archive.read(name) == renewed
     spool.close()
+
+
+def test_the_renewal_is_a_daily_periodic_job() -> None:
+    import probant_platform.jobs.registry  # noqa: F401  (what the worker imports at start)
+    from probant_platform.jobs.queue import job_app
+
+    periodic = {
+        task.task.name: task.cron for task in job_app.periodic_registry.periodic_tasks.values()
+    }
+    assert periodic["integrity.renew_pdfs"] == "17 3 * * *"
+
+
+async def test_a_document_whose_file_is_gone_is_logged_and_left_for_the_next_run(
+    world: ProofWorld, database: Database, settings: Settings, certified: Certificate
+) -> None:
+    store = store_for(settings)
+    assert certified.blob_key is not None
+    await store.delete(certified.blob_key)
+
+    run = RenewalRun()
+    async with database.unit_of_work(_scope(world)) as session:
+        await renew_tenant(
+            session=session,
+            store=store,
+            long_term=long_term(settings),
+            organisation_id=world.sealed.owner.organisation_id,
+            settings=settings,
+            now=utcnow(),
+            run=run,
+        )
+
+    assert (run.failed, run.measured, run.renewed) == (1, 0, [])
+    assert await _versions(database, world, certified.id) == []

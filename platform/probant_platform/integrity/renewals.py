@@ -43,6 +43,8 @@ class RenewalRun:
     """Documents seen for the first time: their version 0 recorded."""
     renewed: list[uuid.UUID] = field(default_factory=list)
     """The new versions written."""
+    failed: int = 0
+    """Documents that could not be measured or renewed this run (logged; retried next)."""
 
 
 async def _read(store: BlobStore, key: str) -> bytes:
@@ -106,50 +108,82 @@ async def renew_tenant(
     due_before = now + renewal.renewal_horizon(settings)
     pdfs, newest = await _versions(session)
     for kind, document_id, blob_key, sha256, size in pdfs:
-        latest = newest.get((kind, document_id))
-        if latest is None:
-            original = await _read(store, blob_key)
-            latest = PdfVersion(
-                organisation_id=organisation_id,
-                **_owner(kind, document_id),
-                version=0,
-                blob_key=blob_key,
-                sha256=sha256,
-                size=size,
-                valid_until=await asyncio.to_thread(renewal.validation_horizon, original),
-                created_at=now,
-            )
-            session.add(latest)
-            await session.flush()
-            run.measured += 1
-        if latest.valid_until is None or latest.valid_until > due_before:
-            continue
-        pdf = await _read(store, latest.blob_key)
-        renewed = await asyncio.to_thread(renewal.extend, pdf, long_term)
-        blob = await store.put_stream(
-            chunks=_once(renewed), max_bytes=MAX_PDF_BYTES, expected_sha256=None
-        )
-        await collection.hold(session, store, blob.key)
-        version = PdfVersion(
+        try:
+            # One document's failure (a blob gone, a TSA down) leaves the others to this run
+            # and itself to the next.
+            async with session.begin_nested():
+                await _renew_one(
+                    session=session,
+                    store=store,
+                    long_term=long_term,
+                    organisation_id=organisation_id,
+                    document=(kind, document_id, blob_key, sha256, size),
+                    latest=newest.get((kind, document_id)),
+                    now=now,
+                    due_before=due_before,
+                    run=run,
+                )
+        except Exception as exc:
+            run.failed += 1
+            log.warning("pdf.renewal_failed", kind=kind, document=str(document_id), error=repr(exc))
+
+
+async def _renew_one(
+    *,
+    session: AsyncSession,
+    store: BlobStore,
+    long_term: LongTerm,
+    organisation_id: uuid.UUID,
+    document: tuple[str, uuid.UUID, str, str, int],
+    latest: PdfVersion | None,
+    now: datetime,
+    due_before: datetime,
+    run: RenewalRun,
+) -> None:
+    kind, document_id, blob_key, sha256, size = document
+    if latest is None:
+        original = await _read(store, blob_key)
+        latest = PdfVersion(
             organisation_id=organisation_id,
             **_owner(kind, document_id),
-            version=latest.version + 1,
-            blob_key=blob.key,
-            sha256=hashlib.sha256(renewed).hexdigest(),
-            size=len(renewed),
-            valid_until=await asyncio.to_thread(renewal.validation_horizon, renewed),
+            version=0,
+            blob_key=blob_key,
+            sha256=sha256,
+            size=size,
+            valid_until=await asyncio.to_thread(renewal.validation_horizon, original),
             created_at=now,
         )
-        session.add(version)
+        session.add(latest)
         await session.flush()
-        run.renewed.append(version.id)
-        log.info(
-            "pdf.renewed",
-            kind=kind,
-            document=str(document_id),
-            version=version.version,
-            valid_until=version.valid_until.isoformat() if version.valid_until else None,
-        )
+        run.measured += 1
+    if latest.valid_until is None or latest.valid_until > due_before:
+        return
+    pdf = await _read(store, latest.blob_key)
+    renewed = await asyncio.to_thread(renewal.extend, pdf, long_term)
+    blob = await store.put_stream(
+        chunks=_once(renewed), max_bytes=MAX_PDF_BYTES, expected_sha256=None
+    )
+    await collection.hold(session, store, blob.key)
+    version = PdfVersion(
+        organisation_id=organisation_id,
+        **_owner(kind, document_id),
+        version=latest.version + 1,
+        blob_key=blob.key,
+        sha256=hashlib.sha256(renewed).hexdigest(),
+        size=len(renewed),
+        valid_until=await asyncio.to_thread(renewal.validation_horizon, renewed),
+        created_at=now,
+    )
+    session.add(version)
+    await session.flush()
+    run.renewed.append(version.id)
+    log.info(
+        "pdf.renewed",
+        kind=kind,
+        document=str(document_id),
+        version=version.version,
+        valid_until=version.valid_until.isoformat() if version.valid_until else None,
+    )
 
 
 async def run_renewals(
