@@ -16,7 +16,7 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 from tests.factories import gql
 from tests.integrity.documents_world import issued_documents
 from tests.integrity.proof_world import ProofWorld, build_world, bundle_of
@@ -327,3 +327,34 @@ async def test_a_document_whose_file_is_gone_is_logged_and_left_for_the_next_run
 
     assert (run.failed, run.measured, run.renewed) == (1, 0, [])
     assert await _versions(database, world, certified.id) == []
+
+
+DELETE = """mutation($d: ID!) { deleteDeposit(depositId: $d) {
+  __typename ... on DepositDeleted { tombstone } } }"""
+
+
+async def test_deleting_the_deposit_releases_every_version_to_the_collector(
+    world: ProofWorld, database: Database, settings: Settings, certified: Certificate
+) -> None:
+    store = store_for(settings)
+    await run_renewals(database=database, settings=settings, store=store)
+    [sealed] = await _versions(database, world, certified.id)
+    await _renew_at(
+        database, settings, world, sealed.valid_until - renewal_horizon(settings) + timedelta(1)
+    )
+    keys = [v.blob_key for v in await _versions(database, world, certified.id)]
+    assert len(keys) == 2
+
+    deleted = await gql(world.sealed.client, DELETE, {"d": world.sealed.node_id})
+
+    assert deleted["deleteDeposit"] == {"__typename": "DepositDeleted", "tombstone": True}
+    assert await _versions(database, world, certified.id) == []
+    async with database.unit_of_work(_scope(world)) as session:
+        for key in keys:
+            used = await session.execute(text("SELECT probant_blob_referenced(:k)"), {"k": key})
+            assert used.scalar_one() is False
+        due = await session.execute(
+            text("SELECT * FROM probant_blobs_due(:before, 100000)"),
+            {"before": utcnow() + timedelta(days=30)},
+        )
+        assert set(keys) <= set(due.scalars())
