@@ -12,8 +12,29 @@ done
 cp -r "$ROOT/tests" "$ROOT/migrations" "$STAGE/"
 sed -e 's|^pythonpath = .*|pythonpath = ["src"]|' \
     -e 's|"platform/probant_platform/|"src/probant_platform/|' \
+    -e 's|"tenants/probant_tenants/|"src/probant_tenants/|' \
+    -e 's|"graphql/probant_graphql/|"src/probant_graphql/|' \
     -e 's|^also_copy = .*|also_copy = ["src", "migrations"]|' \
     "$ROOT/pyproject.toml" > "$STAGE/pyproject.toml"
+# MUTATION_SCOPE=rules (default: proof) swaps in [tool.probant.mutation.rules]: the ledger,
+# sealing and authorisation modules against their database tests.
+if [ "${MUTATION_SCOPE:-proof}" = "rules" ]; then
+  : "${PROBANT_TEST_DATABASE_URL:?the rules scope runs database tests: set PROBANT_TEST_DATABASE_URL}"
+  "$ROOT/.venv/bin/python" - "$STAGE/pyproject.toml" <<'PY'
+import re
+import sys
+import tomllib
+
+path = sys.argv[1]
+text = open(path, encoding="utf-8").read()
+rules = tomllib.loads(text)["tool"]["probant"]["mutation"]["rules"]
+for key in ("source_paths", "pytest_add_cli_args_test_selection"):
+    listed = "".join(f'  "{value}",\n' for value in rules[key])
+    # The first occurrence is [tool.mutmut]'s (it comes before [tool.probant.mutation.rules]).
+    text = re.sub(rf"^{key} = \[\n.*?^\]", f"{key} = [\n{listed}]", text, count=1, flags=re.S | re.M)
+open(path, "w", encoding="utf-8").write(text)
+PY
+fi
 find "$STAGE" -name __pycache__ -prune -exec rm -rf {} +
 cd "$STAGE"
 "$ROOT/.venv/bin/mutmut" run --max-children "${MUTATION_JOBS:-2}" || true

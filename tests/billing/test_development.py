@@ -14,7 +14,10 @@ from tests.factories import MemberInfo, Role, add_member, gql, log_in, make_orga
 from tests.ledger_helpers import fund
 
 from probant_platform.billing import subscriptions
+from probant_platform.config import Settings
 from probant_platform.db import Database, TenantScope
+from probant_platform.documents import pki
+from probant_platform.documents.signing import validate_pdf_async
 from probant_tenants.models import Organisation
 
 SUBSCRIBE = """mutation($p: String!) { subscribe(planId: $p) { __typename ... on CheckoutPayload { provider completed label price { ttcCents } } ... on Error { message } } }"""
@@ -113,7 +116,7 @@ async def test_a_rollover_plan_keeps_unused_credits(
 
 
 async def test_every_purchase_has_a_receipt_with_ht_vat_and_ttc(
-    database: Database, client: httpx.AsyncClient
+    database: Database, client: httpx.AsyncClient, settings: Settings
 ) -> None:
     owner = await make_organisation(database)
     await log_in(client, owner)
@@ -127,6 +130,12 @@ async def test_every_purchase_has_a_receipt_with_ht_vat_and_ttc(
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
     for expected in ("47,00 €", "9,40 €", "56,40 €", receipt["number"], "aucun argent"):
         assert expected in text.replace("\u202f", " ")
+    # Signed like every PDF we issue: PAdES B-T with B-LT validation data, trusted.
+    validation = await validate_pdf_async(response.content, pki.trust_roots(settings))
+    assert validation.ok, validation.explain()
+    [signature] = validation.signatures
+    assert signature.signer_name == pki.platform_signer(settings).common_name
+    assert signature.timestamped_at is not None and signature.long_term
     forged = (
         receipt["receiptUrl"]
         .removeprefix("http://127.0.0.1:8000")

@@ -242,6 +242,16 @@ async def test_a_law_firm_signs_up_and_its_client_deposits(
         await owner.reload()
         await owner.evaluate("window.__sameDocument = true")  # from here on, no reload
         await owner.get_by_test_id("attestation").wait_for()
+        # The sealed photo links to its copy carrying C2PA Content Credentials.
+        copy = owner.get_by_test_id("deposit-items").get_by_role(
+            "link", name="Copie avec Content Credentials (C2PA)"
+        )
+        await expect(copy).to_have_count(1)
+        async with httpx.AsyncClient(timeout=30) as http:
+            credentialed = await http.get(str(await copy.get_attribute("href")))
+        assert credentialed.status_code == 200, credentialed.text
+        assert credentialed.headers["content-type"] == "image/jpeg"
+        assert b"c2pa" in credentialed.content
         await in_both_languages(owner, "deposit")
 
         # A PV de constat up to the specimen, then payment.

@@ -5,8 +5,10 @@ from __future__ import annotations
 import hashlib
 import io
 from datetime import UTC, datetime
+from fractions import Fraction
 from pathlib import Path
 
+import av
 import pytest
 from PIL import Image
 
@@ -91,3 +93,43 @@ def test_a_tampered_copy_is_detected(dev_settings: Settings, photo: bytes) -> No
 def test_a_media_type_c2pa_cannot_carry_is_refused(dev_settings: Settings) -> None:
     with pytest.raises(UnsupportedMedia):
         credentialed_copy(b"x", "application/pdf", _facts(b"x"), pki.platform_signer(dev_settings))
+
+
+def _video_mp4(seconds: float = 1.0, fps: int = 10) -> bytes:
+    """A short MPEG-4 video (the container a phone's camera app records in)."""
+    out = io.BytesIO()
+    with av.open(out, mode="w", format="mp4") as container:
+        stream = container.add_stream("mpeg4", rate=fps)
+        stream.width, stream.height, stream.pix_fmt = 160, 120, "yuv420p"
+        stream.time_base = Fraction(1, fps)
+        for index in range(int(seconds * fps)):
+            frame = av.VideoFrame.from_image(Image.new("RGB", (160, 120), (index * 20, 90, 140)))
+            frame.pts = index
+            for packet in stream.encode(frame):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    return out.getvalue()
+
+
+def test_a_sealed_video_gets_credentials_and_a_tampered_one_is_caught(
+    dev_settings: Settings,
+) -> None:
+    video = _video_mp4()
+    copy = credentialed_copy(video, "video/mp4", _facts(video), pki.platform_signer(dev_settings))
+
+    assert copy != video and len(copy) > len(video)  # a copy: the evidence is untouched
+    check = read_credentials(copy, "video/mp4", pki.trust_roots(dev_settings))
+    assert check.ok, check.failures
+    assert check.state == "Trusted"
+    assert check.capture is not None
+    assert check.capture["original_sha256"] == hashlib.sha256(video).hexdigest()
+    # Still a playable MP4 with the original frames.
+    with av.open(io.BytesIO(copy), mode="r") as container:
+        assert len(list(container.decode(video=0))) == 10
+
+    tampered = bytearray(copy)
+    tampered[copy.index(b"mdat") + 200] ^= 0x01  # one byte of a frame
+    check = read_credentials(bytes(tampered), "video/mp4", pki.trust_roots(dev_settings))
+    assert check.state == "Invalid" and not check.ok
+    assert any("mismatch" in failure for failure in check.failures), check.failures

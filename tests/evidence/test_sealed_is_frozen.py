@@ -11,6 +11,7 @@ import httpx
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncSession
 from tests.bailiffs.helpers import make_office, submit
 from tests.evidence.capture_flow import capture_one, fill, seal, start
 from tests.factories import MemberInfo, Role, add_member, gql, log_in, make_organisation
@@ -68,19 +69,31 @@ async def evidence(database: Database, client: httpx.AsyncClient) -> Evidence:
     return Evidence(owner, sealed, node, item, draft, draft_item)
 
 
+async def _at_commit(session: AsyncSession) -> None:
+    """Run now the checks PostgreSQL defers to COMMIT (the review status and its submission,
+    the ledger's zero sum): the `database` fixture's units of work are SAVEPOINTs of a
+    transaction rolled back at the end, which never reaches a real COMMIT. Pending checks of
+    earlier units of work of the test (an app flow's) run here too."""
+    await session.execute(text("SET CONSTRAINTS ALL IMMEDIATE"))
+    await session.execute(text("SET CONSTRAINTS ALL DEFERRED"))
+
+
 async def _refused(
     database: Database, scope: TenantScope, sql: str, params: dict[str, Any], message: str
 ) -> None:
     with pytest.raises(DBAPIError) as caught:
         async with database.unit_of_work(scope) as session:
             await session.execute(text(sql), params)
+            await _at_commit(session)
     assert getattr(caught.value.orig, "sqlstate", None) == INSUFFICIENT_PRIVILEGE, caught.value
     assert message in str(caught.value.orig), caught.value
 
 
 async def _run(database: Database, scope: TenantScope, sql: str, params: dict[str, Any]) -> int:
     async with database.unit_of_work(scope) as session:
-        return (await session.execute(text(sql), params)).rowcount  # type: ignore[attr-defined, no-any-return]
+        count: int = (await session.execute(text(sql), params)).rowcount  # type: ignore[attr-defined]
+        await _at_commit(session)
+        return count
 
 
 async def _columns(database: Database, table: str) -> set[str]:
@@ -383,13 +396,91 @@ async def test_only_the_office_moves_a_sent_deposit_and_never_backwards(
         await _refused(database, scope, set_status, params, message)
 
     async def moved(status: str) -> None:
+        # The review status moves with the submission, in one transaction (0940).
         params = {"s": status, "d": evidence.sealed}
-        assert await _run(database, as_office, set_status, params) == 1
+        async with database.unit_of_work(as_office) as session:
+            await session.execute(text(SET_SUBMISSION), params)
+            assert (await session.execute(text(set_status), params)).rowcount == 1  # type: ignore[attr-defined]
+            await _at_commit(session)
 
     await refused(evidence.scope, "ACCEPTED")  # the author cannot accept their own deposit
     await refused(evidence.scope, "SEALED")
     await refused(as_office, "DRAFT", "review status")  # the offices' own guard (0720)
+    # Alone, without its submission, the deposit does not move even one allowed step.
+    await refused(as_office, "IN_REVIEW", "the review status moves with the submission")
     await moved("IN_REVIEW")
     await moved("ACCEPTED")
     await refused(as_office, "IN_REVIEW")  # a decision is final
     await refused(as_office, "REJECTED")
+    assert await _review_of(database, evidence) == ("ACCEPTED", "ACCEPTED")
+
+
+SET_SUBMISSION = "UPDATE submissions SET status = :s WHERE deposit_id = :d"
+
+
+async def _review_of(database: Database, evidence: Evidence) -> tuple[str, str | None]:
+    async with database.unit_of_work(evidence.scope) as session:
+        row = (
+            await session.execute(
+                text(
+                    "SELECT d.status AS deposit, s.status AS submission FROM deposits d "
+                    "LEFT JOIN submissions s ON s.deposit_id = d.id WHERE d.id = :d"
+                ),
+                {"d": evidence.sealed},
+            )
+        ).one()
+    return str(row.deposit), row.submission
+
+
+async def test_a_tenant_cannot_show_its_deposit_as_sent_without_a_submission(
+    database: Database, evidence: Evidence
+) -> None:
+    # The one forward step the author may take, taken alone: no office received anything.
+    await _refused(
+        database,
+        evidence.scope,
+        "UPDATE deposits SET status = 'SUBMITTED' WHERE id = :d",
+        {"d": evidence.sealed},
+        "cannot be SUBMITTED without a submission to an office",
+    )
+    assert await _review_of(database, evidence) == ("SEALED", None)
+
+
+@pytest.mark.parametrize("status", ["IN_REVIEW", "ACCEPTED", "PARTIALLY_ACCEPTED", "REJECTED"])
+async def test_a_tenant_cannot_decide_its_own_submission(
+    database: Database, client: httpx.AsyncClient, evidence: Evidence, status: str
+) -> None:
+    office = await make_office(database)
+    sent = await submit(client, evidence.sealed_node, office.node_id)
+    assert sent["__typename"] == "SubmissionPayload"
+    async with database.unit_of_work(evidence.scope) as session:
+        await _at_commit(session)  # the real submission passes the commit-time check
+    params = {"s": status, "d": evidence.sealed}
+    # The submission alone, and the submission with the deposit in step: both refused.
+    await _refused(database, evidence.scope, SET_SUBMISSION, params, "its submission is")
+    with pytest.raises(DBAPIError) as caught:
+        async with database.unit_of_work(evidence.scope) as session:
+            await session.execute(text(SET_SUBMISSION), params)
+            await session.execute(
+                text("UPDATE deposits SET status = :s WHERE id = :d"),
+                {"s": "ACCEPTED" if status == "PARTIALLY_ACCEPTED" else status, "d": params["d"]},
+            )
+            await _at_commit(session)
+    assert getattr(caught.value.orig, "sqlstate", None) == INSUFFICIENT_PRIVILEGE
+    assert "cannot go from SUBMITTED" in str(caught.value.orig)
+    assert await _review_of(database, evidence) == ("SUBMITTED", "SUBMITTED")
+
+
+async def test_an_office_cannot_decide_a_deposit_it_never_received(
+    database: Database, evidence: Evidence
+) -> None:
+    office = await make_office(database)
+    as_office = TenantScope(organisation_id=office.office_id, office_id=office.office_id)
+    # Unaddressed, the deposit is not even visible to the office: nothing is updated.
+    for status in ("IN_REVIEW", "ACCEPTED", "REJECTED"):
+        params = {"s": status, "d": evidence.sealed}
+        assert (
+            await _run(database, as_office, "UPDATE deposits SET status = :s WHERE id = :d", params)
+            == 0
+        )
+    assert await _review_of(database, evidence) == ("SEALED", None)

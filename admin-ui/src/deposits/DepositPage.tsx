@@ -37,6 +37,7 @@ const DEPOSIT = graphql(`
         signedBy
         creditsSpent
         certificateUrl
+        certificateValidUntil
         exportUrl
         integrity {
           status
@@ -66,6 +67,7 @@ const DEPOSIT = graphql(`
           noLocationReason
           comment
           downloadUrl
+          credentialsUrl
           thumbnailUrl
         }
         submission {
@@ -205,9 +207,18 @@ export function DepositPage() {
       {sealed && (
         <Group>
           {deposit.certificateUrl ? (
-            <Button component="a" href={deposit.certificateUrl} variant="light">
-              {t('deposit.certificate')}
-            </Button>
+            <>
+              <Button component="a" href={deposit.certificateUrl} variant="light">
+                {t('deposit.certificate')}
+              </Button>
+              {deposit.certificateValidUntil && (
+                <Text size="sm" c="dark.6" data-testid="certificate-valid-until">
+                  {t('deposit.certificateValidUntil', {
+                    date: formatDateTime(deposit.certificateValidUntil, i18n.language),
+                  })}
+                </Text>
+              )}
+            </>
           ) : (
             <Text size="sm" c="dark.6">
               {t('deposit.certificatePending')}

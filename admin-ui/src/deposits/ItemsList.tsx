@@ -57,11 +57,18 @@ export function ItemsList({ items }: { items: readonly Item[] }) {
               {item.comment && <Fact label={t('deposit.comment')}>{item.comment}</Fact>}
             </Stack>
           </Group>
-          {item.downloadUrl && (
-            <Anchor href={item.downloadUrl} size="sm" target="_blank" rel="noopener" mt="xs">
-              {t('deposit.original')}
-            </Anchor>
-          )}
+          <Group gap="md" mt="xs">
+            {item.downloadUrl && (
+              <Anchor href={item.downloadUrl} size="sm" target="_blank" rel="noopener">
+                {t('deposit.original')}
+              </Anchor>
+            )}
+            {item.credentialsUrl && (
+              <Anchor href={item.credentialsUrl} size="sm" target="_blank" rel="noopener">
+                {t('deposit.credentialedCopy')}
+              </Anchor>
+            )}
+          </Group>
         </Card>
       ))}
     </SimpleGrid>

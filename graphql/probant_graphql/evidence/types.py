@@ -18,6 +18,7 @@ from probant_graphql.core.errors import Error
 from probant_graphql.integrity import types as integrity
 from probant_graphql.permissions import current_actor, may, operation_allowed
 from probant_platform.evidence import models
+from probant_platform.evidence.credentials import SUPPORTED as CREDENTIAL_MEDIA
 from probant_platform.storage.signing import signed_media_path
 from probant_tenants.authz import Permission
 
@@ -89,6 +90,19 @@ class EvidenceItem(relay.Node):
     @strawberry.field(description="A link to the original, valid 5 minutes (null once deleted).")
     def download_url(self, info: Info[Context, Any]) -> str | None:
         return self._link(info, "original") if self.has_media else None
+
+    @strawberry.field(
+        description=(
+            "A link to a copy of the sealed original carrying signed C2PA Content Credentials "
+            "(capture facts, the original's SHA-256, the chain anchor once known), made on "
+            "request and valid 5 minutes; null for media C2PA cannot carry or once deleted. "
+            "The original stays the evidence."
+        )
+    )
+    def credentials_url(self, info: Info[Context, Any]) -> str | None:
+        if not self.has_media or self.media_type not in CREDENTIAL_MEDIA:
+            return None
+        return self._link(info, "credentials")
 
     @strawberry.field(description="A link to a small JPEG preview (null until it is made).")
     def thumbnail_url(self, info: Info[Context, Any]) -> str | None:
@@ -198,6 +212,14 @@ class Deposit(relay.Node):
         self, info: Info[Context, Any], language: integrity.DocumentLanguage | None = None
     ) -> str | None:
         return await integrity.certificate_link(info, self.deposit_id, language)
+
+    @strawberry.field(
+        description="Until when the certified report's newest timestamp stays checkable: the "
+        "daily renewal (PAdES B-LTA) adds a document timestamp before then. Null until the "
+        "renewal job first saw the report, or for a report without a timestamp."
+    )
+    async def certificate_valid_until(self, info: Info[Context, Any]) -> datetime | None:
+        return await integrity.certificate_valid_until(info, self.deposit_id)
 
     @strawberry.field(description="A link to a zip of the media, proof bundle and report.")
     async def export_url(self, info: Info[Context, Any]) -> str | None:

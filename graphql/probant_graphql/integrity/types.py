@@ -19,7 +19,14 @@ from probant_platform.evidence.models import Deposit, DepositStatus
 from probant_platform.integrity.bundle import proof_bundle
 from probant_platform.integrity.chain import DEVELOPMENT_LABEL
 from probant_platform.integrity.links import signed_link
-from probant_platform.integrity.models import Anchor, AnchorStatus, Batch, Certificate, Leaf
+from probant_platform.integrity.models import (
+    Anchor,
+    AnchorStatus,
+    Batch,
+    Certificate,
+    Leaf,
+    PdfVersion,
+)
 
 
 @strawberry.enum(name="IntegrityStatus")
@@ -159,6 +166,22 @@ async def certificate_link(
         organisation_id=deposit.organisation_id,
         deposit_id=deposit.id,
     )
+
+
+async def certificate_valid_until(info: Info[Context, Any], deposit_id: str) -> datetime | None:
+    """When the newest archived version of the deposit's certified report stops being
+    checkable without a renewal (its newest timestamp certificate expires)."""
+    deposit = await _visible(info, deposit_id)
+    if deposit is None:
+        return None
+    found = await info.context.session.execute(
+        select(PdfVersion.valid_until)
+        .join(Certificate, Certificate.id == PdfVersion.certificate_id)
+        .where(Certificate.deposit_id == deposit.id)
+        .order_by(PdfVersion.version.desc())
+        .limit(1)
+    )
+    return found.scalar_one_or_none()
 
 
 async def export_link(info: Info[Context, Any], deposit_id: str) -> str | None:

@@ -251,4 +251,18 @@ class OfficeDocumentsOfDeposit:
             .where(OfficeDocument.deposit_id == deposit_id)
             .order_by(OfficeDocument.created_at)
         )
-        return [IssuedFile(filename=d.filename, blob_key=d.blob_key) for d in rows.all()]
+        return [_issued(d) for d in rows.all()]
+
+    async def signed_pdfs(self, *, session: AsyncSession) -> list[IssuedFile]:
+        rows = await session.scalars(select(OfficeDocument).order_by(OfficeDocument.created_at))
+        return [_issued(d) for d in rows.all()]
+
+
+def _issued(document: OfficeDocument) -> IssuedFile:
+    return IssuedFile(
+        id=document.id,
+        filename=document.filename,
+        blob_key=document.blob_key,
+        sha256=document.sha256,
+        size=document.size,
+    )

@@ -6,14 +6,21 @@ that no money moved.
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from pathlib import Path
 
+import structlog
+
 from probant_platform.billing.models import Purchase
 from probant_platform.config import Settings
+from probant_platform.documents.pki import SigningUnavailable, platform_signer
 from probant_platform.documents.render import Templates
+from probant_platform.documents.signing import sign_pdf_async
+from probant_platform.documents.timestamps import long_term_async
 from probant_platform.storage.signing import sign_path, verify_path
 
+log = structlog.get_logger(__name__)
 TEMPLATES = Templates(Path(__file__).parent / "templates")
 LINK_TTL_SECONDS = 600
 
@@ -107,4 +114,18 @@ def verify_link(
         path=_path(organisation_id, purchase_id),
         expires=expires,
         signature=signature,
+    )
+
+
+async def sign_receipt(settings: Settings, pdf: bytes, *, locale: str = "fr") -> bytes:
+    """The receipt signed by the platform, PAdES B-T with B-LT validation data like every PDF
+    we issue; unsigned (and logged) only where no signing certificate or TSA is configured."""
+    try:
+        signer = await asyncio.to_thread(platform_signer, settings)
+        stamping = await long_term_async(settings)
+    except SigningUnavailable as exc:
+        log.warning("receipt.unsigned", reason=str(exc))
+        return pdf
+    return await sign_pdf_async(
+        pdf, signer, reason="Reçu" if locale != "en" else "Receipt", long_term=stamping
     )

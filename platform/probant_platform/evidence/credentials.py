@@ -45,9 +45,15 @@ class CaptureFacts:
     latitude: float | None = None
     longitude: float | None = None
     accuracy_m: float | None = None
+    anchor: dict[str, Any] | None = None
+    """Where the item's sealed record is anchored, once known: `batch` (sequence), `root`,
+    `leaf_hash`, and the chain transaction (`network`, `chain_id`, `transaction_hash`,
+    `block_number`, `block_time`)."""
 
 
-def facts_of(deposit: Deposit, item: EvidenceItem) -> CaptureFacts:
+def facts_of(
+    deposit: Deposit, item: EvidenceItem, anchor: dict[str, Any] | None = None
+) -> CaptureFacts:
     """What the manifest of a sealed item states (its hash must be known)."""
     if item.sha256 is None:
         raise ValueError("the item is not stored yet")
@@ -59,6 +65,7 @@ def facts_of(deposit: Deposit, item: EvidenceItem) -> CaptureFacts:
         latitude=item.latitude,
         longitude=item.longitude,
         accuracy_m=item.accuracy_meters,
+        anchor=anchor,
     )
 
 
@@ -77,6 +84,8 @@ def _manifest(facts: CaptureFacts, media_type: str) -> dict[str, Any]:
             "longitude": facts.longitude,
             "accuracy_m": facts.accuracy_m,
         }
+    if facts.anchor is not None:
+        capture["anchor"] = facts.anchor
     return {
         "claim_generator_info": [{"name": "Probant"}],
         "title": f"{facts.deposit_reference} ({media_type})",
@@ -122,13 +131,41 @@ def credentialed_copy(media: bytes, media_type: str, facts: CaptureFacts, signer
 
 
 async def credentialed_copy_of(
-    settings: Settings, deposit: Deposit, item: EvidenceItem, media: bytes
+    settings: Settings,
+    deposit: Deposit,
+    item: EvidenceItem,
+    media: bytes,
+    anchor: dict[str, Any] | None = None,
 ) -> bytes:
-    """The credentialed copy of a sealed item, signed with the platform's certificate."""
+    """The credentialed copy of a sealed item, signed with the platform's certificate
+    (stating its Merkle batch and chain anchor when `anchor` is given)."""
     signer = await asyncio.to_thread(platform_signer, settings)
-    return await asyncio.to_thread(
-        credentialed_copy, media, item.media_type or "", facts_of(deposit, item), signer
+    facts = facts_of(deposit, item, anchor)
+    return await asyncio.to_thread(credentialed_copy, media, item.media_type or "", facts, signer)
+
+
+def anchor_facts(bundle: dict[str, Any], item_id: str) -> dict[str, Any] | None:
+    """What a manifest states of an item's anchor, from its proof bundle (None until the
+    item's batch is anchored)."""
+    item = next((i for i in bundle.get("items") or [] if i.get("id") == item_id), None)
+    if item is None or item["leaf"]["batch"] is None:
+        return None
+    batch = next(
+        (b for b in bundle.get("batches") or [] if b["sequence"] == item["leaf"]["batch"]), None
     )
+    if batch is None or batch.get("anchor") is None:
+        return None
+    anchor = batch["anchor"]
+    return {
+        "batch": batch["sequence"],
+        "root": batch["root"],
+        "leaf_hash": item["leaf"]["hash"],
+        "network": anchor["network"],
+        "chain_id": anchor["chain_id"],
+        "transaction_hash": anchor["transaction_hash"],
+        "block_number": anchor["block_number"],
+        "block_time": anchor["block_time"],
+    }
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from probant_platform.config import Settings
 from probant_platform.db import Database, TenantScope, utcnow
 from probant_platform.evidence.models import Deposit, DepositStatus, EvidenceItem
 from probant_platform.integrity import merkle
-from probant_platform.integrity.models import Batch, Certificate, Leaf, SealedRecord
+from probant_platform.integrity.models import Batch, Certificate, Leaf, PdfVersion, SealedRecord
 from probant_platform.integrity.people import author_of
 from probant_platform.integrity.records import (
     ZERO_ROOT,
@@ -183,7 +183,16 @@ async def forget_deposit(*, session: AsyncSession, deposit_id: uuid.UUID) -> lis
             await session.execute(select(Certificate).where(Certificate.deposit_id == deposit_id))
         ).scalars()
     )
+    # Their archived versions (B-LTA renewals) go with them: their blobs are released too.
+    renewed = (
+        await session.execute(
+            select(PdfVersion.blob_key).where(
+                PdfVersion.certificate_id.in_([c.id for c in certificates])
+            )
+        )
+    ).scalars()
+    keys = [c.blob_key for c in certificates if c.blob_key] + list(renewed)
     for certificate in certificates:
         await session.delete(certificate)
     await session.flush()
-    return [c.blob_key for c in certificates if c.blob_key]
+    return keys

@@ -1,7 +1,8 @@
 """The proof bundle: everything needed to check a deposit without trusting Probant.
 
-Format `probant-proof-bundle`, version 2 (version 1 plus timestamp tokens), documented field
-by field in docs/verification.md.
+Format `probant-proof-bundle`, version 2 (version 1 plus timestamp tokens and, in an export,
+the digests of the C2PA-credentialed copies), documented field by field in
+docs/verification.md.
 """
 
 from __future__ import annotations
@@ -175,6 +176,17 @@ async def _certificate_view(session: AsyncSession, deposit: Deposit) -> dict[str
         "signer_certificate_sha256": certificate.signer_fingerprint,
         "created_at": timestamp(certificate.created_at),
     }
+
+
+def with_credentials(bundle: dict[str, Any], copies: dict[str, dict[str, str]]) -> dict[str, Any]:
+    """`bundle` whose items name their C2PA-credentialed copy (`items[].credentials`: the
+    copy's file name in the export and its SHA-256, manifest included), keyed by item id.
+    An optional v2 field: a v1 reader ignores it, the v1 parts are unchanged."""
+    items = [
+        {**item, "credentials": copies[item["id"]]} if item.get("id") in copies else item
+        for item in bundle["items"]
+    ]
+    return {**bundle, "items": items}
 
 
 def bundle_bytes(bundle: dict[str, Any]) -> bytes:

@@ -3,7 +3,9 @@ office's signed documents (attestation de dépôt, PV de constat) when issued.""
 
 from __future__ import annotations
 
+import hashlib
 import tempfile
+import uuid
 import zipfile
 from typing import IO, Any
 
@@ -16,8 +18,9 @@ from probant_platform.evidence import credentials
 from probant_platform.evidence.deposits import stored_items
 from probant_platform.evidence.models import Deposit
 from probant_platform.integrity import issued_documents
-from probant_platform.integrity.bundle import bundle_bytes, proof_bundle
+from probant_platform.integrity.bundle import bundle_bytes, proof_bundle, with_credentials
 from probant_platform.integrity.models import Certificate
+from probant_platform.integrity.renewals import newest_version
 from probant_platform.storage import BlobStore
 
 EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "video/webm": "webm", "video/mp4": "mp4"}
@@ -49,13 +52,13 @@ async def write_export(
         await session.execute(select(Certificate).where(Certificate.deposit_id == deposit.id))
     ).scalar_one_or_none()
     office_documents = await issued_documents.source().files(session=session, deposit_id=deposit.id)
+    named: dict[str, dict[str, str]] = {}
     spool: Any = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115
     with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_STORED) as archive:
         archive.writestr(
             "README.txt",
             README.format(reference=deposit.reference, verification_url=bundle["verification_url"]),
         )
-        archive.writestr("proof-bundle.json", bundle_bytes(bundle))
         for number, item in enumerate(items, start=1):
             if item.blob_key is None:
                 continue
@@ -67,16 +70,43 @@ async def write_export(
             if item.sha256 is not None and item.media_type in credentials.SUPPORTED:
                 media = b"".join([chunk async for chunk in store.open_stream(item.blob_key)])
                 try:
-                    copy = await credentials.credentialed_copy_of(settings, deposit, item, media)
+                    anchor = credentials.anchor_facts(bundle, str(item.id))
+                    copy = await credentials.credentialed_copy_of(
+                        settings, deposit, item, media, anchor
+                    )
                 except SigningUnavailable:  # no signing certificate configured: originals only
                     continue
-                archive.writestr(name.replace("media/", "credentials/", 1), copy)
-        pdfs = [(f"office-documents/{d.filename}", d.blob_key) for d in office_documents]
+                copy_name = name.replace("media/", "credentials/", 1)
+                archive.writestr(copy_name, copy)
+                named[str(item.id)] = {
+                    "file": copy_name,
+                    "sha256": hashlib.sha256(copy).hexdigest(),
+                }
+        # Written last: it names the credentialed copies made above (bundle v2).
+        archive.writestr("proof-bundle.json", bundle_bytes(with_credentials(bundle, named)))
+        # Each PDF in its newest archived version: the sealed one plus any B-LTA renewals,
+        # which `probant verify --pdf` recognises by the sealed hash of its prefix.
+        pdfs = [
+            (f"office-documents/{d.filename}", await _newest(session, d.blob_key, office=d.id))
+            for d in office_documents
+        ]
         if certificate is not None and certificate.blob_key is not None:
-            pdfs.insert(0, ("certificate.pdf", certificate.blob_key))
+            newest = await _newest(session, certificate.blob_key, certificate=certificate.id)
+            pdfs.insert(0, ("certificate.pdf", newest))
         for name, key in pdfs:
             with archive.open(name, "w") as target:
                 async for chunk in store.open_stream(key):
                     target.write(chunk)
     spool.seek(0)
     return spool
+
+
+async def _newest(
+    session: AsyncSession,
+    sealed_key: str,
+    *,
+    certificate: uuid.UUID | None = None,
+    office: uuid.UUID | None = None,
+) -> str:
+    version = await newest_version(session, certificate_id=certificate, office_document_id=office)
+    return version.blob_key if version is not None else sealed_key

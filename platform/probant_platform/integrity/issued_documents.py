@@ -17,8 +17,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 @dataclass(frozen=True)
 class IssuedFile:
+    id: uuid.UUID  # the office document (its B-LTA renewals are versions of it)
     filename: str
     blob_key: str
+    sha256: str
+    size: int
 
 
 class IssuedDocuments(Protocol):
@@ -30,6 +33,10 @@ class IssuedDocuments(Protocol):
 
     async def files(self, *, session: AsyncSession, deposit_id: uuid.UUID) -> list[IssuedFile]:
         """The PDFs to put in the deposit export, oldest first."""
+        ...
+
+    async def signed_pdfs(self, *, session: AsyncSession) -> list[IssuedFile]:
+        """Every such PDF the session's tenant holds (the B-LTA renewal job's round)."""
         ...
 
 

@@ -23,6 +23,7 @@ from sqlalchemy import (
     LargeBinary,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -134,6 +135,41 @@ class Certificate(TenantMixin, Base):
     signer_fingerprint: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     emailed_at: Mapped[datetime | None]
+
+
+class PdfVersion(TenantMixin, Base):
+    """One archived version of a signed PDF (certified report or office document).
+
+    Version 0 is the PDF as signed: its SHA-256 is the one bundles, the public register and
+    emails name, and it is never replaced. Each renewal (PAdES B-LTA) appends the validation
+    data of the newest timestamp and a new document timestamp as an incremental update, so
+    every version starts with the bytes of the one before — down to the sealed original,
+    whose hash a verifier finds on a prefix of any later version (docs/evidence-storage.md).
+    """
+
+    __tablename__ = "pdf_versions"
+    __table_args__ = (
+        UniqueConstraint("certificate_id", "version"),
+        UniqueConstraint("office_document_id", "version"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    # One of the two is set (the job writes them; the catalogue-generated row-level-security
+    # sweep inserts rows with neither, so no CHECK constraint here).
+    certificate_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("certificates.id", ondelete="CASCADE")
+    )
+    office_document_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("office_documents.id", ondelete="CASCADE")
+    )
+    version: Mapped[int] = mapped_column(Integer)
+    blob_key: Mapped[str] = mapped_column(String(200))
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(BigInteger)
+    # When the newest timestamp of this version stops being checkable (its TSA certificate
+    # expires); null for a PDF that carries no timestamp to extend.
+    valid_until: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class PublishedKind(StrEnum):

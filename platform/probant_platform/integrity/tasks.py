@@ -10,15 +10,11 @@ import structlog
 from probant_platform import runtime
 from probant_platform.db import TenantScope, utcnow
 from probant_platform.evidence.deposits import stored_items
-from probant_platform.integrity import (
-    anchoring,
-    batches,
-    certificates,
-    timestamps,
-)
+from probant_platform.integrity import anchoring, batches, certificates, renewals, timestamps
 from probant_platform.integrity.chain import anchor_chain
 from probant_platform.integrity.models import Batch
 from probant_platform.jobs import job_app, task
+from probant_platform.storage import store_for
 
 log = structlog.get_logger(__name__)
 
@@ -92,3 +88,15 @@ async def certify_deposit(*, organisation_id: str, deposit_id: str) -> None:
         organisation_id=uuid.UUID(organisation_id),
         deposit_id=uuid.UUID(deposit_id),
     )
+
+
+@job_app.periodic(cron="17 3 * * *", periodic_id="integrity-pdf-renewals")
+@job_app.task(name="integrity.renew_pdfs", queue="documents", pass_context=False)
+async def renew_pdfs(timestamp: int) -> None:
+    """PAdES B-LTA: a document timestamp on archived PDFs before their timestamp certificates
+    expire (`PROBANT_TIMESTAMP_RENEWAL_DAYS` ahead), once a day."""
+    rt = runtime.current()
+    run = await renewals.run_renewals(
+        database=rt.database, settings=rt.settings, store=store_for(rt.settings)
+    )
+    log.info("pdf.renewals", measured=run.measured, renewed=len(run.renewed))

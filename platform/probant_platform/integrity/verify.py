@@ -133,7 +133,7 @@ def _check_files(report: Report, items: list[dict[str, Any]], files: Sequence[Gi
     for given in files:
         number = known.get(given.sha256)
         if number is None and given.credentials is not None:
-            _check_credentials(report, given, known)
+            _check_credentials(report, given, known, items)
         elif number is None:
             report.add(
                 Status.FAIL,
@@ -150,10 +150,13 @@ def _check_files(report: Report, items: list[dict[str, Any]], files: Sequence[Gi
         report.add(Status.SKIP, "file-not-given", f"item {number}: no file given, not re-hashed")
 
 
-def _check_credentials(report: Report, given: GivenFile, known: dict[str, int]) -> None:
+def _check_credentials(
+    report: Report, given: GivenFile, known: dict[str, int], items: list[dict[str, Any]]
+) -> None:
     check = given.credentials
     capture = check.capture or {}
     number = known.get(capture.get("original_sha256", ""))
+    named = (items[number - 1].get("credentials") or {}) if number is not None else {}
     if not check.ok:
         report.add(
             Status.FAIL,
@@ -167,12 +170,23 @@ def _check_credentials(report: Report, given: GivenFile, known: dict[str, int]) 
             "credentials-foreign",
             f"{given.name}: a valid C2PA copy, but of no item of this bundle",
         )
+    elif named.get("sha256") not in (None, given.sha256):
+        # Bundle v2 (export) names the copy it was made with: a valid copy with another
+        # manifest (re-signed, or a manifest swapped in) is not that copy.
+        report.add(
+            Status.FAIL,
+            "credentials-not-named",
+            f"{given.name}: a valid C2PA copy of sealed item {number}, but not the copy the "
+            f"bundle names (SHA-256 {_short(str(named['sha256']))}) — its manifest was "
+            "replaced or re-signed",
+        )
     else:
         trust = "" if check.state == "Trusted" else " (its signer was not checked: --ca)"
+        bound = ", the copy the bundle names" if named else ""
         report.add(
             Status.PASS,
             "credentials-valid",
-            f"{given.name}: C2PA copy of sealed item {number}, manifest valid{trust}",
+            f"{given.name}: C2PA copy of sealed item {number}, manifest valid{trust}{bound}",
         )
 
 
@@ -404,23 +418,65 @@ def _check_pdf(
 ) -> None:
     from probant_platform.documents.signing import validate_pdf
 
-    digest = hashlib.sha256(pdf).hexdigest()
-    office = next((d for d in office_documents or [] if d.get("pdf_sha256") == digest), None)
+    revisions = _revisions(pdf)
+    office = next((d for d in office_documents or [] if d.get("pdf_sha256") in revisions), None)
     if office is not None:
         kind = "attestation de dépôt" if office.get("kind") == "ATTESTATION" else "PV de constat"
         report.add(
             Status.PASS, "pdf-office-document", f"the PDF is the {kind} of {office.get('office')}"
         )
+        _check_renewed(report, pdf, revisions[office["pdf_sha256"]], trust_roots)
     elif certificate is None:
         report.add(Status.FAIL, "pdf-not-listed", "the bundle names no certified report")
-    elif digest != certificate["pdf_sha256"]:
+    elif certificate["pdf_sha256"] not in revisions:
         report.add(
             Status.FAIL,
             "pdf-not-this-certificate",
             "the PDF is not the certified report this bundle names (its SHA-256 differs)",
         )
+    else:
+        _check_renewed(report, pdf, revisions[certificate["pdf_sha256"]], trust_roots)
     validation = validate_pdf(pdf, list(trust_roots))
     if validation.ok and all(s.covers_whole_file for s in validation.signatures):
         report.add(Status.PASS, "pdf-signature", f"PDF: {validation.explain()}")
     else:
         report.add(Status.FAIL, "pdf-signature", f"PDF: {validation.explain()}")
+
+
+def _revisions(pdf: bytes) -> dict[str, int]:
+    """SHA-256 → length of `pdf` and of each earlier revision it carries: an incremental
+    update (a B-LTA renewal) appends after the `%%EOF` of the revision before, whose bytes
+    therefore stay a prefix of the file (the end-of-line after `%%EOF` may belong to either)."""
+    ends = {len(pdf)}
+    at = pdf.find(b"%%EOF")
+    while at != -1:
+        for extra in (5, 6, 7):
+            if at + extra <= len(pdf):
+                ends.add(at + extra)
+        at = pdf.find(b"%%EOF", at + 5)
+    return {hashlib.sha256(pdf[:end]).hexdigest(): end for end in sorted(ends, reverse=True)}
+
+
+def _check_renewed(
+    report: Report, pdf: bytes, sealed_length: int, trust_roots: Sequence[Any]
+) -> None:
+    from probant_platform.documents.renewal import document_timestamps
+
+    if sealed_length == len(pdf):
+        return
+    count, valid = document_timestamps(pdf, list(trust_roots))
+    if not count or not valid:
+        report.add(
+            Status.FAIL,
+            "pdf-renewal-invalid",
+            f"the PDF is the one the bundle names (its first {sealed_length} bytes), but what "
+            "follows is not a valid long-term renewal (a document timestamp is missing, "
+            "altered or not trusted)",
+        )
+        return
+    report.add(
+        Status.PASS,
+        "pdf-renewed",
+        f"the PDF is the one the bundle names (its first {sealed_length} bytes) followed by "
+        f"{count} renewal(s): validation data and a document timestamp, valid and trusted",
+    )

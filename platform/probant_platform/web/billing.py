@@ -12,7 +12,12 @@ from starlette.routing import Route
 
 from probant_platform.billing import webhooks
 from probant_platform.billing.models import Purchase, PurchaseStatus
-from probant_platform.billing.receipts import receipt_number, render_receipt, verify_link
+from probant_platform.billing.receipts import (
+    receipt_number,
+    render_receipt,
+    sign_receipt,
+    verify_link,
+)
 from probant_platform.db import TenantScope
 from probant_platform.web.body_limit import bounded
 from probant_tenants.models import Organisation
@@ -63,6 +68,7 @@ async def receipt(request: Request) -> Response:
         name = organisation.name
     locale = "en" if request.query_params.get("lang") == "en" else "fr"
     pdf = await asyncio.to_thread(render_receipt, purchase, organisation_name=name, locale=locale)
+    pdf = await sign_receipt(runtime.settings, pdf, locale=locale)
     number = receipt_number(purchase)
     return Response(
         pdf,

@@ -20,6 +20,7 @@ from probant_platform.integrity.certificates import report_in_language
 from probant_platform.integrity.export import write_export
 from probant_platform.integrity.links import link_is_valid
 from probant_platform.integrity.models import Certificate
+from probant_platform.integrity.renewals import newest_version
 from probant_platform.storage import store_for
 
 REFUSED = "Lien expiré ou invalide / Expired or invalid link"
@@ -70,10 +71,17 @@ async def certificate(request: Request) -> Response:
     runtime = request.app.state.runtime
     async with runtime.database.unit_of_work(TenantScope(organisation_id=target[0])) as session:
         report = await _report(session, target[1])
+        # The newest archived version: the sealed report plus any B-LTA renewals.
+        newest = (
+            await newest_version(session, certificate_id=report[0].id)
+            if report is not None
+            else None
+        )
     if report is None or report[0].blob_key is None:
         return Response(status_code=404)
     store = store_for(runtime.settings)
-    return _pdf(store.open_stream(report[0].blob_key), f"{report[1].reference}.pdf")
+    key = newest.blob_key if newest is not None else report[0].blob_key
+    return _pdf(store.open_stream(key), f"{report[1].reference}.pdf")
 
 
 async def certificate_in_language(request: Request) -> Response:
