@@ -29,6 +29,7 @@ EVENT_TYPES = (
     "constat.issued",
     "onsite.quoted",
     "credits.low",
+    "submission.received",
 )
 Consumer = Callable[[AsyncSession, DomainEvent], Awaitable[None]]
 _consumers: dict[str, Consumer] = {}

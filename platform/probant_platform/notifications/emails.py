@@ -1,0 +1,50 @@
+"""Notification emails: sent only when the person wants this kind by email, each with its
+one-click unsubscribe link. Account emails (verification, password, invitations) are not
+notifications and always go out."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from probant_platform.config import Settings
+from probant_platform.notifications import preferences
+from probant_platform.notifications import unsubscribe as links
+from probant_platform.notifications.models import Channel
+from probant_tenants.models import User
+
+# The templates that notify about an event, by the kind a person may switch off.
+TEMPLATE_KINDS = {
+    "deposit_accepted": "submission.accepted",
+    "deposit_rejected": "submission.rejected",
+    "certificate": "certificate.issued",
+    "constat_issued": "constat.issued",
+    "onsite_quoted": "onsite.quoted",
+    "office_new_submission": "submission.received",
+}
+
+
+async def wanted(session: AsyncSession, user: User | None, template: str) -> bool:
+    """Whether `user` gets this email (any email at all when it is not a notification)."""
+    if user is None or user.deleted_at is not None:
+        return False
+    kind = TEMPLATE_KINDS.get(template)
+    if kind is None:
+        return user.notify_email
+    return await preferences.enabled(session, user, kind, Channel.EMAIL)
+
+
+def unsubscribe_for(user: User | None, template: str) -> dict[str, Any] | None:
+    """The job argument naming whose subscription the email's link ends (None: no link)."""
+    kind = TEMPLATE_KINDS.get(template)
+    if user is None or kind is None:
+        return None
+    return {"user_id": str(user.id), "kind": kind}
+
+
+def link_of(settings: Settings, unsubscribe: dict[str, Any] | None) -> str | None:
+    if not unsubscribe:
+        return None
+    return links.url(settings, uuid.UUID(unsubscribe["user_id"]), unsubscribe["kind"])
