@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import Enum
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
 import strawberry
 from sqlalchemy import func, select, update
@@ -21,8 +22,8 @@ from probant_graphql.core.pagination import connection, encode_cursor, newest_fi
 from probant_graphql.permissions import require
 from probant_platform.db import utcnow
 from probant_platform.errors import DomainError
-from probant_platform.notifications import kinds, preferences
-from probant_platform.notifications.models import Channel
+from probant_platform.notifications import kinds, preferences, push
+from probant_platform.notifications.models import Channel, PushSubscription
 from probant_platform.notifications.models import Notification as NotificationModel
 from probant_tenants.context import Actor
 from probant_tenants.models import User
@@ -100,12 +101,54 @@ class NotificationChoicePayload:
     choices: list[NotificationChoice]
 
 
+@strawberry.type(description="A browser that receives your push notifications.")
+class PushDevice:
+    id: strawberry.ID
+    endpoint_origin: str = strawberry.field(description="The push service (scheme and host).")
+    user_agent: str
+    created_at: datetime
+    last_success_at: datetime | None
+
+    @classmethod
+    def from_model(cls, row: PushSubscription) -> PushDevice:
+        parts = urlsplit(row.endpoint)
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            endpoint_origin=f"{parts.scheme}://{parts.netloc}",
+            user_agent=row.user_agent,
+            created_at=row.created_at,
+            last_success_at=row.last_success_at,
+        )
+
+
+@strawberry.type
+class PushSubscriptionPayload:
+    device: PushDevice
+
+
+@strawberry.type
+class PushSubscriptionRemoved:
+    removed: bool
+
+
+@strawberry.type(description="Push notifications are not configured on this server.")
+class PushUnavailable(Error):
+    pass
+
+
 Guards = NotAuthenticated | NotAllowed
 ReadResult = Annotated[
     NotificationReadPayload | NotFound | Guards, strawberry.union("MarkNotificationReadResult")
 ]
 AllReadResult = Annotated[
     AllNotificationsReadPayload | Guards, strawberry.union("MarkAllNotificationsReadResult")
+]
+RegisterPushResult = Annotated[
+    PushSubscriptionPayload | InvalidInput | PushUnavailable | Guards,
+    strawberry.union("RegisterPushSubscriptionResult"),
+]
+RemovePushResult = Annotated[
+    PushSubscriptionRemoved | Guards, strawberry.union("RemovePushSubscriptionResult")
 ]
 ChoiceResult = Annotated[
     NotificationChoicePayload | InvalidInput | Guards,
@@ -150,6 +193,13 @@ async def _choices(info: Info[Context, Any], actor: Actor) -> list[NotificationC
 def _error(exc: DomainError, locale: str) -> Error:
     if isinstance(exc, preferences.UnknownKind):
         return InvalidInput(message=exc.message(locale), field="kind")
+    if isinstance(exc, push.InvalidSubscription):
+        field = {"p256dh": "p256dh", "auth": "auth", "keys": "p256dh"}.get(
+            str(exc.params.get("reason")), "endpoint"
+        )
+        return InvalidInput(message=exc.message(locale), field=field)
+    if isinstance(exc, push.PushUnavailable):
+        return PushUnavailable(message=exc.message(locale))
     return NotFound(message=exc.message(locale))
 
 
@@ -201,9 +251,59 @@ class NotificationQuery:
     async def notification_choices(self, info: Info[Context, Any]) -> list[NotificationChoice]:
         return await _choices(info, await require(info))
 
+    @strawberry.field(
+        description="The VAPID public key browsers subscribe with (`applicationServerKey`, "
+        "base64url); null when push is not configured."
+    )
+    async def web_push_public_key(self, info: Info[Context, Any]) -> str | None:
+        await require(info)
+        return push.public_key(info.context.settings)
+
+    @strawberry.field(description="The browsers that receive your push notifications.")
+    async def push_devices(self, info: Info[Context, Any]) -> list[PushDevice]:
+        actor = await require(info)
+        rows = await push.subscriptions_of(info.context.session, actor.user_id)
+        return [PushDevice.from_model(r) for r in rows]
+
 
 @strawberry.type
 class NotificationMutation:
+    @strawberry.mutation(
+        description="Store this browser's push subscription (PushSubscription.toJSON()) for you."
+    )
+    async def register_push_subscription(
+        self, info: Info[Context, Any], endpoint: str, p256dh: str, auth: str
+    ) -> RegisterPushResult:
+        actor = await authorise_mutation(info, None)
+        if isinstance(actor, Error):
+            return actor  # type: ignore[return-value]
+
+        async def run() -> PushSubscriptionPayload:
+            row = await push.subscribe(
+                info.context.session,
+                info.context.settings,
+                user_id=actor.user_id,
+                endpoint=endpoint,
+                p256dh=p256dh,
+                auth=auth,
+                user_agent=info.context.request.headers.get("user-agent", ""),
+            )
+            return PushSubscriptionPayload(device=PushDevice.from_model(row))
+
+        return await in_savepoint(info, run, locale=actor.locale, errors=_error)  # type: ignore[return-value]
+
+    @strawberry.mutation(description="Stop push notifications to this browser.")
+    async def remove_push_subscription(
+        self, info: Info[Context, Any], endpoint: str
+    ) -> RemovePushResult:
+        actor = await authorise_mutation(info, None)
+        if isinstance(actor, Error):
+            return actor  # type: ignore[return-value]
+        removed = await push.unsubscribe(
+            info.context.session, user_id=actor.user_id, endpoint=endpoint
+        )
+        return PushSubscriptionRemoved(removed=removed)
+
     @strawberry.mutation(description="Mark one of your notifications read.")
     async def mark_notification_read(
         self, info: Info[Context, Any], id: strawberry.ID

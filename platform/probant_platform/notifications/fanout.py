@@ -24,7 +24,7 @@ from probant_platform.events.models import DomainEvent
 from probant_platform.events.outbox import register_consumer
 from probant_platform.evidence.models import Deposit
 from probant_platform.jobs import enqueue, task
-from probant_platform.notifications import preferences
+from probant_platform.notifications import preferences, push
 from probant_platform.notifications.kinds import KINDS
 from probant_platform.notifications.models import Channel, Notification
 from probant_tenants.models import Membership, MembershipStatus, Role, User
@@ -34,7 +34,7 @@ log = structlog.get_logger(__name__)
 ADMIN_ROLES = (Role.OWNER, Role.ADMIN)
 OFFICE_ROLES = (Role.CLERK, Role.COMMISSAIRE)
 # Email goes out where each event's change happens (with its attachments); see `emails`.
-CHANNELS = (Channel.INBOX,)
+CHANNELS = (Channel.INBOX, Channel.PUSH)
 
 
 @dataclass(frozen=True)
@@ -194,10 +194,12 @@ async def _tell(
             continue  # told already: this is a retry
         written += 1
         if channel is Channel.PUSH:
-            await enqueue(
-                session,
-                "notifications.send_push",
-                organisation_id=str(organisation_id),
-                notification_id=str(notification_id),
-            )
+            for device in await push.subscriptions_of(session, user_id):
+                await enqueue(
+                    session,
+                    "notifications.send_push",
+                    organisation_id=str(organisation_id),
+                    notification_id=str(notification_id),
+                    subscription_id=str(device.id),
+                )
     return written

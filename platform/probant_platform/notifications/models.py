@@ -61,3 +61,21 @@ class NotificationPreference(Base):
     )
     enabled: Mapped[bool] = mapped_column(Boolean)
     updated_at: Mapped[datetime]
+
+
+class PushSubscription(Base):
+    """One browser's push subscription (RFC 8030) for a person; a person may have several
+    devices. Removed when the push service says it is gone (404/410)."""
+
+    __tablename__ = "push_subscriptions"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    endpoint: Mapped[str] = mapped_column(String(2000), unique=True)
+    p256dh: Mapped[str] = mapped_column(String(120))
+    auth: Mapped[str] = mapped_column(String(60))
+    user_agent: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    created_at: Mapped[datetime]
+    last_success_at: Mapped[datetime | None]
