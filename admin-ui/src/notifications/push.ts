@@ -16,6 +16,12 @@ export function keyBytes(base64url: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
+function sameKey(current: ArrayBuffer | null, wanted: Uint8Array): boolean {
+  if (!current) return false;
+  const bytes = new Uint8Array(current);
+  return bytes.length === wanted.length && bytes.every((value, index) => value === wanted[index]);
+}
+
 export interface BrowserSubscription {
   endpoint: string;
   p256dh: string;
@@ -32,9 +38,14 @@ export async function subscribeThisBrowser(publicKey: string): Promise<PushOutco
     const permission = await Notification.requestPermission();
     if (permission !== 'granted') return { ok: false, reason: 'denied' };
     await navigator.serviceWorker.ready;
-    const existing = await registration.pushManager.getSubscription();
-    const subscription =
-      existing ?? (await registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(publicKey) }));
+    const wanted = keyBytes(publicKey);
+    let existing = await registration.pushManager.getSubscription();
+    // Made with another server key (the key was rotated): it can no longer receive anything.
+    if (existing && !sameKey(existing.options.applicationServerKey, wanted)) {
+      await existing.unsubscribe();
+      existing = null;
+    }
+    const subscription = existing ?? (await registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: wanted }));
     const json = subscription.toJSON();
     if (!json.endpoint || !json.keys?.p256dh || !json.keys?.auth) return { ok: false, reason: 'failed' };
     return { ok: true, subscription: { endpoint: json.endpoint, p256dh: json.keys.p256dh, auth: json.keys.auth } };
