@@ -428,6 +428,7 @@ export const en: Messages = {
       onsite_quoted: 'On-site constat quote received',
       credits_low: 'Credits running low',
       submission_received: 'New deposit to review',
+      invitation_accepted: 'Invitation accepted',
     },
     settings: {
       title: 'Notifications by kind',

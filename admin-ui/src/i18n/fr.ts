@@ -427,6 +427,7 @@ export const fr = {
       onsite_quoted: 'Devis de constat sur place reçu',
       credits_low: 'Crédits bientôt épuisés',
       submission_received: 'Nouveau dépôt à examiner',
+      invitation_accepted: 'Invitation acceptée',
     },
     settings: {
       title: 'Notifications par type',

@@ -30,6 +30,7 @@ EVENT_TYPES = (
     "onsite.quoted",
     "credits.low",
     "submission.received",
+    "invitation.accepted",
 )
 Consumer = Callable[[AsyncSession, DomainEvent], Awaitable[None]]
 _consumers: dict[str, Consumer] = {}

@@ -107,6 +107,11 @@ async def _summary(session: AsyncSession, event: DomainEvent) -> dict[str, Any]:
     if deposit_id is not None and not data.get("reference"):
         deposit = await session.get(Deposit, deposit_id)
         data["reference"] = deposit.reference if deposit is not None else ""
+    if event.type == "invitation.accepted":
+        membership = await session.get(Membership, _uuid(data.get("membership_id")))
+        user = await session.get(User, membership.user_id) if membership is not None else None
+        data["member"] = (user.full_name or user.email) if user is not None else ""
+        data["member_user_id"] = str(user.id) if user is not None else ""
     if event.type == "submission.rejected":
         submission = await session.get(Submission, _uuid(data.get("submission_id")))
         if submission is not None and submission.reason is not None:
@@ -139,6 +144,7 @@ async def _tenant_audience(
             users.add(requester)
     if "admins" in groups:
         users |= (await _members(session, event.organisation_id, None, ADMIN_ROLES)).user_ids
+    users.discard(_uuid(data.get("member_user_id")))  # nobody is told of their own joining
     return [Audience(event.organisation_id, None, frozenset(users))]
 
 

@@ -57,6 +57,11 @@ KINDS: dict[str, Kind] = {
         "Nouveau dépôt {reference} à examiner.",
         "New deposit {reference} to review.",
     ),
+    "invitation.accepted": Kind(
+        ("admins",),
+        "{member} a accepté l'invitation et rejoint l'organisation.",
+        "{member} accepted the invitation and joined the organisation.",
+    ),
 }
 
 
@@ -70,6 +75,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "onsite.quoted": ("Devis de constat sur place reçu", "On-site constat quote received"),
     "credits.low": ("Crédits bientôt épuisés", "Credits running low"),
     "submission.received": ("Nouveau dépôt à examiner", "New deposit to review"),
+    "invitation.accepted": ("Invitation acceptée", "Invitation accepted"),
 }
 
 
@@ -88,7 +94,8 @@ def title(kind: str, data: dict[str, Any], locale: str) -> str:
     if entry is None:
         return kind
     template = entry.en if (locale if locale in SUPPORTED else DEFAULT) == "en" else entry.fr
-    values = {"reference": "", "balance": "", "reason": ""} | {k: str(v) for k, v in data.items()}
+    blanks = {"reference": "", "balance": "", "reason": "", "member": ""}
+    values = blanks | {k: str(v) for k, v in data.items()}
     return template.format_map(values)
 
 
@@ -98,6 +105,8 @@ def link(kind: str, data: dict[str, Any]) -> str | None:
         return f"/office/review/{data['submission_id']}"
     if kind == "credits.low":
         return "/credits"
+    if kind == "invitation.accepted":
+        return "/members"
     if data.get("deposit_id"):
         return f"/deposits/{_global_id('Deposit', str(data['deposit_id']))}"
     return None

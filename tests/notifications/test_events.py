@@ -1,0 +1,64 @@
+"""Events without a deposit decision: credits running low and a new member joining reach
+the organisation's owners and admins (and not the person who joined)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+from tests.bailiffs.helpers import Jobs, sealed_deposit
+from tests.factories import Role, add_member, gql, log_in, make_organisation, unique_email
+from tests.ledger_helpers import fund
+from tests.notifications.helpers import inbox, kinds, run_notifying
+from tests.tenancy.test_invitations import ACTIVATE, INVITE, _codes
+
+from probant_platform.db import Database
+
+Factory = Callable[[], httpx.AsyncClient]
+
+
+async def test_running_low_on_credits_tells_the_admins_once(
+    database: Database, client_factory: Factory
+) -> None:
+    firm = await make_organisation(database)
+    await fund(database, firm.organisation_id, 4)
+    admin_member = await add_member(database, firm, role=Role.ADMIN)
+    owner, admin = client_factory(), client_factory()
+    await log_in(owner, firm)
+    await log_in(admin, admin_member)
+    jobs = await Jobs.watch(database)
+    await sealed_deposit(owner)  # 4 → 3: not below the threshold yet
+    await sealed_deposit(owner)  # 3 → 2: below
+    await sealed_deposit(owner)  # 2 → 1: still below, not told again
+    await run_notifying(jobs)
+    box = await inbox(admin)
+    assert kinds(box) == ["credits.low"]
+    node = box["notifications"]["edges"][0]["node"]
+    assert node["title"] == "Crédits bientôt épuisés : il en reste 2."
+    assert node["link"] == "/credits"
+    assert kinds(await inbox(owner)).count("credits.low") == 1
+
+
+async def test_an_accepted_invitation_tells_the_admins_not_the_newcomer(
+    database: Database, client_factory: Factory, smtp_server: Any
+) -> None:
+    firm = await make_organisation(database)
+    owner = client_factory()
+    await log_in(owner, firm)
+    email = unique_email("joiner")
+    invited = await gql(owner, INVITE, {"e": email, "r": "ADMIN", "c": 0})
+    assert invited["inviteMember"]["__typename"] == "InvitationPayload", invited
+    code = (await _codes(database, smtp_server, email))[-1]
+    jobs = await Jobs.watch(database)
+    newcomer = client_factory()
+    activated = await gql(newcomer, ACTIVATE, {"c": code, "p": "Welcome-Aboard-42", "t": True})
+    assert activated["activateAccount"]["__typename"] == "LogInPayload"
+    newcomer.headers["x-probant-csrf"] = activated["activateAccount"]["csrfToken"]
+    await run_notifying(jobs)
+    box = await inbox(owner)
+    assert kinds(box) == ["invitation.accepted"]
+    node = box["notifications"]["edges"][0]["node"]
+    assert node["title"] == f"{email} a accepté l'invitation et rejoint l'organisation."
+    assert node["link"] == "/members"
+    assert kinds(await inbox(newcomer)) == []  # an admin, but it is their own joining
