@@ -4,16 +4,20 @@ the organisation's owners and admins (and not the person who joined)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import httpx
 from tests.bailiffs.helpers import Jobs, sealed_deposit
+from tests.bailiffs.test_onsite import ANSWER, QUOTE, _quote
+from tests.bailiffs.test_onsite import REQUEST as ONSITE_REQUEST
+from tests.bailiffs.test_onsite import _setup as _onsite_setup
 from tests.factories import Role, add_member, gql, log_in, make_organisation, unique_email
 from tests.ledger_helpers import fund
 from tests.notifications.helpers import inbox, kinds, run_notifying
 from tests.tenancy.test_invitations import ACTIVATE, INVITE, _codes
 
-from probant_platform.db import Database
+from probant_platform.db import Database, utcnow
 
 Factory = Callable[[], httpx.AsyncClient]
 
@@ -62,3 +66,29 @@ async def test_an_accepted_invitation_tells_the_admins_not_the_newcomer(
     assert node["title"] == f"{email} a accepté l'invitation et rejoint l'organisation."
     assert node["link"] == "/members"
     assert kinds(await inbox(newcomer)) == []  # an admin, but it is their own joining
+
+
+async def test_an_on_site_quote_tells_the_requester_and_the_answer_tells_the_clerks(
+    database: Database, client_factory: Factory
+) -> None:
+    requester, clerk, _, office, _ = await _onsite_setup(database, client_factory)
+    jobs = await Jobs.watch(database)
+    soon = (utcnow() + timedelta(days=2)).date().isoformat()
+    asked = await gql(requester, ONSITE_REQUEST, {"o": office.node_id, "d": [soon]})
+    request_id = asked["requestOnSiteConstat"]["request"]["id"]
+    quoted = await gql(clerk, QUOTE, _quote(request_id))
+    assert quoted["quoteOnSiteConstat"]["__typename"] == "OnSiteRequestPayload", quoted
+    await run_notifying(jobs)
+    box = await inbox(requester)
+    assert kinds(box) == ["onsite.quoted"]
+    assert box["notifications"]["edges"][0]["node"]["title"] == (
+        "Devis reçu pour votre demande de constat sur place."
+    )
+
+    declined = await gql(requester, ANSWER, {"r": request_id, "a": False})
+    assert declined["answerOnSiteQuote"]["request"]["status"] == "DECLINED"
+    await run_notifying(jobs)
+    told = (await inbox(clerk))["notifications"]["edges"][0]["node"]
+    assert told["kind"] == "onsite.answered"
+    assert told["title"] == "Devis de constat sur place refusé par le client."
+    assert told["link"] == "/office/onsite"

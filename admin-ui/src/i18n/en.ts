@@ -429,6 +429,8 @@ export const en: Messages = {
       credits_low: 'Credits running low',
       submission_received: 'New deposit to review',
       invitation_accepted: 'Invitation accepted',
+      constat_awaiting_validation: 'PV awaiting validation',
+      onsite_answered: 'On-site quote answered',
     },
     settings: {
       title: 'Notifications by kind',

@@ -428,6 +428,8 @@ export const fr = {
       credits_low: 'Crédits bientôt épuisés',
       submission_received: 'Nouveau dépôt à examiner',
       invitation_accepted: 'Invitation acceptée',
+      constat_awaiting_validation: 'Procès-verbal à valider',
+      onsite_answered: 'Réponse à un devis sur place',
     },
     settings: {
       title: 'Notifications par type',

@@ -31,6 +31,8 @@ EVENT_TYPES = (
     "credits.low",
     "submission.received",
     "invitation.accepted",
+    "constat.awaiting_validation",
+    "onsite.answered",
 )
 Consumer = Callable[[AsyncSession, DomainEvent], Awaitable[None]]
 _consumers: dict[str, Consumer] = {}

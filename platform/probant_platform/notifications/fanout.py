@@ -33,6 +33,7 @@ log = structlog.get_logger(__name__)
 
 ADMIN_ROLES = (Role.OWNER, Role.ADMIN)
 OFFICE_ROLES = (Role.CLERK, Role.COMMISSAIRE)
+COMMISSAIRE_ROLES = (Role.COMMISSAIRE,)
 # Email goes out where each event's change happens (with its attachments); see `emails`.
 CHANNELS = (Channel.INBOX, Channel.PUSH)
 
@@ -77,10 +78,12 @@ async def fan_out(database: Database, *, organisation_id: uuid.UUID, event_id: u
         data = await _summary(session, event)
         audiences = await _tenant_audience(session, event, data)
     office = _uuid(event.data.get("office_id"))
-    if "clerks" in KINDS[event.type].recipients and office is not None:
+    groups = KINDS[event.type].recipients
+    if office is not None and ("clerks" in groups or "commissaires" in groups):
+        roles = OFFICE_ROLES if "clerks" in groups else COMMISSAIRE_ROLES
         scope = TenantScope(organisation_id=office, office_id=office)
         async with database.unit_of_work(scope) as session:
-            audiences.append(await _members(session, office, office, OFFICE_ROLES))
+            audiences.append(await _members(session, office, office, roles))
     written = 0
     for audience in audiences:
         if not audience.user_ids:
@@ -107,6 +110,10 @@ async def _summary(session: AsyncSession, event: DomainEvent) -> dict[str, Any]:
     if deposit_id is not None and not data.get("reference"):
         deposit = await session.get(Deposit, deposit_id)
         data["reference"] = deposit.reference if deposit is not None else ""
+    if event.type == "onsite.answered":
+        accepted = bool(data.get("accepted"))
+        data["answer_fr"] = "accepté" if accepted else "refusé"
+        data["answer_en"] = "accepted" if accepted else "declined"
     if event.type == "invitation.accepted":
         membership = await session.get(Membership, _uuid(data.get("membership_id")))
         user = await session.get(User, membership.user_id) if membership is not None else None

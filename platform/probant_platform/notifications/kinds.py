@@ -57,6 +57,16 @@ KINDS: dict[str, Kind] = {
         "Nouveau dépôt {reference} à examiner.",
         "New deposit {reference} to review.",
     ),
+    "constat.awaiting_validation": Kind(
+        ("commissaires",),
+        "Procès-verbal du dépôt {reference} payé : il attend votre validation.",
+        "PV for deposit {reference} paid: it awaits your validation.",
+    ),
+    "onsite.answered": Kind(
+        ("clerks",),
+        "Devis de constat sur place {answer} par le client.",
+        "On-site constat quote {answer} by the client.",
+    ),
     "invitation.accepted": Kind(
         ("admins",),
         "{member} a accepté l'invitation et rejoint l'organisation.",
@@ -75,6 +85,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "onsite.quoted": ("Devis de constat sur place reçu", "On-site constat quote received"),
     "credits.low": ("Crédits bientôt épuisés", "Credits running low"),
     "submission.received": ("Nouveau dépôt à examiner", "New deposit to review"),
+    "constat.awaiting_validation": ("Procès-verbal à valider", "PV awaiting validation"),
+    "onsite.answered": ("Réponse à un devis sur place", "On-site quote answered"),
     "invitation.accepted": ("Invitation acceptée", "Invitation accepted"),
 }
 
@@ -94,8 +106,11 @@ def title(kind: str, data: dict[str, Any], locale: str) -> str:
     if entry is None:
         return kind
     template = entry.en if (locale if locale in SUPPORTED else DEFAULT) == "en" else entry.fr
-    blanks = {"reference": "", "balance": "", "reason": "", "member": ""}
+    language = "en" if (locale if locale in SUPPORTED else DEFAULT) == "en" else "fr"
+    blanks = {"reference": "", "balance": "", "reason": "", "member": "", "answer": ""}
     values = blanks | {k: str(v) for k, v in data.items()}
+    # Words stored in both languages (`reason_fr`, `reason_en`) read in the reader's.
+    values |= {k[:-3]: str(v) for k, v in data.items() if k.endswith(f"_{language}")}
     return template.format_map(values)
 
 
@@ -107,6 +122,10 @@ def link(kind: str, data: dict[str, Any]) -> str | None:
         return "/credits"
     if kind == "invitation.accepted":
         return "/members"
+    if kind == "constat.awaiting_validation":
+        return "/office/constats"
+    if kind == "onsite.answered":
+        return "/office/onsite"
     if data.get("deposit_id"):
         return f"/deposits/{_global_id('Deposit', str(data['deposit_id']))}"
     return None
