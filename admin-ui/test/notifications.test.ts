@@ -18,7 +18,7 @@ describe('web push key', () => {
 
 describe('notification texts', () => {
   it('names every kind the API sends in both languages', () => {
-    const kinds = ['deposit_sealed', 'certificate_issued', 'submission_accepted', 'submission_rejected', 'constat_issued', 'onsite_quoted', 'credits_low', 'submission_received', 'invitation_accepted', 'constat_awaiting_validation', 'onsite_answered'];
+    const kinds = ['deposit_sealed', 'certificate_issued', 'submission_accepted', 'submission_rejected', 'constat_issued', 'onsite_quoted', 'credits_low', 'submission_received', 'invitation_accepted', 'constat_awaiting_validation', 'onsite_answered', 'submission_due_soon'];
     for (const kind of kinds) {
       expect(fr.notifications.kinds).toHaveProperty(kind);
       expect(en.notifications.kinds).toHaveProperty(kind);

@@ -4,11 +4,11 @@ the organisation's owners and admins (and not the person who joined)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
-from tests.bailiffs.helpers import Jobs, sealed_deposit
+from tests.bailiffs.helpers import Jobs, make_office, sealed_deposit, submit
 from tests.bailiffs.test_onsite import ANSWER, QUOTE, _quote
 from tests.bailiffs.test_onsite import REQUEST as ONSITE_REQUEST
 from tests.bailiffs.test_onsite import _setup as _onsite_setup
@@ -18,6 +18,7 @@ from tests.notifications.helpers import inbox, kinds, run_notifying
 from tests.tenancy.test_invitations import ACTIVATE, INVITE, _codes
 
 from probant_platform.db import Database, utcnow
+from probant_platform.notifications.due import publish_due_soon
 
 Factory = Callable[[], httpx.AsyncClient]
 
@@ -92,3 +93,33 @@ async def test_an_on_site_quote_tells_the_requester_and_the_answer_tells_the_cle
     assert told["kind"] == "onsite.answered"
     assert told["title"] == "Devis de constat sur place refusé par le client."
     assert told["link"] == "/office/onsite"
+
+
+async def test_a_review_due_within_two_hours_tells_the_clerks_once(
+    database: Database, client_factory: Factory
+) -> None:
+    office = await make_office(database, name="Étude Pressée")
+    firm = await make_organisation(database)
+    await fund(database, firm.organisation_id, 5)
+    owner, clerk = client_factory(), client_factory()
+    await log_in(owner, firm)
+    await log_in(clerk, office.clerk)
+    jobs = await Jobs.watch(database)
+    deposit = await sealed_deposit(owner)
+    submission = (await submit(owner, deposit["id"], office.node_id))["submission"]
+    due = datetime.fromisoformat(submission["dueAt"])
+
+    await publish_due_soon(database, now=due - timedelta(hours=3))  # not yet
+    await run_notifying(jobs)
+    assert kinds(await inbox(clerk)) == ["submission.received"]
+
+    await publish_due_soon(database, now=due - timedelta(minutes=90))
+    await publish_due_soon(database, now=due - timedelta(minutes=80))  # the next run
+    await run_notifying(jobs)
+    box = await inbox(clerk)
+    assert kinds(box) == ["submission.due_soon", "submission.received"]
+    node = box["notifications"]["edges"][0]["node"]
+    assert node["title"] == (
+        f"Dépôt {deposit['reference']} : la revue doit être terminée dans moins de 2 heures."
+    )
+    assert node["link"].startswith("/office/review/")

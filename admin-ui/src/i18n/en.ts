@@ -429,6 +429,7 @@ export const en: Messages = {
       credits_low: 'Credits running low',
       submission_received: 'New deposit to review',
       invitation_accepted: 'Invitation accepted',
+      submission_due_soon: 'Review due within 2 hours',
       constat_awaiting_validation: 'PV awaiting validation',
       onsite_answered: 'On-site quote answered',
     },

@@ -428,6 +428,7 @@ export const fr = {
       credits_low: 'Crédits bientôt épuisés',
       submission_received: 'Nouveau dépôt à examiner',
       invitation_accepted: 'Invitation acceptée',
+      submission_due_soon: 'Revue à terminer sous 2 heures',
       constat_awaiting_validation: 'Procès-verbal à valider',
       onsite_answered: 'Réponse à un devis sur place',
     },

@@ -33,6 +33,7 @@ EVENT_TYPES = (
     "invitation.accepted",
     "constat.awaiting_validation",
     "onsite.answered",
+    "submission.due_soon",
 )
 Consumer = Callable[[AsyncSession, DomainEvent], Awaitable[None]]
 _consumers: dict[str, Consumer] = {}

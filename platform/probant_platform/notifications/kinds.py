@@ -67,6 +67,11 @@ KINDS: dict[str, Kind] = {
         "Devis de constat sur place {answer} par le client.",
         "On-site constat quote {answer} by the client.",
     ),
+    "submission.due_soon": Kind(
+        ("clerks",),
+        "Dépôt {reference} : la revue doit être terminée dans moins de 2 heures.",
+        "Deposit {reference}: the review is due in less than 2 hours.",
+    ),
     "invitation.accepted": Kind(
         ("admins",),
         "{member} a accepté l'invitation et rejoint l'organisation.",
@@ -87,6 +92,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "submission.received": ("Nouveau dépôt à examiner", "New deposit to review"),
     "constat.awaiting_validation": ("Procès-verbal à valider", "PV awaiting validation"),
     "onsite.answered": ("Réponse à un devis sur place", "On-site quote answered"),
+    "submission.due_soon": ("Revue à terminer sous 2 heures", "Review due within 2 hours"),
     "invitation.accepted": ("Invitation acceptée", "Invitation accepted"),
 }
 
@@ -116,7 +122,7 @@ def title(kind: str, data: dict[str, Any], locale: str) -> str:
 
 def link(kind: str, data: dict[str, Any]) -> str | None:
     """The web app's route for the object the notification is about."""
-    if kind == "submission.received" and data.get("submission_id"):
+    if kind in ("submission.received", "submission.due_soon") and data.get("submission_id"):
         return f"/office/review/{data['submission_id']}"
     if kind == "credits.low":
         return "/credits"
