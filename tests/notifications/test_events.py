@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
-from tests.bailiffs.helpers import Jobs, make_office, sealed_deposit, submit
+from tests.bailiffs.helpers import Jobs, Office, make_office, sealed_deposit, submit
 from tests.bailiffs.test_onsite import ANSWER, QUOTE, _quote
 from tests.bailiffs.test_onsite import REQUEST as ONSITE_REQUEST
 from tests.bailiffs.test_onsite import _setup as _onsite_setup
@@ -73,6 +73,7 @@ async def test_an_on_site_quote_tells_the_requester_and_the_answer_tells_the_cle
     database: Database, client_factory: Factory
 ) -> None:
     requester, clerk, _, office, _ = await _onsite_setup(database, client_factory)
+    assert isinstance(office, Office)
     jobs = await Jobs.watch(database)
     soon = (utcnow() + timedelta(days=2)).date().isoformat()
     asked = await gql(requester, ONSITE_REQUEST, {"o": office.node_id, "d": [soon]})
