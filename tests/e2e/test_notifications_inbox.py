@@ -137,7 +137,7 @@ async def test_the_service_worker_registers_on_a_click_and_shows_a_push(
         await in_both_languages(page, "account-notifications")
         choices = page.get_by_test_id("notification-choices")
         await expect(choices.get_by_role("switch", name="Dépôt scellé — Push")).not_to_be_checked()
-        await expect(choices.get_by_role("switch", name="Dépôt scellé — E-mail")).to_be_checked()
+        await expect(choices.get_by_role("switch", name="Certificat émis — E-mail")).to_be_checked()
         # Nothing is registered, and no permission asked, before the person clicks.
         assert (
             await page.evaluate("navigator.serviceWorker.getRegistrations().then(r => r.length)")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from email.header import decode_header, make_header
 from typing import Any
 
 import httpx
@@ -15,6 +16,7 @@ from tests.bailiffs.test_onsite import _setup as _onsite_setup
 from tests.factories import Role, add_member, gql, log_in, make_organisation, unique_email
 from tests.ledger_helpers import fund
 from tests.notifications.helpers import inbox, kinds, run_notifying
+from tests.sent_emails import body_text, sent_emails
 from tests.tenancy.test_invitations import ACTIVATE, INVITE, _codes
 
 from probant_platform.db import Database, utcnow
@@ -24,7 +26,7 @@ Factory = Callable[[], httpx.AsyncClient]
 
 
 async def test_running_low_on_credits_tells_the_admins_once(
-    database: Database, client_factory: Factory
+    database: Database, client_factory: Factory, smtp_server: Any
 ) -> None:
     firm = await make_organisation(database)
     await fund(database, firm.organisation_id, 4)
@@ -43,6 +45,16 @@ async def test_running_low_on_credits_tells_the_admins_once(
     assert node["title"] == "Crédits bientôt épuisés : il en reste 2."
     assert node["link"] == "/credits"
     assert kinds(await inbox(owner)).count("credits.low") == 1
+    # By email too (on by default), once, with its one-click unsubscribe link.
+    [mail] = [
+        m
+        for m in await sent_emails(database, smtp_server, to=admin_member.email)
+        if str(make_header(decode_header(m["Subject"])))
+        == "Crédits bientôt épuisés : il en reste 2."
+    ]
+    assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert "/notifications/unsubscribe?token=" in mail["List-Unsubscribe"]
+    assert "Voir dans Probant : http://testserver/app/credits" in body_text(mail)
 
 
 async def test_an_accepted_invitation_tells_the_admins_not_the_newcomer(

@@ -58,7 +58,8 @@ async def test_defaults_and_a_choice_take_effect_at_once(
     await log_in(owner, firm)
     choices = (await gql(owner, CHOICES))["notificationChoices"]
     assert _choice(choices, "deposit.sealed", "INBOX") is True
-    assert _choice(choices, "deposit.sealed", "EMAIL") is True
+    assert _choice(choices, "credits.low", "EMAIL") is True
+    assert not [c for c in choices if c["kind"] == "deposit.sealed" and c["channel"] == "EMAIL"]
     assert _choice(choices, "deposit.sealed", "PUSH") is False  # push is off by default
 
     turned = (await gql(owner, SET, {"k": "deposit.sealed", "c": "INBOX", "e": False}))[

@@ -437,6 +437,7 @@ export const en: Messages = {
       title: 'Notifications by kind',
       help: 'Choose, for each kind of event, where you are told. Each change applies at once.',
       kind: 'Event',
+      none: 'Not sent on this channel for this event',
     },
     push: {
       title: 'Push notifications in this browser',

@@ -436,6 +436,7 @@ export const fr = {
       title: 'Notifications par type',
       help: 'Choisissez, pour chaque type d’événement, où vous êtes prévenu. Chaque changement s’applique tout de suite.',
       kind: 'Événement',
+      none: 'Pas d’envoi sur ce canal pour cet événement',
     },
     push: {
       title: 'Notifications push sur ce navigateur',

@@ -1,5 +1,5 @@
 // The account page's notification section: each kind × channel, and push on this browser.
-import { Alert, Button, Card, Group, Stack, Switch, Table, Text, Title } from '@mantine/core';
+import { Alert, Button, Card, Group, Stack, Switch, Table, Text, Title, VisuallyHidden } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useMutation, useQuery } from 'urql';
@@ -28,8 +28,7 @@ export function NotificationSettings() {
 
   if (!data) return null;
   const kinds = [...new Set(data.notificationChoices.map((c) => c.kind))];
-  const enabled = (kind: string, channel: NotificationChannel) =>
-    data.notificationChoices.find((c) => c.kind === kind && c.channel === channel)?.enabled ?? false;
+  const choice = (kind: string, channel: NotificationChannel) => data.notificationChoices.find((c) => c.kind === kind && c.channel === channel);
 
   async function toggle(kind: string, channel: NotificationChannel, value: boolean) {
     await run(() => setChoice({ kind, channel, enabled: value }), {
@@ -93,12 +92,19 @@ export function NotificationSettings() {
                   <Table.Td>{t(`notifications.kinds.${kind.replace('.', '_')}`, { defaultValue: kind })}</Table.Td>
                   {CHANNELS.map((channel) => (
                     <Table.Td key={channel}>
+                      {choice(kind, channel) === undefined ? (
+                        <Text c="dark.6" span>
+                          <span aria-hidden="true">—</span>
+                          <VisuallyHidden>{t('notifications.settings.none')}</VisuallyHidden>
+                        </Text>
+                      ) : (
                       <Switch
-                        checked={enabled(kind, channel)}
+                        checked={choice(kind, channel)?.enabled ?? false}
                         disabled={busy}
                         aria-label={`${t(`notifications.kinds.${kind.replace('.', '_')}`, { defaultValue: kind })} — ${t(`notifications.channels.${channel}`)}`}
                         onChange={(e) => void toggle(kind, channel, e.currentTarget.checked)}
                       />
+                      )}
                     </Table.Td>
                   ))}
                 </Table.Tr>

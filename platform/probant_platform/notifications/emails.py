@@ -23,22 +23,30 @@ TEMPLATE_KINDS = {
     "constat_issued": "constat.issued",
     "onsite_quoted": "onsite.quoted",
     "office_new_submission": "submission.received",
+    "office_constat_paid": "constat.awaiting_validation",
+    "onsite_accepted": "onsite.answered",
+    "onsite_declined": "onsite.answered",
+    "notification": "",  # the generic one: its kind comes with it
 }
 
 
-async def wanted(session: AsyncSession, user: User | None, template: str) -> bool:
+async def wanted(
+    session: AsyncSession, user: User | None, template: str, kind: str | None = None
+) -> bool:
     """Whether `user` gets this email (any email at all when it is not a notification)."""
     if user is None or user.deleted_at is not None:
         return False
-    kind = TEMPLATE_KINDS.get(template)
+    kind = kind or TEMPLATE_KINDS.get(template)
     if kind is None:
         return user.notify_email
     return await preferences.enabled(session, user, kind, Channel.EMAIL)
 
 
-def unsubscribe_for(user: User | None, template: str) -> dict[str, Any] | None:
+def unsubscribe_for(
+    user: User | None, template: str, kind: str | None = None
+) -> dict[str, Any] | None:
     """The job argument naming whose subscription the email's link ends (None: no link)."""
-    kind = TEMPLATE_KINDS.get(template)
+    kind = kind or TEMPLATE_KINDS.get(template)
     if user is None or kind is None:
         return None
     return {"user_id": str(user.id), "kind": kind}

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from probant_platform import runtime
+from probant_platform import runtime, urls
 from probant_platform.bailiffs.models import ConstatOrder, OnSiteRequest, Submission
 from probant_platform.bailiffs.pdfs import reason_text
 from probant_platform.db import Database, TenantScope, utcnow
@@ -24,7 +24,7 @@ from probant_platform.events.models import DomainEvent
 from probant_platform.events.outbox import register_consumer
 from probant_platform.evidence.models import Deposit
 from probant_platform.jobs import enqueue, task
-from probant_platform.notifications import preferences, push
+from probant_platform.notifications import emails, kinds, preferences, push
 from probant_platform.notifications.kinds import KINDS
 from probant_platform.notifications.models import Channel, Notification
 from probant_tenants.models import Membership, MembershipStatus, Role, User
@@ -34,8 +34,9 @@ log = structlog.get_logger(__name__)
 ADMIN_ROLES = (Role.OWNER, Role.ADMIN)
 OFFICE_ROLES = (Role.CLERK, Role.COMMISSAIRE)
 COMMISSAIRE_ROLES = (Role.COMMISSAIRE,)
-# Email goes out where each event's change happens (with its attachments); see `emails`.
-CHANNELS = (Channel.INBOX, Channel.PUSH)
+# Most emails go out where the change happens (with their PDFs, see `emails`); kinds
+# without one of their own get the generic `notification` email from here.
+CHANNELS = (Channel.INBOX, Channel.EMAIL, Channel.PUSH)
 
 
 @dataclass(frozen=True)
@@ -186,6 +187,8 @@ async def _tell(
         return 0
     written = 0
     for channel in CHANNELS:
+        if channel is Channel.EMAIL and KINDS[event.type].email != "generic":
+            continue  # sent where the change happens, or not at all
         if not await preferences.enabled(session, user, event.type, channel):
             continue
         inserted = await session.execute(
@@ -206,6 +209,8 @@ async def _tell(
         if notification_id is None:
             continue  # told already: this is a retry
         written += 1
+        if channel is Channel.EMAIL:
+            await _email(session, user, event, data)
         if channel is Channel.PUSH:
             for device in await push.subscriptions_of(session, user_id):
                 await enqueue(
@@ -216,3 +221,22 @@ async def _tell(
                     subscription_id=str(device.id),
                 )
     return written
+
+
+async def _email(
+    session: AsyncSession, user: User, event: DomainEvent, data: dict[str, Any]
+) -> None:
+    settings = runtime.current().settings
+    route = kinds.link(event.type, data)
+    await enqueue(
+        session,
+        "notifications.send_email",
+        to=user.email,
+        template="notification",
+        locale=user.locale,
+        context={
+            "title": kinds.title(event.type, data, user.locale),
+            "url": urls.app_url(settings.base_url, route) if route else "",
+        },
+        unsubscribe=emails.unsubscribe_for(user, "notification", event.type),
+    )

@@ -18,10 +18,18 @@ class Kind:
     recipients: tuple[str, ...]
     fr: str
     en: str
+    # How email tells it: "own" (a dedicated email sent where the change happens, often with
+    # a signed PDF), "generic" (the fan-out sends the `notification` email), None (no email).
+    email: str | None = "own"
 
 
 KINDS: dict[str, Kind] = {
-    "deposit.sealed": Kind(("author",), "Dépôt {reference} scellé.", "Deposit {reference} sealed."),
+    "deposit.sealed": Kind(
+        ("author",),
+        "Dépôt {reference} scellé.",
+        "Deposit {reference} sealed.",
+        email=None,  # the certificate's own email follows once the batch is anchored
+    ),
     "certificate.issued": Kind(
         ("author",),
         "Certificat du dépôt {reference} émis.",
@@ -51,6 +59,7 @@ KINDS: dict[str, Kind] = {
         ("admins",),
         "Crédits bientôt épuisés : il en reste {balance}.",
         "Credits running low: {balance} left.",
+        email="generic",
     ),
     "submission.received": Kind(
         ("clerks",),
@@ -71,11 +80,13 @@ KINDS: dict[str, Kind] = {
         ("clerks",),
         "Dépôt {reference} : la revue doit être terminée dans moins de 2 heures.",
         "Deposit {reference}: the review is due in less than 2 hours.",
+        email="generic",
     ),
     "invitation.accepted": Kind(
         ("admins",),
         "{member} a accepté l'invitation et rejoint l'organisation.",
         "{member} accepted the invitation and joined the organisation.",
+        email="generic",
     ),
 }
 

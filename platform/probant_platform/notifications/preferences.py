@@ -46,8 +46,9 @@ async def choices(session: AsyncSession, user: User) -> list[Choice]:
     chosen = {(r.kind, r.channel): r.enabled for r in rows.scalars()}
     return [
         Choice(kind, channel, chosen.get((kind, channel), default(user, channel)))
-        for kind in KINDS
+        for kind, entry in KINDS.items()
         for channel in Channel
+        if channel is not Channel.EMAIL or entry.email is not None
     ]
 
 
