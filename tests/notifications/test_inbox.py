@@ -144,6 +144,11 @@ async def test_a_rejection_tells_the_reason_and_read_marks_count_down(
     # Someone else's notification, or an id that is no notification: not found.
     stolen = (await gql(c["admin"], READ, {"i": newest["id"]}))["markNotificationRead"]
     assert stolen == {"__typename": "NotFound", "message": "This notification does not exist."}
+    outsider = client_factory()  # another organisation altogether
+    await log_in(outsider, await make_organisation(database))
+    elsewhere = (await gql(outsider, READ, {"i": newest["id"]}))["markNotificationRead"]
+    assert elsewhere["__typename"] == "NotFound"
+    assert (await inbox(outsider))["notifications"]["edges"] == []
     bogus = (await gql(c["owner"], READ, {"i": "not-an-id"}))["markNotificationRead"]
     assert bogus["__typename"] == "NotFound"
     assert bogus["message"] == "Cette notification n'existe pas."
