@@ -94,6 +94,16 @@ async def test_the_unsubscribe_link_stops_that_kind_of_email_without_logging_in(
     owner, clerk = client_factory(), client_factory()
     await log_in(owner, firm)
     await log_in(clerk, office.clerk)
+    office_kinds = {
+        "submission.received",
+        "submission.due_soon",
+        "onsite.answered",
+        "constat.awaiting_validation",
+    }
+    listed = {c["kind"] for c in (await gql(clerk, CHOICES))["notificationChoices"]}
+    assert listed == office_kinds  # a clerk is offered the office's kinds only
+    listed = {c["kind"] for c in (await gql(owner, CHOICES))["notificationChoices"]}
+    assert "credits.low" in listed and not listed & office_kinds
     # The clerk does not want emails about new submissions (the inbox still tells them).
     off = await gql(clerk, SET, {"k": "submission.received", "c": "EMAIL", "e": False})
     assert off["setNotificationPreference"]["__typename"] == "NotificationChoicePayload"

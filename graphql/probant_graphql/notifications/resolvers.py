@@ -26,7 +26,7 @@ from probant_platform.notifications import kinds, preferences, push
 from probant_platform.notifications.models import Channel, PushSubscription
 from probant_platform.notifications.models import Notification as NotificationModel
 from probant_tenants.context import Actor
-from probant_tenants.models import User
+from probant_tenants.models import OrganisationKind, User
 
 
 @strawberry.enum(name="NotificationChannel", description="Where a notification is delivered.")
@@ -179,6 +179,15 @@ async def _unread(info: Info[Context, Any], actor: Actor) -> int:
     return int(count.scalar_one())
 
 
+OFFICE_GROUPS = {"clerks", "commissaires"}
+
+
+def _concerns(kind: str, actor: Actor) -> bool:
+    """Office kinds in an office, the others elsewhere (a choice is the person's anyway)."""
+    office = actor.organisation_kind is OrganisationKind.BAILIFF_OFFICE
+    return office == bool(OFFICE_GROUPS & set(kinds.KINDS[kind].recipients))
+
+
 async def _choices(info: Info[Context, Any], actor: Actor) -> list[NotificationChoice]:
     user = await info.context.session.get(User, actor.user_id)
     assert user is not None
@@ -187,6 +196,7 @@ async def _choices(info: Info[Context, Any], actor: Actor) -> list[NotificationC
             kind=c.kind, channel=NotificationChannel(c.channel.value), enabled=c.enabled
         )
         for c in await preferences.choices(info.context.session, user)
+        if _concerns(c.kind, actor)
     ]
 
 
@@ -245,8 +255,8 @@ class NotificationQuery:
         return await _unread(info, await require(info))
 
     @strawberry.field(
-        description="Every kind of notification × channel, with your choice (or the default: "
-        "inbox on, email on, push off)."
+        description="Every kind of notification that concerns your organisation × channel, "
+        "with your choice (or the default: inbox on, email on, push off)."
     )
     async def notification_choices(self, info: Info[Context, Any]) -> list[NotificationChoice]:
         return await _choices(info, await require(info))
