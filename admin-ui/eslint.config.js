@@ -18,4 +18,9 @@ export default tseslint.config(
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
     },
   },
+  {
+    files: ["public/sw.js"],
+    extends: [js.configs.recommended],
+    languageOptions: { globals: { ...globals.serviceworker } },
+  },
 );

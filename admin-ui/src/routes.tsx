@@ -41,6 +41,7 @@ export const routes: RouteObject[] = [
           { path: 'members', handle: { permission: 'members:invite', unless: 'review:deposits' }, lazy: page(() => import('./members/MembersPage'), 'MembersPage') },
           { path: 'organisation', handle: { permission: 'organisation:update' }, lazy: page(() => import('./organisation/OrganisationPage'), 'OrganisationPage') },
           { path: 'account', lazy: page(() => import('./account/AccountPage'), 'AccountPage') },
+          { path: 'notifications', lazy: page(() => import('./notifications/NotificationsPage'), 'NotificationsPage') },
           { path: 'office/*', handle: { permission: 'review:deposits' }, lazy: page(() => import('./office'), 'OfficeWorkspace') },
           { path: 'operator/*', handle: { permission: 'platform:operate' }, lazy: page(() => import('./operator'), 'OperatorConsole') },
           { path: '*', Component: NotFoundPage },

@@ -26,6 +26,7 @@ from probant_graphql.error_masking import (
 from probant_graphql.evidence.resolvers import EvidenceMutation, EvidenceQuery
 from probant_graphql.integrity.queries import IntegrityQuery
 from probant_graphql.ledger.resolvers import LedgerHistoryQuery, LedgerMutation, LedgerQuery
+from probant_graphql.notifications.resolvers import NotificationMutation, NotificationQuery
 from probant_graphql.partners.clients import (
     ApiClientMutation,
     ApiClientQuery,
@@ -72,6 +73,7 @@ QUERY_TYPES: tuple[type, ...] = (
     ApiClientQuery,
     QueryAllowListQuery,
     WebhookQuery,
+    NotificationQuery,
 )
 MUTATION_TYPES: tuple[type, ...] = (
     TenancyMutation,
@@ -89,6 +91,7 @@ MUTATION_TYPES: tuple[type, ...] = (
     ApiClientMutation,
     QueryAllowListMutation,
     WebhookMutation,
+    NotificationMutation,
 )
 
 Query = merge_types("Query", QUERY_TYPES)

@@ -142,6 +142,16 @@ class Settings(BaseSettings):
         default=10.0, alias="PROBANT_WEBHOOK_TIMEOUT_SECONDS", gt=0, le=60
     )
 
+    # Web push (RFC 8030 + VAPID, RFC 8292): the application server's P-256 key (PEM). In
+    # development it is generated once in the data folder; in production push is off without it.
+    vapid_private_key: SecretStr | None = Field(default=None, alias="PROBANT_VAPID_PRIVATE_KEY")
+    vapid_subject: str = Field(
+        default="mailto:no-reply@probant.localhost", alias="PROBANT_VAPID_SUBJECT"
+    )
+    push_timeout_seconds: float = Field(
+        default=10.0, alias="PROBANT_PUSH_TIMEOUT_SECONDS", gt=0, le=60
+    )
+
     @property
     def webhooks_may_reach_loopback(self) -> bool:
         """Loopback endpoints are for development and tests only."""

@@ -12,6 +12,7 @@ from probant_platform.events import models as events_models  # noqa: F401
 from probant_platform.evidence import models as evidence_models  # noqa: F401
 from probant_platform.integrity import models as integrity_models  # noqa: F401
 from probant_platform.ledger import models as ledger_models  # noqa: F401
+from probant_platform.notifications import models as notifications_models  # noqa: F401
 from probant_platform.partners import models as partners_models  # noqa: F401
 from probant_platform.ratelimits import models as ratelimits_models  # noqa: F401
 from probant_platform.webhooks import models as webhooks_models  # noqa: F401

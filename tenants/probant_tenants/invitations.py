@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from probant_platform.db import Database, TenantScope, utcnow
 from probant_platform.db.session import rescope
 from probant_platform.errors import DomainError
+from probant_platform.events.outbox import publish
 from probant_platform.jobs import enqueue
 from probant_platform.text import clean_line
 from probant_tenants import audit, throttle
@@ -242,4 +243,11 @@ async def activate_account(
         ip=ip,
     )
     await session.flush()
+    await publish(
+        session,
+        organisation_id=membership.organisation_id,
+        type="invitation.accepted",
+        key=f"invitation.accepted:{invitation.id}",
+        data={"membership_id": membership.id, "role": membership.role.value},
+    )
     return membership

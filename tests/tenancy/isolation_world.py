@@ -165,11 +165,12 @@ NODE_TYPES = {
     "OnSiteRequest",
     "OfficeProposal",
     "PlatformAuditEvent",
+    "Notification",
 }
 
 
 # resolve_nodes returns null for everyone
-UNREACHABLE_BY_NODE = {"AuditEvent", "OfficeProposal", "PlatformAuditEvent"}
+UNREACHABLE_BY_NODE = {"AuditEvent", "OfficeProposal", "PlatformAuditEvent", "Notification"}
 
 
 PUBLIC_NODES = {"BailiffOffice"}  # the directory: every member sees every office

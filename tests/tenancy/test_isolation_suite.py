@@ -76,6 +76,11 @@ QUERY_FIELDS = {
     "onSiteRequests": "probe: connection",
     "subscription": "probe: the caller's own organisation (tests/billing/test_development.py)",
     "receipts": "probe: the caller's own organisation (tests/billing/test_development.py)",
+    "notifications": "the caller's own, in their organisation (tests/notifications/test_inbox.py)",
+    "unreadNotificationCount": "the caller's own count (tests/notifications/test_inbox.py)",
+    "notificationChoices": "the caller's own preferences (tests/notifications)",
+    "webPushPublicKey": "public to members: the server's VAPID key",
+    "pushDevices": "the caller's own browsers (tests/notifications/test_push.py)",
 }
 MUTATION_FIELDS = {
     "signUp": "no target: creates a new organisation",
@@ -140,6 +145,11 @@ MUTATION_FIELDS = {
     "billingPortalUrl": "no target: the caller's organisation's customer",
     "updateCatalogueProduct": "operators only: the platform catalogue (tests/billing)",
     "setPriceOverride": "operators only (tests/billing/test_development.py)",
+    "markNotificationRead": "another's id is NotFound (tests/notifications/test_inbox.py)",
+    "markAllNotificationsRead": "no target: the caller's own notifications",
+    "setNotificationPreference": "no target: the caller's own preferences",
+    "registerPushSubscription": "no target: for the caller (tests/notifications/test_push.py)",
+    "removePushSubscription": "no target: the caller's own browsers",
 }
 
 

@@ -10,6 +10,7 @@ import { graphql } from '../gql';
 import { rememberLanguage, type Language } from '../i18n';
 import { useAction } from '../lib/useAction';
 import { useSession, useViewer } from '../lib/viewer';
+import { NotificationSettings } from '../notifications/NotificationSettings';
 import { ConfirmButton } from '../shell/ConfirmButton';
 
 const UPDATE_ME = graphql(`
@@ -161,6 +162,7 @@ export function AccountPage() {
           />
         </Stack>
       </Card>
+      <NotificationSettings />
       <Card withBorder component="section" style={{ borderColor: 'var(--mantine-color-red-4)' }}>
         <Title order={2} size="h3" mb="sm">
           {t('account.delete')}

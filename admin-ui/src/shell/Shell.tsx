@@ -7,6 +7,7 @@ import { Link, Outlet, useLocation, useMatches, useNavigate } from 'react-router
 import { useMutation, useQuery } from 'urql';
 
 import { graphql } from '../gql';
+import { NotificationBell } from '../notifications/NotificationBell';
 import { BALANCE_QUERY, useSession, useViewer } from '../lib/viewer';
 import { LanguageSwitch } from './LanguageSwitch';
 import { entriesFor, type NavEntry } from './navigation';
@@ -83,6 +84,7 @@ export function Shell() {
                 {t('header.balance', { count: balance.creditBalance })}
               </Badge>
             )}
+            <NotificationBell />
             <LanguageSwitch />
             <Menu position="bottom-end" withinPortal>
               <Menu.Target>

@@ -35,6 +35,7 @@ from probant_platform.bailiffs.review import Clerk
 from probant_platform.bailiffs.submissions import submission_of
 from probant_platform.config import Settings
 from probant_platform.db import utcnow
+from probant_platform.events.outbox import publish
 from probant_platform.evidence import deposits
 from probant_platform.evidence.models import Deposit, DepositStatus
 from probant_platform.jobs import enqueue
@@ -211,6 +212,18 @@ async def record_payment(
     order.payment_reference = payment_reference[:200]
     await session.flush()
     deposit = await session.get(Deposit, order.deposit_id)
+    await publish(
+        session,
+        organisation_id=order.organisation_id,
+        type="constat.awaiting_validation",
+        key=f"constat.awaiting_validation:{order.id}",
+        data={
+            "order_id": order.id,
+            "deposit_id": order.deposit_id,
+            "office_id": order.office_id,
+            "reference": deposit.reference if deposit else "",
+        },
+    )
     await enqueue(
         session,
         "bailiffs.notify_office",

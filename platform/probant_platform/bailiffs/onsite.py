@@ -216,5 +216,12 @@ async def answer_quote(
     request.status = OnSiteStatus.ACCEPTED if accept else OnSiteStatus.DECLINED
     request.answered_at = now
     await session.flush()
+    await publish(
+        session,
+        organisation_id=request.organisation_id,
+        type="onsite.answered",
+        key=f"onsite.answered:{request.id}",
+        data={"request_id": request.id, "office_id": request.office_id, "accepted": accept},
+    )
     await _tell_office(session, request, "onsite_accepted" if accept else "onsite_declined")
     return request

@@ -13,6 +13,7 @@ from probant_platform.bailiffs.errors import AlreadySubmitted, NotSealed
 from probant_platform.bailiffs.models import Submission, SubmissionStatus
 from probant_platform.db import utcnow
 from probant_platform.events import credits
+from probant_platform.events.outbox import publish
 from probant_platform.evidence import deposits
 from probant_platform.evidence.errors import DepositNotFound
 from probant_platform.evidence.models import Deposit, DepositStatus
@@ -102,6 +103,18 @@ async def submit_deposit(
         spent=price.credits,
         from_wallet=author.is_admin,
         key=spend_key(deposit.id),
+    )
+    await publish(
+        session,
+        organisation_id=deposit.organisation_id,
+        type="submission.received",
+        key=f"submission.received:{submission.id}",
+        data={
+            "submission_id": submission.id,
+            "deposit_id": deposit.id,
+            "office_id": submission.office_id,
+            "reference": deposit.reference,
+        },
     )
     await enqueue(
         session,

@@ -28,6 +28,7 @@ from probant_platform.db import TenantScope, utcnow
 from probant_platform.events.outbox import publish
 from probant_platform.evidence.models import Deposit
 from probant_platform.jobs import enqueue, job_app, task
+from probant_platform.notifications import emails as notification_emails
 from probant_platform.notifications.templates import render_email
 from probant_platform.storage import store_for
 from probant_tenants.models import Membership, MembershipStatus, Organisation, Role, User
@@ -48,8 +49,9 @@ async def _email(
 ) -> None:
     """Email the user (if they want email); a signed document goes attached, read from
     storage by the sending job (never carried in the job's arguments, which are logged)."""
-    if user is None or user.deleted_at is not None or not user.notify_email:
+    if user is None or not await notification_emails.wanted(session, user, template):
         return
+    unsubscribe = notification_emails.unsubscribe_for(user, template)
     if document is None:
         await enqueue(
             session,
@@ -58,6 +60,7 @@ async def _email(
             template=template,
             locale=user.locale,
             context=context,
+            unsubscribe=unsubscribe,
         )
         return
     await enqueue(
@@ -69,6 +72,7 @@ async def _email(
         template=template,
         locale=user.locale,
         context=context,
+        unsubscribe=unsubscribe,
     )
 
 
@@ -81,6 +85,7 @@ async def email_document(
     template: str,
     locale: str | None,
     context: dict[str, Any],
+    unsubscribe: dict[str, str] | None = None,
 ) -> None:
     """Deliver one email with an office's signed PDF attached."""
     rt = runtime.current()
@@ -92,7 +97,12 @@ async def email_document(
     store = store_for(rt.settings)
     pdf = b"".join([chunk async for chunk in store.open_stream(document.blob_key)])
     message = render_email(
-        template, to=to, sender=rt.settings.mail_from, locale=locale, context=context
+        template,
+        to=to,
+        sender=rt.settings.mail_from,
+        locale=locale,
+        context=context,
+        unsubscribe_url=notification_emails.link_of(rt.settings, unsubscribe),
     )
     message.add_attachment(pdf, maintype="application", subtype="pdf", filename=document.filename)
     await rt.mailer.send(message)
@@ -107,7 +117,7 @@ async def notify_office(*, office_id: str, template: str, context: dict[str, Any
         organisation = await s.get(Organisation, office)
         entry = await s.get(BailiffOffice, office)
         clerks = await s.execute(
-            select(User.email, User.locale)
+            select(User)
             .join(Membership, Membership.user_id == User.id)
             .where(
                 Membership.organisation_id == office,
@@ -116,11 +126,18 @@ async def notify_office(*, office_id: str, template: str, context: dict[str, Any
                 User.deleted_at.is_(None),
             )
         )
-        recipients = {email: locale for email, locale in clerks.all()}
-        if entry is not None and entry.contact_email:
-            recipients.setdefault(entry.contact_email, "fr")
+        # Each clerk as they chose (with their unsubscribe link); the contact address always.
+        recipients: dict[str, tuple[str, dict[str, str] | None]] = {}
+        staff = list(clerks.scalars())
+        for user in staff:
+            if await notification_emails.wanted(s, user, template):
+                unsubscribe = notification_emails.unsubscribe_for(user, template)
+                recipients[user.email] = (user.locale, unsubscribe)
+        contact = entry.contact_email if entry is not None else None
+        if contact and contact not in {user.email for user in staff}:
+            recipients[contact] = ("fr", None)
         values = {**context, "office": organisation.name if organisation else ""}
-        for email, locale in sorted(recipients.items()):
+        for email, (locale, unsubscribe) in sorted(recipients.items()):
             await enqueue(
                 s,
                 "notifications.send_email",
@@ -128,6 +145,7 @@ async def notify_office(*, office_id: str, template: str, context: dict[str, Any
                 template=template,
                 locale=locale,
                 context=_for_reader(values, locale, rt.settings.base_url),
+                unsubscribe=unsubscribe,
             )
 
 

@@ -29,6 +29,11 @@ EVENT_TYPES = (
     "constat.issued",
     "onsite.quoted",
     "credits.low",
+    "submission.received",
+    "invitation.accepted",
+    "constat.awaiting_validation",
+    "onsite.answered",
+    "submission.due_soon",
 )
 Consumer = Callable[[AsyncSession, DomainEvent], Awaitable[None]]
 _consumers: dict[str, Consumer] = {}

@@ -43,9 +43,11 @@ from probant_platform.integrity.models import (
 )
 from probant_platform.integrity.people import AuthorView, author_of
 from probant_platform.moments import utc_offset
+from probant_platform.notifications import emails as notification_emails
 from probant_platform.notifications.mailer import Mailer
 from probant_platform.notifications.templates import render_email
 from probant_platform.storage import BlobStore, store_for
+from probant_tenants.models import Membership, User
 
 log = structlog.get_logger(__name__)
 TEMPLATE_DIR = Path(__file__).parent / "templates"
@@ -280,7 +282,11 @@ async def certify_deposit(
             log.info("certificate.issued", reference=deposit.reference, size=len(pdf))
         reference, title = deposit.reference, deposit.title
         name = deposit.signature_name or author.full_name
-    if certificate.emailed_at is None and author.email and certificate.blob_key:
+        member = await session.get(Membership, deposit.author_membership_id)
+        user = await session.get(User, member.user_id) if member is not None else None
+        wanted = await notification_emails.wanted(session, user, "certificate")
+        unsubscribe = notification_emails.unsubscribe_for(user, "certificate")
+    if wanted and certificate.emailed_at is None and author.email and certificate.blob_key:
         await _email(
             settings=settings,
             mailer=mailer,
@@ -288,6 +294,7 @@ async def certify_deposit(
             certificate=certificate,
             to=author.email,
             locale=locale,
+            unsubscribe_url=notification_emails.link_of(settings, unsubscribe),
             context={
                 "name": name,
                 "reference": reference,
@@ -349,12 +356,18 @@ async def _email(
     to: str,
     locale: str,
     context: dict[str, str],
+    unsubscribe_url: str | None = None,
 ) -> None:
     assert certificate.blob_key is not None
     async with store.local_copy(certificate.blob_key) as path:
         pdf = path.read_bytes()
     message = render_email(
-        "certificate", to=to, sender=settings.mail_from, locale=locale, context=context
+        "certificate",
+        to=to,
+        sender=settings.mail_from,
+        locale=locale,
+        context=context,
+        unsubscribe_url=unsubscribe_url,
     )
     message.add_attachment(
         pdf, maintype="application", subtype="pdf", filename=f"{context['reference']}.pdf"

@@ -1,1 +1,2 @@
-"""Email (and later push) notifications, rendered from templates in the recipient's language."""
+"""Notifications: the in-app inbox, email and web push, fanned out from domain events (see
+docs/notifications.md), rendered in the recipient's language."""

@@ -8,6 +8,7 @@ from typing import Any
 from probant_platform import runtime
 from probant_platform.jobs import task
 from probant_platform.notifications.templates import render_email
+from probant_platform.notifications.unsubscribe import link_of
 
 
 @task(name="notifications.send_email", queue="email")
@@ -18,11 +19,18 @@ async def send_email(
     locale: str | None = None,
     context: dict[str, Any] | None = None,
     attachments: list[dict[str, str]] | None = None,
+    unsubscribe: dict[str, str] | None = None,
 ) -> None:
-    """Render and deliver one email; attachments are `{filename, content_type, data_base64}`."""
+    """Render and deliver one email; attachments are `{filename, content_type, data_base64}`;
+    `unsubscribe` (`{user_id, kind}`) adds the one-click unsubscribe link of a notification."""
     rt = runtime.current()
     message = render_email(
-        template, to=to, sender=rt.settings.mail_from, locale=locale, context=context or {}
+        template,
+        to=to,
+        sender=rt.settings.mail_from,
+        locale=locale,
+        context=context or {},
+        unsubscribe_url=link_of(rt.settings, unsubscribe),
     )
     for item in attachments or []:
         maintype, _, subtype = item["content_type"].partition("/")

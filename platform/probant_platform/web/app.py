@@ -43,6 +43,7 @@ def create_app(
     from probant_platform.web.oauth import oauth_routes
     from probant_platform.web.office_documents import office_document
     from probant_platform.web.persisted import PersistedQueries
+    from probant_platform.web.unsubscribe import unsubscribe_routes
     from probant_platform.web.uploads import upload
     from probant_platform.web.verify import LOOKUPS_PER_MINUTE, SlidingWindowLimiter, verify_routes
     from probant_platform.web.webapp import webapp_routes
@@ -102,6 +103,7 @@ def create_app(
             *oauth_routes(),
             *billing_routes(),
             *download_routes(),
+            *unsubscribe_routes(),
             *widget_routes(settings.widget_dist_dir),
             *webapp_routes(settings.app_dist_dir),
         ],

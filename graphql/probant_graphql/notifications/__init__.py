@@ -1,0 +1,1 @@
+"""In-app notifications: the inbox, read marks and per-kind preferences."""
