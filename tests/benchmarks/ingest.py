@@ -75,11 +75,10 @@ async def main() -> dict[str, object]:
     server = None
     try:
         subprocess.run([PROBANT, "migrate"], env=env, check=True, capture_output=True)
-        accounts = json.loads(
-            subprocess.run(
-                [PROBANT, "demo", "--json"], env=env, check=True, capture_output=True
-            ).stdout
-        )
+        demo = subprocess.run(
+            [PROBANT, "demo", "--json"], env=env, check=True, capture_output=True, text=True
+        ).stdout
+        accounts = json.loads(demo[demo.index("{\n") :])  # after the seeding's log lines
         owner = next(
             a for a in accounts["accounts"] if a["kind"] == "LAW_FIRM" and a["role"] == "OWNER"
         )

@@ -52,7 +52,9 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        db = database or Database(application_url(settings), pool_size=settings.db_pool_size)
+        db = database or Database(
+            application_url(settings), pool_size=settings.db_pool_size, pre_ping=False
+        )
         app.state.runtime = build_runtime(settings, db)
         try:
             yield
