@@ -36,6 +36,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import psutil
 from sqlalchemy import create_engine, text
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -122,8 +123,26 @@ def graphql_post(query: str, headers: dict[str, str] | None = None) -> bytes:
     ).encode() + body
 
 
-async def drive(port: int, raw: bytes, seconds: float, check: Any) -> dict[str, float]:
-    """CLIENTS keep-alive connections sending `raw` back to back for `seconds`."""
+def cpu_seconds(pid: int | None) -> float:
+    """CPU time (user + system) of a server process and its children (uvicorn workers)."""
+    if pid is None:
+        return 0.0
+    root = psutil.Process(pid)
+    total = 0.0
+    for process in [root, *root.children(recursive=True)]:
+        try:
+            times = process.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        total += times.user + times.system
+    return total
+
+
+async def drive(
+    port: int, raw: bytes, seconds: float, check: Any, pid: int | None = None
+) -> dict[str, float]:
+    """CLIENTS keep-alive connections sending `raw` back to back for `seconds`; with `pid`,
+    also the server's CPU milliseconds per request (what a busy machine does not distort)."""
     latencies: list[float] = []
     errors = 0
     failed: list[bytes] = []
@@ -143,9 +162,9 @@ async def drive(port: int, raw: bytes, seconds: float, check: Any) -> dict[str, 
         finally:
             conn.close()
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), cpu_seconds(pid)
     await asyncio.gather(*(client() for _ in range(CLIENTS)))
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, cpu_seconds(pid) - cpu
     latencies.sort()
     if failed:
         print(f"{errors} unexpected answers, first: {failed[0]!r}", file=sys.stderr)
@@ -154,6 +173,7 @@ async def drive(port: int, raw: bytes, seconds: float, check: Any) -> dict[str, 
         "p50_ms": 1000 * latencies[len(latencies) // 2],
         "p99_ms": 1000 * latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))],
         "errors": errors,
+        "server_cpu_ms": 1000 * cpu / max(1, len(latencies)),
     }
 
 
@@ -224,7 +244,8 @@ async def seed(owner_url: str, organisation_id: uuid.UUID, membership_id: uuid.U
 
 
 async def wait_ready(port: int, path: str = "/readyz") -> None:
-    for _ in range(300):
+    deadline = time.monotonic() + 120  # imports are slow on a busy machine
+    while time.monotonic() < deadline:
         try:
             conn = KeepAlive(port)
             status, _ = await conn.request(http_get(path))
@@ -276,7 +297,9 @@ def stop(process: Any) -> None:
         process.wait()
 
 
-async def measure_server(port: int, floor_port: int | None, cookie: str) -> dict[str, Any]:
+async def measure_server(
+    port: int, pid: int, floor: tuple[int, int] | None, cookie: str
+) -> dict[str, Any]:
     auth = {"cookie": cookie}
     requests: dict[str, tuple[int, bytes, Any]] = {
         "healthz": (port, http_get("/healthz"), lambda b: True),
@@ -296,7 +319,8 @@ async def measure_server(port: int, floor_port: int | None, cookie: str) -> dict
             lambda b: b.count(b'"sha256"') == 60 and b'"errors"' not in b,
         ),
     }
-    if floor_port is not None:
+    if floor is not None:
+        floor_port, floor_pid = floor
         requests["dashboard page (hand-written floor)"] = (
             floor_port,
             http_get("/deposits?first=20"),
@@ -308,7 +332,7 @@ async def measure_server(port: int, floor_port: int | None, cookie: str) -> dict
     for _ in range(ROUNDS):
         rounds.append(
             {
-                name: await drive(p, raw, SECONDS, check)
+                name: await drive(p, raw, SECONDS, check, pid if p == port else floor_pid)
                 for name, (p, raw, check) in requests.items()
             }
         )
@@ -322,13 +346,33 @@ async def measure_server(port: int, floor_port: int | None, cookie: str) -> dict
             ),
             "p50_ms": round(statistics.median(r["p50_ms"] for r in per_round), 1),
             "p99_ms": round(statistics.median(r["p99_ms"] for r in per_round), 1),
+            "server_cpu_ms_per_request": round(
+                statistics.median(r["server_cpu_ms"] for r in per_round), 2
+            ),
+            # /healthz's CPU per request over this one's: the throughput ratio a server
+            # bound by its own CPU would show, whatever else the machine runs.
+            "cpu_ratio_to_healthz": round(
+                statistics.median(
+                    r["healthz"]["server_cpu_ms"] / max(r[name]["server_cpu_ms"], 1e-6)
+                    for r in rounds
+                ),
+                3,
+            ),
             "errors": sum(int(r["errors"]) for r in per_round),
         }
-    if floor_port is not None:
+    if floor is not None:
         report["graphql_page_over_floor"] = round(
             statistics.median(
                 r["dashboard page (GraphQL)"]["rps"]
                 / r["dashboard page (hand-written floor)"]["rps"]
+                for r in rounds
+            ),
+            3,
+        )
+        report["graphql_page_over_floor_by_cpu"] = round(
+            statistics.median(
+                r["dashboard page (hand-written floor)"]["server_cpu_ms"]
+                / r["dashboard page (GraphQL)"]["server_cpu_ms"]
                 for r in rounds
             ),
             3,
@@ -424,7 +468,7 @@ async def main(profile: bool) -> dict[str, Any]:
                 report["profile"] = flame.read_text() if flame and flame.exists() else None
                 return report
             report[f"{workers} process(es)"] = await measure_server(
-                port, floor_port if workers == 1 else None, cookie
+                port, server.pid, (floor_port, floor.pid) if workers == 1 else None, cookie
             )
             stop(server)
             processes.remove(server)
