@@ -6,6 +6,7 @@ report (the whole event-loop thread, idle time included) to OUTPUT.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -24,7 +25,7 @@ def main(port: int, output: Path) -> None:
         server.run()
     finally:
         profiler.stop()
-        output.write_text(profiler.output_text(unicode=True, show_all=False))
+        output.write_text(profiler.output_text(unicode=True, show_all=os.environ.get("BENCH_PROFILE_ALL") == "1"))
 
 
 if __name__ == "__main__":
