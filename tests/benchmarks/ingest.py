@@ -89,7 +89,7 @@ async def main() -> dict[str, object]:
             stderr=subprocess.DEVNULL,
         )
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=300) as client:
-            for _ in range(100):
+            for _ in range(1200):  # up to two minutes: start-up is slow on a busy machine
                 try:
                     if (await client.get("/readyz")).status_code == 200:
                         break
@@ -100,7 +100,7 @@ async def main() -> dict[str, object]:
     finally:
         if server is not None:
             server.terminate()
-            server.wait(timeout=20)
+            server.wait(timeout=60)
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
