@@ -9,7 +9,7 @@ LOCAL_PG := $(shell (command -v pg_isready >/dev/null && pg_isready -q -h 127.0.
 PROBANT_TEST_DATABASE_URL ?= $(LOCAL_PG)
 export PROBANT_TEST_DATABASE_URL
 
-.PHONY: install run test lint bench frontend clean system-deps image scale-test coverage mutation app-screenshots
+.PHONY: install run test lint bench bench-profile frontend clean system-deps image scale-test coverage mutation app-screenshots
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -76,8 +76,12 @@ lint: $(STAMP) frontend
 	$(VENV)/bin/lint-imports
 	for ui in admin-ui capture-widget; do (cd $$ui && npm run --silent typecheck && npm run --silent lint) || exit 1; done
 
+bench-profile: $(STAMP)
+	$(VENV)/bin/python tests/benchmarks/api_requests.py --profile
+
 bench: $(STAMP)
 	$(VENV)/bin/python -m pytest tests/benchmarks --benchmark-only -q || [ $$? -eq 5 ]
+	$(VENV)/bin/python tests/benchmarks/api_requests.py
 	$(VENV)/bin/python tests/benchmarks/ingest.py
 	$(VENV)/bin/python tests/benchmarks/ledger_spends.py
 	$(VENV)/bin/python tests/benchmarks/nearest_offices.py

@@ -18,6 +18,7 @@ from probant_tenants.context import Actor, actor_may, resolve_actor
 from probant_tenants.sessions import CSRF_HEADER
 
 _ACTOR_KEY = "actor"
+_DECISION_KEY = "may"
 _MISSING = object()
 
 # What a partner token needs besides its role: the scopes (any one of them) that grant each
@@ -110,14 +111,21 @@ def operation_allowed(info: Info[Context, Any], actor: Actor) -> bool:
 
 
 async def may(info: Info[Context, Any], actor: Actor, permission: Permission) -> bool:
+    """Whether the actor may; decided once per request and permission (a page of twenty
+    deposits asks the same question for every row)."""
     if not scope_allows(actor, permission):
         return False
-    return await actor_may(
-        authorizer=get_authorizer(),
-        session=info.context.session,
-        actor=actor,
-        permission=permission,
-    )
+    key = f"{_DECISION_KEY}:{actor.membership_id}:{permission.value}"
+    decided = info.context.cache.get(key)
+    if decided is None:
+        decided = await actor_may(
+            authorizer=get_authorizer(),
+            session=info.context.session,
+            actor=actor,
+            permission=permission,
+        )
+        info.context.cache[key] = decided
+    return bool(decided)
 
 
 async def require(info: Info[Context, Any], permission: Permission | None = None) -> Actor:

@@ -51,6 +51,7 @@ from probant_graphql.tenancy.operator_console import OperatorConsoleQuery
 from probant_graphql.tenancy.operators import OperatorMutation, OperatorQuery
 from probant_graphql.tenancy.profile import ProfileMutation
 from probant_graphql.tenancy.queries import TenancyQuery
+from probant_graphql.validation_cache import ValidDocumentCache
 from probant_graphql.view import UnitOfWorkExtension
 from probant_platform.observability_graphql import GraphQLObservability
 
@@ -114,6 +115,7 @@ def build_schema(*, production: bool, introspection: bool | None = None) -> stra
     """
     introspection = not production if introspection is None else introspection
     extensions: list[type[SchemaExtension]] = [
+        ValidDocumentCache,
         UnitOfWorkExtension,
         GraphQLObservability,
         DepthLimit,

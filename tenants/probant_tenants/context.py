@@ -10,24 +10,19 @@ from __future__ import annotations
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, Uuid, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import HTTPConnection
 
 from probant_platform import locales
 from probant_platform.db import TenantScope
-from probant_platform.db.session import rescope
+from probant_platform.db.session import NO_TENANT, SCOPE_KEY, rescope
 from probant_tenants.authz import Authorizer, Permission
-from probant_tenants.models import (
-    Membership,
-    MembershipStatus,
-    Organisation,
-    OrganisationKind,
-    Role,
-    User,
-)
-from probant_tenants.sessions import SESSION_COOKIE, find_live_session
+from probant_tenants.models import OrganisationKind, Role
+from probant_tenants.sessions import IDLE_TIMEOUT, SESSION_COOKIE, SESSION_TOUCH
+from probant_tenants.tokens import digest
 
 
 @dataclass(frozen=True)
@@ -90,23 +85,57 @@ async def resolve_actor(*, session: AsyncSession, connection: HTTPConnection) ->
         for prefix, resolver in _bearer_resolvers.items():
             if token.startswith(prefix):
                 actor = await resolver(session, token, connection)
-                if actor is not None:
+                if actor is not None and session.info.get(SCOPE_KEY) != actor.scope:
                     await rescope(session, actor.scope)
                     actor = _widget_language(actor, connection)
                 return actor
         return None
     cookie = connection.cookies.get(SESSION_COOKIE)
-    if not cookie:
+    if not cookie or len(cookie) > 128:
         return None
-    record = await find_live_session(session=session, token=cookie)
-    if record is None:
+    row = (
+        await session.execute(
+            _REQUEST_SCOPE,
+            {"token_hash": digest(cookie), "idle": IDLE_TIMEOUT, "touch": SESSION_TOUCH},
+        )
+    ).one_or_none()
+    return _actor_from_row(session, row, via="session")
+
+
+# One round trip each (migration 0950): the checks and the three tenant settings happen in
+# the database, through the same row-level-security policies, on every request (no cache, so
+# a revoked session or a removed member is refused at once).
+_REQUEST_SCOPE = text("SELECT * FROM probant_request_scope(:token_hash, :idle, :touch)").columns(
+    session_id=Uuid(), user_id=Uuid(), membership_id=Uuid(), organisation_id=Uuid()
+)
+_MEMBER_SCOPE = text("SELECT * FROM probant_member_scope(:user_id, :membership_id)").columns(
+    session_id=Uuid(), user_id=Uuid(), membership_id=Uuid(), organisation_id=Uuid()
+)
+
+
+def _actor_from_row(session: AsyncSession, row: Row[Any] | None, *, via: str) -> Actor | None:
+    """The actor of a scope function's row; the settings it made become the session's scope
+    (for the transactions the session opens later), without another statement."""
+    if row is None:
+        session.info[SCOPE_KEY] = NO_TENANT
         return None
-    actor = await load_actor(
-        session=session, user_id=record.user_id, membership_id=record.membership_id, via="session"
+    actor = Actor(
+        user_id=row.user_id,
+        email=row.email,
+        full_name=row.full_name,
+        locale=row.locale,
+        email_verified=row.email_verified,
+        membership_id=row.membership_id,
+        organisation_id=row.organisation_id,
+        organisation_kind=OrganisationKind(row.organisation_kind),
+        role=Role(row.role),
+        policy_version=row.policy_version,
+        via=via,
+        session_id=row.session_id,
+        csrf_token=row.csrf_token,
     )
-    if actor is None:
-        return None
-    return Actor(**{**actor.__dict__, "session_id": record.id, "csrf_token": record.csrf_token})
+    session.info[SCOPE_KEY] = actor.scope
+    return actor
 
 
 def _widget_language(actor: Actor, connection: HTTPConnection) -> Actor:
@@ -122,38 +151,10 @@ async def load_actor(
     *, session: AsyncSession, user_id: uuid.UUID, membership_id: uuid.UUID, via: str
 ) -> Actor | None:
     """The actor for an active membership of a live user, with `session` pinned to its tenant."""
-    await rescope(session, TenantScope(user_id=user_id))
     row = (
-        await session.execute(
-            select(Membership, User)
-            .join(User, User.id == Membership.user_id)
-            .where(Membership.id == membership_id, Membership.user_id == user_id)
-        )
+        await session.execute(_MEMBER_SCOPE, {"user_id": user_id, "membership_id": membership_id})
     ).one_or_none()
-    if row is None:
-        return None
-    membership, user = row
-    if membership.status is not MembershipStatus.ACTIVE or user.deleted_at is not None:
-        return None
-    await rescope(session, TenantScope(organisation_id=membership.organisation_id, user_id=user_id))
-    organisation = await session.get(Organisation, membership.organisation_id)
-    if organisation is None or organisation.deleted_at is not None:
-        return None
-    actor = Actor(
-        user_id=user.id,
-        email=user.email,
-        full_name=user.full_name,
-        locale=user.locale,
-        email_verified=user.email_verified_at is not None,
-        membership_id=membership.id,
-        organisation_id=organisation.id,
-        organisation_kind=organisation.kind,
-        role=membership.role,
-        policy_version=organisation.policy_version,
-        via=via,
-    )
-    await rescope(session, actor.scope)
-    return actor
+    return _actor_from_row(session, row, via=via)
 
 
 async def actor_may(

@@ -18,6 +18,8 @@ CSRF_COOKIE = "probant_csrf"
 CSRF_HEADER = "x-probant-csrf"
 SESSION_LIFETIME = timedelta(days=14)
 IDLE_TIMEOUT = timedelta(days=2)
+# A session's last-seen time is written at most this often (not on every request).
+SESSION_TOUCH = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,7 @@ async def find_live_session(*, session: AsyncSession, token: str) -> UserSession
         return None
     if record.last_seen_at + IDLE_TIMEOUT <= now:
         return None
-    if now - record.last_seen_at > timedelta(minutes=5):
+    if now - record.last_seen_at > SESSION_TOUCH:
         record.last_seen_at = now
     return record
 

@@ -75,11 +75,10 @@ async def main() -> dict[str, object]:
     server = None
     try:
         subprocess.run([PROBANT, "migrate"], env=env, check=True, capture_output=True)
-        accounts = json.loads(
-            subprocess.run(
-                [PROBANT, "demo", "--json"], env=env, check=True, capture_output=True
-            ).stdout
-        )
+        demo = subprocess.run(
+            [PROBANT, "demo", "--json"], env=env, check=True, capture_output=True, text=True
+        ).stdout
+        accounts = json.loads(demo[demo.index("{\n") :])  # after the seeding's log lines
         owner = next(
             a for a in accounts["accounts"] if a["kind"] == "LAW_FIRM" and a["role"] == "OWNER"
         )
@@ -90,7 +89,7 @@ async def main() -> dict[str, object]:
             stderr=subprocess.DEVNULL,
         )
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=300) as client:
-            for _ in range(100):
+            for _ in range(1200):  # up to two minutes: start-up is slow on a busy machine
                 try:
                     if (await client.get("/readyz")).status_code == 200:
                         break
@@ -101,7 +100,11 @@ async def main() -> dict[str, object]:
     finally:
         if server is not None:
             server.terminate()
-            server.wait(timeout=20)
+            try:
+                server.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()

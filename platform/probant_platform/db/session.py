@@ -55,6 +55,11 @@ NO_TENANT = TenantScope()
 
 def _apply_scope(session: Session, transaction: SessionTransaction | None, connection: Any) -> None:
     scope: TenantScope = session.info.get(SCOPE_KEY, NO_TENANT)
+    if scope == NO_TENANT and transaction is not None and not connection.in_nested_transaction():
+        # A new top-level transaction has no transaction-local settings yet (they are never
+        # set per connection): no tenant is already what the policies see. Inside a SAVEPOINT
+        # (tests) an earlier unit of work's settings may still be there, so they are cleared.
+        return
     values = scope.settings()
     # Transaction-local (third argument true): a pooled connection never carries a tenant over.
     connection.execute(
@@ -117,10 +122,25 @@ async def acting_as(session: AsyncSession, scope: TenantScope) -> AsyncIterator[
 class Database:
     """The application's database: an engine connected as the non-owner application role."""
 
-    def __init__(self, url: str, *, pool_size: int = 10, bind: AsyncConnection | None = None):
+    def __init__(
+        self,
+        url: str,
+        *,
+        pool_size: int = 10,
+        bind: AsyncConnection | None = None,
+        pre_ping: bool = True,
+    ):
         self.url = url
+        # The API serves with `pre_ping=False`: no ping round trip on every checkout (that is
+        # every request). Connections are recycled after half an hour instead, and one found
+        # dead mid-request invalidates the whole pool (SQLAlchemy's disconnect handling), so
+        # after a database restart one request fails, not one per pooled connection.
         self.engine: AsyncEngine = create_async_engine(
-            to_async_url(url), pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
+            to_async_url(url),
+            pool_size=pool_size,
+            max_overflow=pool_size,
+            pool_pre_ping=pre_ping,
+            pool_recycle=1800,
         )
         # In tests, `bind` is one outer connection whose transaction is rolled back at the end;
         # every unit of work then runs in a SAVEPOINT of it.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -55,8 +56,15 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        db = database or Database(application_url(settings), pool_size=settings.db_pool_size)
+        db = database or Database(
+            application_url(settings), pool_size=settings.db_pool_size, pre_ping=False
+        )
         app.state.runtime = build_runtime(settings, db)
+        if database is None:
+            # Serving: what start-up built (schema, mappers, enforcer) lives as long as the
+            # process, so the cyclic collector stops re-scanning it on every full collection
+            # (and uvicorn workers keep sharing those pages).
+            gc.freeze()
         try:
             yield
         finally:
