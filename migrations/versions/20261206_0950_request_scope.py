@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "0950_request_scope"
-down_revision: str | Sequence[str] | None = "0870_commissaire_role"
+down_revision: str | Sequence[str] | None = "0900_notifications"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -25,7 +25,9 @@ def main(port: int, output: Path) -> None:
         server.run()
     finally:
         profiler.stop()
-        output.write_text(profiler.output_text(unicode=True, show_all=os.environ.get("BENCH_PROFILE_ALL") == "1"))
+        output.write_text(
+            profiler.output_text(unicode=True, show_all=os.environ.get("BENCH_PROFILE_ALL") == "1")
+        )
 
 
 if __name__ == "__main__":
