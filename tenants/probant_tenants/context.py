@@ -85,10 +85,11 @@ async def resolve_actor(*, session: AsyncSession, connection: HTTPConnection) ->
         for prefix, resolver in _bearer_resolvers.items():
             if token.startswith(prefix):
                 actor = await resolver(session, token, connection)
-                if actor is not None and session.info.get(SCOPE_KEY) != actor.scope:
+                if actor is None:
+                    return None
+                if session.info.get(SCOPE_KEY) != actor.scope:
                     await rescope(session, actor.scope)
-                    actor = _widget_language(actor, connection)
-                return actor
+                return _widget_language(actor, connection)
         return None
     cookie = connection.cookies.get(SESSION_COOKIE)
     if not cookie or len(cookie) > 128:

@@ -3,6 +3,7 @@ draw on budgets per client and per organisation shared by every API process (Pos
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
@@ -98,29 +99,35 @@ async def test_two_server_processes_share_one_budget_and_the_second_answers_429(
 ) -> None:
     """Two `probant serve` processes on their own ports and one database: the partner's
     requests alternate between them; the sixth, on the second process, is over the limit."""
-    owner = await make_organisation(committed_database, name="Cabinet Deux Serveurs")
     env = {"PROBANT_API_REQUESTS_PER_MINUTE": "5"}
     with probant_servers(2, owner_url, data_dir, tmp_path / "logs", **env) as (one, two):
-        async with (
-            httpx.AsyncClient(base_url=one, timeout=30) as first,
-            httpx.AsyncClient(base_url=two, timeout=30) as second,
-        ):
-            await log_in(first, owner)
-            credentials = await register_client(first, ["deposits:read"])
-            first.cookies.clear()
-            del first.headers["x-probant-csrf"]
-            token = await token_for(second, credentials)
-            bearer = {"authorization": f"Bearer {token}"}
-            answers = []
-            for n in range(6):
-                process = first if n % 2 == 0 else second
-                answers.append(
-                    await process.post(
-                        "/graphql",
-                        json={"query": "{ viewer { organisation { name } } }"},
-                        headers=bearer,
+        # The windows are fixed minutes: a run that straddles a minute boundary (a busy
+        # machine) starts over with a new organisation, whose budget is fresh.
+        for _attempt in range(3):
+            owner = await make_organisation(committed_database, name="Cabinet Deux Serveurs")
+            async with (
+                httpx.AsyncClient(base_url=one, timeout=30) as first,
+                httpx.AsyncClient(base_url=two, timeout=30) as second,
+            ):
+                await log_in(first, owner)
+                credentials = await register_client(first, ["deposits:read"])
+                first.cookies.clear()
+                del first.headers["x-probant-csrf"]
+                token = await token_for(second, credentials)
+                bearer = {"authorization": f"Bearer {token}"}
+                answers = []
+                started = time.time() // 60
+                for n in range(6):
+                    process = first if n % 2 == 0 else second
+                    answers.append(
+                        await process.post(
+                            "/graphql",
+                            json={"query": "{ viewer { organisation { name } } }"},
+                            headers=bearer,
+                        )
                     )
-                )
+                if time.time() // 60 == started:
+                    break
     assert [r.status_code for r in answers] == [200] * 5 + [429]
     assert answers[4].json()["data"]["viewer"]["organisation"]["name"] == "Cabinet Deux Serveurs"
     assert [r.headers["ratelimit-remaining"] for r in answers] == ["4", "3", "2", "1", "0", "0"]

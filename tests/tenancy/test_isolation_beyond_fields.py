@@ -60,6 +60,7 @@ ROUTES = {
     "/app": "redirect to the web app",
     "/app/{path:path}": "the web app's static files (no data: everything comes through /graphql)",
     "/graphiql/{path:path}": "the API explorer's static files (development or sandbox only)",
+    "/notifications/unsubscribe": "signed per-person token, no login (tests/notifications/test_preferences.py)",
 }
 
 
