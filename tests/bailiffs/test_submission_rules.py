@@ -9,7 +9,6 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import httpx
-from probant_graphql.core.ids import decode_id
 from tests.bailiffs.helpers import (
     IDENTITY,
     LYON,
@@ -23,6 +22,7 @@ from tests.evidence.capture_flow import started_draft
 from tests.factories import Role, add_member, gql, gql_raw, log_in, make_organisation
 from tests.ledger_helpers import fund
 
+from probant_graphql.core.ids import decode_id
 from probant_platform.bailiffs import submissions
 from probant_platform.db import Database, TenantScope, utcnow
 from probant_platform.evidence import deposits
