@@ -49,8 +49,12 @@ REVIEW_COLUMNS = (
 )
 _REVIEW_ARRAY = "ARRAY[" + ", ".join(f"'{column}'" for column in REVIEW_COLUMNS) + "]"
 
+# Checked at commit with whatever scope the transaction then has (a test's later unit of
+# work, a rescoped session), so it reads the ledger as its owner: it only looks, for the
+# submission's own organisation.
 SUBMISSION_PAID = """
-CREATE FUNCTION probant_submission_paid() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION probant_submission_paid() RETURNS trigger LANGUAGE plpgsql
+    SECURITY DEFINER SET search_path = public SET row_security = off AS $$
 BEGIN
   IF NOT EXISTS (
     SELECT 1 FROM ledger_transactions t
