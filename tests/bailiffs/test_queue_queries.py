@@ -21,6 +21,7 @@ from tests.bailiffs.helpers import make_office
 from tests.factories import gql, log_in
 
 from probant_platform.bailiffs.models import Submission, SubmissionStatus
+from probant_platform.bailiffs.submissions import spend_key
 from probant_platform.db import Database, TenantScope, utcnow
 from probant_platform.evidence.models import (
     CaptureKind,
@@ -30,6 +31,8 @@ from probant_platform.evidence.models import (
     EvidenceItem,
     ItemStatus,
 )
+from probant_platform.ledger import services as ledger
+from probant_platform.ledger.models import TransactionKind
 from probant_tenants.models import Membership, Organisation, OrganisationKind, Role, User
 
 PAGE = """
@@ -107,6 +110,24 @@ async def _tenant(database: Database, office_id: uuid.UUID, submitted: bool, n: 
         deposit.status, deposit.sealed_at = DepositStatus.SEALED, now
         await s.flush()
         if submitted:
+            # Paid as `submit_deposit` pays: the database refuses a submission without it.
+            await ledger.issue(
+                session=s,
+                organisation_id=org,
+                kind=TransactionKind.ADJUSTMENT,
+                credits=1,
+                idempotency_key=f"queue-fund-{n}",
+                reason="test funding",
+            )
+            await ledger.spend(
+                session=s,
+                organisation_id=org,
+                membership_id=member.id,
+                role_is_admin=True,
+                credits=1,
+                idempotency_key=spend_key(deposit.id),
+                reference=deposit.reference,
+            )
             deposit.status = DepositStatus.SUBMITTED
             s.add(
                 Submission(

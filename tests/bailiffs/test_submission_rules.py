@@ -4,18 +4,28 @@ overdue; only OWNER/ADMIN order a PV."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from datetime import timedelta
 
 import httpx
-from sqlalchemy import update
-from tests.bailiffs.helpers import IDENTITY, LYON, ORDER, make_office, sealed_deposit, submit
+from tests.bailiffs.helpers import (
+    IDENTITY,
+    LYON,
+    ORDER,
+    choose_office,
+    make_office,
+    sealed_deposit,
+    submit,
+)
 from tests.evidence.capture_flow import started_draft
 from tests.factories import Role, add_member, gql, gql_raw, log_in, make_organisation
 from tests.ledger_helpers import fund
 
-from probant_platform.bailiffs.models import Submission
+from probant_graphql.core.ids import decode_id
+from probant_platform.bailiffs import submissions
 from probant_platform.db import Database, TenantScope, utcnow
+from probant_platform.evidence import deposits
 
 STATE = "{ creditBalance deposits { edges { node { status submission { id } } } } }"
 
@@ -104,25 +114,32 @@ async def test_the_queue_flags_and_filters_overdue_submissions(
     clerk = client_factory()
     await log_in(clerk, office.clerk)
     ids = []
-    for _ in range(3):  # three tenants
+    for n in range(3):  # three tenants
         owner = await make_organisation(database)
         await fund(database, owner.organisation_id, 2)
         client = client_factory()
         await log_in(client, owner)
         deposit = await sealed_deposit(client)
-        ids.append(
-            (
-                (await submit(client, deposit["id"], office.node_id))["submission"]["id"],
-                owner.organisation_id,
+        if n > 0:
+            submitted = (await submit(client, deposit["id"], office.node_id))["submission"]
+            ids.append((submitted["id"], owner.organisation_id))
+            continue
+        # Due two hours ago: submitted through the real code with a deadline already past
+        # (the database lets no one rewrite a submission's deadline afterwards).
+        await choose_office(client, office.node_id)
+        async with database.unit_of_work(
+            TenantScope(organisation_id=owner.organisation_id, user_id=owner.user_id)
+        ) as session:
+            await submissions.submit_deposit(
+                session=session,
+                author=deposits.Author(owner.organisation_id, owner.membership_id, True),
+                user_id=owner.user_id,
+                deposit_id=uuid.UUID(str(decode_id(deposit["id"], "Deposit"))),
+                review_hours=-2,
             )
-        )
-    late_id, late_org = ids[0]
-    async with database.unit_of_work(TenantScope(organisation_id=late_org)) as session:
-        await session.execute(
-            update(Submission)
-            .where(Submission.organisation_id == late_org)
-            .values(due_at=utcnow() - timedelta(hours=2))
-        )
+        state = (await gql(client, STATE))["deposits"]["edges"][0]["node"]
+        ids.append((state["submission"]["id"], owner.organisation_id))
+    late_id, _ = ids[0]
 
     everything = (await gql(clerk, QUEUE))["reviewQueue"]["edges"]
     overdue = (await gql(clerk, QUEUE, {"f": {"overdueOnly": True}}))["reviewQueue"]["edges"]

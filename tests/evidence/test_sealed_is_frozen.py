@@ -456,15 +456,16 @@ async def test_a_tenant_cannot_decide_its_own_submission(
     async with database.unit_of_work(evidence.scope) as session:
         await _at_commit(session)  # the real submission passes the commit-time check
     params = {"s": status, "d": evidence.sealed}
-    # The submission alone, and the submission with the deposit in step: both refused.
-    await _refused(database, evidence.scope, SET_SUBMISSION, params, "its submission is")
+    # The submission alone (only its office reviews it, 0970), and the deposit moved first
+    # to be in step with it: both refused.
+    await _refused(database, evidence.scope, SET_SUBMISSION, params, "only its office reviews it")
     with pytest.raises(DBAPIError) as caught:
         async with database.unit_of_work(evidence.scope) as session:
-            await session.execute(text(SET_SUBMISSION), params)
             await session.execute(
                 text("UPDATE deposits SET status = :s WHERE id = :d"),
                 {"s": "ACCEPTED" if status == "PARTIALLY_ACCEPTED" else status, "d": params["d"]},
             )
+            await session.execute(text(SET_SUBMISSION), params)
             await _at_commit(session)
     assert getattr(caught.value.orig, "sqlstate", None) == INSUFFICIENT_PRIVILEGE
     assert "cannot go from SUBMITTED" in str(caught.value.orig)
