@@ -58,7 +58,9 @@ async def stripe_clients(
     clients: list[httpx.AsyncClient] = []
 
     def make() -> httpx.AsyncClient:
-        made = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver")
+        made = httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://testserver"
+        )
         clients.append(made)
         return made
 
@@ -83,7 +85,9 @@ async def deliver(client: httpx.AsyncClient, payload: bytes) -> str:
 
 async def _firm(
     database: Database, make: Factory
-) -> tuple[MemberInfo, httpx.AsyncClient, MemberInfo, httpx.AsyncClient, MemberInfo, httpx.AsyncClient]:
+) -> tuple[
+    MemberInfo, httpx.AsyncClient, MemberInfo, httpx.AsyncClient, MemberInfo, httpx.AsyncClient
+]:
     """An owner, an admin (reading English) and a collaborator, each signed in."""
     owner = await make_organisation(database)
     admin = await add_member(database, owner, role=Role.ADMIN)
@@ -192,7 +196,10 @@ async def test_a_bounced_debit_for_a_pack_or_a_pv_tells_the_admins_with_what_it_
     # SEPA debit: the session completes unpaid, then the debit bounces days later.
     pending = {**checkout, "status": "complete", "payment_status": "unpaid"}
     jobs = await Jobs.watch(database)
-    assert await deliver(owner_client, event("evt_sepa_done", "checkout.session.completed", pending)) == "applied"
+    assert (
+        await deliver(owner_client, event("evt_sepa_done", "checkout.session.completed", pending))
+        == "applied"
+    )
     failed = event("evt_sepa_failed", "checkout.session.async_payment_failed", pending)
     assert await deliver(owner_client, failed) == "applied"
     assert await deliver(owner_client, failed) == "duplicate"
@@ -220,7 +227,12 @@ async def test_a_bounced_debit_for_a_pack_or_a_pv_tells_the_admins_with_what_it_
     started = (await gql(owner_client, PAY, {"o": order["id"]}))["payConstatOrder"]
     checkout = stripe.sessions[started["checkoutUrl"].rsplit("/", 1)[1]]
     bounced = {**checkout, "status": "complete", "payment_status": "unpaid"}
-    assert await deliver(owner_client, event("evt_pv_failed", "checkout.session.async_payment_failed", bounced)) == "applied"
+    assert (
+        await deliver(
+            owner_client, event("evt_pv_failed", "checkout.session.async_payment_failed", bounced)
+        )
+        == "applied"
+    )
     await run_notifying(jobs)
     node = (await inbox(owner_client))["notifications"]["edges"][0]["node"]
     assert node["title"] == (
@@ -242,7 +254,10 @@ async def test_failures_that_name_nothing_of_ours_tell_nobody(
     jobs = await Jobs.watch(database)
     # A one-off invoice (no subscription: nothing Probant sold through an invoice).
     one_off = {"id": "in_one_off", "object": "invoice", "customer": customer, "amount_due": 500}
-    assert await deliver(owner_client, event("evt_one_off", "invoice.payment_failed", one_off)) == "applied"
+    assert (
+        await deliver(owner_client, event("evt_one_off", "invoice.payment_failed", one_off))
+        == "applied"
+    )
     # A checkout session Probant never created, for this organisation's customer.
     stray = {
         "id": "cs_stray",
@@ -251,6 +266,11 @@ async def test_failures_that_name_nothing_of_ours_tell_nobody(
         "mode": "payment",
         "metadata": {"organisation_id": str(owner.organisation_id), "purchase_id": "not-a-uuid"},
     }
-    assert await deliver(owner_client, event("evt_stray", "checkout.session.async_payment_failed", stray)) == "applied"
+    assert (
+        await deliver(
+            owner_client, event("evt_stray", "checkout.session.async_payment_failed", stray)
+        )
+        == "applied"
+    )
     await run_notifying(jobs)
     assert kinds(await inbox(owner_client)) == []

@@ -301,13 +301,11 @@ async def _payment_failed(
             log.info("billing.failed_invoice_without_subscription", invoice=obj.get("id"))
             return
         data["purpose"] = PLAN_PURPOSE
-        data["amount_cents"] = _cents(obj.get("amount_due"))
-        data["attempt"] = _cents(obj.get("attempt_count"))
-        retry = obj.get("next_payment_attempt")
+        data["amount_cents"] = _whole(obj.get("amount_due"))
+        data["attempt"] = _whole(obj.get("attempt_count"))
+        retry = _whole(obj.get("next_payment_attempt"))
         # Stripe retries a refused renewal on its own; null once it has given up.
-        data["next_attempt_at"] = (
-            datetime.fromtimestamp(int(retry), UTC).isoformat() if _cents(retry) else None
-        )
+        data["next_attempt_at"] = datetime.fromtimestamp(retry, UTC).isoformat() if retry else None
     else:
         purchase_id = _uuid((obj.get("metadata") or {}).get("purchase_id"))
         purchase = await session.get(Purchase, purchase_id) if purchase_id else None
@@ -327,5 +325,6 @@ async def _payment_failed(
     )
 
 
-def _cents(value: Any) -> int:
+def _whole(value: Any) -> int:
+    """An integer Stripe sent, or 0."""
     return value if isinstance(value, int) and not isinstance(value, bool) else 0
