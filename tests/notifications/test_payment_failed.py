@@ -206,10 +206,10 @@ async def test_a_bounced_debit_for_a_pack_or_a_pv_tells_the_admins_with_what_it_
     await run_notifying(jobs)
     told = (await inbox(owner_client))["notifications"]["edges"]
     assert [e["node"]["title"] for e in told] == [
-        "Le paiement du pack de crédits (53,40 €) a échoué : vérifiez votre moyen de paiement."
+        "Le paiement du pack de crédits (56,40 €) a échoué : vérifiez votre moyen de paiement."
     ]
     assert [e["node"]["title"] for e in (await inbox(admin_client))["notifications"]["edges"]] == [
-        "The payment for the credit pack (€53.40) failed: check your payment method."
+        "The payment for the credit pack (€56.40) failed: check your payment method."
     ]
     assert (await gql(owner_client, "{ creditBalance }"))["creditBalance"] == 0
 

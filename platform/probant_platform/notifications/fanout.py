@@ -151,7 +151,8 @@ async def _payment(session: AsyncSession, data: dict[str, Any]) -> dict[str, Any
         "amount_fr": f"{euros:,}".replace(",", "\u202f") + f",{rest:02d} €",
         "amount_en": f"€{euros:,}.{rest:02d}",
     }
-    order = await session.get(ConstatOrder, _uuid(data.get("order_id")))
+    order_id = _uuid(data.get("order_id"))
+    order = await session.get(ConstatOrder, order_id) if order_id is not None else None
     if order is not None:
         found["deposit_id"] = str(order.deposit_id)
     return found
