@@ -27,9 +27,10 @@ from tests.billing.conftest import STRIPE_WEBHOOK_SECRET, stripe_api, stripe_set
 from tests.billing.fake_stripe import FakeStripe, event, sign
 from tests.factories import MemberInfo, Role, add_member, gql, log_in, make_organisation
 from tests.ledger_helpers import fund
-from tests.notifications.helpers import inbox, kinds, run_notifying
+from tests.notifications.helpers import NOTIFYING, inbox, kinds, run_notifying
 from tests.notifications.push_service import running_push_service
 from tests.notifications.test_push import PUSH_ON, _register
+from tests.partners.receiver import running_receiver, verify
 from tests.sent_emails import body_text, sent_emails
 
 from probant_platform.config import Settings
@@ -41,6 +42,7 @@ Factory = Callable[[], httpx.AsyncClient]
 SUBSCRIBE = """mutation($p: String!) { subscribe(planId: $p) { __typename ... on CheckoutPayload { checkoutUrl } ... on Error { message } } }"""
 BUY = """mutation($p: String!) { buyCredits(packId: $p) { __typename ... on CheckoutPayload { checkoutUrl } ... on Error { message } } }"""
 PAY = """mutation($o: ID!) { payConstatOrder(orderId: $o) { __typename ... on ConstatPaymentStarted { checkoutUrl } ... on Error { message } } }"""
+CREATE_ENDPOINT = """mutation($u: String!, $e: [String!]!) { createWebhookEndpoint(url: $u, events: $e) { __typename ... on WebhookEndpointSecret { secret } ... on Error { message } } }"""
 ENGLISH = 'mutation { updateMyProfile(locale: "en") { __typename } }'
 FR_RENEWAL = "Le paiement de l'abonnement (399,00 €) a échoué : vérifiez votre moyen de paiement."
 EN_RENEWAL = "The payment for the subscription (€399.00) failed: check your payment method."
@@ -97,7 +99,7 @@ async def _firm(
         client = make()
         await log_in(client, member)
         clients.append(client)
-    assert (await gql(clients[1], ENGLISH))["updateMyProfile"]["__typename"] != "Error"
+    assert (await gql(clients[1], ENGLISH))["updateMyProfile"]["__typename"] == "PersonPayload"
     return owner, clients[0], admin, clients[1], collaborator, clients[2]
 
 
@@ -227,13 +229,26 @@ async def test_a_bounced_debit_for_a_pack_or_a_pv_tells_the_admins_with_what_it_
     started = (await gql(owner_client, PAY, {"o": order["id"]}))["payConstatOrder"]
     checkout = stripe.sessions[started["checkoutUrl"].rsplit("/", 1)[1]]
     bounced = {**checkout, "status": "complete", "payment_status": "unpaid"}
-    assert (
-        await deliver(
-            owner_client, event("evt_pv_failed", "checkout.session.async_payment_failed", bounced)
+    async with running_receiver() as receiver:
+        # A partner's webhook may subscribe to it too: the same event, signed, ids only.
+        made = await gql(
+            owner_client, CREATE_ENDPOINT, {"u": receiver.url, "e": ["payment.failed"]}
         )
-        == "applied"
-    )
-    await run_notifying(jobs)
+        assert made["createWebhookEndpoint"]["__typename"] == "WebhookEndpointSecret", made
+        pv_failed = event("evt_pv_failed", "checkout.session.async_payment_failed", bounced)
+        assert await deliver(owner_client, pv_failed) == "applied"
+        await run_notifying(jobs, (*NOTIFYING, "webhooks.deliver"))
+    [message] = receiver.received
+    assert verify(made["createWebhookEndpoint"]["secret"], message.headers, message.body)
+    sent = message.json()
+    assert sent["type"] == "payment.failed"
+    assert sent["data"] == {
+        "provider": "stripe",
+        "provider_reference": checkout["id"],
+        "purpose": "constat",
+        "constat_order_id": order["id"],
+        "amount_cents": 15_000,
+    }
     node = (await inbox(owner_client))["notifications"]["edges"][0]["node"]
     assert node["title"] == (
         "Le paiement du procès-verbal de constat (150,00 €) a échoué : vérifiez votre moyen de paiement."
