@@ -255,6 +255,41 @@ def check_signing(settings: Settings) -> list[Finding]:
     return [f for f in findings if f.status is not Status.OK]
 
 
+def check_push(settings: Settings) -> list[Finding]:
+    """Web push: the VAPID key (nothing generated here; development makes one on first use)."""
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from py_vapid import Vapid
+
+    from probant_platform.notifications.push import public_key
+
+    check = "push"
+    if settings.vapid_private_key is None:
+        if settings.is_production:
+            return [
+                _warn(
+                    check,
+                    "PROBANT_VAPID_PRIVATE_KEY is not set: web push is off "
+                    "(the inbox and emails still work)",
+                )
+            ]
+        path = settings.data_dir / "vapid" / "private_key.pem"
+        if path.exists():
+            return [_ok(check, f"VAPID key in {path} (development)")]
+        return [_ok(check, f"a VAPID key will be generated in {path} on first use (development)")]
+    try:
+        private = Vapid.from_pem(settings.vapid_private_key.get_secret_value().encode()).private_key
+    except Exception as exc:
+        return [_fail(check, f"PROBANT_VAPID_PRIVATE_KEY cannot be read: {_reason(exc)}")]
+    if not isinstance(private, ec.EllipticCurvePrivateKey) or not isinstance(
+        private.curve, ec.SECP256R1
+    ):
+        return [_fail(check, "PROBANT_VAPID_PRIVATE_KEY is not a P-256 (prime256v1) key")]
+    if not settings.vapid_subject.startswith(("mailto:", "https:")):
+        return [_warn(check, "PROBANT_VAPID_SUBJECT is neither mailto: nor https:")]
+    shown = public_key(settings) or ""
+    return [_ok(check, f"web push on, VAPID public key {shown[:16]}…")]
+
+
 def _certificate_dates(check: str, what: str, certificate: object) -> list[Finding]:
     now = dt.datetime.now(dt.UTC)
     not_after = certificate.not_valid_after_utc  # type: ignore[attr-defined]
@@ -305,6 +340,7 @@ CHECKS: tuple[Callable[[Settings], list[Finding]], ...] = (
     check_chain,
     check_smtp,
     check_signing,
+    check_push,
 )
 
 

@@ -1,5 +1,6 @@
 """Events without a deposit decision: credits running low and a new member joining reach
-the organisation's owners and admins (and not the person who joined)."""
+the organisation's owners and admins (and not the person who joined); office events reach
+the office's clerks, or only its commissaires for a paid PV awaiting validation."""
 
 from __future__ import annotations
 
@@ -9,7 +10,16 @@ from email.header import decode_header, make_header
 from typing import Any
 
 import httpx
-from tests.bailiffs.helpers import Jobs, Office, make_office, sealed_deposit, submit
+from tests.bailiffs.helpers import (
+    IDENTITY,
+    ORDER,
+    Jobs,
+    Office,
+    choose_office,
+    make_office,
+    sealed_deposit,
+    submit,
+)
 from tests.bailiffs.test_onsite import ANSWER, QUOTE, _quote
 from tests.bailiffs.test_onsite import REQUEST as ONSITE_REQUEST
 from tests.bailiffs.test_onsite import _setup as _onsite_setup
@@ -23,6 +33,8 @@ from probant_platform.db import Database, utcnow
 from probant_platform.notifications.due import publish_due_soon
 
 Factory = Callable[[], httpx.AsyncClient]
+PAY_ORDER = """mutation($o: ID!) { payConstatOrder(orderId: $o) { __typename
+  ... on ConstatPaymentStarted { completed order { status } } ... on Error { message } } }"""
 
 
 async def test_running_low_on_credits_tells_the_admins_once(
@@ -136,3 +148,40 @@ async def test_a_review_due_within_two_hours_tells_the_clerks_once(
         f"Dépôt {deposit['reference']} : la revue doit être terminée dans moins de 2 heures."
     )
     assert node["link"].startswith("/office/review/")
+
+
+async def test_a_paid_pv_order_awaits_the_commissaires_not_the_clerks(
+    database: Database, client_factory: Factory
+) -> None:
+    office = await make_office(database, name="Étude Validation", price_cents=15_000)
+    firm = await make_organisation(database)
+    await fund(database, firm.organisation_id, 5)
+    owner, clerk, commissaire = client_factory(), client_factory(), client_factory()
+    await log_in(owner, firm)
+    await log_in(clerk, office.clerk)
+    await log_in(commissaire, office.commissaire)
+    await choose_office(owner, office.node_id)
+    deposit = await sealed_deposit(owner)
+    ordered = await gql(
+        owner,
+        ORDER,
+        {"i": {"depositId": deposit["id"], "requester": IDENTITY, "expose": "Dégât des eaux."}},
+    )
+    order = ordered["orderConstat"]["order"]
+    assert order["office"]["name"] == "Étude Validation", ordered
+    jobs = await Jobs.watch(database)
+    await run_notifying(jobs)
+    assert kinds(await inbox(commissaire)) == []  # ordered, not paid: nothing to validate yet
+    paid = await gql(owner, PAY_ORDER, {"o": order["id"]})
+    assert paid["payConstatOrder"]["order"]["status"] == "AWAITING_VALIDATION", paid
+    await run_notifying(jobs)
+    box = await inbox(commissaire)
+    assert kinds(box) == ["constat.awaiting_validation"]
+    node = box["notifications"]["edges"][0]["node"]
+    assert node["title"] == (
+        f"Procès-verbal du dépôt {deposit['reference']} payé : il attend votre validation."
+    )
+    assert node["link"] == "/office/constats"
+    assert box["unreadNotificationCount"] == 1
+    assert "constat.awaiting_validation" not in kinds(await inbox(clerk))
+    assert "constat.awaiting_validation" not in kinds(await inbox(owner))

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import os
 import secrets
@@ -97,12 +98,23 @@ def test_a_sound_installation_passes_every_check(
         PROBANT_STORAGE_URL=f"s3://{bucket}/media?endpoint_url={s3_endpoint}&region=eu-west-3",
     )
     assert code == 0, report
-    assert set(report) == {"configuration", "database", "storage", "chain", "smtp", "signing"}
+    assert set(report) == {
+        "configuration",
+        "database",
+        "storage",
+        "chain",
+        "smtp",
+        "signing",
+        "push",
+    }
     for check in report:
         assert _statuses(report, check) == {"ok"}, (check, report[check])
     assert "schema up to date" in _messages(report, "database")
     assert "versioned" in _messages(report, "storage")
     assert "nothing sent" in _messages(report, "smtp")
+    # Development: the key is generated on first use, and the doctor writes nothing.
+    assert "will be generated" in _messages(report, "push")
+    assert not (tmp_path / "data" / "vapid").exists()
 
 
 def test_each_broken_part_is_named_with_what_is_wrong(tmp_path: Path, s3_endpoint: str) -> None:
@@ -184,3 +196,46 @@ def test_an_expired_signing_certificate_fails(tmp_path: Path) -> None:
     )
     assert code == 1
     assert f"expired on {(now - dt.timedelta(days=1)):%Y-%m-%d}" in _messages(report, "signing")
+
+
+def _pem(key: Any) -> str:
+    return str(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        ).decode()
+    )
+
+
+def test_the_web_push_key_is_reported(tmp_path: Path) -> None:
+    closed = f"postgresql://probant@127.0.0.1:{free_port()}/probant"
+    production = {
+        "PROBANT_ENV": "production",
+        "PROBANT_SECRET_KEY": TEST_SECRET,
+        "DATABASE_URL": closed,
+    }
+    _, report = _doctor(tmp_path, **production)
+    assert report["push"] == [
+        (
+            "warn",
+            "PROBANT_VAPID_PRIVATE_KEY is not set: web push is off "
+            "(the inbox and emails still work)",
+        )
+    ]
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    _, report = _doctor(tmp_path, **production, PROBANT_VAPID_PRIVATE_KEY=_pem(key))
+    public = key.public_key().public_bytes(
+        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+    )
+    shown = base64.urlsafe_b64encode(public).decode().rstrip("=")
+    assert report["push"] == [("ok", f"web push on, VAPID public key {shown[:16]}…")]
+
+    _, report = _doctor(tmp_path, **production, PROBANT_VAPID_PRIVATE_KEY="not a key")
+    assert _statuses(report, "push") == {"fail"}
+    assert "PROBANT_VAPID_PRIVATE_KEY cannot be read" in _messages(report, "push")
+
+    other_curve = _pem(ec.generate_private_key(ec.SECP384R1()))
+    _, report = _doctor(tmp_path, **production, PROBANT_VAPID_PRIVATE_KEY=other_curve)
+    assert report["push"] == [("fail", "PROBANT_VAPID_PRIVATE_KEY is not a P-256 (prime256v1) key")]

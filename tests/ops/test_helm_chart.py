@@ -234,6 +234,23 @@ def test_service_monitor_scrapes_metrics_with_the_token() -> None:
     assert not [o for o in render() if o["kind"] == "ServiceMonitor"]
 
 
+def test_the_vapid_key_comes_from_the_env_secret_or_its_own() -> None:
+    # Default: PROBANT_VAPID_PRIVATE_KEY is one more key of the env Secret (envFrom).
+    env = _env(render(), "probant-api")
+    assert "PROBANT_VAPID_PRIVATE_KEY" not in env and "PROBANT_VAPID_SUBJECT" not in env
+    assert _env(render(production_values()), "probant-worker")["PROBANT_VAPID_SUBJECT"] == (
+        "mailto:exploitation@example.fr"
+    )
+    # Or a Secret of its own, read by the API (the public key) and the worker (the pushes).
+    objects = render({"push": {"vapidKeySecret": {"name": "probant-push", "key": "vapid.pem"}}})
+    for deployment in ("probant-api", "probant-worker"):
+        container = pod_specs(objects)[deployment]["containers"][0]
+        [variable] = [e for e in container["env"] if e["name"] == "PROBANT_VAPID_PRIVATE_KEY"]
+        assert variable["valueFrom"] == {
+            "secretKeyRef": {"name": "probant-push", "key": "vapid.pem"}
+        }
+
+
 def test_network_policy_admits_only_the_listed_namespaces_to_the_api() -> None:
     objects = render()
     api = find(objects, "NetworkPolicy", "probant-api")
@@ -258,6 +275,8 @@ def test_network_policy_admits_only_the_listed_namespaces_to_the_api() -> None:
         ({"api": {"workersPerPod": 0}}, "workersPerPod"),
         ({"env": {"PROBANT_ENV": "prod"}}, "PROBANT_ENV"),
         ({"ingress": {"maxBodySize": "lots"}}, "maxBodySize"),
+        ({"push": {"subject": "ops@example.fr"}}, "subject"),
+        ({"push": {"vapidKey": "-----BEGIN"}}, "vapidKey"),
     ],
 )
 def test_values_schema_rejects_mistakes(values: dict[str, Any], complaint: str) -> None:

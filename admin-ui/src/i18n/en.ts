@@ -665,6 +665,7 @@ export const en: Messages = {
       submission_due_soon: 'Review due within 2 hours',
       constat_awaiting_validation: 'PV awaiting validation',
       onsite_answered: 'On-site quote answered',
+      payment_failed: 'Payment failed',
     },
     settings: {
       title: 'Notifications by kind',

@@ -664,6 +664,7 @@ export const fr = {
       submission_due_soon: 'Revue à terminer sous 2 heures',
       constat_awaiting_validation: 'Procès-verbal à valider',
       onsite_answered: 'Réponse à un devis sur place',
+      payment_failed: 'Paiement échoué',
     },
     settings: {
       title: 'Notifications par type',

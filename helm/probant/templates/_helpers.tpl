@@ -52,6 +52,19 @@ env:
     value: {{ .Values.volumes.data.mountPath | quote }}
   - name: PROBANT_TRUSTED_PROXIES
     value: {{ .Values.trustedProxies | quote }}
+{{- with .Values.push.vapidKeySecret }}
+{{- if .name }}
+  - name: PROBANT_VAPID_PRIVATE_KEY
+    valueFrom:
+      secretKeyRef:
+        name: {{ .name | quote }}
+        key: {{ .key | quote }}
+{{- end }}
+{{- end }}
+{{- with .Values.push.subject }}
+  - name: PROBANT_VAPID_SUBJECT
+    value: {{ . | quote }}
+{{- end }}
 {{- with .Values.tracing.otlpEndpoint }}
   - name: OTEL_EXPORTER_OTLP_ENDPOINT
     value: {{ . | quote }}

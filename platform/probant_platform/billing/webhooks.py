@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import time
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 import stripe
@@ -32,6 +33,7 @@ from probant_platform.billing.providers import StripeProvider
 from probant_platform.billing.webhooks_ignored import record_ignored
 from probant_platform.config import Settings
 from probant_platform.db import Database, TenantScope
+from probant_platform.events.outbox import publish
 from probant_tenants.models import Organisation
 
 log = structlog.get_logger(__name__)
@@ -51,6 +53,8 @@ STATUS = {
 
 # A delayed payment method (SEPA debit…) completes the session unpaid, then succeeds later.
 CHECKOUT_PAID = ("checkout.session.completed", "checkout.session.async_payment_succeeded")
+# A renewal the card refused (Stripe retries it), or a delayed payment (SEPA debit…) that failed.
+PAYMENT_FAILED = ("invoice.payment_failed", "checkout.session.async_payment_failed")
 
 
 class BadSignature(ValueError):
@@ -170,6 +174,8 @@ async def handle(*, database: Database, settings: Settings, event: dict[str, Any
             await _checkout_completed(session, provider, organisation_id, obj)
         elif kind == "invoice.paid":
             await _invoice_paid(session, provider, organisation_id, obj)
+        elif kind in PAYMENT_FAILED:
+            await _payment_failed(session, organisation_id, str(event["id"]), obj)
         elif kind in (
             "customer.subscription.updated",
             "customer.subscription.deleted",
@@ -283,3 +289,42 @@ async def _invoice_paid(
         purchase.invoice_url = obj.get("hosted_invoice_url")
         session.add(purchase)
         await complete_purchase(session=session, purchase=purchase, payment_reference=obj["id"])
+
+
+async def _payment_failed(
+    session: AsyncSession, organisation_id: uuid.UUID, event_id: str, obj: dict[str, Any]
+) -> None:
+    """Publish `payment.failed` (its admins are told) in the event's own transaction."""
+    data: dict[str, Any] = {"provider": "stripe", "provider_reference": str(obj.get("id"))[:120]}
+    if obj.get("object") == "invoice":
+        if not _subscription_id(obj):
+            log.info("billing.failed_invoice_without_subscription", invoice=obj.get("id"))
+            return
+        data["purpose"] = PLAN_PURPOSE
+        data["amount_cents"] = _whole(obj.get("amount_due"))
+        data["attempt"] = _whole(obj.get("attempt_count"))
+        retry = _whole(obj.get("next_payment_attempt"))
+        # Stripe retries a refused renewal on its own; null once it has given up.
+        data["next_attempt_at"] = datetime.fromtimestamp(retry, UTC).isoformat() if retry else None
+    else:
+        purchase_id = _uuid((obj.get("metadata") or {}).get("purchase_id"))
+        purchase = await session.get(Purchase, purchase_id) if purchase_id else None
+        if purchase is None or purchase.external_id != obj.get("id"):
+            log.warning("billing.unknown_checkout", checkout=obj.get("id"))
+            return
+        data["purpose"] = purchase.purpose
+        if purchase.purpose == "constat" and purchase.purpose_id is not None:
+            data["order_id"] = str(purchase.purpose_id)  # a PV de constat's order
+        data["amount_cents"] = purchase.amount_ttc_cents
+    await publish(
+        session,
+        organisation_id=organisation_id,
+        type="payment.failed",
+        key=f"payment.failed:stripe:{event_id}",
+        data=data,
+    )
+
+
+def _whole(value: Any) -> int:
+    """An integer Stripe sent, or 0."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0

@@ -34,6 +34,7 @@ EVENT_TYPES = (
     "constat.awaiting_validation",
     "onsite.answered",
     "submission.due_soon",
+    "payment.failed",
 )
 Consumer = Callable[[AsyncSession, DomainEvent], Awaitable[None]]
 _consumers: dict[str, Consumer] = {}

@@ -107,6 +107,8 @@ def _uuid(value: Any) -> uuid.UUID | None:
 async def _summary(session: AsyncSession, event: DomainEvent) -> dict[str, Any]:
     """What the inbox shows: the event's ids, the deposit's reference, a rejection's reason."""
     data = dict(event.data)
+    if event.type == "payment.failed":
+        data |= await _payment(session, data)
     deposit_id = _uuid(data.get("deposit_id"))
     if deposit_id is not None and not data.get("reference"):
         deposit = await session.get(Deposit, deposit_id)
@@ -127,6 +129,33 @@ async def _summary(session: AsyncSession, event: DomainEvent) -> dict[str, Any]:
             data["reason_fr"] = reason_text(submission.reason, "fr")
             data["reason_en"] = reason_text(submission.reason, "en")
     return data
+
+
+# What a failed payment was for, as the admin reads it ("Le paiement de l'abonnement …").
+PAYMENT_PURPOSES = {
+    "plan": ("de l'abonnement", "for the subscription"),
+    "pack": ("du pack de crédits", "for the credit pack"),
+    "constat": ("du procès-verbal de constat", "for the PV de constat"),
+}
+
+
+async def _payment(session: AsyncSession, data: dict[str, Any]) -> dict[str, Any]:
+    what_fr, what_en = PAYMENT_PURPOSES.get(
+        str(data.get("purpose")), ("de votre achat", "for your purchase")
+    )
+    cents = int(data.get("amount_cents") or 0)
+    euros, rest = divmod(cents, 100)
+    found: dict[str, Any] = {
+        "what_fr": what_fr,
+        "what_en": what_en,
+        "amount_fr": f"{euros:,}".replace(",", "\u202f") + f",{rest:02d} €",
+        "amount_en": f"€{euros:,}.{rest:02d}",
+    }
+    order_id = _uuid(data.get("order_id"))
+    order = await session.get(ConstatOrder, order_id) if order_id is not None else None
+    if order is not None:
+        found["deposit_id"] = str(order.deposit_id)
+    return found
 
 
 async def _tenant_audience(

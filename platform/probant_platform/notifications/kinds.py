@@ -88,6 +88,12 @@ KINDS: dict[str, Kind] = {
         "{member} accepted the invitation and joined the organisation.",
         email="generic",
     ),
+    "payment.failed": Kind(
+        ("admins",),
+        "Le paiement {what} ({amount}) a échoué : vérifiez votre moyen de paiement.",
+        "The payment {what} ({amount}) failed: check your payment method.",
+        email="generic",
+    ),
 }
 
 
@@ -105,6 +111,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "onsite.answered": ("Réponse à un devis sur place", "On-site quote answered"),
     "submission.due_soon": ("Revue à terminer sous 2 heures", "Review due within 2 hours"),
     "invitation.accepted": ("Invitation acceptée", "Invitation accepted"),
+    "payment.failed": ("Paiement échoué", "Payment failed"),
 }
 
 
@@ -125,6 +132,7 @@ def title(kind: str, data: dict[str, Any], locale: str) -> str:
     template = entry.en if (locale if locale in SUPPORTED else DEFAULT) == "en" else entry.fr
     language = "en" if (locale if locale in SUPPORTED else DEFAULT) == "en" else "fr"
     blanks = {"reference": "", "balance": "", "reason": "", "member": "", "answer": ""}
+    blanks |= {"what": "", "amount": ""}
     values = blanks | {k: str(v) for k, v in data.items()}
     # Words stored in both languages (`reason_fr`, `reason_en`) read in the reader's.
     values |= {k[:-3]: str(v) for k, v in data.items() if k.endswith(f"_{language}")}
@@ -135,8 +143,8 @@ def link(kind: str, data: dict[str, Any]) -> str | None:
     """The web app's route for the object the notification is about."""
     if kind in ("submission.received", "submission.due_soon") and data.get("submission_id"):
         return f"/office/review/{data['submission_id']}"
-    if kind == "credits.low":
-        return "/credits"
+    if kind == "credits.low" or (kind == "payment.failed" and not data.get("deposit_id")):
+        return "/credits"  # a PV's failed payment links its deposit, the others the billing
     if kind == "invitation.accepted":
         return "/members"
     if kind == "constat.awaiting_validation":
