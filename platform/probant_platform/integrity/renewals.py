@@ -27,7 +27,7 @@ from probant_platform.config import Settings
 from probant_platform.db import Database, TenantScope, utcnow
 from probant_platform.documents import renewal
 from probant_platform.documents.timestamps import LongTerm, long_term_async
-from probant_platform.integrity import issued_documents
+from probant_platform.integrity import issued_documents, timestamps
 from probant_platform.integrity.models import Certificate, PdfVersion
 from probant_platform.storage import BlobStore, collection
 
@@ -45,6 +45,8 @@ class RenewalRun:
     """The new versions written."""
     failed: int = 0
     """Documents that could not be measured or renewed this run (logged; retried next)."""
+    retimestamped: list[uuid.UUID] = field(default_factory=list)
+    """Batches given a token under `PROBANT_ROOT_RETIMESTAMP_HASH` (none when unset)."""
 
 
 async def _read(store: BlobStore, key: str) -> bytes:
@@ -180,9 +182,13 @@ async def _renew_one(
 async def run_renewals(
     *, database: Database, settings: Settings, store: BlobStore, now: datetime | None = None
 ) -> RenewalRun:
-    """One pass over every tenant holding a PDF never measured or due for renewal."""
+    """Batch roots re-timestamped under a stronger hash when configured, then one pass over
+    every tenant holding a PDF never measured or due for renewal."""
     moment = now or utcnow()
     due_before = moment + renewal.renewal_horizon(settings)
+    run = RenewalRun(
+        retimestamped=await timestamps.retimestamp_batches(database=database, settings=settings)
+    )
     async with database.unit_of_work() as session:
         tenants = (
             (
@@ -194,7 +200,6 @@ async def run_renewals(
             .scalars()
             .all()
         )
-    run = RenewalRun()
     if not tenants:
         return run
     long_term = await long_term_async(settings)
