@@ -1,4 +1,4 @@
-"""integrity: batch roots re-timestamped under a stronger hash
+"""integrity: batch roots re-timestamped under a stronger hash; renewed PDFs published
 
 Revision ID: 0980_root_retimestamp
 Revises: 0950_request_scope
@@ -41,6 +41,13 @@ def upgrade() -> None:
         ),
     )
 
+    op.add_column(
+        "published_documents", sa.Column("renewal_of", sa.String(length=64), nullable=True)
+    )
+    op.add_column("published_documents", sa.Column("renewal", sa.Integer(), nullable=True))
+
 
 def downgrade() -> None:
+    op.drop_column("published_documents", "renewal")
+    op.drop_column("published_documents", "renewal_of")
     op.drop_table("integrity_batch_retimestamps")

@@ -198,6 +198,11 @@ class PublishedDocument(Base):
     signer_name: Mapped[str] = mapped_column(String(200))
     signer_fingerprint: Mapped[str] = mapped_column(String(64))
     issued_at: Mapped[datetime]
+    """When it was issued (for a renewed version: when the renewal was made)."""
+    renewal_of: Mapped[str | None] = mapped_column(String(64))
+    """For a version renewed by the B-LTA job: the SHA-256 of the document as signed."""
+    renewal: Mapped[int | None] = mapped_column(Integer)
+    """For a renewed version: its number (1 for the first renewal, …)."""
 
 
 class BatchTimestamp(Base):

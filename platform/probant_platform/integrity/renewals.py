@@ -27,7 +27,7 @@ from probant_platform.config import Settings
 from probant_platform.db import Database, TenantScope, utcnow
 from probant_platform.documents import renewal
 from probant_platform.documents.timestamps import LongTerm, long_term_async
-from probant_platform.integrity import issued_documents, timestamps
+from probant_platform.integrity import issued_documents, published, timestamps
 from probant_platform.integrity.models import Certificate, PdfVersion
 from probant_platform.storage import BlobStore, collection
 
@@ -169,6 +169,7 @@ async def _renew_one(
     )
     session.add(version)
     await session.flush()
+    await _publish(session, original_sha256=sha256, version=version)
     run.renewed.append(version.id)
     log.info(
         "pdf.renewed",
@@ -176,6 +177,28 @@ async def _renew_one(
         document=str(document_id),
         version=version.version,
         valid_until=version.valid_until.isoformat() if version.valid_until else None,
+    )
+
+
+async def _publish(session: AsyncSession, *, original_sha256: str, version: PdfVersion) -> None:
+    """Register the renewed version in the public register under the original's facts, so
+    that /verify recognises the renewed file too (the export and the archive hand it out)."""
+    [original, *_] = await published.by_sha256(session=session, sha256=original_sha256) or [None]
+    if original is None:
+        # Not registered yet (issued before the register; the backfill job comes first).
+        log.warning("pdf.renewal_unpublished", sha256=original_sha256, version=version.version)
+        return
+    await published.register_pdf(
+        session=session,
+        sha256=version.sha256,
+        kind=original.kind,
+        reference=original.reference,
+        locale=original.locale,
+        signer_name=original.signer_name,
+        signer_fingerprint=original.signer_fingerprint,
+        issued_at=version.created_at,
+        renewal_of=original_sha256,
+        renewal=version.version,
     )
 
 
