@@ -183,11 +183,12 @@ async def _renew_one(
 async def _publish(session: AsyncSession, *, original_sha256: str, version: PdfVersion) -> None:
     """Register the renewed version in the public register under the original's facts, so
     that /verify recognises the renewed file too (the export and the archive hand it out)."""
-    [original, *_] = await published.by_sha256(session=session, sha256=original_sha256) or [None]
-    if original is None:
+    found = await published.by_sha256(session=session, sha256=original_sha256)
+    if not found:
         # Not registered yet (issued before the register; the backfill job comes first).
         log.warning("pdf.renewal_unpublished", sha256=original_sha256, version=version.version)
         return
+    original = found[0]
     await published.register_pdf(
         session=session,
         sha256=version.sha256,
