@@ -29,7 +29,7 @@ from probant_platform.evidence.credentials import (
 
 @pytest.fixture
 def dev_settings(tmp_path: Path) -> Settings:
-    return Settings(PROBANT_DATA_DIR=tmp_path / "data")  # type: ignore[call-arg]
+    return Settings(PROBANT_DATA_DIR=tmp_path / "data")
 
 
 @pytest.fixture
