@@ -3,8 +3,8 @@
 Two measures the Long-term proof issue asks for, each as a ratio to what it replaces,
 measured in the same run on the same inputs:
 
-- C2PA: credentialed copies of a 20-photo deposit (1600×1200 JPEG, a manifest signed ES256
-  by the platform certificate each) against today's unsigned handling of the same photos
+- C2PA: credentialed copies of a 20-photo deposit (1600×1200 JPEG; each with the capture
+  manifest and the anchor's update manifest, signed ES256 by the platform certificate) against today's unsigned handling of the same photos
   (reading and hashing them with SHA-256, what sealing does).
 - PAdES: the certified report of 20 photos rendered and signed B-LT (RFC 3161 timestamp from
   the in-process development TSA, chain and CRL embedded) against the same report signed
@@ -49,6 +49,17 @@ from probant_platform.integrity.certificates import (  # noqa: E402
 )
 
 PHOTOS = 20
+ANCHOR = {
+    "batch": 7,
+    "root": "ab" * 32,
+    "leaf_hash": "cd" * 32,
+    "network": "development",
+    "chain_id": 131277322940537,
+    "transaction_hash": "0x" + "ef" * 32,
+    "block_number": 7,
+    "block_time": "2026-11-22T10:43:00.000000Z",
+}
+"""As in an export made after anchoring: the capture manifest and the update manifest."""
 ROUNDS = 5
 
 
@@ -105,6 +116,7 @@ def c2pa_deposit(settings: Settings, photos: list[bytes]) -> None:
             latitude=48.8566,
             longitude=2.3522,
             accuracy_m=12.0,
+            anchor=ANCHOR,
         )
         for n, photo in enumerate(photos)
     ]
