@@ -139,7 +139,10 @@ def credentialed_copy(media: bytes, media_type: str, facts: CaptureFacts, signer
                 "format": media_type,
                 "assertions": [{"label": ANCHOR_ASSERTION, "data": facts.anchor}],
             }
-        )
+        ),
+        # No ingredient thumbnail: the parent is this very image (and it made the update
+        # about ten times dearer, docs/benchmarks.md).
+        context=c2pa.Context.from_json(json.dumps({"builder": {"thumbnail": {"enabled": False}}})),
     )
     update.set_intent(c2pa.C2paBuilderIntent.UPDATE)
     update.add_ingredient_from_stream(
