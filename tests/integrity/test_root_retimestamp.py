@@ -4,8 +4,10 @@ verify` checks it (and catches every tamper), and openssl accepts it."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import copy
+import json
 import shutil
 import subprocess
 from pathlib import Path
@@ -14,7 +16,9 @@ from typing import Any
 import httpx
 import pytest
 from tests.integrity.proof_world import ProofWorld, build_world, bundle_of
+from typer.testing import CliRunner
 
+from probant_platform.cli import app
 from probant_platform.config import Settings
 from probant_platform.db import Database
 from probant_platform.documents import pki
@@ -185,3 +189,28 @@ async def test_openssl_accepts_the_retimestamp_over_the_root_and_the_first_token
     refused = openssl_verify(bytes.fromhex(batch["root"]) + first[:-1])
     assert refused.returncode != 0
     assert "Verification: FAILED" in refused.stdout
+
+
+async def test_probant_verify_prints_the_retimestamp_and_refuses_a_tampered_one(
+    world: ProofWorld, bundle: dict[str, Any], settings: Settings, tmp_path: Path
+) -> None:
+    ca = tmp_path / "roots.pem"
+    ca.write_bytes(pki.trust_roots_pem(settings))
+    sequence = _own_batch(bundle)["sequence"]
+
+    def run(document: dict[str, Any]) -> Any:
+        path = tmp_path / "proof-bundle.json"
+        path.write_text(json.dumps(document), "utf-8")
+        photos = [str(p) for p in world.files]
+        arguments = ["verify", *photos, "--bundle", str(path), "--offline", "--ca", str(ca)]
+        return CliRunner().invoke(app, arguments)
+
+    intact = await asyncio.to_thread(run, bundle)
+    assert intact.exit_code == 0, intact.stdout
+    assert f"✔ PASS  batch {sequence}: re-timestamp 1 (sha512, over the root and" in intact.stdout
+
+    tampered = copy.deepcopy(bundle)
+    _flip_signature_byte(_own_batch(tampered), tampered)
+    refused = await asyncio.to_thread(run, tampered)
+    assert refused.exit_code == 1
+    assert f"✘ FAIL  batch {sequence}: re-timestamp 1 (sha512): " in refused.stdout
