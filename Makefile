@@ -85,6 +85,7 @@ bench: $(STAMP)
 	$(VENV)/bin/python tests/benchmarks/ingest.py
 	$(VENV)/bin/python tests/benchmarks/ledger_spends.py
 	$(VENV)/bin/python tests/benchmarks/nearest_offices.py
+	$(VENV)/bin/python tests/benchmarks/long_term.py
 
 # The container image (docs/operations.md): docker or podman, whichever is installed.
 IMAGE ?= probant:dev

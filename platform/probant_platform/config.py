@@ -12,6 +12,7 @@ import tempfile
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -98,6 +99,11 @@ class Settings(BaseSettings):
     timestamp_renewal_days: int = Field(
         default=180, alias="PROBANT_TIMESTAMP_RENEWAL_DAYS", ge=1, le=3650
     )
+    root_retimestamp_hash: Literal["sha384", "sha512"] | None = Field(
+        default=None, alias="PROBANT_ROOT_RETIMESTAMP_HASH"
+    )
+    """When set, the renewal job adds to every batch a new RFC 3161 token under this hash,
+    over the batch root and the batch's newest token (docs/verification.md)."""
 
     constat_price_cents: int = Field(
         default=18_000, alias="PROBANT_CONSTAT_PRICE_CENTS", ge=0, le=10_000_000

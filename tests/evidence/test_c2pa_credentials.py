@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
+import json
 from datetime import UTC, datetime
 from fractions import Fraction
 from pathlib import Path
 
 import av
+import c2pa
 import pytest
 from PIL import Image
 
 from probant_platform.config import Settings
 from probant_platform.documents import pki
 from probant_platform.evidence.credentials import (
+    ANCHOR_ASSERTION,
+    ASSERTION,
     CaptureFacts,
     UnsupportedMedia,
     credentialed_copy,
@@ -24,7 +29,7 @@ from probant_platform.evidence.credentials import (
 
 @pytest.fixture
 def dev_settings(tmp_path: Path) -> Settings:
-    return Settings(PROBANT_DATA_DIR=tmp_path / "data")  # type: ignore[call-arg]
+    return Settings(PROBANT_DATA_DIR=tmp_path / "data")
 
 
 @pytest.fixture
@@ -88,6 +93,51 @@ def test_a_tampered_copy_is_detected(dev_settings: Settings, photo: bytes) -> No
     assert not check.ok
     assert check.state == "Invalid"
     assert "assertion.dataHash.mismatch" in check.failures
+
+
+ANCHOR = {
+    "batch": 7,
+    "root": "ab" * 32,
+    "leaf_hash": "cd" * 32,
+    "network": "development",
+    "chain_id": 131277322940537,
+    "transaction_hash": "0x" + "ef" * 32,
+    "block_number": 7,
+    "block_time": "2026-11-22T10:43:00.000000Z",
+}
+
+
+def test_the_anchor_is_an_update_manifest_over_the_capture_manifest(
+    dev_settings: Settings, photo: bytes
+) -> None:
+    facts = dataclasses.replace(_facts(photo), anchor=ANCHOR)
+    copy = credentialed_copy(photo, "image/jpeg", facts, pki.platform_signer(dev_settings))
+
+    check = read_credentials(copy, "image/jpeg", pki.trust_roots(dev_settings))
+    assert check.ok and check.state == "Trusted", check.failures
+    assert check.capture is not None
+    assert check.capture["original_sha256"] == hashlib.sha256(photo).hexdigest()
+    assert check.capture["anchor"] == ANCHOR
+
+    # What any C2PA reader shows: the active (update) manifest states the anchor and has the
+    # capture manifest as its parent ingredient, validated.
+    reader = c2pa.Reader("image/jpeg", io.BytesIO(copy))
+    store = json.loads(reader.json())
+    active = store["manifests"][store["active_manifest"]]
+    labels = [a["label"] for a in active["assertions"]]
+    assert ANCHOR_ASSERTION in labels and ASSERTION not in labels
+    [parent] = [i for i in active["ingredients"] if i["relationship"] == "parentOf"]
+    first = store["manifests"][parent["active_manifest"]]
+    assert ASSERTION in [a["label"] for a in first["assertions"]]
+    [delta] = reader.get_validation_results()["ingredientDeltas"]
+    assert "ingredient.manifest.validated" in [
+        s["code"] for s in delta["validationDeltas"]["success"]
+    ]
+
+    tampered = bytearray(copy)
+    tampered[-200] ^= 0x01
+    broken = read_credentials(bytes(tampered), "image/jpeg", pki.trust_roots(dev_settings))
+    assert not broken.ok and broken.state == "Invalid"
 
 
 def test_a_media_type_c2pa_cannot_carry_is_refused(dev_settings: Settings) -> None:

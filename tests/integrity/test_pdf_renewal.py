@@ -358,3 +358,53 @@ async def test_deleting_the_deposit_releases_every_version_to_the_collector(
             {"before": utcnow() + timedelta(days=30)},
         )
         assert set(keys) <= set(due.scalars())
+
+
+async def test_verify_recognises_a_renewed_pdf_dropped_on_it(
+    world: ProofWorld,
+    database: Database,
+    settings: Settings,
+    certified: Certificate,
+    client: httpx.AsyncClient,
+) -> None:
+    store = store_for(settings)
+    await run_renewals(database=database, settings=settings, store=store)
+    [sealed] = await _versions(database, world, certified.id)
+    assert sealed.valid_until is not None
+    await _renew_at(
+        database, settings, world, sealed.valid_until - renewal_horizon(settings) + timedelta(1)
+    )
+    renewed = (await _versions(database, world, certified.id))[-1]
+
+    # What the /verify page sends once the browser has hashed the dropped file.
+    english = await client.get(
+        "/api/v1/verify", params={"sha256": renewed.sha256.upper(), "lang": "en"}
+    )
+    assert english.status_code == 200
+    body = english.json()
+    assert body["found"] is True and body["items"] == []
+    [document] = body["documents"]
+    assert document["sha256"] == renewed.sha256
+    assert document["label"] == (
+        "Certified report — renewed version 1 (archive timestamp added, PAdES B-LTA)"
+    )
+    assert document["reference"] == world.sealed.reference
+    assert (document["renewal_of"], document["renewal"]) == (certified.pdf_sha256, 1)
+    assert document["signer_certificate_sha256"] == certified.signer_fingerprint
+
+    french = await client.get("/api/v1/verify", params={"sha256": renewed.sha256, "lang": "fr"})
+    assert french.json()["documents"][0]["label"] == (
+        "Rapport certifié — version renouvelée n° 1 (horodatage d'archivage ajouté, PAdES B-LTA)"
+    )
+    # The document as signed is still recognised as itself, and the deposit lists both.
+    [first] = (
+        await client.get("/api/v1/verify", params={"sha256": certified.pdf_sha256, "lang": "en"})
+    ).json()["documents"]
+    assert (first["label"], first["renewal_of"], first["renewal"]) == (
+        "Certified report",
+        None,
+        None,
+    )
+    page = await client.get(f"/verify/{world.sealed.reference}", params={"lang": "en"})
+    assert "Certified report — renewed version 1" in page.text
+    assert renewed.sha256 in page.text

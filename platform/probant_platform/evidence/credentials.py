@@ -28,6 +28,7 @@ from probant_platform.evidence.models import Deposit, EvidenceItem
 from probant_platform.moments import timestamp
 
 ASSERTION = "fr.probant.capture"
+ANCHOR_ASSERTION = "fr.probant.anchor"
 DIGITAL_CAPTURE = "http://cv.iptc.org/newscodes/digitalsourcetype/digitalCapture"
 SUPPORTED = frozenset({"image/jpeg", "image/png", "image/webp", "video/mp4", "video/quicktime"})
 
@@ -84,8 +85,6 @@ def _manifest(facts: CaptureFacts, media_type: str) -> dict[str, Any]:
             "longitude": facts.longitude,
             "accuracy_m": facts.accuracy_m,
         }
-    if facts.anchor is not None:
-        capture["anchor"] = facts.anchor
     return {
         "claim_generator_info": [{"name": "Probant"}],
         "title": f"{facts.deposit_reference} ({media_type})",
@@ -121,12 +120,38 @@ def _c2pa_signer(signer: Signer) -> c2pa.Signer:
 
 
 def credentialed_copy(media: bytes, media_type: str, facts: CaptureFacts, signer: Signer) -> bytes:
-    """A copy of `media` carrying a C2PA manifest signed by `signer` (synchronous)."""
+    """A copy of `media` carrying a C2PA manifest signed by `signer` (synchronous). With
+    `facts.anchor`, a second, *update* manifest (C2PA intent `update`: no editorial change)
+    states the anchor and names the capture manifest's copy as its parent ingredient."""
     if media_type not in SUPPORTED:
         raise UnsupportedMedia(media_type)
     builder = c2pa.Builder(json.dumps(_manifest(facts, media_type)))
     out = io.BytesIO()
     builder.sign(_c2pa_signer(signer), media_type, io.BytesIO(media), out)
+    first = out.getvalue()
+    if facts.anchor is None:
+        return first
+    update = c2pa.Builder(
+        json.dumps(
+            {
+                "claim_generator_info": [{"name": "Probant"}],
+                "title": f"{facts.deposit_reference} ({media_type}), anchored",
+                "format": media_type,
+                "assertions": [{"label": ANCHOR_ASSERTION, "data": facts.anchor}],
+            }
+        ),
+        # No ingredient thumbnail: the parent is this very image (and it made the update
+        # about ten times dearer, docs/benchmarks.md).
+        context=c2pa.Context.from_json(json.dumps({"builder": {"thumbnail": {"enabled": False}}})),
+    )
+    update.set_intent(c2pa.C2paBuilderIntent.UPDATE)
+    update.add_ingredient_from_stream(
+        {"title": f"{facts.deposit_reference} ({media_type})", "relationship": "parentOf"},
+        media_type,
+        io.BytesIO(first),
+    )
+    out = io.BytesIO()
+    update.sign(_c2pa_signer(signer), media_type, io.BytesIO(first), out)
     return out.getvalue()
 
 
@@ -200,7 +225,28 @@ def read_credentials(
         return CredentialCheck("Invalid", (f"unreadable: {exc}",), None, found=False)
     results = reader.get_validation_results() or {}
     failures = tuple(f["code"] for f in (results.get("activeManifest") or {}).get("failure", []))
+    # An update manifest's parent (the capture manifest) is validated as an ingredient.
+    for delta in results.get("ingredientDeltas") or []:
+        failures += tuple(
+            f["code"] for f in (delta.get("validationDeltas") or {}).get("failure", [])
+        )
     store = json.loads(reader.json())
-    active = store["manifests"][store["active_manifest"]]
-    capture = next((a["data"] for a in active["assertions"] if a["label"] == ASSERTION), None)
+    manifests = store["manifests"]
+    active = manifests[store["active_manifest"]]
+    capture = _assertion(active, ASSERTION)
+    anchor = _assertion(active, ANCHOR_ASSERTION)
+    if capture is None and anchor is not None:
+        # The capture manifest is the parent ingredient of the update manifest stating the
+        # anchor: read the capture there, the anchor from the update.
+        parent = next(
+            (i for i in active.get("ingredients") or [] if i.get("relationship") == "parentOf"),
+            None,
+        )
+        if parent is not None and parent.get("active_manifest") in manifests:
+            found = _assertion(manifests[parent["active_manifest"]], ASSERTION)
+            capture = {**found, "anchor": anchor} if found is not None else None
     return CredentialCheck(reader.get_validation_state() or "Invalid", failures, capture)
+
+
+def _assertion(manifest: dict[str, Any], label: str) -> dict[str, Any] | None:
+    return next((a["data"] for a in manifest.get("assertions") or [] if a["label"] == label), None)

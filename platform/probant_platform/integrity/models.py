@@ -198,6 +198,11 @@ class PublishedDocument(Base):
     signer_name: Mapped[str] = mapped_column(String(200))
     signer_fingerprint: Mapped[str] = mapped_column(String(64))
     issued_at: Mapped[datetime]
+    """When it was issued (for a renewed version: when the renewal was made)."""
+    renewal_of: Mapped[str | None] = mapped_column(String(64))
+    """For a version renewed by the B-LTA job: the SHA-256 of the document as signed."""
+    renewal: Mapped[int | None] = mapped_column(Integer)
+    """For a renewed version: its number (1 for the first renewal, …)."""
 
 
 class BatchTimestamp(Base):
@@ -211,6 +216,28 @@ class BatchTimestamp(Base):
     )
     token: Mapped[bytes] = mapped_column(LargeBinary)
     """DER TimeStampToken (CMS ContentInfo), as the authority returned it."""
+    generated_at: Mapped[datetime]
+    development: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class BatchRetimestamp(Base):
+    """A later RFC 3161 token over a batch root under a stronger hash: its message imprint is
+    `hash(root ‖ previous token)`, the previous token being the batch's first token or its
+    retimestamp before this one (`position` - 1), so the chain of tokens keeps the first
+    date provable once SHA-256 or the first authority's key weakens."""
+
+    __tablename__ = "integrity_batch_retimestamps"
+    __table_args__ = (UniqueConstraint("batch_id", "position"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    batch_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("integrity_batches.id", ondelete="RESTRICT")
+    )
+    position: Mapped[int] = mapped_column(Integer)
+    """1 for the token over the first token, 2 for the one over that, …"""
+    hash_algorithm: Mapped[str] = mapped_column(String(16))
+    token: Mapped[bytes] = mapped_column(LargeBinary)
     generated_at: Mapped[datetime]
     development: Mapped[bool] = mapped_column(Boolean)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

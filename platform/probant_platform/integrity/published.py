@@ -33,6 +33,10 @@ KIND_LABELS = {
         PublishedKind.CONSTAT: "Official deposit report (PV de constat de dépôt)",
     },
 }
+RENEWAL_LABELS = {
+    "fr": " — version renouvelée n° {n} (horodatage d'archivage ajouté, PAdES B-LTA)",
+    "en": " — renewed version {n} (archive timestamp added, PAdES B-LTA)",
+}
 
 
 @dataclass(frozen=True)
@@ -44,17 +48,25 @@ class PublicDocument:
     signer_name: str
     signer_fingerprint: str
     issued_at: datetime
+    renewal_of: str | None = None
+    renewal: int | None = None
 
     def as_json(self, locale: str) -> dict[str, Any]:
+        lang = "en" if locale == "en" else "fr"
+        label = KIND_LABELS[lang][self.kind]
+        if self.renewal is not None:
+            label += RENEWAL_LABELS[lang].format(n=self.renewal)
         return {
             "sha256": self.sha256,
             "kind": self.kind.value,
-            "label": KIND_LABELS["en" if locale == "en" else "fr"][self.kind],
+            "label": label,
             "reference": self.reference,
             "language": self.locale,
             "signed_by": self.signer_name,
             "signer_certificate_sha256": self.signer_fingerprint,
             "issued_at": timestamp(self.issued_at),
+            "renewal_of": self.renewal_of,
+            "renewal": self.renewal,
         }
 
 
@@ -68,8 +80,11 @@ async def register_pdf(
     signer_name: str,
     signer_fingerprint: str,
     issued_at: datetime,
+    renewal_of: str | None = None,
+    renewal: int | None = None,
 ) -> None:
-    """Register an issued PDF (idempotent: the same bytes are registered once)."""
+    """Register an issued PDF (idempotent: the same bytes are registered once); a version
+    renewed by the B-LTA job names the document as signed (`renewal_of`) and its number."""
     await session.execute(
         insert(PublishedDocument)
         .values(
@@ -80,6 +95,8 @@ async def register_pdf(
             signer_name=signer_name[:200],
             signer_fingerprint=signer_fingerprint,
             issued_at=issued_at,
+            renewal_of=renewal_of,
+            renewal=renewal,
         )
         .on_conflict_do_nothing(index_elements=[PublishedDocument.sha256])
     )
@@ -101,6 +118,8 @@ async def _documents(session: AsyncSession, condition: Any) -> list[PublicDocume
             signer_name=row.signer_name,
             signer_fingerprint=row.signer_fingerprint,
             issued_at=row.issued_at,
+            renewal_of=row.renewal_of,
+            renewal=row.renewal,
         )
         for row in rows
     ]

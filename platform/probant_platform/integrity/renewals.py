@@ -27,7 +27,7 @@ from probant_platform.config import Settings
 from probant_platform.db import Database, TenantScope, utcnow
 from probant_platform.documents import renewal
 from probant_platform.documents.timestamps import LongTerm, long_term_async
-from probant_platform.integrity import issued_documents
+from probant_platform.integrity import issued_documents, published, timestamps
 from probant_platform.integrity.models import Certificate, PdfVersion
 from probant_platform.storage import BlobStore, collection
 
@@ -45,6 +45,8 @@ class RenewalRun:
     """The new versions written."""
     failed: int = 0
     """Documents that could not be measured or renewed this run (logged; retried next)."""
+    retimestamped: list[uuid.UUID] = field(default_factory=list)
+    """Batches given a token under `PROBANT_ROOT_RETIMESTAMP_HASH` (none when unset)."""
 
 
 async def _read(store: BlobStore, key: str) -> bytes:
@@ -167,6 +169,7 @@ async def _renew_one(
     )
     session.add(version)
     await session.flush()
+    await _publish(session, original_sha256=sha256, version=version)
     run.renewed.append(version.id)
     log.info(
         "pdf.renewed",
@@ -177,12 +180,39 @@ async def _renew_one(
     )
 
 
+async def _publish(session: AsyncSession, *, original_sha256: str, version: PdfVersion) -> None:
+    """Register the renewed version in the public register under the original's facts, so
+    that /verify recognises the renewed file too (the export and the archive hand it out)."""
+    found = await published.by_sha256(session=session, sha256=original_sha256)
+    if not found:
+        # Not registered yet (issued before the register; the backfill job comes first).
+        log.warning("pdf.renewal_unpublished", sha256=original_sha256, version=version.version)
+        return
+    original = found[0]
+    await published.register_pdf(
+        session=session,
+        sha256=version.sha256,
+        kind=original.kind,
+        reference=original.reference,
+        locale=original.locale,
+        signer_name=original.signer_name,
+        signer_fingerprint=original.signer_fingerprint,
+        issued_at=version.created_at,
+        renewal_of=original_sha256,
+        renewal=version.version,
+    )
+
+
 async def run_renewals(
     *, database: Database, settings: Settings, store: BlobStore, now: datetime | None = None
 ) -> RenewalRun:
-    """One pass over every tenant holding a PDF never measured or due for renewal."""
+    """Batch roots re-timestamped under a stronger hash when configured, then one pass over
+    every tenant holding a PDF never measured or due for renewal."""
     moment = now or utcnow()
     due_before = moment + renewal.renewal_horizon(settings)
+    run = RenewalRun(
+        retimestamped=await timestamps.retimestamp_batches(database=database, settings=settings)
+    )
     async with database.unit_of_work() as session:
         tenants = (
             (
@@ -194,7 +224,6 @@ async def run_renewals(
             .scalars()
             .all()
         )
-    run = RenewalRun()
     if not tenants:
         return run
     long_term = await long_term_async(settings)

@@ -94,9 +94,15 @@ async def certify_deposit(*, organisation_id: str, deposit_id: str) -> None:
 @job_app.task(name="integrity.renew_pdfs", queue="documents", pass_context=False)
 async def renew_pdfs(timestamp: int) -> None:
     """PAdES B-LTA: a document timestamp on archived PDFs before their timestamp certificates
-    expire (`PROBANT_TIMESTAMP_RENEWAL_DAYS` ahead), once a day."""
+    expire (`PROBANT_TIMESTAMP_RENEWAL_DAYS` ahead), and batch roots re-timestamped under
+    `PROBANT_ROOT_RETIMESTAMP_HASH` when set, once a day."""
     rt = runtime.current()
     run = await renewals.run_renewals(
         database=rt.database, settings=rt.settings, store=store_for(rt.settings)
     )
-    log.info("pdf.renewals", measured=run.measured, renewed=len(run.renewed))
+    log.info(
+        "pdf.renewals",
+        measured=run.measured,
+        renewed=len(run.renewed),
+        retimestamped=len(run.retimestamped),
+    )

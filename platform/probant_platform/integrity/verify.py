@@ -393,6 +393,14 @@ def _check_timestamp(report: Report, batch: dict[str, Any], roots: Sequence[Any]
     sequence = batch["sequence"]
     view = batch.get("timestamp")
     if view is None:
+        if batch.get("retimestamps"):
+            report.add(
+                Status.FAIL,
+                "retimestamp-orphan",
+                f"batch {sequence}: re-timestamps without the first token they extend — the "
+                "token was removed",
+            )
+            return
         report.add(Status.SKIP, "timestamp-missing", f"batch {sequence}: no RFC 3161 timestamp")
         return
     result = check_token(view, batch["root"], roots)
@@ -403,6 +411,48 @@ def _check_timestamp(report: Report, batch: dict[str, Any], roots: Sequence[Any]
         result.reason,
         f"batch {sequence}: {result.message}{label}",
     )
+    _check_retimestamps(report, batch, roots)
+
+
+def _check_retimestamps(report: Report, batch: dict[str, Any], roots: Sequence[Any]) -> None:
+    """Each re-timestamp (bundle v2, `batches[].retimestamps`) over the root and the token
+    before it, in order; reasons `retimestamp-*` (the same suffixes as the first token's)."""
+    import base64
+    import binascii
+
+    from probant_platform.integrity.timestamps import check_token
+
+    sequence = batch["sequence"]
+    previous = batch["timestamp"]["token"]
+    for position, view in enumerate(batch.get("retimestamps") or [], start=1):
+        try:
+            previous_der = base64.b64decode(previous, validate=True)
+        except (binascii.Error, TypeError, ValueError):
+            report.add(
+                Status.FAIL,
+                "retimestamp-unreadable",
+                f"batch {sequence}: the token before re-timestamp {position} is not base64",
+            )
+            return
+        result = check_token(view, batch["root"], roots, previous_token=previous_der)
+        reason = "re" + result.reason
+        label = f" ({view['label']})" if view.get("label") else ""
+        algorithm = view.get("imprint_algorithm")
+        if result.ok:
+            status = Status.SKIP if result.reason == "timestamp-unchecked" else Status.PASS
+            report.add(
+                status,
+                reason,
+                f"batch {sequence}: re-timestamp {position} ({algorithm}, over the root and "
+                f"the token before): {result.message}{label}",
+            )
+        else:
+            report.add(
+                Status.FAIL,
+                reason,
+                f"batch {sequence}: re-timestamp {position} ({algorithm}): {result.message}{label}",
+            )
+        previous = view.get("token")
 
 
 def _iso(moment: Any) -> str:
