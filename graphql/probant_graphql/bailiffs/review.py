@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -21,23 +20,28 @@ from probant_graphql.bailiffs.types import (
     office_of,
 )
 from probant_graphql.context import Context
-from probant_graphql.core.errors import Error, InvalidInput, NotAllowed, NotAuthenticated, NotFound
-from probant_graphql.core.ids import decode_id
-from probant_graphql.core.mutations import authorise_mutation, in_savepoint
-from probant_graphql.core.pagination import decode_cursor, encode_cursor, page_size
+from probant_graphql.core.errors import CommonErrors
+from probant_graphql.core.ids import decode_id, require_id
+from probant_graphql.core.mutations import run_mutation
+from probant_graphql.core.pagination import (
+    decode_cursor,
+    empty_connection,
+    encode_cursor,
+    page_size,
+)
 from probant_graphql.evidence.resolvers import author_of
 from probant_graphql.ledger.types import InsufficientCredits
 from probant_graphql.permissions import may, require
-from probant_platform.bailiffs import review, submissions
+from probant_platform.bailiffs import queries, review, submissions
 from probant_platform.bailiffs.errors import InvalidField, SubmissionNotFound
 from probant_platform.bailiffs.models import RejectionReason as ReasonModel
 from probant_platform.bailiffs.models import SubmissionStatus as StatusModel
+from probant_platform.bailiffs.review import clerk_of
 from probant_platform.evidence.errors import DepositNotFound
 from probant_platform.storage import store_for
 from probant_tenants.authz import Permission
 from probant_tenants.context import Actor
 
-Common = NotAuthenticated | NotAllowed | NotFound | InvalidInput
 SubmitResult = Annotated[
     SubmissionPayload
     | InsufficientCredits
@@ -45,11 +49,11 @@ SubmitResult = Annotated[
     | e.AlreadySubmitted
     | e.NoOfficeAvailable
     | e.OfficeNotAccepting
-    | Common,
+    | CommonErrors,
     strawberry.union("SubmitDepositResult"),
 ]
 ClaimResult = Annotated[
-    SubmissionPayload | e.AlreadyDecided | e.ClaimedByAnother | Common,
+    SubmissionPayload | e.AlreadyDecided | e.ClaimedByAnother | CommonErrors,
     strawberry.union("ClaimSubmissionResult"),
 ]
 DecisionResult = Annotated[
@@ -58,7 +62,7 @@ DecisionResult = Annotated[
     | e.ClaimedByAnother
     | e.FileAltered
     | e.InvalidState
-    | Common,
+    | CommonErrors,
     strawberry.union("ReviewDecisionResult"),
 ]
 
@@ -90,29 +94,7 @@ class RejectDepositInput:
 
 
 def _submission_uuid(value: str) -> uuid.UUID:
-    found = decode_id(value, "Submission")
-    if found is None:
-        raise SubmissionNotFound()
-    return found
-
-
-def _clerk(actor: Actor) -> review.Clerk:
-    office = office_of(actor)
-    assert office is not None
-    return review.Clerk(office_id=office, user_id=actor.user_id, name=actor.full_name)
-
-
-async def _as_clerk(info: Info[Context, Any], run: Callable[[review.Clerk], Awaitable[Any]]) -> Any:
-    actor = await authorise_mutation(info, Permission.REVIEW_DEPOSITS)
-    if isinstance(actor, Error):
-        return actor
-    if office_of(actor) is None:
-        return NotAllowed(
-            message="Réservé aux études." if actor.locale != "en" else "Offices only."
-        )
-    return await in_savepoint(
-        info, lambda: run(_clerk(actor)), locale=actor.locale, errors=e.to_error
-    )
+    return require_id(value, "Submission", SubmissionNotFound)
 
 
 @strawberry.type
@@ -129,12 +111,7 @@ class ReviewQuery:
     ) -> relay.Connection[Submission]:
         actor = await require(info, Permission.REVIEW_DEPOSITS)
         office = office_of(actor)
-        empty: relay.Connection[Submission] = relay.Connection(
-            edges=[],
-            page_info=relay.PageInfo(
-                has_next_page=False, has_previous_page=False, start_cursor=None, end_cursor=None
-            ),
-        )
+        empty: relay.Connection[Submission] = empty_connection()
         if office is None:
             return empty
         wanted = filter or ReviewQueueFilter()
@@ -146,13 +123,13 @@ class ReviewQuery:
             except ValueError:
                 return empty
         size = page_size(first)
-        entries = await review.queue(
+        entries = await queries.queue(
             session=info.context.session,
             office_id=office,
-            filter=review.QueueFilter(
+            filter=queries.QueueFilter(
                 statuses=tuple(StatusModel(s) for s in wanted.statuses)
                 if wanted.statuses
-                else review.OPEN_STATUSES,
+                else queries.OPEN_STATUSES,
                 due_before=wanted.due_before,
                 overdue_only=wanted.overdue_only,
                 requester=wanted.requester,
@@ -222,31 +199,24 @@ class ReviewMutation:
     async def submit_deposit(
         self, info: Info[Context, Any], deposit_id: strawberry.ID
     ) -> SubmitResult:
-        actor = await authorise_mutation(info, Permission.DEPOSITS_CREATE)
-        if isinstance(actor, Error):
-            return actor  # type: ignore[return-value]
-        author = author_of(actor, await may(info, actor, Permission.DEPOSITS_READ_ALL))
-
-        async def run() -> SubmissionPayload:
-            deposit_uuid = decode_id(deposit_id, "Deposit")
-            if deposit_uuid is None:
-                raise DepositNotFound()
+        async def run(actor: Actor) -> SubmissionPayload:
             submission = await submissions.submit_deposit(
                 session=info.context.session,
-                author=author,
+                author=author_of(actor, await may(info, actor, Permission.DEPOSITS_READ_ALL)),
                 user_id=actor.user_id,
-                deposit_id=deposit_uuid,
+                deposit_id=require_id(deposit_id, "Deposit", DepositNotFound),
                 review_hours=info.context.settings.review_hours,
             )
             return SubmissionPayload(submission=Submission.from_model(submission))
 
-        return await in_savepoint(info, run, locale=actor.locale, errors=e.to_error)  # type: ignore[return-value]
+        return await run_mutation(info, Permission.DEPOSITS_CREATE, run)
 
     @strawberry.mutation(description="Clerks: take a submission for review.")
     async def claim_submission(
         self, info: Info[Context, Any], submission_id: strawberry.ID
     ) -> ClaimResult:
-        async def run(clerk: review.Clerk) -> SubmissionPayload:
+        async def run(actor: Actor) -> SubmissionPayload:
+            clerk = clerk_of(actor)
             done = await review.claim(
                 session=info.context.session,
                 clerk=clerk,
@@ -254,13 +224,14 @@ class ReviewMutation:
             )
             return SubmissionPayload(submission=Submission.from_model(done))
 
-        return await _as_clerk(info, run)
+        return await run_mutation(info, Permission.REVIEW_DEPOSITS, run)
 
     @strawberry.mutation(description="Clerks: put a submission you took back in the queue.")
     async def unclaim_submission(
         self, info: Info[Context, Any], submission_id: strawberry.ID
     ) -> ClaimResult:
-        async def run(clerk: review.Clerk) -> SubmissionPayload:
+        async def run(actor: Actor) -> SubmissionPayload:
+            clerk = clerk_of(actor)
             done = await review.unclaim(
                 session=info.context.session,
                 clerk=clerk,
@@ -268,7 +239,7 @@ class ReviewMutation:
             )
             return SubmissionPayload(submission=Submission.from_model(done))
 
-        return await _as_clerk(info, run)
+        return await run_mutation(info, Permission.REVIEW_DEPOSITS, run)
 
     @strawberry.mutation(
         description="Clerks: accept the deposit (every stored file is re-hashed first); the "
@@ -277,7 +248,8 @@ class ReviewMutation:
     async def accept_deposit(
         self, info: Info[Context, Any], submission_id: strawberry.ID
     ) -> DecisionResult:
-        async def run(clerk: review.Clerk) -> SubmissionPayload:
+        async def run(actor: Actor) -> SubmissionPayload:
+            clerk = clerk_of(actor)
             done = await review.accept(
                 session=info.context.session,
                 clerk=clerk,
@@ -286,7 +258,7 @@ class ReviewMutation:
             )
             return SubmissionPayload(submission=Submission.from_model(done))
 
-        return await _as_clerk(info, run)
+        return await run_mutation(info, Permission.REVIEW_DEPOSITS, run)
 
     @strawberry.mutation(
         description="Clerks: reject the deposit with a reason (or only some items: the rest is "
@@ -295,7 +267,8 @@ class ReviewMutation:
     async def reject_deposit(
         self, info: Info[Context, Any], input: RejectDepositInput
     ) -> DecisionResult:
-        async def run(clerk: review.Clerk) -> SubmissionPayload:
+        async def run(actor: Actor) -> SubmissionPayload:
+            clerk = clerk_of(actor)
             item_ids = None
             if input.item_ids is not None:
                 item_ids = [decode_id(i, "EvidenceItem") for i in input.item_ids]
@@ -312,4 +285,4 @@ class ReviewMutation:
             )
             return SubmissionPayload(submission=Submission.from_model(done))
 
-        return await _as_clerk(info, run)
+        return await run_mutation(info, Permission.REVIEW_DEPOSITS, run)
