@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import uuid
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 import strawberry
@@ -130,6 +131,27 @@ OrderStateResult = Annotated[
 
 def _order_uuid(value: str) -> uuid.UUID:
     return require_id(value, "ConstatOrder", RequestNotFound)
+
+
+def _on_order(
+    info: Info[Context, Any],
+    order_id: str,
+    step: Callable[..., Awaitable[m.ConstatOrder]],
+    **arguments: Any,
+) -> Callable[[Actor], Awaitable[ConstatOrderPayload]]:
+    """The service an office's step on one paid order runs (for `run_mutation`)."""
+
+    async def run(actor: Actor) -> ConstatOrderPayload:
+        clerk = clerk_of(actor)
+        order = await step(
+            session=info.context.session,
+            clerk=clerk,
+            order_id=_order_uuid(order_id),
+            **arguments,
+        )
+        return ConstatOrderPayload(order=ConstatOrder.from_model(order))
+
+    return run
 
 
 @strawberry.type
@@ -302,16 +324,11 @@ class ConstatMutation:
     async def prepare_constat(
         self, info: Info[Context, Any], order_id: strawberry.ID, corrected_expose: str
     ) -> OrderStateResult:
-        async def run(actor: Actor) -> ConstatOrderPayload:
-            order = await constats.prepare_constat(
-                session=info.context.session,
-                clerk=clerk_of(actor),
-                order_id=_order_uuid(order_id),
-                corrected_expose=corrected_expose,
-            )
-            return ConstatOrderPayload(order=ConstatOrder.from_model(order))
-
-        return await run_mutation(info, Permission.REVIEW_DEPOSITS, run)
+        return await run_mutation(
+            info,
+            Permission.REVIEW_DEPOSITS,
+            _on_order(info, order_id, constats.prepare_constat, corrected_expose=corrected_expose),
+        )
 
     @strawberry.mutation(
         description="The office's commissaire de justice only (role COMMISSAIRE): validate a "
@@ -324,13 +341,8 @@ class ConstatMutation:
         order_id: strawberry.ID,
         corrected_expose: str | None = None,
     ) -> OrderStateResult:
-        async def run(actor: Actor) -> ConstatOrderPayload:
-            order = await constats.validate_constat(
-                session=info.context.session,
-                clerk=clerk_of(actor),
-                order_id=_order_uuid(order_id),
-                corrected_expose=corrected_expose,
-            )
-            return ConstatOrderPayload(order=ConstatOrder.from_model(order))
-
-        return await run_mutation(info, Permission.CONSTAT_VALIDATE, run)
+        return await run_mutation(
+            info,
+            Permission.CONSTAT_VALIDATE,
+            _on_order(info, order_id, constats.validate_constat, corrected_expose=corrected_expose),
+        )

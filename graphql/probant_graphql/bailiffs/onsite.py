@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 from typing import Annotated, Any
 
@@ -58,6 +59,27 @@ AnswerResult = Annotated[
 
 def _request_uuid(value: str) -> uuid.UUID:
     return require_id(value, "OnSiteRequest", RequestNotFound)
+
+
+def _on_request(
+    info: Info[Context, Any],
+    request_id: str,
+    step: Callable[..., Awaitable[m.OnSiteRequest]],
+    **arguments: Any,
+) -> Callable[[Actor], Awaitable[OnSiteRequestPayload]]:
+    """The service an office's answer to one request runs (for `run_mutation`)."""
+
+    async def run(actor: Actor) -> OnSiteRequestPayload:
+        clerk = clerk_of(actor)
+        request = await step(
+            session=info.context.session,
+            clerk=clerk,
+            request_id=_request_uuid(request_id),
+            **arguments,
+        )
+        return OnSiteRequestPayload(request=OnSiteRequest.from_model(request))
+
+    return run
 
 
 @strawberry.type
@@ -123,36 +145,23 @@ class OnSiteMutation:
     async def quote_on_site_constat(
         self, info: Info[Context, Any], input: OnSiteQuoteInput
     ) -> AnswerResult:
-        async def run(actor: Actor) -> OnSiteRequestPayload:
-            clerk = clerk_of(actor)
-            request = await onsite.quote(
-                session=info.context.session,
-                clerk=clerk,
-                request_id=_request_uuid(input.request_id),
-                amount_ttc_cents=input.amount_ttc_cents,
-                valid_until=input.valid_until,
-                appointment_at=input.appointment_at,
-                message=input.message,
-            )
-            return OnSiteRequestPayload(request=OnSiteRequest.from_model(request))
-
-        return await run_mutation(info, Permission.REVIEW_DEPOSITS, run)
+        step = _on_request(
+            info,
+            input.request_id,
+            onsite.quote,
+            amount_ttc_cents=input.amount_ttc_cents,
+            valid_until=input.valid_until,
+            appointment_at=input.appointment_at,
+            message=input.message,
+        )
+        return await run_mutation(info, Permission.REVIEW_DEPOSITS, step)
 
     @strawberry.mutation(description="Clerks: decline a request, saying why.")
     async def refuse_on_site_constat(
         self, info: Info[Context, Any], request_id: strawberry.ID, message: str
     ) -> AnswerResult:
-        async def run(actor: Actor) -> OnSiteRequestPayload:
-            clerk = clerk_of(actor)
-            request = await onsite.refuse(
-                session=info.context.session,
-                clerk=clerk,
-                request_id=_request_uuid(request_id),
-                message=message,
-            )
-            return OnSiteRequestPayload(request=OnSiteRequest.from_model(request))
-
-        return await run_mutation(info, Permission.REVIEW_DEPOSITS, run)
+        step = _on_request(info, request_id, onsite.refuse, message=message)
+        return await run_mutation(info, Permission.REVIEW_DEPOSITS, step)
 
     @strawberry.mutation(description="OWNER/ADMIN: accept (true) or decline the office's quote.")
     async def answer_on_site_quote(

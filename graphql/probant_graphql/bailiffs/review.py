@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -35,6 +36,7 @@ from probant_graphql.permissions import may, require
 from probant_platform.bailiffs import queries, review, submissions
 from probant_platform.bailiffs.errors import InvalidField, SubmissionNotFound
 from probant_platform.bailiffs.models import RejectionReason as ReasonModel
+from probant_platform.bailiffs.models import Submission as SubmissionModel
 from probant_platform.bailiffs.models import SubmissionStatus as StatusModel
 from probant_platform.bailiffs.review import clerk_of
 from probant_platform.evidence.errors import DepositNotFound
@@ -95,6 +97,27 @@ class RejectDepositInput:
 
 def _submission_uuid(value: str) -> uuid.UUID:
     return require_id(value, "Submission", SubmissionNotFound)
+
+
+def _on_submission(
+    info: Info[Context, Any],
+    submission_id: str,
+    step: Callable[..., Awaitable[SubmissionModel]],
+    **arguments: Any,
+) -> Callable[[Actor], Awaitable[SubmissionPayload]]:
+    """The service a clerk's step on one submission runs (for `run_mutation`)."""
+
+    async def run(actor: Actor) -> SubmissionPayload:
+        clerk = clerk_of(actor)
+        done = await step(
+            session=info.context.session,
+            clerk=clerk,
+            submission_id=_submission_uuid(submission_id),
+            **arguments,
+        )
+        return SubmissionPayload(submission=Submission.from_model(done))
+
+    return run
 
 
 @strawberry.type
@@ -215,31 +238,21 @@ class ReviewMutation:
     async def claim_submission(
         self, info: Info[Context, Any], submission_id: strawberry.ID
     ) -> ClaimResult:
-        async def run(actor: Actor) -> SubmissionPayload:
-            clerk = clerk_of(actor)
-            done = await review.claim(
-                session=info.context.session,
-                clerk=clerk,
-                submission_id=_submission_uuid(submission_id),
-            )
-            return SubmissionPayload(submission=Submission.from_model(done))
-
-        return await run_mutation(info, Permission.REVIEW_DEPOSITS, run)
+        return await run_mutation(
+            info,
+            Permission.REVIEW_DEPOSITS,
+            _on_submission(info, submission_id, review.claim),
+        )
 
     @strawberry.mutation(description="Clerks: put a submission you took back in the queue.")
     async def unclaim_submission(
         self, info: Info[Context, Any], submission_id: strawberry.ID
     ) -> ClaimResult:
-        async def run(actor: Actor) -> SubmissionPayload:
-            clerk = clerk_of(actor)
-            done = await review.unclaim(
-                session=info.context.session,
-                clerk=clerk,
-                submission_id=_submission_uuid(submission_id),
-            )
-            return SubmissionPayload(submission=Submission.from_model(done))
-
-        return await run_mutation(info, Permission.REVIEW_DEPOSITS, run)
+        return await run_mutation(
+            info,
+            Permission.REVIEW_DEPOSITS,
+            _on_submission(info, submission_id, review.unclaim),
+        )
 
     @strawberry.mutation(
         description="Clerks: accept the deposit (every stored file is re-hashed first); the "
@@ -248,17 +261,13 @@ class ReviewMutation:
     async def accept_deposit(
         self, info: Info[Context, Any], submission_id: strawberry.ID
     ) -> DecisionResult:
-        async def run(actor: Actor) -> SubmissionPayload:
-            clerk = clerk_of(actor)
-            done = await review.accept(
-                session=info.context.session,
-                clerk=clerk,
-                submission_id=_submission_uuid(submission_id),
-                store=store_for(info.context.settings),
-            )
-            return SubmissionPayload(submission=Submission.from_model(done))
-
-        return await run_mutation(info, Permission.REVIEW_DEPOSITS, run)
+        return await run_mutation(
+            info,
+            Permission.REVIEW_DEPOSITS,
+            _on_submission(
+                info, submission_id, review.accept, store=store_for(info.context.settings)
+            ),
+        )
 
     @strawberry.mutation(
         description="Clerks: reject the deposit with a reason (or only some items: the rest is "
