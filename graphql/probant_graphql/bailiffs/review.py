@@ -25,6 +25,7 @@ from probant_graphql.core.errors import CommonErrors
 from probant_graphql.core.ids import decode_id, require_id
 from probant_graphql.core.mutations import run_mutation
 from probant_graphql.core.pagination import (
+    connection,
     decode_cursor,
     empty_connection,
     encode_cursor,
@@ -161,21 +162,12 @@ class ReviewQuery:
             first=size,
             after=position,
         )
-        edges = [
-            relay.Edge(
-                cursor=encode_cursor(entry.submission.due_at, entry.submission.id),
-                node=Submission.from_model(entry.submission, entry.deposit),
-            )
-            for entry in entries[:size]
-        ]
-        return relay.Connection(
-            edges=edges,
-            page_info=relay.PageInfo(
-                has_next_page=len(entries) > size,
-                has_previous_page=after is not None,
-                start_cursor=edges[0].cursor if edges else None,
-                end_cursor=edges[-1].cursor if edges else None,
-            ),
+        return connection(
+            entries,
+            first=first,
+            after=after,
+            cursor_of=lambda entry: encode_cursor(entry.submission.due_at, entry.submission.id),
+            to_node=lambda entry: Submission.from_model(entry.submission, entry.deposit),
         )
 
     @strawberry.field(
