@@ -9,7 +9,6 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 import strawberry
-from sqlalchemy import select
 from strawberry import relay
 from strawberry.types import Info
 
@@ -20,33 +19,27 @@ from probant_graphql.bailiffs.types import (
     ConstatOrder,
     ConstatStatus,
     RequesterIdentity,
-    office_of,
-    visible_orders,
+    viewer_of,
+    visible_page,
 )
 from probant_graphql.context import Context
-from probant_graphql.core.errors import (
-    Error,
-    InvalidInput,
-    NotAllowed,
-    NotAuthenticated,
-    NotFound,
-    PaymentUnavailable,
-)
-from probant_graphql.core.ids import decode_id
-from probant_graphql.core.mutations import authorise_mutation, in_savepoint, not_allowed
-from probant_graphql.core.pagination import connection, encode_cursor, newest_first
+from probant_graphql.core.errors import CommonErrors, PaymentUnavailable
+from probant_graphql.core.ids import decode_id, require_id
+from probant_graphql.core.mutations import run_mutation
 from probant_graphql.evidence.resolvers import author_of
-from probant_graphql.permissions import may, require
+from probant_graphql.permissions import require
 from probant_graphql.tenancy.errors import InvalidSiren
-from probant_platform.bailiffs import constats, payment, review
+from probant_platform.bailiffs import constats, payment, queries
 from probant_platform.bailiffs import models as m
 from probant_platform.bailiffs.errors import RequestNotFound
 from probant_platform.bailiffs.issuing import render_constat
+from probant_platform.bailiffs.review import clerk_of
 from probant_platform.db import utcnow
 from probant_platform.errors import DomainError
 from probant_platform.evidence.errors import DepositNotFound
 from probant_platform.evidence.models import Deposit
 from probant_tenants.authz import Permission
+from probant_tenants.context import Actor
 from probant_tenants.models import Organisation
 
 
@@ -116,7 +109,6 @@ class ConstatPaymentStarted:
     completed: bool
 
 
-Common = NotAuthenticated | NotAllowed | NotFound | InvalidInput
 OrderResult = Annotated[
     ConstatOrderPayload
     | e.NotConvertible
@@ -125,29 +117,41 @@ OrderResult = Annotated[
     | e.InvalidState
     | e.NoOfficeAvailable
     | e.OfficeNotAccepting
-    | Common,
+    | CommonErrors,
     strawberry.union("OrderConstatResult"),
 ]
 PayResult = Annotated[
-    ConstatPaymentStarted | PaymentUnavailable | e.InvalidState | Common,
+    ConstatPaymentStarted | PaymentUnavailable | e.InvalidState | CommonErrors,
     strawberry.union("PayConstatResult"),
 ]
 OrderStateResult = Annotated[
-    ConstatOrderPayload | e.InvalidState | Common, strawberry.union("ConstatOrderResult")
+    ConstatOrderPayload | e.InvalidState | CommonErrors, strawberry.union("ConstatOrderResult")
 ]
 
 
-def to_error(exc: DomainError, locale: str) -> Error:
-    if isinstance(exc, payment.PaymentUnavailable):
-        return PaymentUnavailable(message=exc.message(locale))
-    return e.to_error(exc, locale)
-
-
 def _order_uuid(value: str) -> uuid.UUID:
-    found = decode_id(value, "ConstatOrder")
-    if found is None:
-        raise RequestNotFound()
-    return found
+    return require_id(value, "ConstatOrder", RequestNotFound)
+
+
+def _on_order(
+    info: Info[Context, Any],
+    order_id: str,
+    step: Callable[..., Awaitable[m.ConstatOrder]],
+    **arguments: Any,
+) -> Callable[[Actor], Awaitable[ConstatOrderPayload]]:
+    """The service an office's step on one paid order runs (for `run_mutation`)."""
+
+    async def run(actor: Actor) -> ConstatOrderPayload:
+        clerk = clerk_of(actor)
+        order = await step(
+            session=info.context.session,
+            clerk=clerk,
+            order_id=_order_uuid(order_id),
+            **arguments,
+        )
+        return ConstatOrderPayload(order=ConstatOrder.from_model(order))
+
+    return run
 
 
 @strawberry.type
@@ -177,14 +181,7 @@ class ConstatQuery:
         organisation = await session.get(Organisation, actor.organisation_id)
         assert organisation is not None
         identity = constats.prefilled_identity(organisation)
-        open_order = (
-            await session.execute(
-                select(m.ConstatOrder).where(
-                    m.ConstatOrder.deposit_id == deposit_uuid,
-                    m.ConstatOrder.status.in_(constats.OPEN_ORDER),
-                )
-            )
-        ).scalar_one_or_none()
+        open_order = await queries.open_order(session=session, deposit_id=deposit_uuid)
         return ConstatTerms(
             office=office_node(info, office),
             price_ttc_cents=price,
@@ -201,9 +198,14 @@ class ConstatQuery:
         self, info: Info[Context, Any], order_id: strawberry.ID
     ) -> PdfFile | None:
         await require(info)
+        viewer = await viewer_of(info)
         order_uuid = decode_id(order_id, "ConstatOrder")
-        found = await visible_orders(info, [order_uuid] if order_uuid else [])
-        order = found.get(order_uuid) if order_uuid else None
+        if viewer is None or order_uuid is None:
+            return None
+        found = await queries.visible_orders(
+            session=info.context.session, viewer=viewer, ids=[order_uuid]
+        )
+        order = found.get(order_uuid)
         if order is None:
             return None
         deposit = await info.context.session.get(Deposit, order.deposit_id)
@@ -236,42 +238,12 @@ class ConstatQuery:
         first: int | None = None,
         after: str | None = None,
     ) -> relay.Connection[ConstatOrder]:
-        actor = await require(info)
-        office = office_of(actor)
-        query = select(m.ConstatOrder)
-        if office is not None and await may(info, actor, Permission.REVIEW_DEPOSITS):
-            query = query.where(
-                m.ConstatOrder.office_id == office,
-                m.ConstatOrder.status.not_in(
-                    (m.ConstatStatus.AWAITING_PAYMENT, m.ConstatStatus.CANCELLED)
-                ),
-            )
-        elif await may(info, actor, Permission.CONSTAT_ORDER):
-            query = query.where(m.ConstatOrder.organisation_id == actor.organisation_id)
-        else:
-            query = query.where(m.ConstatOrder.id.is_(None))
-        if status is not None:
-            query = query.where(m.ConstatOrder.status == status)
-        rows = (
-            (
-                await info.context.session.execute(
-                    newest_first(
-                        query,
-                        created=m.ConstatOrder.created_at,
-                        ident=m.ConstatOrder.id,
-                        after=after,
-                        first=first,
-                    )
-                )
-            )
-            .scalars()
-            .all()
-        )
-        return connection(
-            rows,
+        return await visible_page(
+            info,
+            lambda viewer: queries.constat_orders(viewer, status),
+            m.ConstatOrder,
             first=first,
             after=after,
-            cursor_of=lambda o: encode_cursor(o.created_at, o.id),
             to_node=ConstatOrder.from_model,
         )
 
@@ -286,14 +258,8 @@ class ConstatMutation:
     async def order_constat(
         self, info: Info[Context, Any], input: OrderConstatInput
     ) -> OrderResult:
-        actor = await authorise_mutation(info, Permission.CONSTAT_ORDER)
-        if isinstance(actor, Error):
-            return actor  # type: ignore[return-value]
-
-        async def run() -> ConstatOrderPayload:
-            deposit_uuid = decode_id(input.deposit_id, "Deposit")
-            if deposit_uuid is None:
-                raise DepositNotFound()
+        async def run(actor: Actor) -> ConstatOrderPayload:
+            deposit_uuid = require_id(input.deposit_id, "Deposit", DepositNotFound)
             order = await constats.order_constat(
                 session=info.context.session,
                 author=author_of(actor, True),
@@ -305,7 +271,7 @@ class ConstatMutation:
             )
             return ConstatOrderPayload(order=ConstatOrder.from_model(order))
 
-        return await in_savepoint(info, run, locale=actor.locale, errors=to_error)  # type: ignore[return-value]
+        return await run_mutation(info, Permission.CONSTAT_ORDER, run)
 
     @strawberry.mutation(
         description="OWNER/ADMIN: pay the order through the payment provider; once paid, the "
@@ -314,11 +280,7 @@ class ConstatMutation:
     async def pay_constat_order(
         self, info: Info[Context, Any], order_id: strawberry.ID
     ) -> PayResult:
-        actor = await authorise_mutation(info, Permission.CONSTAT_ORDER)
-        if isinstance(actor, Error):
-            return actor  # type: ignore[return-value]
-
-        async def run() -> ConstatPaymentStarted:
+        async def run(actor: Actor) -> ConstatPaymentStarted:
             session = info.context.session
             order = await constats.get_order(
                 session=session,
@@ -339,17 +301,13 @@ class ConstatMutation:
                 completed=started.completed,
             )
 
-        return await in_savepoint(info, run, locale=actor.locale, errors=to_error)  # type: ignore[return-value]
+        return await run_mutation(info, Permission.CONSTAT_ORDER, run)
 
     @strawberry.mutation(description="OWNER/ADMIN: cancel an order not yet paid.")
     async def cancel_constat_order(
         self, info: Info[Context, Any], order_id: strawberry.ID
     ) -> OrderStateResult:
-        actor = await authorise_mutation(info, Permission.CONSTAT_ORDER)
-        if isinstance(actor, Error):
-            return actor  # type: ignore[return-value]
-
-        async def run() -> ConstatOrderPayload:
+        async def run(actor: Actor) -> ConstatOrderPayload:
             order = await constats.cancel_order(
                 session=info.context.session,
                 organisation_id=actor.organisation_id,
@@ -357,7 +315,7 @@ class ConstatMutation:
             )
             return ConstatOrderPayload(order=ConstatOrder.from_model(order))
 
-        return await in_savepoint(info, run, locale=actor.locale, errors=to_error)  # type: ignore[return-value]
+        return await run_mutation(info, Permission.CONSTAT_ORDER, run)
 
     @strawberry.mutation(
         description="Clerks and the commissaire: prepare a paid PV before it is validated "
@@ -366,15 +324,10 @@ class ConstatMutation:
     async def prepare_constat(
         self, info: Info[Context, Any], order_id: strawberry.ID, corrected_expose: str
     ) -> OrderStateResult:
-        return await _as_office(
+        return await run_mutation(
             info,
             Permission.REVIEW_DEPOSITS,
-            lambda clerk: constats.prepare_constat(
-                session=info.context.session,
-                clerk=clerk,
-                order_id=_order_uuid(order_id),
-                corrected_expose=corrected_expose,
-            ),
+            _on_order(info, order_id, constats.prepare_constat, corrected_expose=corrected_expose),
         )
 
     @strawberry.mutation(
@@ -388,32 +341,8 @@ class ConstatMutation:
         order_id: strawberry.ID,
         corrected_expose: str | None = None,
     ) -> OrderStateResult:
-        return await _as_office(
+        return await run_mutation(
             info,
             Permission.CONSTAT_VALIDATE,
-            lambda clerk: constats.validate_constat(
-                session=info.context.session,
-                clerk=clerk,
-                order_id=_order_uuid(order_id),
-                corrected_expose=corrected_expose,
-            ),
+            _on_order(info, order_id, constats.validate_constat, corrected_expose=corrected_expose),
         )
-
-
-async def _as_office(
-    info: Info[Context, Any],
-    permission: Permission,
-    act: Callable[[review.Clerk], Awaitable[m.ConstatOrder]],
-) -> OrderStateResult:
-    actor = await authorise_mutation(info, permission)
-    if isinstance(actor, Error):
-        return actor  # type: ignore[return-value]
-    office = office_of(actor)
-    if office is None:
-        return not_allowed(actor.locale)
-
-    async def run() -> ConstatOrderPayload:
-        order = await act(review.Clerk(office, actor.user_id, actor.full_name))
-        return ConstatOrderPayload(order=ConstatOrder.from_model(order))
-
-    return await in_savepoint(info, run, locale=actor.locale, errors=to_error)  # type: ignore[return-value]

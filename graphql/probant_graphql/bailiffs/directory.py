@@ -9,18 +9,18 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
-from probant_graphql.bailiffs.errors import to_error
 from probant_graphql.bailiffs.types import BailiffOffice
 from probant_graphql.context import Context
-from probant_graphql.core.errors import Error, InvalidInput, NotAllowed, NotAuthenticated, NotFound
-from probant_graphql.core.ids import decode_id
-from probant_graphql.core.mutations import authorise_mutation, in_savepoint, not_allowed
+from probant_graphql.core.errors import CommonErrors
+from probant_graphql.core.ids import decode_id, require_id
+from probant_graphql.core.mutations import run_mutation
 from probant_graphql.permissions import may, require
 from probant_graphql.tenancy.types import OfficeChoice
 from probant_platform.bailiffs import directory
-from probant_platform.bailiffs.errors import InvalidField, OfficeNotFound
+from probant_platform.bailiffs.errors import InvalidField, NotYourOffice, OfficeNotFound
 from probant_platform.bailiffs.geo import Point
 from probant_tenants.authz import Permission
+from probant_tenants.context import Actor
 from probant_tenants.models import OfficeChoice as OfficeChoiceModel
 from probant_tenants.models import Organisation
 
@@ -64,10 +64,13 @@ class OfficeUpdated:
     office: BailiffOffice
 
 
-Common = NotAuthenticated | NotAllowed | NotFound | InvalidInput
-ChooseResult = Annotated[OfficeChosen | Common, strawberry.union("ChooseBailiffOfficeResult")]
-ProposeResult = Annotated[OfficeProposed | Common, strawberry.union("ProposeBailiffOfficeResult")]
-UpdateResult = Annotated[OfficeUpdated | Common, strawberry.union("UpdateBailiffOfficeResult")]
+ChooseResult = Annotated[OfficeChosen | CommonErrors, strawberry.union("ChooseBailiffOfficeResult")]
+ProposeResult = Annotated[
+    OfficeProposed | CommonErrors, strawberry.union("ProposeBailiffOfficeResult")
+]
+UpdateResult = Annotated[
+    OfficeUpdated | CommonErrors, strawberry.union("UpdateBailiffOfficeResult")
+]
 
 
 @strawberry.type
@@ -132,14 +135,10 @@ class DirectoryMutation:
         choice: OfficeChoice,  # type: ignore[valid-type]
         office_id: strawberry.ID | None = None,
     ) -> ChooseResult:
-        actor = await authorise_mutation(info, Permission.ORGANISATION_UPDATE)
-        if isinstance(actor, Error):
-            return actor  # type: ignore[return-value]
-
-        async def run() -> OfficeChosen:
-            office_uuid = decode_id(office_id, "BailiffOffice") if office_id else None
-            if office_id and office_uuid is None:
-                raise OfficeNotFound()
+        async def run(actor: Actor) -> OfficeChosen:
+            office_uuid = (
+                require_id(office_id, "BailiffOffice", OfficeNotFound) if office_id else None
+            )
             organisation = await directory.choose_office(
                 session=info.context.session,
                 organisation_id=actor.organisation_id,
@@ -156,7 +155,7 @@ class DirectoryMutation:
                 office_choice=organisation.office_choice, preferred_office=preferred
             )
 
-        return await in_savepoint(info, run, locale=actor.locale, errors=to_error)  # type: ignore[return-value]
+        return await run_mutation(info, Permission.ORGANISATION_UPDATE, run)
 
     @strawberry.mutation(
         description="Propose your usual office, not yet on Probant: the operators are told."
@@ -164,11 +163,7 @@ class DirectoryMutation:
     async def propose_bailiff_office(
         self, info: Info[Context, Any], name: str, city: str
     ) -> ProposeResult:
-        actor = await authorise_mutation(info, Permission.ORGANISATION_READ)
-        if isinstance(actor, Error):
-            return actor  # type: ignore[return-value]
-
-        async def run() -> OfficeProposed:
+        async def run(actor: Actor) -> OfficeProposed:
             organisation = await info.context.session.get(Organisation, actor.organisation_id)
             await directory.propose_office(
                 session=info.context.session,
@@ -179,13 +174,9 @@ class DirectoryMutation:
                 proposer_email=actor.email,
                 organisation_name=organisation.name if organisation else "",
             )
-            return OfficeProposed(
-                message="Merci : l'équipe Probant va contacter cette étude."
-                if actor.locale != "en"
-                else "Thank you: the Probant team will contact this office."
-            )
+            return OfficeProposed(message=directory.proposal_thanks(actor.locale))
 
-        return await in_savepoint(info, run, locale=actor.locale, errors=to_error)  # type: ignore[return-value]
+        return await run_mutation(info, Permission.ORGANISATION_READ, run)
 
     @strawberry.mutation(
         description="Clerks: their office's entry (accepting deposits now, area, price). "
@@ -197,18 +188,14 @@ class DirectoryMutation:
         input: BailiffOfficeSettingsInput,
         office_id: strawberry.ID | None = None,
     ) -> UpdateResult:
-        actor = await authorise_mutation(info, None)
-        if isinstance(actor, Error):
-            return actor  # type: ignore[return-value]
-        target = decode_id(office_id, "BailiffOffice") if office_id else actor.organisation_id
-        operator = await may(info, actor, Permission.OFFICE_MANAGE)
-        clerk = target == actor.organisation_id and await may(
-            info, actor, Permission.REVIEW_DEPOSITS
-        )
-        if target is None or not (operator or clerk):
-            return not_allowed(actor.locale)
-
-        async def run() -> OfficeUpdated:
+        async def run(actor: Actor) -> OfficeUpdated:
+            target = decode_id(office_id, "BailiffOffice") if office_id else actor.organisation_id
+            operator = await may(info, actor, Permission.OFFICE_MANAGE)
+            clerk = target == actor.organisation_id and await may(
+                info, actor, Permission.REVIEW_DEPOSITS
+            )
+            if target is None or not (operator or clerk):
+                raise NotYourOffice()
             # Row-level security lets an office edit its own entry, an operator any entry.
             session = info.context.session
             await directory.update_office(
@@ -217,4 +204,4 @@ class DirectoryMutation:
             hit = await directory.get_office(session=session, office_id=target)
             return OfficeUpdated(office=office_node(info, hit))
 
-        return await in_savepoint(info, run, locale=actor.locale, errors=to_error)  # type: ignore[return-value]
+        return await run_mutation(info, None, run)

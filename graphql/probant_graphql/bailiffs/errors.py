@@ -1,17 +1,12 @@
-"""Typed errors of the bailiff-office mutations, and the mapping from domain errors."""
+"""Typed errors of the bailiff-office mutations, registered for their domain error codes
+(`probant_platform.bailiffs.errors`, the catalogue of their messages)."""
 
 from __future__ import annotations
 
 import strawberry
 
-from probant_graphql.core.errors import Error, InvalidInput, NotFound
-from probant_graphql.ledger.types import InsufficientCredits
-from probant_graphql.tenancy import errors as tenancy_errors
-from probant_platform.bailiffs import errors as domain
+from probant_graphql.core.errors import Error, PaymentUnavailable, register
 from probant_platform.errors import DomainError
-from probant_platform.evidence import errors as evidence_errors
-from probant_platform.ledger import errors as ledger_errors
-from probant_tenants import errors as tenant_errors
 
 
 @strawberry.type(description="The deposit is still a draft: seal it first.")
@@ -69,37 +64,28 @@ class QuoteExpired(Error):
     pass
 
 
-_SIMPLE: dict[type[DomainError], type[Error]] = {
-    domain.NotSealed: NotSealed,
-    domain.AlreadySubmitted: AlreadySubmitted,
-    domain.NoOfficeAvailable: NoOfficeAvailable,
-    domain.OfficeNotAccepting: OfficeNotAccepting,
-    domain.AlreadyDecided: AlreadyDecided,
-    domain.FileAltered: FileAltered,
-    domain.NotConvertible: NotConvertible,
-    domain.QuoteExpired: QuoteExpired,
-}
+def _claimed_by_another(exc: DomainError, locale: str) -> Error:
+    return ClaimedByAnother(message=exc.message(locale), claimed_by=exc.params.get("name", ""))
 
 
-def to_error(exc: DomainError, locale: str) -> Error:
-    """The typed GraphQL error for a domain error, in the viewer's language."""
-    message = exc.message(locale)
-    if isinstance(exc, ledger_errors.InsufficientCredits):
-        return InsufficientCredits(
-            message=message, needed=exc.params["needed"], balance=exc.params["balance"]
-        )
-    if isinstance(exc, domain.ClaimedByAnother):
-        return ClaimedByAnother(message=message, claimed_by=exc.params.get("name", ""))
-    if isinstance(exc, domain.InvalidState):
-        return InvalidState(message=message, status=exc.params.get("status", ""))
-    if isinstance(exc, domain.LegalIdentityIncomplete):
-        missing = [f for f in exc.params.get("fields", "").split(", ") if f]
-        return LegalIdentityIncomplete(message=message, missing_fields=missing)
-    if isinstance(exc, tenant_errors.InvalidSiren):
-        return tenancy_errors.InvalidSiren(message=message)
-    if isinstance(exc, evidence_errors.DepositNotFound) or exc.code == "NOT_FOUND":
-        return NotFound(message=message)
-    for domain_type, graphql_type in _SIMPLE.items():
-        if isinstance(exc, domain_type):
-            return graphql_type(message=message)
-    return InvalidInput(message=message, field=exc.params.get("field", ""))
+def _invalid_state(exc: DomainError, locale: str) -> Error:
+    return InvalidState(message=exc.message(locale), status=exc.params.get("status", ""))
+
+
+def _legal_identity_incomplete(exc: DomainError, locale: str) -> Error:
+    missing = [f for f in exc.params.get("fields", "").split(", ") if f]
+    return LegalIdentityIncomplete(message=exc.message(locale), missing_fields=missing)
+
+
+register("NOT_SEALED", NotSealed)
+register("ALREADY_SUBMITTED", AlreadySubmitted)
+register("NO_OFFICE_AVAILABLE", NoOfficeAvailable)
+register("OFFICE_NOT_ACCEPTING", OfficeNotAccepting)
+register("ALREADY_DECIDED", AlreadyDecided)
+register("CLAIMED_BY_ANOTHER", _claimed_by_another)
+register("FILE_ALTERED", FileAltered)
+register("INVALID_STATE", _invalid_state)
+register("NOT_CONVERTIBLE", NotConvertible)
+register("LEGAL_IDENTITY_INCOMPLETE", _legal_identity_incomplete)
+register("QUOTE_EXPIRED", QuoteExpired)
+register("PAYMENT_UNAVAILABLE", PaymentUnavailable)

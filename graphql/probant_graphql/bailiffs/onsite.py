@@ -8,23 +8,21 @@ from datetime import date, datetime
 from typing import Annotated, Any
 
 import strawberry
-from sqlalchemy import select
 from strawberry import relay
 from strawberry.types import Info
 
 from probant_graphql.bailiffs import errors as e
-from probant_graphql.bailiffs.types import OnSiteRequest, OnSiteStatus, office_of
+from probant_graphql.bailiffs.types import OnSiteRequest, OnSiteStatus, visible_page
 from probant_graphql.context import Context
-from probant_graphql.core.errors import Error, InvalidInput, NotAllowed, NotAuthenticated, NotFound
-from probant_graphql.core.ids import decode_id
-from probant_graphql.core.mutations import authorise_mutation, in_savepoint, not_allowed
-from probant_graphql.core.pagination import connection, encode_cursor, newest_first
-from probant_graphql.permissions import may, require
+from probant_graphql.core.errors import CommonErrors
+from probant_graphql.core.ids import require_id
+from probant_graphql.core.mutations import run_mutation
 from probant_platform.bailiffs import models as m
-from probant_platform.bailiffs import onsite
+from probant_platform.bailiffs import onsite, queries
 from probant_platform.bailiffs.errors import OfficeNotFound, RequestNotFound
-from probant_platform.bailiffs.review import Clerk
+from probant_platform.bailiffs.review import clerk_of
 from probant_tenants.authz import Permission
+from probant_tenants.context import Actor
 from probant_tenants.models import Organisation
 
 
@@ -50,30 +48,38 @@ class OnSiteRequestPayload:
     request: OnSiteRequest
 
 
-Common = NotAuthenticated | NotAllowed | NotFound | InvalidInput
-RequestResult = Annotated[OnSiteRequestPayload | Common, strawberry.union("OnSiteRequestResult")]
+RequestResult = Annotated[
+    OnSiteRequestPayload | CommonErrors, strawberry.union("OnSiteRequestResult")
+]
 AnswerResult = Annotated[
-    OnSiteRequestPayload | e.InvalidState | e.QuoteExpired | Common,
+    OnSiteRequestPayload | e.InvalidState | e.QuoteExpired | CommonErrors,
     strawberry.union("OnSiteAnswerResult"),
 ]
 
 
 def _request_uuid(value: str) -> uuid.UUID:
-    found = decode_id(value, "OnSiteRequest")
-    if found is None:
-        raise RequestNotFound()
-    return found
+    return require_id(value, "OnSiteRequest", RequestNotFound)
 
 
-async def _as_office(info: Info[Context, Any], run: Callable[[Clerk], Awaitable[Any]]) -> Any:
-    actor = await authorise_mutation(info, Permission.REVIEW_DEPOSITS)
-    if isinstance(actor, Error):
-        return actor
-    office = office_of(actor)
-    if office is None:
-        return not_allowed(actor.locale)
-    clerk = Clerk(office, actor.user_id, actor.full_name)
-    return await in_savepoint(info, lambda: run(clerk), locale=actor.locale, errors=e.to_error)
+def _on_request(
+    info: Info[Context, Any],
+    request_id: str,
+    step: Callable[..., Awaitable[m.OnSiteRequest]],
+    **arguments: Any,
+) -> Callable[[Actor], Awaitable[OnSiteRequestPayload]]:
+    """The service an office's answer to one request runs (for `run_mutation`)."""
+
+    async def run(actor: Actor) -> OnSiteRequestPayload:
+        clerk = clerk_of(actor)
+        request = await step(
+            session=info.context.session,
+            clerk=clerk,
+            request_id=_request_uuid(request_id),
+            **arguments,
+        )
+        return OnSiteRequestPayload(request=OnSiteRequest.from_model(request))
+
+    return run
 
 
 @strawberry.type
@@ -89,37 +95,12 @@ class OnSiteQuery:
         first: int | None = None,
         after: str | None = None,
     ) -> relay.Connection[OnSiteRequest]:
-        actor = await require(info)
-        office = office_of(actor)
-        query = select(m.OnSiteRequest)
-        if office is not None and await may(info, actor, Permission.REVIEW_DEPOSITS):
-            query = query.where(m.OnSiteRequest.office_id == office)
-        elif await may(info, actor, Permission.CONSTAT_ORDER):
-            query = query.where(m.OnSiteRequest.organisation_id == actor.organisation_id)
-        else:
-            query = query.where(m.OnSiteRequest.id.is_(None))
-        if status is not None:
-            query = query.where(m.OnSiteRequest.status == status)
-        rows = (
-            (
-                await info.context.session.execute(
-                    newest_first(
-                        query,
-                        created=m.OnSiteRequest.created_at,
-                        ident=m.OnSiteRequest.id,
-                        after=after,
-                        first=first,
-                    )
-                )
-            )
-            .scalars()
-            .all()
-        )
-        return connection(
-            rows,
+        return await visible_page(
+            info,
+            lambda viewer: queries.on_site_requests(viewer, status),
+            m.OnSiteRequest,
             first=first,
             after=after,
-            cursor_of=lambda r: encode_cursor(r.created_at, r.id),
             to_node=OnSiteRequest.from_model,
         )
 
@@ -138,14 +119,8 @@ class OnSiteMutation:
         description: str,
         preferred_dates: list[date] | None = None,
     ) -> RequestResult:
-        actor = await authorise_mutation(info, Permission.CONSTAT_ORDER)
-        if isinstance(actor, Error):
-            return actor  # type: ignore[return-value]
-
-        async def run() -> OnSiteRequestPayload:
-            office_uuid = decode_id(office_id, "BailiffOffice")
-            if office_uuid is None:
-                raise OfficeNotFound()
+        async def run(actor: Actor) -> OnSiteRequestPayload:
+            office_uuid = require_id(office_id, "BailiffOffice", OfficeNotFound)
             organisation = await info.context.session.get(Organisation, actor.organisation_id)
             request = await onsite.request_constat(
                 session=info.context.session,
@@ -162,7 +137,7 @@ class OnSiteMutation:
             )
             return OnSiteRequestPayload(request=OnSiteRequest.from_model(request))
 
-        return await in_savepoint(info, run, locale=actor.locale, errors=e.to_error)  # type: ignore[return-value]
+        return await run_mutation(info, Permission.CONSTAT_ORDER, run)
 
     @strawberry.mutation(
         description="Clerks: quote a request (amount TTC, validity) with a proposed appointment."
@@ -170,44 +145,29 @@ class OnSiteMutation:
     async def quote_on_site_constat(
         self, info: Info[Context, Any], input: OnSiteQuoteInput
     ) -> AnswerResult:
-        async def run(clerk: Clerk) -> OnSiteRequestPayload:
-            request = await onsite.quote(
-                session=info.context.session,
-                clerk=clerk,
-                request_id=_request_uuid(input.request_id),
-                amount_ttc_cents=input.amount_ttc_cents,
-                valid_until=input.valid_until,
-                appointment_at=input.appointment_at,
-                message=input.message,
-            )
-            return OnSiteRequestPayload(request=OnSiteRequest.from_model(request))
-
-        return await _as_office(info, run)
+        step = _on_request(
+            info,
+            input.request_id,
+            onsite.quote,
+            amount_ttc_cents=input.amount_ttc_cents,
+            valid_until=input.valid_until,
+            appointment_at=input.appointment_at,
+            message=input.message,
+        )
+        return await run_mutation(info, Permission.REVIEW_DEPOSITS, step)
 
     @strawberry.mutation(description="Clerks: decline a request, saying why.")
     async def refuse_on_site_constat(
         self, info: Info[Context, Any], request_id: strawberry.ID, message: str
     ) -> AnswerResult:
-        async def run(clerk: Clerk) -> OnSiteRequestPayload:
-            request = await onsite.refuse(
-                session=info.context.session,
-                clerk=clerk,
-                request_id=_request_uuid(request_id),
-                message=message,
-            )
-            return OnSiteRequestPayload(request=OnSiteRequest.from_model(request))
-
-        return await _as_office(info, run)
+        step = _on_request(info, request_id, onsite.refuse, message=message)
+        return await run_mutation(info, Permission.REVIEW_DEPOSITS, step)
 
     @strawberry.mutation(description="OWNER/ADMIN: accept (true) or decline the office's quote.")
     async def answer_on_site_quote(
         self, info: Info[Context, Any], request_id: strawberry.ID, accept: bool
     ) -> AnswerResult:
-        actor = await authorise_mutation(info, Permission.CONSTAT_ORDER)
-        if isinstance(actor, Error):
-            return actor  # type: ignore[return-value]
-
-        async def run() -> OnSiteRequestPayload:
+        async def run(actor: Actor) -> OnSiteRequestPayload:
             request = await onsite.answer_quote(
                 session=info.context.session,
                 organisation_id=actor.organisation_id,
@@ -216,4 +176,4 @@ class OnSiteMutation:
             )
             return OnSiteRequestPayload(request=OnSiteRequest.from_model(request))
 
-        return await in_savepoint(info, run, locale=actor.locale, errors=e.to_error)  # type: ignore[return-value]
+        return await run_mutation(info, Permission.CONSTAT_ORDER, run)

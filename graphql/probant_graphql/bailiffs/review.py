@@ -21,23 +21,30 @@ from probant_graphql.bailiffs.types import (
     office_of,
 )
 from probant_graphql.context import Context
-from probant_graphql.core.errors import Error, InvalidInput, NotAllowed, NotAuthenticated, NotFound
-from probant_graphql.core.ids import decode_id
-from probant_graphql.core.mutations import authorise_mutation, in_savepoint
-from probant_graphql.core.pagination import decode_cursor, encode_cursor, page_size
+from probant_graphql.core.errors import CommonErrors
+from probant_graphql.core.ids import decode_id, require_id
+from probant_graphql.core.mutations import run_mutation
+from probant_graphql.core.pagination import (
+    connection,
+    decode_cursor,
+    empty_connection,
+    encode_cursor,
+    page_size,
+)
 from probant_graphql.evidence.resolvers import author_of
 from probant_graphql.ledger.types import InsufficientCredits
 from probant_graphql.permissions import may, require
-from probant_platform.bailiffs import review, submissions
+from probant_platform.bailiffs import queries, review, submissions
 from probant_platform.bailiffs.errors import InvalidField, SubmissionNotFound
 from probant_platform.bailiffs.models import RejectionReason as ReasonModel
+from probant_platform.bailiffs.models import Submission as SubmissionModel
 from probant_platform.bailiffs.models import SubmissionStatus as StatusModel
+from probant_platform.bailiffs.review import clerk_of
 from probant_platform.evidence.errors import DepositNotFound
 from probant_platform.storage import store_for
 from probant_tenants.authz import Permission
 from probant_tenants.context import Actor
 
-Common = NotAuthenticated | NotAllowed | NotFound | InvalidInput
 SubmitResult = Annotated[
     SubmissionPayload
     | InsufficientCredits
@@ -45,11 +52,11 @@ SubmitResult = Annotated[
     | e.AlreadySubmitted
     | e.NoOfficeAvailable
     | e.OfficeNotAccepting
-    | Common,
+    | CommonErrors,
     strawberry.union("SubmitDepositResult"),
 ]
 ClaimResult = Annotated[
-    SubmissionPayload | e.AlreadyDecided | e.ClaimedByAnother | Common,
+    SubmissionPayload | e.AlreadyDecided | e.ClaimedByAnother | CommonErrors,
     strawberry.union("ClaimSubmissionResult"),
 ]
 DecisionResult = Annotated[
@@ -58,7 +65,7 @@ DecisionResult = Annotated[
     | e.ClaimedByAnother
     | e.FileAltered
     | e.InvalidState
-    | Common,
+    | CommonErrors,
     strawberry.union("ReviewDecisionResult"),
 ]
 
@@ -90,29 +97,28 @@ class RejectDepositInput:
 
 
 def _submission_uuid(value: str) -> uuid.UUID:
-    found = decode_id(value, "Submission")
-    if found is None:
-        raise SubmissionNotFound()
-    return found
+    return require_id(value, "Submission", SubmissionNotFound)
 
 
-def _clerk(actor: Actor) -> review.Clerk:
-    office = office_of(actor)
-    assert office is not None
-    return review.Clerk(office_id=office, user_id=actor.user_id, name=actor.full_name)
+def _on_submission(
+    info: Info[Context, Any],
+    submission_id: str,
+    step: Callable[..., Awaitable[SubmissionModel]],
+    **arguments: Any,
+) -> Callable[[Actor], Awaitable[SubmissionPayload]]:
+    """The service a clerk's step on one submission runs (for `run_mutation`)."""
 
-
-async def _as_clerk(info: Info[Context, Any], run: Callable[[review.Clerk], Awaitable[Any]]) -> Any:
-    actor = await authorise_mutation(info, Permission.REVIEW_DEPOSITS)
-    if isinstance(actor, Error):
-        return actor
-    if office_of(actor) is None:
-        return NotAllowed(
-            message="Réservé aux études." if actor.locale != "en" else "Offices only."
+    async def run(actor: Actor) -> SubmissionPayload:
+        clerk = clerk_of(actor)
+        done = await step(
+            session=info.context.session,
+            clerk=clerk,
+            submission_id=_submission_uuid(submission_id),
+            **arguments,
         )
-    return await in_savepoint(
-        info, lambda: run(_clerk(actor)), locale=actor.locale, errors=e.to_error
-    )
+        return SubmissionPayload(submission=Submission.from_model(done))
+
+    return run
 
 
 @strawberry.type
@@ -129,12 +135,7 @@ class ReviewQuery:
     ) -> relay.Connection[Submission]:
         actor = await require(info, Permission.REVIEW_DEPOSITS)
         office = office_of(actor)
-        empty: relay.Connection[Submission] = relay.Connection(
-            edges=[],
-            page_info=relay.PageInfo(
-                has_next_page=False, has_previous_page=False, start_cursor=None, end_cursor=None
-            ),
-        )
+        empty: relay.Connection[Submission] = empty_connection()
         if office is None:
             return empty
         wanted = filter or ReviewQueueFilter()
@@ -146,13 +147,13 @@ class ReviewQuery:
             except ValueError:
                 return empty
         size = page_size(first)
-        entries = await review.queue(
+        entries = await queries.queue(
             session=info.context.session,
             office_id=office,
-            filter=review.QueueFilter(
+            filter=queries.QueueFilter(
                 statuses=tuple(StatusModel(s) for s in wanted.statuses)
                 if wanted.statuses
-                else review.OPEN_STATUSES,
+                else queries.OPEN_STATUSES,
                 due_before=wanted.due_before,
                 overdue_only=wanted.overdue_only,
                 requester=wanted.requester,
@@ -161,21 +162,12 @@ class ReviewQuery:
             first=size,
             after=position,
         )
-        edges = [
-            relay.Edge(
-                cursor=encode_cursor(entry.submission.due_at, entry.submission.id),
-                node=Submission.from_model(entry.submission, entry.deposit),
-            )
-            for entry in entries[:size]
-        ]
-        return relay.Connection(
-            edges=edges,
-            page_info=relay.PageInfo(
-                has_next_page=len(entries) > size,
-                has_previous_page=after is not None,
-                start_cursor=edges[0].cursor if edges else None,
-                end_cursor=edges[-1].cursor if edges else None,
-            ),
+        return connection(
+            entries,
+            first=first,
+            after=after,
+            cursor_of=lambda entry: encode_cursor(entry.submission.due_at, entry.submission.id),
+            to_node=lambda entry: Submission.from_model(entry.submission, entry.deposit),
         )
 
     @strawberry.field(
@@ -222,53 +214,37 @@ class ReviewMutation:
     async def submit_deposit(
         self, info: Info[Context, Any], deposit_id: strawberry.ID
     ) -> SubmitResult:
-        actor = await authorise_mutation(info, Permission.DEPOSITS_CREATE)
-        if isinstance(actor, Error):
-            return actor  # type: ignore[return-value]
-        author = author_of(actor, await may(info, actor, Permission.DEPOSITS_READ_ALL))
-
-        async def run() -> SubmissionPayload:
-            deposit_uuid = decode_id(deposit_id, "Deposit")
-            if deposit_uuid is None:
-                raise DepositNotFound()
+        async def run(actor: Actor) -> SubmissionPayload:
             submission = await submissions.submit_deposit(
                 session=info.context.session,
-                author=author,
+                author=author_of(actor, await may(info, actor, Permission.DEPOSITS_READ_ALL)),
                 user_id=actor.user_id,
-                deposit_id=deposit_uuid,
+                deposit_id=require_id(deposit_id, "Deposit", DepositNotFound),
                 review_hours=info.context.settings.review_hours,
             )
             return SubmissionPayload(submission=Submission.from_model(submission))
 
-        return await in_savepoint(info, run, locale=actor.locale, errors=e.to_error)  # type: ignore[return-value]
+        return await run_mutation(info, Permission.DEPOSITS_CREATE, run)
 
     @strawberry.mutation(description="Clerks: take a submission for review.")
     async def claim_submission(
         self, info: Info[Context, Any], submission_id: strawberry.ID
     ) -> ClaimResult:
-        async def run(clerk: review.Clerk) -> SubmissionPayload:
-            done = await review.claim(
-                session=info.context.session,
-                clerk=clerk,
-                submission_id=_submission_uuid(submission_id),
-            )
-            return SubmissionPayload(submission=Submission.from_model(done))
-
-        return await _as_clerk(info, run)
+        return await run_mutation(
+            info,
+            Permission.REVIEW_DEPOSITS,
+            _on_submission(info, submission_id, review.claim),
+        )
 
     @strawberry.mutation(description="Clerks: put a submission you took back in the queue.")
     async def unclaim_submission(
         self, info: Info[Context, Any], submission_id: strawberry.ID
     ) -> ClaimResult:
-        async def run(clerk: review.Clerk) -> SubmissionPayload:
-            done = await review.unclaim(
-                session=info.context.session,
-                clerk=clerk,
-                submission_id=_submission_uuid(submission_id),
-            )
-            return SubmissionPayload(submission=Submission.from_model(done))
-
-        return await _as_clerk(info, run)
+        return await run_mutation(
+            info,
+            Permission.REVIEW_DEPOSITS,
+            _on_submission(info, submission_id, review.unclaim),
+        )
 
     @strawberry.mutation(
         description="Clerks: accept the deposit (every stored file is re-hashed first); the "
@@ -277,16 +253,13 @@ class ReviewMutation:
     async def accept_deposit(
         self, info: Info[Context, Any], submission_id: strawberry.ID
     ) -> DecisionResult:
-        async def run(clerk: review.Clerk) -> SubmissionPayload:
-            done = await review.accept(
-                session=info.context.session,
-                clerk=clerk,
-                submission_id=_submission_uuid(submission_id),
-                store=store_for(info.context.settings),
-            )
-            return SubmissionPayload(submission=Submission.from_model(done))
-
-        return await _as_clerk(info, run)
+        return await run_mutation(
+            info,
+            Permission.REVIEW_DEPOSITS,
+            _on_submission(
+                info, submission_id, review.accept, store=store_for(info.context.settings)
+            ),
+        )
 
     @strawberry.mutation(
         description="Clerks: reject the deposit with a reason (or only some items: the rest is "
@@ -295,7 +268,8 @@ class ReviewMutation:
     async def reject_deposit(
         self, info: Info[Context, Any], input: RejectDepositInput
     ) -> DecisionResult:
-        async def run(clerk: review.Clerk) -> SubmissionPayload:
+        async def run(actor: Actor) -> SubmissionPayload:
+            clerk = clerk_of(actor)
             item_ids = None
             if input.item_ids is not None:
                 item_ids = [decode_id(i, "EvidenceItem") for i in input.item_ids]
@@ -312,4 +286,4 @@ class ReviewMutation:
             )
             return SubmissionPayload(submission=Submission.from_model(done))
 
-        return await _as_clerk(info, run)
+        return await run_mutation(info, Permission.REVIEW_DEPOSITS, run)

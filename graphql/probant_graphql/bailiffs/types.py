@@ -12,15 +12,16 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 import strawberry
-from sqlalchemy import select
 from strawberry import relay
 from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
 from probant_graphql.context import Context
+from probant_graphql.core.ids import decode_id
+from probant_graphql.core.pagination import empty_connection, page
 from probant_graphql.evidence import types as evidence_types
-from probant_graphql.permissions import current_actor, may
-from probant_platform.bailiffs import models
+from probant_graphql.permissions import current_actor, may, operation_allowed, require
+from probant_platform.bailiffs import models, queries
 from probant_platform.bailiffs.directory import OfficeHit
 from probant_platform.bailiffs.links import document_url
 from probant_platform.bailiffs.words import euros
@@ -28,7 +29,7 @@ from probant_platform.db import utcnow
 from probant_platform.evidence.models import Deposit as DepositModel
 from probant_tenants.authz import Permission
 from probant_tenants.context import Actor
-from probant_tenants.models import Organisation, OrganisationKind
+from probant_tenants.models import OrganisationKind
 
 SubmissionStatus = strawberry.enum(models.SubmissionStatus, name="SubmissionStatus")
 RejectionReason = strawberry.enum(models.RejectionReason, name="RejectionReason")
@@ -38,13 +39,7 @@ DocumentKind = strawberry.enum(models.DocumentKind, name="OfficeDocumentKind")
 
 K = TypeVar("K")
 V = TypeVar("V")
-
-
-def parse_uuid(value: str) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        return None
+N = TypeVar("N", bound=relay.Node)
 
 
 def loader(
@@ -70,6 +65,74 @@ def office_of(actor: Actor | None) -> uuid.UUID | None:
     if actor is None or actor.organisation_kind is not OrganisationKind.BAILIFF_OFFICE:
         return None
     return actor.organisation_id
+
+
+async def viewer_of(info: Info[Context, Any]) -> queries.Viewer | None:
+    """The request's viewer for the bailiff read side (its permissions asked once), or None."""
+    found = info.context.cache.get("bailiffs.viewer")
+    if found is not None:
+        return found
+    actor = await current_actor(info)
+    if actor is None:
+        return None
+    found = queries.Viewer(
+        organisation_id=actor.organisation_id,
+        membership_id=actor.membership_id,
+        user_id=actor.user_id,
+        office_id=office_of(actor),
+        reviews_deposits=await may(info, actor, Permission.REVIEW_DEPOSITS),
+        orders_constats=await may(info, actor, Permission.CONSTAT_ORDER),
+        reads_all_deposits=await may(info, actor, Permission.DEPOSITS_READ_ALL),
+        reads_deposits=operation_allowed(info, actor),
+    )
+    info.context.cache["bailiffs.viewer"] = found
+    return found
+
+
+async def visible_page(
+    info: Info[Context, Any],
+    listing: Callable[[queries.Viewer], Any],
+    model: Any,
+    *,
+    first: int | None,
+    after: str | None,
+    to_node: Callable[[Any], N],
+) -> relay.Connection[N]:
+    """One page, newest first, of the rows a listing rule of the domain shows the viewer."""
+    await require(info)
+    viewer = await viewer_of(info)
+    if viewer is None:
+        return empty_connection()
+    return await page(
+        info.context.session,
+        listing(viewer),
+        created=model.created_at,
+        ident=model.id,
+        first=first,
+        after=after,
+        to_node=to_node,
+    )
+
+
+def _ids(node_ids: list[str], type_name: str) -> list[uuid.UUID | None]:
+    return [decode_id(n, type_name) for n in node_ids]
+
+
+async def _visible_nodes(
+    info: Info[Context, Any],
+    node_ids: list[str],
+    type_name: str,
+    visible: Callable[..., Awaitable[dict[uuid.UUID, Any]]],
+    to_node: Callable[[Any], V],
+) -> list[V | None]:
+    """`resolve_nodes` of a type the viewer sees through one of the domain's visibility rules."""
+    viewer = await viewer_of(info)
+    ids = _ids(node_ids, type_name)
+    found = {}
+    if viewer is not None:
+        wanted = [i for i in ids if i is not None]
+        found = await visible(session=info.context.session, viewer=viewer, ids=wanted)
+    return [to_node(found[i]) if i in found else None for i in ids]
 
 
 @strawberry.type(name="BailiffOffice", description="A bailiff office (étude) of the directory.")
@@ -125,24 +188,17 @@ class BailiffOffice(relay.Node):
     ) -> list[BailiffOffice | None]:
         if await current_actor(info) is None:
             return [None for _ in node_ids]
-        ids = [i for i in map(parse_uuid, node_ids) if i]
-        found = await offices_by_id(info, ids)
-        return [found.get(u) if (u := parse_uuid(n)) else None for n in node_ids]
+        ids = _ids(node_ids, "BailiffOffice")
+        found = await offices_by_id(info, [i for i in ids if i is not None])
+        return [found.get(i) if i else None for i in ids]
 
 
 async def offices_by_id(
     info: Info[Context, Any], ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, BailiffOffice]:
-    rows = await info.context.session.execute(
-        select(Organisation, models.BailiffOffice)
-        .join(models.BailiffOffice, models.BailiffOffice.office_id == Organisation.id)
-        .where(Organisation.id.in_(list(ids)), Organisation.deleted_at.is_(None))
-    )
+    hits = await queries.offices_by_id(session=info.context.session, ids=ids)
     price = info.context.settings.constat_price_cents
-    return {
-        org.id: BailiffOffice.from_hit(OfficeHit(org, entry, None), price)
-        for org, entry in rows.all()
-    }
+    return {key: BailiffOffice.from_hit(hit, price) for key, hit in hits.items()}
 
 
 async def _office_field(info: Info[Context, Any], office_id: uuid.UUID) -> BailiffOffice | None:
@@ -187,13 +243,10 @@ class OfficeDocument:
 async def _documents(
     info: Info[Context, Any], kind: models.DocumentKind, subject_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, OfficeDocument]:
-    rows = await info.context.session.execute(
-        select(models.OfficeDocument).where(
-            models.OfficeDocument.kind == kind,
-            models.OfficeDocument.subject_id.in_(list(subject_ids)),
-        )
+    rows = await queries.documents_by_subject(
+        session=info.context.session, kind=kind, subject_ids=subject_ids
     )
-    return {row.subject_id: OfficeDocument.from_model(row) for row in rows.scalars()}
+    return {key: OfficeDocument.from_model(row) for key, row in rows.items()}
 
 
 async def _document_field(
@@ -207,10 +260,8 @@ async def _document_field(
 async def _deposits(
     info: Info[Context, Any], ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, evidence_types.Deposit]:
-    rows = await info.context.session.execute(
-        select(DepositModel).where(DepositModel.id.in_(list(ids)))
-    )
-    return {d.id: evidence_types.Deposit.from_model(d) for d in rows.scalars()}
+    rows = await queries.deposits_by_id(session=info.context.session, ids=ids)
+    return {key: evidence_types.Deposit.from_model(d) for key, d in rows.items()}
 
 
 async def _deposit_field(
@@ -298,39 +349,14 @@ class Submission(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info[Context, Any], node_ids: list[str], required: bool = False
     ) -> list[Submission | None]:
-        ids = [i for i in map(parse_uuid, node_ids) if i]
-        found = await visible_submissions(info, ids)
-        return [
-            cls.from_model(found[u]) if (u := parse_uuid(n)) in found else None for n in node_ids
-        ]
+        return await _visible_nodes(
+            info, node_ids, "Submission", queries.visible_submissions, cls.from_model
+        )
 
 
 @strawberry.type
 class SubmissionPayload:
     submission: Submission
-
-
-async def visible_submissions(
-    info: Info[Context, Any], ids: list[uuid.UUID]
-) -> dict[uuid.UUID, models.Submission]:
-    """Submissions the viewer may see: its office's (clerks), or its own deposits' (tenant)."""
-    actor = await current_actor(info)
-    if actor is None or not ids:
-        return {}
-    rows = list(
-        (
-            await info.context.session.execute(
-                select(models.Submission).where(models.Submission.id.in_(ids))
-            )
-        ).scalars()
-    )
-    office = office_of(actor)
-    if office is not None:
-        if not await may(info, actor, Permission.REVIEW_DEPOSITS):
-            return {}
-        return {s.id: s for s in rows if s.office_id == office}
-    deposits = await evidence_types.visible_deposit_ids(info, [s.deposit_id for s in rows])
-    return {s.id: s for s in rows if s.deposit_id in deposits}
 
 
 @strawberry.type(description="The requester as the PV de constat names it.")
@@ -415,35 +441,9 @@ class ConstatOrder(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info[Context, Any], node_ids: list[str], required: bool = False
     ) -> list[ConstatOrder | None]:
-        ids = [i for i in map(parse_uuid, node_ids) if i]
-        found = await visible_orders(info, ids)
-        return [
-            cls.from_model(found[u]) if (u := parse_uuid(n)) in found else None for n in node_ids
-        ]
-
-
-async def visible_orders(
-    info: Info[Context, Any], ids: list[uuid.UUID]
-) -> dict[uuid.UUID, models.ConstatOrder]:
-    """Orders the viewer may see: its organisation's (OWNER/ADMIN), or paid ones addressed to
-    its office (clerks)."""
-    actor = await current_actor(info)
-    if actor is None or not ids:
-        return {}
-    rows = (
-        await info.context.session.execute(
-            select(models.ConstatOrder).where(models.ConstatOrder.id.in_(ids))
+        return await _visible_nodes(
+            info, node_ids, "ConstatOrder", queries.visible_orders, cls.from_model
         )
-    ).scalars()
-    office = office_of(actor)
-    if office is not None:
-        if not await may(info, actor, Permission.REVIEW_DEPOSITS):
-            return {}
-        hidden = (models.ConstatStatus.AWAITING_PAYMENT, models.ConstatStatus.CANCELLED)
-        return {o.id: o for o in rows if o.office_id == office and o.status not in hidden}
-    if not await may(info, actor, Permission.CONSTAT_ORDER):
-        return {}
-    return {o.id: o for o in rows if o.organisation_id == actor.organisation_id}
 
 
 @strawberry.type(name="OnSiteRequest", description="A request for an on-site constat.")
@@ -500,32 +500,9 @@ class OnSiteRequest(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info[Context, Any], node_ids: list[str], required: bool = False
     ) -> list[OnSiteRequest | None]:
-        ids = [i for i in map(parse_uuid, node_ids) if i]
-        found = await visible_onsite(info, ids)
-        return [
-            cls.from_model(found[u]) if (u := parse_uuid(n)) in found else None for n in node_ids
-        ]
-
-
-async def visible_onsite(
-    info: Info[Context, Any], ids: list[uuid.UUID]
-) -> dict[uuid.UUID, models.OnSiteRequest]:
-    actor = await current_actor(info)
-    if actor is None or not ids:
-        return {}
-    rows = (
-        await info.context.session.execute(
-            select(models.OnSiteRequest).where(models.OnSiteRequest.id.in_(ids))
+        return await _visible_nodes(
+            info, node_ids, "OnSiteRequest", queries.visible_on_site_requests, cls.from_model
         )
-    ).scalars()
-    office = office_of(actor)
-    if office is not None:
-        if not await may(info, actor, Permission.REVIEW_DEPOSITS):
-            return {}
-        return {r.id: r for r in rows if r.office_id == office}
-    if not await may(info, actor, Permission.CONSTAT_ORDER):
-        return {}
-    return {r.id: r for r in rows if r.organisation_id == actor.organisation_id}
 
 
 async def submission_for_deposit(
@@ -534,9 +511,7 @@ async def submission_for_deposit(
     """The submission of a deposit the viewer already sees (one query per page)."""
 
     async def fetch(ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Submission]:
-        rows = await info.context.session.execute(
-            select(models.Submission).where(models.Submission.deposit_id.in_(list(ids)))
-        )
-        return {s.deposit_id: Submission.from_model(s) for s in rows.scalars()}
+        rows = await queries.submissions_by_deposit(session=info.context.session, deposit_ids=ids)
+        return {key: Submission.from_model(s) for key, s in rows.items()}
 
     return await loader(info, "bailiffs.submission_of_deposit", fetch).load(deposit_id)

@@ -67,6 +67,16 @@ def newest_first(
     return query.order_by(created.desc(), ident.desc()).limit(page_size(first) + 1)
 
 
+def empty_connection() -> relay.Connection[Any]:
+    """A connection without a row (a viewer who sees none)."""
+    return relay.Connection(
+        edges=[],
+        page_info=relay.PageInfo(
+            has_next_page=False, has_previous_page=False, start_cursor=None, end_cursor=None
+        ),
+    )
+
+
 def connection(
     rows: Sequence[T],
     *,

@@ -2,39 +2,26 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 from enum import Enum
 from typing import Any
 
 import strawberry
-from sqlalchemy import select
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from probant_graphql.context import Context
-from probant_graphql.permissions import current_actor, locale_of
+from probant_graphql.core.ids import decode_id
+from probant_graphql.permissions import current_actor, locale_of, may
 from probant_platform import urls
 from probant_platform.evidence.models import Deposit, DepositStatus
+from probant_platform.integrity import queries
 from probant_platform.integrity.bundle import proof_bundle
 from probant_platform.integrity.chain import DEVELOPMENT_LABEL
 from probant_platform.integrity.links import signed_link
-from probant_platform.integrity.models import (
-    Anchor,
-    AnchorStatus,
-    Batch,
-    Certificate,
-    Leaf,
-    PdfVersion,
-)
+from probant_tenants.authz import Permission
 
-
-@strawberry.enum(name="IntegrityStatus")
-class IntegrityStatus(Enum):
-    NOT_SEALED = "NOT_SEALED"
-    WAITING_FOR_BATCH = "WAITING_FOR_BATCH"
-    WAITING_FOR_ANCHOR = "WAITING_FOR_ANCHOR"
-    ANCHORED = "ANCHORED"
+IntegrityStatus = strawberry.enum(queries.IntegrityStatus, name="IntegrityStatus")
 
 
 @strawberry.type(name="ChainAnchor")
@@ -52,7 +39,7 @@ class ChainAnchor:
 
 @strawberry.type(name="DepositIntegrity")
 class DepositIntegrity:
-    status: IntegrityStatus
+    status: IntegrityStatus  # type: ignore[valid-type]
     batch_sequences: list[int]
     batch_roots: list[str]
     anchors: list[ChainAnchor]
@@ -63,46 +50,20 @@ async def _visible(info: Info[Context, Any], deposit_id: str) -> Deposit | None:
     """The deposit again, in the viewer's scope (the Deposit object came from visible rows)."""
     if await current_actor(info) is None:
         return None
-    return await info.context.session.get(Deposit, uuid.UUID(deposit_id))
+    found = decode_id(deposit_id, "Deposit")
+    return None if found is None else await info.context.session.get(Deposit, found)
 
 
 async def integrity_of(info: Info[Context, Any], deposit_id: str) -> DepositIntegrity | None:
     deposit = await _visible(info, deposit_id)
     if deposit is None:
         return None
-    settings = info.context.settings
-    url = urls.verify_url(settings.base_url, deposit.reference)
-    if deposit.status is DepositStatus.DRAFT:
-        return DepositIntegrity(
-            status=IntegrityStatus.NOT_SEALED,
-            batch_sequences=[],
-            batch_roots=[],
-            anchors=[],
-            verification_url=url,
-        )
-    rows = (
-        await info.context.session.execute(
-            select(Leaf.batch_id, Batch, Anchor)
-            .outerjoin(Batch, Batch.id == Leaf.batch_id)
-            .outerjoin(Anchor, Anchor.batch_id == Leaf.batch_id)
-            .where(Leaf.deposit_id == deposit.id)
-        )
-    ).all()
-    batches = {b.sequence: b for _, b, _ in rows if b is not None}
-    anchors = {a.batch_id: a for _, _, a in rows if a is not None}
-    locale = locale_of(info)
-    if not rows or any(batch_id is None for batch_id, _, _ in rows):
-        status = IntegrityStatus.WAITING_FOR_BATCH
-    elif len(anchors) < len(batches) or any(
-        a.status is not AnchorStatus.CONFIRMED for a in anchors.values()
-    ):
-        status = IntegrityStatus.WAITING_FOR_ANCHOR
-    else:
-        status = IntegrityStatus.ANCHORED
+    found = await queries.deposit_integrity(session=info.context.session, deposit=deposit)
+    label = DEVELOPMENT_LABEL["en" if locale_of(info) == "en" else "fr"]
     return DepositIntegrity(
-        status=status,
-        batch_sequences=sorted(batches),
-        batch_roots=[batches[s].root for s in sorted(batches)],
+        status=found.status,
+        batch_sequences=[b.sequence for b in found.batches],
+        batch_roots=[b.root for b in found.batches],
         anchors=[
             ChainAnchor(
                 chain_id=str(a.chain_id),
@@ -111,14 +72,11 @@ async def integrity_of(info: Info[Context, Any], deposit_id: str) -> DepositInte
                 block_time=a.block_time,
                 confirmations=a.confirmations,
                 development=a.development,
-                label=DEVELOPMENT_LABEL["en" if locale == "en" else "fr"]
-                if a.development
-                else None,
+                label=label if a.development else None,
             )
-            for a in anchors.values()
-            if a.status is AnchorStatus.CONFIRMED
+            for a in found.anchors
         ],
-        verification_url=url,
+        verification_url=urls.verify_url(info.context.settings.base_url, deposit.reference),
     )
 
 
@@ -144,20 +102,17 @@ async def certificate_link(
     deposit = await _visible(info, deposit_id)
     if deposit is None:
         return None
-    found = (
-        await info.context.session.execute(
-            select(Certificate.locale).where(
-                Certificate.deposit_id == deposit.id, Certificate.blob_key.is_not(None)
-            )
-        )
-    ).scalar_one_or_none()
+    found = await queries.issued_certificate_locale(
+        session=info.context.session, deposit_id=deposit.id
+    )
     if found is None:
         return None
     kind = "certificate"
     if language is not None and language.value != found:
-        # Another language is a new signed rendering: for the organisation's admins only.
+        # Another language is a new signed rendering: for those who read all the
+        # organisation's deposits (its admins) only.
         actor = await current_actor(info)
-        if actor is None or not actor.is_admin:
+        if actor is None or not await may(info, actor, Permission.DEPOSITS_READ_ALL):
             return None
         kind = f"certificate-{language.value}"
     return signed_link(
@@ -174,14 +129,9 @@ async def certificate_valid_until(info: Info[Context, Any], deposit_id: str) -> 
     deposit = await _visible(info, deposit_id)
     if deposit is None:
         return None
-    found = await info.context.session.execute(
-        select(PdfVersion.valid_until)
-        .join(Certificate, Certificate.id == PdfVersion.certificate_id)
-        .where(Certificate.deposit_id == deposit.id)
-        .order_by(PdfVersion.version.desc())
-        .limit(1)
+    return await queries.certificate_valid_until(
+        session=info.context.session, deposit_id=deposit.id
     )
-    return found.scalar_one_or_none()
 
 
 async def export_link(info: Info[Context, Any], deposit_id: str) -> str | None:

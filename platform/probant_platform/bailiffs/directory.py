@@ -295,6 +295,13 @@ async def assigned_office(
     return (serving or candidates)[0]
 
 
+def proposal_thanks(locale: str) -> str:
+    """What the proposer reads once the office is recorded."""
+    if locale == "en":
+        return "Thank you: the Probant team will contact this office."
+    return "Merci : l'équipe Probant va contacter cette étude."
+
+
 async def propose_office(
     *,
     session: AsyncSession,

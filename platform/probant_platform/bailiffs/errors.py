@@ -144,3 +144,19 @@ class QuoteExpired(DomainError):
     code = "QUOTE_EXPIRED"
     message_fr = "Ce devis a expiré le {date}. Demandez un nouveau devis à l'étude."
     message_en = "This quote expired on {date}. Ask the office for a new quote."
+
+
+class OfficesOnly(DomainError):
+    """A clerk's action asked by someone who works for no office, or not for this one."""
+
+    code = "NOT_ALLOWED"
+    message_fr = "Réservé aux études."
+    message_en = "Offices only."
+
+
+class NotYourOffice(DomainError):
+    """An office's entry edited by neither one of its clerks nor an operator."""
+
+    code = "NOT_ALLOWED"
+    message_fr = "Votre rôle ne permet pas cette action."
+    message_en = "Your role does not allow this action."

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import structlog
-from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from probant_platform.bailiffs.errors import (
@@ -21,6 +20,7 @@ from probant_platform.bailiffs.errors import (
     FileAltered,
     InvalidField,
     InvalidState,
+    OfficesOnly,
     SubmissionNotFound,
 )
 from probant_platform.bailiffs.models import (
@@ -37,10 +37,10 @@ from probant_platform.evidence.models import Deposit, DepositStatus, EvidenceIte
 from probant_platform.jobs import enqueue
 from probant_platform.storage import BlobStore
 from probant_platform.text import clean_paragraph
+from probant_tenants.context import Actor
+from probant_tenants.models import OrganisationKind
 
 log = structlog.get_logger(__name__)
-
-MAX_PAGE = 100
 
 
 @dataclass(frozen=True)
@@ -50,53 +50,11 @@ class Clerk:
     name: str
 
 
-@dataclass(frozen=True)
-class QueueFilter:
-    statuses: tuple[SubmissionStatus, ...] = OPEN_STATUSES
-    due_before: datetime | None = None
-    overdue_only: bool = False
-    requester: str | None = None  # part of the tenant's name, as the queue shows it
-    claimed_by: uuid.UUID | None = None
-
-
-@dataclass(frozen=True)
-class QueueEntry:
-    submission: Submission
-    deposit: Deposit
-
-
-async def queue(
-    *,
-    session: AsyncSession,
-    office_id: uuid.UUID,
-    filter: QueueFilter,
-    first: int,
-    after: tuple[datetime, uuid.UUID] | None,
-) -> list[QueueEntry]:
-    """Up to `first + 1` submissions, soonest due first, with their deposits (one query)."""
-    query = (
-        select(Submission, Deposit)
-        .join(Deposit, Deposit.id == Submission.deposit_id)
-        .where(Submission.office_id == office_id)
-    )
-    if filter.statuses:
-        query = query.where(Submission.status.in_(filter.statuses))
-    if filter.due_before is not None:
-        query = query.where(Submission.due_at < filter.due_before)
-    if filter.overdue_only:
-        query = query.where(Submission.due_at < utcnow(), Submission.status.in_(OPEN_STATUSES))
-    if filter.requester:
-        query = query.where(Submission.requester_name.icontains(filter.requester, autoescape=True))
-    if filter.claimed_by is not None:
-        query = query.where(Submission.claimed_by_user_id == filter.claimed_by)
-    if after is not None:
-        due, ident = after
-        query = query.where(
-            or_(Submission.due_at > due, and_(Submission.due_at == due, Submission.id > ident))
-        )
-    limit = max(1, min(first, MAX_PAGE)) + 1
-    rows = await session.execute(query.order_by(Submission.due_at, Submission.id).limit(limit))
-    return [QueueEntry(s, d) for s, d in rows.all()]
+def clerk_of(actor: Actor) -> Clerk:
+    """The acting member as a clerk of its office; `OfficesOnly` for a tenant's member."""
+    if actor.organisation_kind is not OrganisationKind.BAILIFF_OFFICE:
+        raise OfficesOnly()
+    return Clerk(office_id=actor.organisation_id, user_id=actor.user_id, name=actor.full_name)
 
 
 async def get_submission(
