@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Unpack
 
 import strawberry
 from sqlalchemy import Row, select
@@ -50,6 +50,8 @@ async def visible_deposit_ids(
         query = query.where(models.Deposit.author_membership_id == actor.membership_id)
     return {d.id: d for d in (await info.context.session.execute(query)).scalars()}
 
+
+AnyRow = Row[Unpack[tuple[Any, ...]]]
 
 # The columns the GraphQL types read: pages select these as plain rows (no ORM objects, no
 # identity map, no signature image), which `from_model` reads like the models themselves.
@@ -154,7 +156,7 @@ class EvidenceItem(relay.Node):
         return self._link(info, "thumbnail") if self.has_media and self.has_thumbnail else None
 
     @classmethod
-    def from_model(cls, item: models.EvidenceItem | Row[Any]) -> EvidenceItem:
+    def from_model(cls, item: models.EvidenceItem | AnyRow) -> EvidenceItem:
         """From the model or a row of `ITEM_COLUMNS`."""
         location = (
             Location(
@@ -282,7 +284,7 @@ class Deposit(relay.Node):
         return await integrity.bundle_of(info, self.deposit_id)
 
     @classmethod
-    def from_model(cls, deposit: models.Deposit | Row[Any]) -> Deposit:
+    def from_model(cls, deposit: models.Deposit | AnyRow) -> Deposit:
         """From the model or a row of `DEPOSIT_COLUMNS`."""
         return cls(
             deposit_id=str(deposit.id),
