@@ -309,13 +309,14 @@ class Deposit(relay.Node):
         )
 
     @strawberry.field(description="Stored items, in capture order.")
-    async def items(self, info: Info[Context, Any]) -> list[EvidenceItem]:
+    def items(self, info: Info[Context, Any]) -> list[EvidenceItem]:
+        # A plain function returning the loader's future (graphql-core awaits it): no
+        # coroutine per deposit on a page; the items of the whole page are one query.
         loader = info.context.cache.get("deposit_items")
         if loader is None:
             loader = DataLoader(load_fn=lambda keys: _items_of(info, keys))
             info.context.cache["deposit_items"] = loader
-        items: list[EvidenceItem] = await loader.load(uuid.UUID(self.deposit_id))
-        return items
+        return loader.load(uuid.UUID(self.deposit_id))  # type: ignore[return-value]
 
     @strawberry.field(description="Where the deposit stands with its bailiff office, once sent.")
     async def submission(
