@@ -15,8 +15,10 @@ extracted), its `platform/`, `tenants/` and `graphql/` are put first on PYTHONPA
 from __future__ import annotations
 
 import asyncio
+import cProfile
 import json
 import os
+import pstats
 import secrets
 import statistics
 import subprocess
@@ -114,6 +116,15 @@ async def _measure(app: Any, email: str, password: str, requests: int) -> dict[s
         for _ in range(requests):
             await _call(app, body, cookie)
         result[name] = (time.process_time() - started) / requests * 1000
+        # Python function calls per request: deterministic, whatever the machine's load.
+        profile = cProfile.Profile()
+        profile.enable()
+        for _ in range(10):
+            await _call(app, body, cookie)
+        profile.disable()
+        if os.environ.get("BENCH_STATS"):
+            profile.dump_stats(f"{os.environ['BENCH_STATS']}.{name}")
+        result[f"{name} calls"] = pstats.Stats(profile).total_calls / 10  # type: ignore[attr-defined]
     return result
 
 
@@ -164,8 +175,9 @@ def main(other: Path | None) -> None:
             versions["other"] = {**env, "PYTHONPATH": path}
         runs: dict[str, list[dict[str, float]]] = {v: [] for v in versions}
         requests = os.environ.get("BENCH_REQUESTS", "300")
-        for _ in range(int(os.environ.get("BENCH_ROUNDS", "3"))):
-            for version, version_env in versions.items():
+        for round_ in range(int(os.environ.get("BENCH_ROUNDS", "3"))):
+            order = list(versions.items())
+            for version, version_env in order[::-1] if round_ % 2 else order:
                 done = subprocess.run(
                     [sys.executable, __file__, "--measure", owner["email"], owner["password"]],
                     env={**version_env, "BENCH_REQUESTS": requests},
@@ -177,9 +189,7 @@ def main(other: Path | None) -> None:
                 out = done.stdout
                 runs[version].append(json.loads(out.strip().splitlines()[-1]))
         report = {
-            version: {
-                query: round(statistics.median(r[query] for r in found), 2) for query in QUERIES
-            }
+            version: {key: round(statistics.median(r[key] for r in found), 2) for key in found[0]}
             | {"runs": found}
             for version, found in runs.items()
         }
