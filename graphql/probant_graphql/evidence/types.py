@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, Any, Unpack
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from sqlalchemy import Row, select
@@ -51,7 +51,7 @@ async def visible_deposit_ids(
     return {d.id: d for d in (await info.context.session.execute(query)).scalars()}
 
 
-AnyRow = Row[Unpack[tuple[Any, ...]]]
+AnyRow = Row[*tuple[Any, ...]]
 
 # The columns the GraphQL types read: pages select these as plain rows (no ORM objects, no
 # identity map, no signature image), which `from_model` reads like the models themselves.
