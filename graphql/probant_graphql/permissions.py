@@ -33,7 +33,7 @@ PERMISSION_SCOPES: dict[Permission, frozenset[str]] = {
     Permission.WEBHOOKS_MANAGE: frozenset({"webhooks:manage"}),
 }
 # Fields whose data needs a scope beyond the permission their resolver checks (checked on
-# every field by `probant_graphql.partners.scopes.FieldScopes`).
+# by `probant_graphql.partners.scopes.guard_field_scopes`, on these fields only).
 FIELD_SCOPES: dict[str, frozenset[str]] = {
     "Mutation.submitDeposit": frozenset({"bailiffs:submit"}),
     "Deposit.certificateUrl": frozenset({"documents:read"}),
@@ -79,6 +79,12 @@ async def current_actor(info: Info[Context, Any]) -> Actor | None:
     if actor is not None and not operation_allowed(info, actor):
         return None
     return actor
+
+
+def cached_actor(info: Info[Context, Any]) -> Actor | None:
+    """The request's actor if `current_actor` already resolved one (no database access)."""
+    actor = info.context.cache.get(_ACTOR_KEY)
+    return actor if isinstance(actor, Actor) else None
 
 
 def locale_of(info: Info[Context, Any], actor: Actor | None = None) -> str:

@@ -34,7 +34,7 @@ from probant_graphql.partners.clients import (
     QueryAllowListQuery,
 )
 from probant_graphql.partners.limits import PartnerRateLimit
-from probant_graphql.partners.scopes import FieldScopes
+from probant_graphql.partners.scopes import guard_field_scopes
 from probant_graphql.partners.webhooks import WebhookMutation, WebhookQuery
 from probant_graphql.security import (
     AliasLimit,
@@ -125,7 +125,6 @@ def build_schema(*, production: bool, introspection: bool | None = None) -> stra
         NoNul,
         QueryCostLimit,
         PartnerRateLimit,
-        FieldScopes,
     ]
     if not introspection:
         extensions.append(NoIntrospection)
@@ -133,12 +132,16 @@ def build_schema(*, production: bool, introspection: bool | None = None) -> stra
         extensions.append(ErrorMasking)
     else:
         extensions.append(SandboxErrorMasking if introspection else ProductionErrorMasking)
-    return strawberry.Schema(
+    built = strawberry.Schema(
         query=Query,
         mutation=Mutation,
         extensions=extensions,
         execution_context_class=SerialExecutionContext,
     )
+    # Partner-token scopes: checked on the few fields that need them, not by a hook on
+    # every resolved field.
+    guard_field_scopes(built)
+    return built
 
 
 schema = build_schema(production=False)

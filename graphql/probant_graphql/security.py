@@ -39,14 +39,21 @@ AUTHENTICATION_FIELDS = frozenset({"logIn", "signUp", "resetPassword", "activate
 NUL_MESSAGE = "Caractère nul interdit dans un texte / NUL character not allowed in a string"
 
 
+# strawberry builds its extensions for every request, and these two build a new validation
+# rule class in their constructor: the rule classes are made once here and shared, or the
+# valid-document cache (keyed by the rules, `probant_graphql.validation_cache`) never hits.
+_DEPTH_RULES = QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules
+_ALIAS_RULES = MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules
+
+
 class DepthLimit(QueryDepthLimiter):
     def __init__(self) -> None:
-        super().__init__(max_depth=MAX_DEPTH)
+        AddValidationRules.__init__(self, _DEPTH_RULES)
 
 
 class AliasLimit(MaxAliasesLimiter):
     def __init__(self) -> None:
-        super().__init__(max_alias_count=MAX_ALIASES)
+        AddValidationRules.__init__(self, _ALIAS_RULES)
 
 
 class TokenLimit(MaxTokensLimiter):

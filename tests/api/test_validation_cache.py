@@ -37,3 +37,22 @@ async def test_a_document_valid_once_is_still_refused_when_its_rules_refuse_it(
     for _ in range(2):
         refused = await gql_raw(client, two_log_ins)
         assert refused["errors"][0]["extensions"]["code"] == "TOO_MANY_AUTHENTICATION_FIELDS"
+
+
+async def test_a_valid_document_is_remembered_once_not_once_per_request(
+    client: httpx.AsyncClient,
+) -> None:
+    from probant_graphql.validation_cache import _valid
+
+    document = "{ apiVersion __typename }"
+
+    def remembered() -> int:
+        return sum(1 for key in _valid if key[1] == document)
+
+    await gql(client, document)
+    assert remembered() == 1
+    # The next requests find it (strawberry builds its extensions per request: a rule class
+    # made per request would make every request a new key, and validate every time).
+    for _ in range(3):
+        await gql(client, document)
+    assert remembered() == 1

@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
+from graphql import GraphQLObjectType
 from tests.bailiffs.helpers import make_office, sealed_deposit, submit
 from tests.factories import gql, gql_raw, log_in, make_organisation
 from tests.ledger_helpers import fund
@@ -172,3 +173,40 @@ async def test_an_api_client_is_neither_listed_nor_managed_as_a_member(
     assert [n["role"] for n in nodes] == ["OWNER"]
     viewer = await gql(partner, "{ viewer { organisation { id } } }")
     assert viewer["viewer"]["organisation"]["id"]
+
+
+async def test_a_guarded_field_on_every_row_of_a_page_is_refused_on_every_row(
+    database: Database, client_factory: Factory
+) -> None:
+    admin, partner = await _partner(database, client_factory, ["deposits:read", "deposits:write"])
+    made = [await sealed_deposit(partner) for _ in range(2)]
+    page = "{ deposits { edges { node { id exportUrl } } } }"
+    body = await gql_raw(partner, page)
+    # The rows are there; the guarded field alone is refused, once per row.
+    assert sorted(e["node"]["id"] for e in body["data"]["deposits"]["edges"]) == sorted(
+        d["id"] for d in made
+    )
+    assert [e["node"]["exportUrl"] for e in body["data"]["deposits"]["edges"]] == [None, None]
+    assert [e["extensions"]["code"] for e in body["errors"]] == ["INSUFFICIENT_SCOPE"] * 2
+    assert {tuple(e["path"][-1:]) for e in body["errors"]} == {("exportUrl",)}
+    # The organisation's own session has no scopes to enforce.
+    assert "errors" not in await gql_raw(admin, page)
+
+
+def test_a_scope_on_a_field_the_schema_lacks_stops_the_start(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from probant_graphql.partners.scopes import UnknownScopedField, guard_field_scopes
+    from probant_graphql.permissions import FIELD_SCOPES
+    from probant_graphql.schema import build_schema
+
+    schema = build_schema(production=True)
+    query = schema._schema.type_map["Query"]
+    assert isinstance(query, GraphQLObjectType)
+    guarded = query.fields["creditBalance"].resolve
+    guard_field_scopes(schema)  # again: nothing wrapped twice
+    assert query.fields["creditBalance"].resolve is guarded
+
+    monkeypatch.setitem(FIELD_SCOPES, "Deposit.exportUri", frozenset({"documents:read"}))
+    with pytest.raises(UnknownScopedField, match=r"Deposit\.exportUri"):
+        build_schema(production=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import uuid
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
@@ -30,7 +31,12 @@ class InvalidCursor(DomainError):
 
 
 def encode_cursor(created_at: datetime, row_id: Any) -> str:
-    raw = json.dumps([created_at.isoformat(), str(row_id)]).encode()
+    if isinstance(row_id, uuid.UUID):
+        # The same bytes as `json.dumps` (neither part has a character JSON escapes), at half
+        # the cost: a page encodes a cursor per row.
+        raw = f'["{created_at.isoformat()}", "{row_id}"]'.encode()
+    else:
+        raw = json.dumps([created_at.isoformat(), str(row_id)]).encode()
     return base64.urlsafe_b64encode(raw).decode()
 
 

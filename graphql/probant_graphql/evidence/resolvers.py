@@ -223,7 +223,7 @@ class EvidenceQuery:
         after: str | None = None,
     ) -> relay.Connection[t.Deposit]:
         actor = await require(info, Permission.DEPOSITS_READ_OWN)
-        query = select(Deposit).where(
+        query = select(*t.DEPOSIT_COLUMNS).where(
             Deposit.organisation_id == actor.organisation_id,
             Deposit.status != DepositStatus.DELETED,
         )
@@ -231,20 +231,16 @@ class EvidenceQuery:
             query = query.where(Deposit.author_membership_id == actor.membership_id)
         query = _filtered(query, filter)
         rows = (
-            (
-                await info.context.session.execute(
-                    newest_first(
-                        query,
-                        created=Deposit.created_at,
-                        ident=Deposit.id,
-                        after=after,
-                        first=first,
-                    )
+            await info.context.session.execute(
+                newest_first(
+                    query,
+                    created=Deposit.created_at,
+                    ident=Deposit.id,
+                    after=after,
+                    first=first,
                 )
             )
-            .scalars()
-            .all()
-        )
+        ).all()
         return connection(
             rows,
             first=first,

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from strawberry import relay
 from strawberry.dataloader import DataLoader
 from strawberry.scalars import JSON
@@ -49,6 +49,53 @@ async def visible_deposit_ids(
     if not await may(info, actor, Permission.DEPOSITS_READ_ALL):
         query = query.where(models.Deposit.author_membership_id == actor.membership_id)
     return {d.id: d for d in (await info.context.session.execute(query)).scalars()}
+
+
+AnyRow = Row[*tuple[Any, ...]]
+
+# The columns the GraphQL types read: pages select these as plain rows (no ORM objects, no
+# identity map, no signature image), which `from_model` reads like the models themselves.
+DEPOSIT_COLUMNS = (
+    models.Deposit.id,
+    models.Deposit.reference,
+    models.Deposit.kind,
+    models.Deposit.status,
+    models.Deposit.title,
+    models.Deposit.street,
+    models.Deposit.postcode,
+    models.Deposit.city,
+    models.Deposit.floor,
+    models.Deposit.flat,
+    models.Deposit.building,
+    models.Deposit.address_details,
+    models.Deposit.description,
+    models.Deposit.created_at,
+    models.Deposit.sealed_at,
+    models.Deposit.signature_name,
+    models.Deposit.credits_spent,
+)
+ITEM_COLUMNS = (
+    models.EvidenceItem.id,
+    models.EvidenceItem.deposit_id,
+    models.EvidenceItem.organisation_id,
+    models.EvidenceItem.sha256,
+    models.EvidenceItem.size,
+    models.EvidenceItem.media_type,
+    models.EvidenceItem.width,
+    models.EvidenceItem.height,
+    models.EvidenceItem.duration_seconds,
+    models.EvidenceItem.captured_at,
+    models.EvidenceItem.received_at,
+    models.EvidenceItem.clock_skew_flagged,
+    models.EvidenceItem.latitude,
+    models.EvidenceItem.longitude,
+    models.EvidenceItem.accuracy_meters,
+    models.EvidenceItem.location_fixed_at,
+    models.EvidenceItem.no_location_reason,
+    models.EvidenceItem.comment,
+    models.EvidenceItem.blob_key,
+    models.EvidenceItem.thumbnail_key,
+)
 
 
 @strawberry.type
@@ -109,7 +156,8 @@ class EvidenceItem(relay.Node):
         return self._link(info, "thumbnail") if self.has_media and self.has_thumbnail else None
 
     @classmethod
-    def from_model(cls, item: models.EvidenceItem) -> EvidenceItem:
+    def from_model(cls, item: models.EvidenceItem | AnyRow) -> EvidenceItem:
+        """From the model or a row of `ITEM_COLUMNS`."""
         location = (
             Location(
                 latitude=item.latitude,
@@ -165,7 +213,7 @@ async def _items_of(
 ) -> list[list[EvidenceItem]]:
     """One query for the items of every deposit on the page (no query per deposit)."""
     rows = await info.context.session.execute(
-        select(models.EvidenceItem)
+        select(*ITEM_COLUMNS)
         .where(
             models.EvidenceItem.deposit_id.in_(deposit_ids),
             models.EvidenceItem.status == models.ItemStatus.STORED,
@@ -173,7 +221,7 @@ async def _items_of(
         .order_by(models.EvidenceItem.captured_at, models.EvidenceItem.id)
     )
     grouped: dict[uuid.UUID, list[EvidenceItem]] = {key: [] for key in deposit_ids}
-    for item in rows.scalars():
+    for item in rows:
         grouped[item.deposit_id].append(EvidenceItem.from_model(item))
     return [grouped[key] for key in deposit_ids]
 
@@ -236,7 +284,8 @@ class Deposit(relay.Node):
         return await integrity.bundle_of(info, self.deposit_id)
 
     @classmethod
-    def from_model(cls, deposit: models.Deposit) -> Deposit:
+    def from_model(cls, deposit: models.Deposit | AnyRow) -> Deposit:
+        """From the model or a row of `DEPOSIT_COLUMNS`."""
         return cls(
             deposit_id=str(deposit.id),
             reference=deposit.reference,
@@ -260,13 +309,14 @@ class Deposit(relay.Node):
         )
 
     @strawberry.field(description="Stored items, in capture order.")
-    async def items(self, info: Info[Context, Any]) -> list[EvidenceItem]:
+    def items(self, info: Info[Context, Any]) -> list[EvidenceItem]:
+        # A plain function returning the loader's future (graphql-core awaits it): no
+        # coroutine per deposit on a page; the items of the whole page are one query.
         loader = info.context.cache.get("deposit_items")
         if loader is None:
             loader = DataLoader(load_fn=lambda keys: _items_of(info, keys))
             info.context.cache["deposit_items"] = loader
-        items: list[EvidenceItem] = await loader.load(uuid.UUID(self.deposit_id))
-        return items
+        return loader.load(uuid.UUID(self.deposit_id))  # type: ignore[return-value]
 
     @strawberry.field(description="Where the deposit stands with its bailiff office, once sent.")
     async def submission(
