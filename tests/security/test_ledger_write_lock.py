@@ -156,7 +156,7 @@ async def test_the_ledger_function_refuses_a_member_of_another_tenant(
 ) -> None:
     owner = await _funded(database)
     other = await make_organisation(database)
-    stranger = await add_member(database, other, role=Role.MEMBER)
+    stranger = await add_member(database, other, role=Role.COLLABORATOR)
     before = await ledger_snapshot(database, owner.organisation_id)
 
     with refused(INVALID_PARAMETER, match="another tenant or malformed"):
@@ -183,7 +183,7 @@ async def test_the_ledger_function_refuses_a_transaction_to_the_same_account(
 async def test_accounts_are_opened_by_the_ledger_function(database: Database) -> None:
     """The normal flows still write: an account opened, a spend and its refund recorded."""
     owner = await _funded(database)
-    member = await add_member(database, owner, role=Role.MEMBER)
+    member = await add_member(database, owner, role=Role.COLLABORATOR)
     async with database.unit_of_work(_scope(owner)) as s:
         wallet = await services.account(
             session=s,
