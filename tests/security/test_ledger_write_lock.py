@@ -33,9 +33,8 @@ def _scope(owner: MemberInfo) -> TenantScope:
 
 async def _ids(database: Database, owner: MemberInfo) -> dict[str, uuid.UUID]:
     async with database.unit_of_work(_scope(owner)) as s:
-        accounts = dict(
-            (await s.execute(text("SELECT kind, id FROM ledger_accounts"))).tuples().all()
-        )
+        rows = await s.execute(text("SELECT kind, id FROM ledger_accounts"))
+        accounts = {kind: ident for kind, ident in rows}
         transaction = (
             await s.execute(text("SELECT id FROM ledger_transactions LIMIT 1"))
         ).scalar_one()
@@ -67,7 +66,9 @@ STATEMENTS = {
         " VALUES (gen_random_uuid(), :org, 'EXPIRY', NULL, 1000)"
     ),
     "delete an account": "DELETE FROM ledger_accounts WHERE id = :issuance",
-    "rewrite a transaction": "UPDATE ledger_transactions SET credits = 1000 WHERE id = :transaction",
+    "rewrite a transaction": (
+        "UPDATE ledger_transactions SET credits = 1000 WHERE id = :transaction"
+    ),
 }
 
 
@@ -144,9 +145,13 @@ async def test_the_ledger_function_refuses_an_amount_out_of_range(
 
     with refused(INVALID_PARAMETER, match="amount out of range"):
         await _call_record(
-            database, owner, org=owner.organisation_id, credits=credits,
-            source="ORGANISATION_WALLET", target="CONSUMPTION",
-        )  # fmt: skip
+            database,
+            owner,
+            org=owner.organisation_id,
+            credits=credits,
+            source="ORGANISATION_WALLET",
+            target="CONSUMPTION",
+        )
 
     assert await ledger_snapshot(database, owner.organisation_id) == before
 
@@ -161,10 +166,14 @@ async def test_the_ledger_function_refuses_a_member_of_another_tenant(
 
     with refused(INVALID_PARAMETER, match="another tenant or malformed"):
         await _call_record(
-            database, owner, org=owner.organisation_id, credits=5,
-            source="ORGANISATION_WALLET", target="MEMBER_WALLET",
+            database,
+            owner,
+            org=owner.organisation_id,
+            credits=5,
+            source="ORGANISATION_WALLET",
+            target="MEMBER_WALLET",
             target_member=stranger.membership_id,
-        )  # fmt: skip
+        )
 
     assert await ledger_snapshot(database, owner.organisation_id) == before
 
@@ -175,9 +184,13 @@ async def test_the_ledger_function_refuses_a_transaction_to_the_same_account(
     owner = await _funded(database)
     with refused(INVALID_PARAMETER, match="to itself"):
         await _call_record(
-            database, owner, org=owner.organisation_id, credits=5,
-            source="ORGANISATION_WALLET", target="ORGANISATION_WALLET",
-        )  # fmt: skip
+            database,
+            owner,
+            org=owner.organisation_id,
+            credits=5,
+            source="ORGANISATION_WALLET",
+            target="ORGANISATION_WALLET",
+        )
 
 
 async def test_accounts_are_opened_by_the_ledger_function(database: Database) -> None:
