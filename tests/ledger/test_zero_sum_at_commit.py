@@ -1,13 +1,16 @@
 """The database itself refuses, at COMMIT, a ledger transaction whose entries do not sum to zero.
 
 These tests commit for real (`committed_database`): the zero-sum trigger is DEFERRED, so a test
-inside the rolled-back SAVEPOINT of `database` would never reach it.
+inside the rolled-back SAVEPOINT of `database` would never reach it. The application role may
+not write the ledger tables at all (migration 0990, `tests/security/test_ledger_write_lock.py`),
+so the hand-written legs here are the owner's: the trigger guards even maintenance.
 """
 
 from __future__ import annotations
 
 import secrets
 import uuid
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -98,13 +101,23 @@ async def _funded(committed_database: Database) -> uuid.UUID:
     return owner.organisation_id
 
 
-async def _assert_refused_at_commit(database: Database, org: uuid.UUID, write: Any) -> None:
-    """`write` is accepted statement by statement, then its COMMIT is refused, and the books
-    are as they were."""
+@pytest.fixture
+async def owner_database(owner_url: str) -> AsyncIterator[Database]:
+    """The owner's connection (maintenance): the only one allowed to write ledger rows by hand."""
+    db = Database(owner_url, pool_size=2)
+    yield db
+    await db.dispose()
+
+
+async def _assert_refused_at_commit(
+    database: Database, owner_database: Database, org: uuid.UUID, write: Any
+) -> None:
+    """`write`, run by the owner, is accepted statement by statement, then its COMMIT is
+    refused, and the books are as they were."""
     before = await _books(database, org)
     reached_commit = False
     with refused(RAISE_EXCEPTION, match="does not sum to zero"):
-        async with database.unit_of_work(TenantScope(organisation_id=org)) as s:
+        async with owner_database.unit_of_work(TenantScope(organisation_id=org)) as s:
             await write(s)
             await s.flush()
             reached_commit = True  # every statement was accepted; only COMMIT is left
@@ -112,18 +125,20 @@ async def _assert_refused_at_commit(database: Database, org: uuid.UUID, write: A
     assert await _books(database, org) == before
 
 
-async def test_a_one_sided_entry_is_refused_at_commit(committed_database: Database) -> None:
+async def test_a_one_sided_entry_is_refused_at_commit(
+    committed_database: Database, owner_database: Database
+) -> None:
     org = await _funded(committed_database)
 
     async def one_sided(s: AsyncSession) -> None:
         wallet, _ = await _wallet(s, org)
         await _entry(s, org, await _new_transaction(s, org), wallet, 5)
 
-    await _assert_refused_at_commit(committed_database, org, one_sided)
+    await _assert_refused_at_commit(committed_database, owner_database, org, one_sided)
 
 
 async def test_legs_that_do_not_sum_to_zero_are_refused_at_commit(
-    committed_database: Database,
+    committed_database: Database, owner_database: Database
 ) -> None:
     org = await _funded(committed_database)
 
@@ -133,11 +148,11 @@ async def test_legs_that_do_not_sum_to_zero_are_refused_at_commit(
         await _entry(s, org, transaction_id, wallet, 5)
         await _entry(s, org, transaction_id, await _system_account(s, org), -3)
 
-    await _assert_refused_at_commit(committed_database, org, lopsided)
+    await _assert_refused_at_commit(committed_database, owner_database, org, lopsided)
 
 
 async def test_a_leg_added_to_a_committed_transaction_is_refused_at_commit(
-    committed_database: Database,
+    committed_database: Database, owner_database: Database
 ) -> None:
     org = await _funded(committed_database)
 
@@ -148,16 +163,18 @@ async def test_a_leg_added_to_a_committed_transaction_is_refused_at_commit(
         ).scalar_one()
         await _entry(s, org, existing, wallet, 1)
 
-    await _assert_refused_at_commit(committed_database, org, extra_leg)
+    await _assert_refused_at_commit(committed_database, owner_database, org, extra_leg)
 
 
-async def test_balanced_raw_legs_commit(committed_database: Database) -> None:
+async def test_balanced_raw_legs_commit(
+    committed_database: Database, owner_database: Database
+) -> None:
     """The control: the same raw writes, balanced, are accepted (the refusals above are
     about the sum, not about writing entries by hand)."""
     org = await _funded(committed_database)
     before = await _books(committed_database, org)
 
-    async with committed_database.unit_of_work(TenantScope(organisation_id=org)) as s:
+    async with owner_database.unit_of_work(TenantScope(organisation_id=org)) as s:
         wallet, _ = await _wallet(s, org)
         transaction_id = await _new_transaction(s, org)
         await _entry(s, org, transaction_id, wallet, 5)

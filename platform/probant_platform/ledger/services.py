@@ -6,6 +6,10 @@ spends serialise on the wallet's row and the loser sees the new balance. The who
 one call to the `probant_ledger_record` database function (migrations 0640, 0820), which
 locks both accounts in one global order; a deadlock or serialisation failure that still
 happens (with other tables' locks held by the caller) is retried a bounded number of times.
+
+The application role has no INSERT, UPDATE or DELETE on the ledger tables (migration 0990):
+both database functions run with the owner's rights and check the tenant, the amount and the
+accounts themselves, so no other statement can mint or remove credits.
 """
 
 from __future__ import annotations
@@ -18,7 +22,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Row, select, text
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -74,17 +77,14 @@ async def account(
     kind: AccountKind,
     membership_id: uuid.UUID | None = None,
 ) -> LedgerAccount:
-    """The organisation's account of `kind` (a member's wallet when `membership_id` is given)."""
+    """The organisation's account of `kind` (a member's wallet when `membership_id` is given).
+
+    Opened, when missing, by the `probant_ledger_account` database function (migration 0990):
+    the application role may not write the ledger tables itself.
+    """
     await session.execute(
-        insert(LedgerAccount)
-        .values(
-            id=uuid.uuid4(),
-            organisation_id=organisation_id,
-            kind=kind,
-            membership_id=membership_id,
-            balance=0,
-        )
-        .on_conflict_do_nothing()
+        text("SELECT probant_ledger_account(:org, :kind, :member)"),
+        {"org": organisation_id, "kind": kind.value, "member": membership_id},
     )
     found = await session.execute(
         select(LedgerAccount).where(
