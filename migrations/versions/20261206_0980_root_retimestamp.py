@@ -1,7 +1,7 @@
 """integrity: batch roots re-timestamped under a stronger hash; renewed PDFs published
 
 Revision ID: 0980_root_retimestamp
-Revises: 0950_request_scope
+Revises: 0970_submission_guard
 Create Date: 2026-12-06 20:00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0980_root_retimestamp"
-down_revision: str | Sequence[str] | None = "0950_request_scope"
+down_revision: str | Sequence[str] | None = "0970_submission_guard"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """ledger: only the ledger's own functions write it (no direct writes by the application role)
 
 Revision ID: 0990_ledger_write_lock
-Revises: 0950_request_scope
+Revises: 0980_root_retimestamp
 Create Date: 2026-12-06 20:10:00
 
 The application role could write the ledger tables under its own tenant's scope: an
@@ -22,7 +22,7 @@ from probant_platform.db.rls import CURRENT_TENANT
 from probant_platform.db.roles import APP_ROLE
 
 revision: str = "0990_ledger_write_lock"
-down_revision: str | Sequence[str] | None = "0950_request_scope"
+down_revision: str | Sequence[str] | None = "0980_root_retimestamp"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
