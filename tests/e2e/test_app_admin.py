@@ -426,7 +426,13 @@ async def test_a_stripe_checkout_comes_back_to_the_app(
                 await page.route("https://checkout.stripe.test/**", stripe_checkout)
                 await page.get_by_role("link", name="Crédits et facturation").click()
                 await page.get_by_role("button", name="Acheter").first.click()
-                await page.wait_for_url("https://checkout.stripe.test/**")
+                try:
+                    await page.wait_for_url("https://checkout.stripe.test/**")
+                except Exception as left_on_the_page:  # say what the buyer saw instead
+                    seen = await page.locator("body").inner_text()
+                    raise AssertionError(f"no Stripe checkout; the page shows: {seen}") from (
+                        left_on_the_page
+                    )
                 session = stripe.sessions[hosted[0].rsplit("/", 1)[1]]
                 [created] = [f for _, path, f in stripe.requests if path == "/v1/checkout/sessions"]
                 assert created["cancel_url"].startswith(f"{url}/billing/cancelled?purchase=")

@@ -15,8 +15,8 @@ from tests.e2e.app_browser import app_browser, in_both_languages, new_page, outb
 from tests.e2e.live import serve
 from tests.e2e.widget_stand_in import free_port
 from tests.factories import Role, add_member, gql, log_in, make_organisation, unique_email
+from tests.integrity.helpers import synthetic_leaves
 from tests.integrity.proof_world import close_and_anchor
-from tests.integrity.test_batches import _synthetic_leaves
 
 from probant_platform.config import Settings
 from probant_platform.db import Database
@@ -48,7 +48,7 @@ async def test_the_operator_credits_with_a_reason_audits_it_and_onboards_a_propo
     customer_name = f"Cabinet Lumière {secrets.token_hex(2).upper()}"
     customer = await make_organisation(committed_database, name=customer_name)
     clerk_email = unique_email("clerc")
-    await _synthetic_leaves(committed_database, 3)  # sealed items, batched and anchored
+    await synthetic_leaves(committed_database, 3)  # sealed items, batched and anchored
     anchored = await close_and_anchor(committed_database, settings)
 
     with serve(create_app(settings, configure_logs=False), port) as url:

@@ -183,11 +183,11 @@ async def test_a_spend_for_something_else_or_of_another_amount_does_not_pay(
     assert await _state(database, sealed) == ("SEALED", 0, 2)
 
 
-async def test_a_spend_written_by_an_earlier_transaction_does_not_pay(
-    database: Database, sealed: Sealed
-) -> None:
+async def test_a_spend_forged_by_hand_cannot_pay(database: Database, sealed: Sealed) -> None:
     # A spend dated before this transaction began (as a committed one would be), written
-    # by hand with its balanced entries: it cannot pay for a submission written now.
+    # by hand with its balanced entries, to pay for a submission written now. The app role
+    # may not write ledger rows at all (0990): the forgery itself is refused. (The guard would
+    # also refuse a spend of an earlier transaction; only the owner could write one.)
     forge_spend = """
     WITH t AS (
       INSERT INTO ledger_transactions (id, organisation_id, kind, idempotency_key, credits,
@@ -212,7 +212,7 @@ async def test_a_spend_written_by_an_earlier_transaction_does_not_pay(
             await session.execute(text(INSERT), params)
             await session.execute(text(SEND), params)
             await _at_commit(session)
-    _assert_refused(caught, "is not paid")
+    _assert_refused(caught, "permission denied for table ledger_")
     assert await _state(database, sealed) == ("SEALED", 0, 2)
 
 
