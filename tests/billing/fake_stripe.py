@@ -10,6 +10,7 @@ import hashlib
 import hmac
 import itertools
 import json
+import secrets
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -42,7 +43,9 @@ class FakeStripe:
     _ids: Iterator[int] = field(default_factory=lambda: itertools.count(1))
 
     def _id(self, prefix: str) -> str:
-        return f"{prefix}_test{next(self._ids)}"
+        # Random like Stripe's: every stand-in shares one committed database with the others,
+        # where customer ids are unique.
+        return f"{prefix}_test{next(self._ids)}{secrets.token_hex(6)}"
 
     async def _record(self, request: Request) -> dict[str, str]:
         form = dict(parse_qsl((await request.body()).decode(), keep_blank_values=True))

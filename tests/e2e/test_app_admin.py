@@ -81,6 +81,12 @@ async def _with_notification(page: Any, text: str, name: str) -> None:
     await notification.wait_for()
     await expect(notification.get_by_role("button", name="Fermer")).to_have_count(1)
     await expect(page.get_by_role("dialog")).to_have_count(0)  # a closing dialog fades out
+    # The notification slides and fades in: axe measures colours once it is fully opaque.
+    await page.wait_for_function(
+        """(el) => { for (let n = el; n; n = n.parentElement) {
+             if (getComputedStyle(n).opacity !== '1') return false; } return true; }""",
+        arg=await notification.element_handle(),
+    )
     violations = await serious_violations(page)
     assert violations == [], f"{name}: {violations}"
 
