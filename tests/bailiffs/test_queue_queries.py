@@ -18,18 +18,14 @@ import httpx
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 from tests.bailiffs.helpers import make_office
+from tests.evidence.rows import add_sealed_deposit
 from tests.factories import gql, log_in
 
 from probant_platform.bailiffs.models import Submission, SubmissionStatus
 from probant_platform.bailiffs.submissions import spend_key
 from probant_platform.db import Database, TenantScope, utcnow
 from probant_platform.evidence.models import (
-    CaptureKind,
-    CaptureSession,
-    Deposit,
     DepositStatus,
-    EvidenceItem,
-    ItemStatus,
 )
 from probant_platform.ledger import services as ledger
 from probant_platform.ledger.models import TransactionKind
@@ -53,62 +49,14 @@ async def _tenant(database: Database, office_id: uuid.UUID, submitted: bool, n: 
         member = Membership(id=uuid.uuid4(), organisation_id=org, user_id=user.id, role=Role.OWNER)
         s.add(member)
         await s.flush()
-        deposit = Deposit(
-            id=uuid.uuid4(),
+        deposit = await add_sealed_deposit(
+            s,
             organisation_id=org,
-            reference=f"PRB-Q-{secrets.token_hex(5)}",
-            author_membership_id=member.id,
-            kind=CaptureKind.PHOTOS,
-            status=DepositStatus.DRAFT,
+            membership_id=member.id,
+            reference_prefix="PRB-Q",
             title=f"Dépôt {n}",
             created_at=now,
         )
-        s.add(deposit)
-        await s.flush()
-        capture = CaptureSession(
-            id=uuid.uuid4(),
-            organisation_id=org,
-            membership_id=member.id,
-            deposit_id=deposit.id,
-            kind=CaptureKind.PHOTOS,
-            nonce="n",
-            max_items=20,
-            max_video_seconds=30,
-            max_photo_bytes=1,
-            max_video_bytes=1,
-            location_required=False,
-            created_at=now,
-            expires_at=now,
-        )
-        s.add(capture)
-        await s.flush()
-        for position in range(2):
-            digest = secrets.token_hex(32)
-            s.add(
-                EvidenceItem(
-                    organisation_id=org,
-                    deposit_id=deposit.id,
-                    capture_session_id=capture.id,
-                    status=ItemStatus.STORED,
-                    upload_token_hash="x" * 64,
-                    declared_sha256=digest,
-                    declared_size=10,
-                    declared_content_type="image/jpeg",
-                    sha256=digest,
-                    size=10,
-                    media_type="image/jpeg",
-                    blob_key=f"sha256/{digest}",
-                    captured_at=now,
-                    received_at=now,
-                    clock_skew_flagged=False,
-                    position=position,
-                    created_at=now,
-                )
-            )
-        await s.flush()
-        # Sealed then sent, in the order the database accepts (it refuses items added later).
-        deposit.status, deposit.sealed_at = DepositStatus.SEALED, now
-        await s.flush()
         if submitted:
             # Paid as `submit_deposit` pays: the database refuses a submission without it.
             await ledger.issue(

@@ -9,8 +9,6 @@ next request. The archive and the members pages run the same statements for 2 ro
 
 from __future__ import annotations
 
-import secrets
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
@@ -20,17 +18,10 @@ import httpx
 import pytest
 from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import AsyncEngine
+from tests.evidence.rows import add_sealed_deposit
 from tests.factories import MemberInfo, Role, add_member, gql, log_in, make_organisation
 
 from probant_platform.db import Database, TenantScope, utcnow
-from probant_platform.evidence.models import (
-    CaptureKind,
-    CaptureSession,
-    Deposit,
-    DepositStatus,
-    EvidenceItem,
-    ItemStatus,
-)
 
 # The admin app's pages, as it sends them (admin-ui/src/deposits/ArchivePage.tsx and
 # admin-ui/src/members/MembersPage.tsx).
@@ -63,62 +54,15 @@ async def _sealed_deposits(database: Database, owner: MemberInfo, count: int) ->
     org = owner.organisation_id
     async with database.unit_of_work(TenantScope(organisation_id=org)) as s:
         for n in range(count):
-            deposit = Deposit(
-                id=uuid.uuid4(),
-                organisation_id=org,
-                reference=f"PRB-S-{secrets.token_hex(5)}",
-                author_membership_id=owner.membership_id,
-                kind=CaptureKind.PHOTOS,
-                status=DepositStatus.DRAFT,
-                title=f"Dépôt {n}",
-                city="Lyon",
-                created_at=now - timedelta(minutes=n),
-            )
-            s.add(deposit)
-            await s.flush()
-            capture = CaptureSession(
-                id=uuid.uuid4(),
+            await add_sealed_deposit(
+                s,
                 organisation_id=org,
                 membership_id=owner.membership_id,
-                deposit_id=deposit.id,
-                kind=CaptureKind.PHOTOS,
-                nonce="n",
-                max_items=20,
-                max_video_seconds=30,
-                max_photo_bytes=1,
-                max_video_bytes=1,
-                location_required=False,
-                created_at=now,
-                expires_at=now,
+                reference_prefix="PRB-S",
+                title=f"Dépôt {n}",
+                created_at=now - timedelta(minutes=n),
+                city="Lyon",
             )
-            s.add(capture)
-            await s.flush()
-            for position in range(2):
-                digest = secrets.token_hex(32)
-                s.add(
-                    EvidenceItem(
-                        organisation_id=org,
-                        deposit_id=deposit.id,
-                        capture_session_id=capture.id,
-                        status=ItemStatus.STORED,
-                        upload_token_hash="x" * 64,
-                        declared_sha256=digest,
-                        declared_size=10,
-                        declared_content_type="image/jpeg",
-                        sha256=digest,
-                        size=10,
-                        media_type="image/jpeg",
-                        blob_key=f"sha256/{digest}",
-                        captured_at=now,
-                        received_at=now,
-                        clock_skew_flagged=False,
-                        position=position,
-                        created_at=now,
-                    )
-                )
-            await s.flush()
-            deposit.status, deposit.sealed_at = DepositStatus.SEALED, now
-            await s.flush()
 
 
 async def test_a_logged_in_request_finds_session_actor_and_tenant_in_one_statement(
