@@ -20,6 +20,8 @@ sed -e 's|^pythonpath = .*|pythonpath = ["src"]|' \
 # sealing and authorisation modules against their database tests.
 if [ "${MUTATION_SCOPE:-proof}" = "rules" ]; then
   : "${PROBANT_TEST_DATABASE_URL:?the rules scope runs database tests: set PROBANT_TEST_DATABASE_URL}"
+  # One pytest session per mutant: copy a database migrated once instead of migrating each time.
+  export PROBANT_TEST_MIGRATE_ONCE=1
   "$ROOT/.venv/bin/python" - "$STAGE/pyproject.toml" <<'PY'
 import re
 import sys

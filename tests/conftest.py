@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import os
 import secrets
 import socket
@@ -29,6 +30,7 @@ from probant_platform.db.session import to_async_url
 from probant_platform.runtime import build_runtime
 
 _CHECKOUT_BEFORE = pytest.StashKey[set[str] | None]()
+TEMPLATE_LOCK_KEY = 0x70726F62616E74  # "probant": one template built at a time
 TEST_SECRET = "test-secret-key-" + "x" * 32
 CHECKOUT = Path(__file__).resolve().parents[1]
 # Written by tools a developer runs beside the suite, or by Python itself: not the suite's doing.
@@ -107,10 +109,13 @@ def owner_url(data_dir: Path) -> Iterator[str]:
     server_url, server = _server_url(data_dir / "pg")
     name = f"probant_test_{secrets.token_hex(4)}"
     admin = create_engine(sync_url(server_url), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
     url = make_url(sync_url(server_url)).set(database=name).render_as_string(hide_password=False)
-    migrate(url, _settings(url, data_dir))
+    if os.environ.get("PROBANT_TEST_MIGRATE_ONCE") == "1":
+        _copy_of_migrated_template(admin, server_url, name, data_dir)
+    else:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        migrate(url, _settings(url, data_dir))
     yield url
     with admin.connect() as conn:
         conn.execute(
@@ -121,6 +126,40 @@ def owner_url(data_dir: Path) -> Iterator[str]:
     admin.dispose()
     if server is not None:
         server.cleanup()
+
+
+def _copy_of_migrated_template(admin: Any, server_url: str, name: str, data_dir: Path) -> None:
+    """`name` as a copy of a database migrated once per version of the migrations.
+
+    For runs that start hundreds of short sessions (`make mutation`: one per mutant), set
+    PROBANT_TEST_MIGRATE_ONCE=1: the first session migrates a template named after the
+    migrations' content, later ones copy it (CREATE DATABASE … TEMPLATE, well under a second
+    instead of a full migration). Sessions of a normal `make test` migrate their own database.
+    """
+    digest = hashlib.sha256()
+    for path in sorted((CHECKOUT / "migrations").rglob("*.py")):
+        digest.update(path.read_bytes())
+    template = f"probant_template_{digest.hexdigest()[:16]}"
+    with admin.connect() as conn:
+        conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": TEMPLATE_LOCK_KEY})
+        try:
+            exists = conn.execute(
+                text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": template}
+            ).scalar()
+            if not exists:
+                building = f"{template}_building"
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{building}"'))
+                conn.execute(text(f'CREATE DATABASE "{building}"'))
+                building_url = (
+                    make_url(sync_url(server_url))
+                    .set(database=building)
+                    .render_as_string(hide_password=False)
+                )
+                migrate(building_url, _settings(building_url, data_dir))
+                conn.execute(text(f'ALTER DATABASE "{building}" RENAME TO "{template}"'))
+            conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+        finally:
+            conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": TEMPLATE_LOCK_KEY})
 
 
 def _settings(url: str, data_dir: Path, **overrides: Any) -> Settings:

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from probant_platform.db import Database, TenantScope, utcnow
-from probant_platform.db.session import rescope
+from probant_platform.db.session import acting_as, rescope
 from probant_platform.jobs import enqueue
 from probant_platform.text import clean_line
 from probant_tenants import audit, throttle
@@ -214,15 +214,15 @@ async def verify_email(*, session: AsyncSession, token: str) -> User:
     assert user is not None
     user.email_verified_at = user.email_verified_at or utcnow()
     for membership in await memberships_of(session=session, user_id=user.id):
-        await rescope(
+        async with acting_as(
             session, TenantScope(organisation_id=membership.organisation_id, user_id=user.id)
-        )
-        await audit.record(
-            session=session,
-            organisation_id=membership.organisation_id,
-            action=AuditAction.EMAIL_VERIFIED,
-            actor_user_id=user.id,
-        )
+        ):
+            await audit.record(
+                session=session,
+                organisation_id=membership.organisation_id,
+                action=AuditAction.EMAIL_VERIFIED,
+                actor_user_id=user.id,
+            )
     return user
 
 

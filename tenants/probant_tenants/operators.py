@@ -10,7 +10,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from probant_platform.db import TenantScope, utcnow
-from probant_platform.db.session import rescope
+from probant_platform.db.session import acting_as, rescope
 from probant_tenants.accounts import add_member, hash_password, memberships_of, normalise_email
 from probant_tenants.models import (
     Membership,
@@ -46,8 +46,8 @@ async def _platform_organisation(session: AsyncSession) -> uuid.UUID:
     operator = (await session.execute(select(PlatformOperator.user_id).limit(1))).scalar()
     if operator is not None:
         for membership in await memberships_of(session=session, user_id=operator):
-            await rescope(session, TenantScope(organisation_id=membership.organisation_id))
-            organisation = await session.get(Organisation, membership.organisation_id)
+            async with acting_as(session, TenantScope(organisation_id=membership.organisation_id)):
+                organisation = await session.get(Organisation, membership.organisation_id)
             if organisation is not None and organisation.kind is OrganisationKind.PLATFORM:
                 return organisation.id
     organisation_id = uuid.uuid4()

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from probant_platform.db import Database, TenantScope
-from probant_platform.db.session import rescope
+from probant_platform.db.session import acting_as
 from probant_platform.errors import DomainError
 from probant_platform.jobs import enqueue
 from probant_platform.text import clean_line
@@ -202,12 +202,12 @@ async def reset_password(*, session: AsyncSession, token: str, new_password: str
     user.password_hash = hash_password(new_password)
     await revoke_user_sessions(session=session, user_id=user.id)
     for membership in await memberships_of(session=session, user_id=user.id):
-        await rescope(
+        async with acting_as(
             session, TenantScope(organisation_id=membership.organisation_id, user_id=user.id)
-        )
-        await audit.record(
-            session=session,
-            organisation_id=membership.organisation_id,
-            action=AuditAction.PASSWORD_RESET,
-            actor_user_id=user.id,
-        )
+        ):
+            await audit.record(
+                session=session,
+                organisation_id=membership.organisation_id,
+                action=AuditAction.PASSWORD_RESET,
+                actor_user_id=user.id,
+            )

@@ -57,3 +57,29 @@ def test_no_resolver_changes_the_tenant_scope() -> None:
         if "rescope" in path.read_text() or "acting_as" in path.read_text()
     ]
     assert offenders == []
+
+
+# Pinning a session to the tenant a checked secret names (a password, a token, a key, a code)
+# is identity, done once per request by these modules; everything else that needs another
+# tenant's scope uses `acting_as`, which gives the caller's scope back.
+PINS_IDENTITY = {
+    "platform/probant_platform/db/session.py",
+    "platform/probant_platform/demo.py",
+    "platform/probant_platform/partners/clients.py",
+    "platform/probant_platform/partners/identity.py",
+    "tenants/probant_tenants/accounts.py",
+    "tenants/probant_tenants/context.py",
+    "tenants/probant_tenants/embedding/keys.py",
+    "tenants/probant_tenants/invitations.py",
+    "tenants/probant_tenants/operators.py",
+}
+
+
+def test_only_identity_code_pins_a_session_to_a_tenant() -> None:
+    callers = {
+        str(path.relative_to(ROOT))
+        for root in SOURCE_ROOTS
+        for path in sorted((ROOT / root).rglob("*.py"))
+        if "rescope(" in path.read_text()
+    }
+    assert callers == PINS_IDENTITY
