@@ -34,49 +34,30 @@ from probant_tenants.errors import OrganisationNotFound
 from probant_tenants.models import Role
 
 
+async def _checkout(info: Info[Context, Any], product_id: str, kind: ProductKind) -> Any:
+    async def run(actor: Actor) -> CheckoutPayload:
+        checkout = await providers.checkout_product(
+            settings=info.context.settings,
+            session=info.context.session,
+            organisation_id=actor.organisation_id,
+            product_id=product_id,
+            kind=kind,
+            actor_user_id=actor.user_id,
+        )
+        return checkout_payload(checkout)
+
+    return await run_mutation(info, Permission.CREDITS_BUY, run, default_field=BILLING_FIELD)
+
+
 @strawberry.type
 class BillingMutation:
     @strawberry.mutation(description="OWNER/ADMIN: buy a credit pack (returns where to pay).")
     async def buy_credits(self, info: Info[Context, Any], pack_id: str) -> BuyResult:
-        async def run(actor: Actor) -> CheckoutPayload:
-            session = info.context.session
-            pack = await catalogue.product(
-                session=session,
-                organisation_id=actor.organisation_id,
-                product_id=pack_id,
-                kind=ProductKind.PACK,
-            )
-            checkout = await providers.provider_for(info.context.settings).checkout_pack(
-                session=session,
-                organisation_id=actor.organisation_id,
-                pack=pack,
-                base_url=info.context.settings.base_url,
-                actor_user_id=actor.user_id,
-            )
-            return checkout_payload(checkout)
-
-        return await run_mutation(info, Permission.CREDITS_BUY, run, default_field=BILLING_FIELD)
+        return await _checkout(info, pack_id, ProductKind.PACK)
 
     @strawberry.mutation(description="OWNER/ADMIN: subscribe to a plan (returns where to pay).")
     async def subscribe(self, info: Info[Context, Any], plan_id: str) -> SubscribeResult:
-        async def run(actor: Actor) -> CheckoutPayload:
-            session = info.context.session
-            plan = await catalogue.product(
-                session=session,
-                organisation_id=actor.organisation_id,
-                product_id=plan_id,
-                kind=ProductKind.PLAN,
-            )
-            checkout = await providers.provider_for(info.context.settings).subscribe(
-                session=session,
-                organisation_id=actor.organisation_id,
-                plan=plan,
-                base_url=info.context.settings.base_url,
-                actor_user_id=actor.user_id,
-            )
-            return checkout_payload(checkout)
-
-        return await run_mutation(info, Permission.CREDITS_BUY, run, default_field=BILLING_FIELD)
+        return await _checkout(info, plan_id, ProductKind.PLAN)
 
     @strawberry.mutation(description="OWNER/ADMIN: a link to manage the subscription (Stripe).")
     async def billing_portal_url(self, info: Info[Context, Any]) -> PortalResult:

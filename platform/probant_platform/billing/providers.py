@@ -18,9 +18,14 @@ import structlog
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from probant_platform.billing import subscriptions
+from probant_platform.billing import catalogue, subscriptions
 from probant_platform.billing.catalogue import Product, vat_split
-from probant_platform.billing.models import BillingCustomer, Purchase, PurchaseStatus
+from probant_platform.billing.models import (
+    BillingCustomer,
+    ProductKind,
+    Purchase,
+    PurchaseStatus,
+)
 from probant_platform.billing.payments import (
     PACK_PURPOSE,
     PLAN_PURPOSE,
@@ -419,6 +424,37 @@ def provider_for(settings: Settings) -> DevelopmentProvider | StripeProvider:
     if settings.stripe_secret_key is not None:
         return StripeProvider(settings)
     return DevelopmentProvider()
+
+
+async def checkout_product(
+    *,
+    settings: Settings,
+    session: AsyncSession,
+    organisation_id: uuid.UUID,
+    product_id: str,
+    kind: ProductKind,
+    actor_user_id: uuid.UUID,
+) -> Checkout:
+    """Where to pay for a pack or a plan of the organisation's catalogue (its own prices)."""
+    product = await catalogue.product(
+        session=session, organisation_id=organisation_id, product_id=product_id, kind=kind
+    )
+    provider = provider_for(settings)
+    if kind is ProductKind.PACK:
+        return await provider.checkout_pack(
+            session=session,
+            organisation_id=organisation_id,
+            pack=product,
+            base_url=settings.base_url,
+            actor_user_id=actor_user_id,
+        )
+    return await provider.subscribe(
+        session=session,
+        organisation_id=organisation_id,
+        plan=product,
+        base_url=settings.base_url,
+        actor_user_id=actor_user_id,
+    )
 
 
 async def purchases(
