@@ -1,0 +1,97 @@
+"""What each role may do, written out: a fresh authoriser decides exactly this table.
+
+The table is literal on purpose (not derived from `ROLE_PERMISSIONS`): a permission added to or
+dropped from a role, a changed casbin model or matcher, must show up here as a diff a reviewer
+reads. Grants are per organisation: a role in one organisation gives nothing in another.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from probant_tenants.authz import Authorizer, Permission
+from probant_tenants.models import Role
+
+OW, AD, CO, CL, CK, CJ, OP, PA = (
+    "owner",
+    "admin",
+    "collab",
+    "client",
+    "clerk",
+    "commissaire",
+    "op",
+    "api",
+)
+MATRIX: dict[str, set[str]] = {
+    "organisation:read": {OW, AD, CO, CL, CK, CJ, OP, PA},
+    "organisation:update": {OW, AD},
+    "members:read": {OW, AD, CK, CJ, OP},
+    "members:invite": {OW, AD, CJ},
+    "members:manage": {OW, AD},
+    "audit:read": {OW, AD, OP},
+    "credits:buy": {OW, AD},
+    "credits:transfer": {OW, AD},
+    "credits:read_all": {OW, AD, PA},
+    "deposits:create": {OW, AD, CO, CL, PA},
+    "deposits:read_own": {OW, AD, CO, CL, PA},
+    "deposits:read_all": {OW, AD, PA},
+    "constat:order": {OW, AD, PA},
+    "constat:validate": {CJ},
+    "widget_keys:manage": {OW, AD},
+    "webhooks:manage": {OW, AD, PA},
+    "review:deposits": {CK, CJ},
+    "office:manage": {OP},
+    "platform:operate": {OP},
+}
+ROLES = {
+    OW: Role.OWNER,
+    AD: Role.ADMIN,
+    CO: Role.COLLABORATOR,
+    CL: Role.CLIENT,
+    CK: Role.CLERK,
+    CJ: Role.COMMISSAIRE,
+    OP: Role.OPERATOR,
+    PA: Role.PARTNER,
+}
+
+
+def test_the_table_names_every_permission_and_role() -> None:
+    assert set(MATRIX) == {permission.value for permission in Permission}
+    assert set(ROLES.values()) == set(Role)
+
+
+@pytest.mark.parametrize("short", sorted(ROLES))
+def test_a_fresh_authoriser_decides_the_table(short: str) -> None:
+    authorizer = Authorizer.empty()
+    organisation, elsewhere, user = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    authorizer.enforcer.add_grouping_policies([[str(user), ROLES[short].value, str(organisation)]])
+    allowed = {
+        permission.value
+        for permission in Permission
+        if authorizer.may(user_id=user, organisation_id=organisation, permission=permission)
+    }
+    assert allowed == {permission for permission, roles in MATRIX.items() if short in roles}
+    # The same user in another organisation, where they hold no role: nothing.
+    assert not any(
+        authorizer.may(user_id=user, organisation_id=elsewhere, permission=permission)
+        for permission in Permission
+    )
+
+
+def test_an_organisation_rule_applies_in_that_organisation_only() -> None:
+    authorizer = Authorizer.empty()
+    first, second, user = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    authorizer.enforcer.add_grouping_policies(
+        [
+            [str(user), Role.COLLABORATOR.value, str(first)],
+            [str(user), Role.COLLABORATOR.value, str(second)],
+        ]
+    )
+    read_all = Permission.DEPOSITS_READ_ALL
+    authorizer.enforcer.add_policies(
+        [[Role.COLLABORATOR.value, str(first), read_all.obj, read_all.act]]
+    )
+    assert authorizer.may(user_id=user, organisation_id=first, permission=read_all)
+    assert not authorizer.may(user_id=user, organisation_id=second, permission=read_all)
