@@ -446,6 +446,27 @@ async def test_a_tenant_cannot_show_its_deposit_as_sent_without_a_submission(
     assert await _review_of(database, evidence) == ("SEALED", None)
 
 
+@pytest.mark.parametrize("then", ["no tenant", "another tenant"])
+async def test_changing_scope_before_commit_does_not_hide_the_deposit_from_the_check(
+    database: Database, evidence: Evidence, then: str
+) -> None:
+    # The check runs at COMMIT: leaving the tenant's scope first must not make it pass.
+    other = "" if then == "no tenant" else str((await make_organisation(database)).organisation_id)
+    with pytest.raises(DBAPIError) as caught:
+        async with database.unit_of_work(evidence.scope) as session:
+            await session.execute(
+                text("UPDATE deposits SET status = 'SUBMITTED' WHERE id = :d"),
+                {"d": evidence.sealed},
+            )
+            await session.execute(
+                text("SELECT set_config('probant.tenant_id', :o, true)"), {"o": other}
+            )
+            await _at_commit(session)
+    assert getattr(caught.value.orig, "sqlstate", None) == INSUFFICIENT_PRIVILEGE, caught.value
+    assert "cannot be SUBMITTED without a submission" in str(caught.value.orig)
+    assert await _review_of(database, evidence) == ("SEALED", None)
+
+
 @pytest.mark.parametrize("status", ["IN_REVIEW", "ACCEPTED", "PARTIALLY_ACCEPTED", "REJECTED"])
 async def test_a_tenant_cannot_decide_its_own_submission(
     database: Database, client: httpx.AsyncClient, evidence: Evidence, status: str
