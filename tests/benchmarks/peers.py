@@ -23,6 +23,11 @@ the checkout), reinstalled only when its lock file changed. Prints JSON: request
 p50/p99, the server's CPU per request (psutil, the whole process tree) and the ratios
 Probant / PostGraphile and Probant / floor (medians over rounds, each ratio taken within a
 round). `BENCH_SECONDS` (default 4) and `BENCH_ROUNDS` (default 3) as in `api_requests.py`.
+
+With `--log-sql`, PostgreSQL logs every statement of the benchmark's database
+(`log_statement = all` on that database only), each server answers the page once, a second
+apart (the times are printed), and nothing is measured: the server's log then shows the
+statements each one sends for the page.
 """
 
 from __future__ import annotations
@@ -40,6 +45,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +69,7 @@ from api_requests import (
     stop,
     wait_ready,
 )
+from sqlalchemy import create_engine, text
 
 from probant_platform.config import Settings
 from probant_platform.db.roles import app_database_url
@@ -194,11 +201,24 @@ def ratio(rounds: list[dict[str, dict[str, float]]], a: str, b: str) -> dict[str
     }
 
 
-async def main() -> dict[str, Any]:
+def log_statements(owner_url: str) -> None:
+    """Have PostgreSQL log every statement run in the benchmark's database (`--log-sql`)."""
+    engine = create_engine(
+        owner_url.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT"
+    )
+    with engine.connect() as conn:
+        name = conn.execute(text("SELECT current_database()")).scalar_one()
+        conn.execute(text(f"ALTER DATABASE \"{name}\" SET log_statement = 'all'"))
+    engine.dispose()
+
+
+async def main(log_sql: bool = False) -> dict[str, Any]:
     node = install_peer()
     async with bench_database() as bench:
         processes: list[Any] = []
         try:
+            if log_sql:
+                log_statements(bench.owner_url)
             floor, floor_port = await start_floor(bench)
             processes.append(floor)
             probant_port = free_port()
@@ -242,6 +262,13 @@ async def main() -> dict[str, Any]:
             def check(body: bytes) -> bool:
                 return body.count(b'"sha256"') == 60 and b'"errors"' not in body
 
+            if log_sql:  # one more page from each, a second apart, then no measure
+                marks = {}
+                for name, (port, _pid, raw) in requests.items():
+                    await asyncio.sleep(1)
+                    marks[name] = datetime.now(UTC).isoformat()
+                    await once(port, raw)
+                return {"database": bench.owner_url.rsplit("/", 1)[1], "page_requested_at": marks}
             for port, _pid, raw in requests.values():  # warm up (V8's JIT, caches, pools)
                 await drive(port, raw, 2.0, check)
             rounds: list[dict[str, dict[str, float]]] = []
@@ -277,4 +304,5 @@ async def main() -> dict[str, Any]:
 
 
 if __name__ == "__main__":
-    print(json.dumps(asyncio.run(main()), indent=2, ensure_ascii=False))
+    result = asyncio.run(main(log_sql="--log-sql" in sys.argv))
+    print(json.dumps(result, indent=2, ensure_ascii=False))
