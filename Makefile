@@ -9,7 +9,7 @@ LOCAL_PG := $(shell (command -v pg_isready >/dev/null && pg_isready -q -h 127.0.
 PROBANT_TEST_DATABASE_URL ?= $(LOCAL_PG)
 export PROBANT_TEST_DATABASE_URL
 
-.PHONY: install run test lint bench bench-profile frontend clean system-deps image scale-test coverage mutation app-screenshots
+.PHONY: install run test lint bench bench-profile bench-peers frontend clean system-deps image scale-test coverage mutation app-screenshots
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -86,6 +86,11 @@ bench: $(STAMP)
 	$(VENV)/bin/python tests/benchmarks/ledger_spends.py
 	$(VENV)/bin/python tests/benchmarks/nearest_offices.py
 	$(VENV)/bin/python tests/benchmarks/long_term.py
+
+# The dashboard page served side by side by PostGraphile 5 (npm, installed into
+# $TMPDIR/probant-peers), the hand-written floor and Probant (minutes; not part of `make bench`).
+bench-peers: $(STAMP)
+	$(VENV)/bin/python tests/benchmarks/peers.py
 
 # The container image (docs/operations.md): docker or podman, whichever is installed.
 IMAGE ?= probant:dev

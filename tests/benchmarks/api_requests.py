@@ -32,6 +32,9 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -380,7 +383,20 @@ async def measure_server(
     return report
 
 
-async def main(profile: bool) -> dict[str, Any]:
+@dataclass
+class BenchDatabase:
+    """A fresh database with the demo and DEPOSITS sealed deposits (see `bench_database`)."""
+
+    owner_url: str
+    env: dict[str, str]  # the environment `probant serve` and the floor run with
+    data: Path
+    owner: dict[str, Any]  # the demo law firm's owner account (email, password)
+    organisation_id: uuid.UUID
+
+
+@asynccontextmanager
+async def bench_database() -> AsyncIterator[BenchDatabase]:
+    """Create, migrate and seed a database on the machine's PostgreSQL; drop it on exit."""
     server_url = os.environ.get(
         "PROBANT_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
     )
@@ -398,7 +414,6 @@ async def main(profile: bool) -> dict[str, Any]:
         "PROBANT_DATA_DIR": str(data),
         "PROBANT_LOG_LEVEL": "WARNING",
     }
-    processes: list[Any] = []
     try:
         subprocess.run([PROBANT, "migrate"], env=env, check=True, capture_output=True)
         demo = subprocess.run(
@@ -419,32 +434,57 @@ async def main(profile: bool) -> dict[str, Any]:
             ).one()
         owner_engine.dispose()
         await seed(owner_url, organisation_id, membership_id)
+        yield BenchDatabase(owner_url, env, data, owner, organisation_id)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
-        floor_port = free_port()
-        floor_env = {**env, "BENCH_TENANT_ID": str(organisation_id)}
-        floor = subprocess.Popen(
-            [
-                str(Path(sys.executable).parent / "uvicorn"),
-                "--app-dir",
-                str(ROOT / "tests" / "benchmarks"),
-                "--port",
-                str(floor_port),
-                "--log-level",
-                "warning",
-                "--no-access-log",
-                "floor_app:app",
-            ],
-            env={
-                **floor_env,
-                "PYTHONPATH": os.pathsep.join(
-                    str(ROOT / r) for r in ("platform", "tenants", "graphql")
-                ),
-            },
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        processes.append(floor)
+
+async def start_floor(bench: BenchDatabase) -> tuple[Any, int]:
+    """The hand-written floor (floor_app.py) in its own uvicorn process: (process, port)."""
+    floor_port = free_port()
+    floor = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "uvicorn"),
+            "--app-dir",
+            str(ROOT / "tests" / "benchmarks"),
+            "--port",
+            str(floor_port),
+            "--log-level",
+            "warning",
+            "--no-access-log",
+            "floor_app:app",
+        ],
+        env={
+            **bench.env,
+            "BENCH_TENANT_ID": str(bench.organisation_id),
+            "PYTHONPATH": os.pathsep.join(
+                str(ROOT / r) for r in ("platform", "tenants", "graphql")
+            ),
+        },
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
         await wait_ready(floor_port, "/healthz")
+    except BaseException:
+        stop(floor)
+        raise
+    return floor, floor_port
+
+
+async def main(profile: bool) -> dict[str, Any]:
+    async with bench_database() as bench:
+        return await _main(bench, profile)
+
+
+async def _main(bench: BenchDatabase, profile: bool) -> dict[str, Any]:
+    env, data, owner = bench.env, bench.data, bench.owner
+    processes: list[Any] = []
+    try:
+        floor, floor_port = await start_floor(bench)
+        processes.append(floor)
 
         report: dict[str, Any] = {"clients": CLIENTS, "seconds": SECONDS, "rounds": ROUNDS}
         worker_counts = [1]
@@ -484,9 +524,6 @@ async def main(profile: bool) -> dict[str, Any]:
     finally:
         for process in processes:
             stop(process)
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 if __name__ == "__main__":
