@@ -236,6 +236,25 @@ async def test_a_new_submission_starts_unreviewed(
     await _refused(database, sealed.scope, sql, _forged(sealed), "starts unreviewed")
 
 
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [
+        ("submitted_at", "now() - interval '2 days'"),
+        ("submitted_at", "now() + interval '1 day'"),
+        ("due_at", "now() - interval '1 hour'"),
+        ("due_at", "now() + interval '10 minutes'"),
+        ("due_at", "now() + interval '31 days'"),
+    ],
+)
+async def test_a_new_submission_is_dated_now_and_due_within_the_review_window(
+    database: Database, sealed: Sealed, column: str, value: str
+) -> None:
+    # Backdated, post-dated, or jumping the office's queue (ordered by due date): refused.
+    sql = _insert(**{column: value})
+    await _refused(database, sealed.scope, sql, _forged(sealed), "dated when it is made")
+    assert await _state(database, sealed) == ("SEALED", 0, 2)
+
+
 # One change per column; a column added later without an entry here fails the test below.
 CHANGES = {
     "id": "gen_random_uuid()",
