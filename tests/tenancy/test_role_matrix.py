@@ -10,9 +10,13 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from sqlalchemy import select
+from tests.factories import add_member, make_organisation
 
+from probant_platform.db import Database, TenantScope
 from probant_tenants.authz import Authorizer, Permission
-from probant_tenants.models import Role
+from probant_tenants.authz.enforcer import bump_policy_version
+from probant_tenants.models import CasbinRule, Organisation, Role
 
 OW, AD, CO, CL, CK, CJ, OP, PA = (
     "owner",
@@ -95,3 +99,39 @@ def test_an_organisation_rule_applies_in_that_organisation_only() -> None:
     )
     assert authorizer.may(user_id=user, organisation_id=first, permission=read_all)
     assert not authorizer.may(user_id=user, organisation_id=second, permission=read_all)
+
+
+async def test_a_remembered_decision_follows_the_organisations_new_rules(
+    database: Database,
+) -> None:
+    # Decisions are remembered per organisation; a rule added there (its policy version moved)
+    # must change the very next answer, in this process as in any other.
+    owner = await make_organisation(database)
+    colleague = await add_member(database, owner, role=Role.COLLABORATOR)
+    authorizer = Authorizer.empty()
+    read_all = Permission.DEPOSITS_READ_ALL
+    domain = str(owner.organisation_id)
+
+    async def decide() -> bool:
+        async with database.unit_of_work(TenantScope(organisation_id=owner.organisation_id)) as s:
+            version = (
+                await s.execute(
+                    select(Organisation.policy_version).where(
+                        Organisation.id == owner.organisation_id
+                    )
+                )
+            ).scalar_one()
+            if not authorizer.is_fresh(owner.organisation_id, version):
+                await authorizer.refresh(
+                    session=s, organisation_id=owner.organisation_id, version=version
+                )
+        return authorizer.may(
+            user_id=colleague.user_id, organisation_id=owner.organisation_id, permission=read_all
+        )
+
+    assert await decide() is False
+    assert await decide() is False  # remembered
+    async with database.unit_of_work(TenantScope(organisation_id=owner.organisation_id)) as s:
+        s.add(CasbinRule(ptype="p", v0="COLLABORATOR", v1=domain, v2=read_all.obj, v3=read_all.act))
+        await bump_policy_version(session=s, organisation_id=owner.organisation_id)
+    assert await decide() is True
