@@ -11,7 +11,8 @@ from tests.ledger_helpers import fund
 
 from probant_platform.db import Database, TenantScope
 from probant_platform.evidence.media.samples import photo_jpeg
-from probant_tenants.authz import Permission, bump_policy_version
+from probant_tenants.authz import Permission
+from probant_tenants.authz.enforcer import bump_policy_version
 from probant_tenants.models import CasbinRule
 
 WALLET = """
@@ -80,4 +81,3 @@ async def test_an_organisation_rule_moves_a_collaborators_wallet_everywhere_at_o
     assert after["creditBalance"] == 9
     assert after["depositQuote"]["balance"] == 9
     assert after["ledgerEntries"]["edges"][0]["node"]["amount"] == -1
-
