@@ -17,16 +17,20 @@ from probant_graphql.billing.mutations import BillingMutation
 from probant_graphql.billing.queries import BillingQuery
 from probant_graphql.core.queries import CoreQuery
 from probant_graphql.cost import QueryCostLimit
-from probant_graphql.embedding.resolvers import EmbeddingMutation, EmbeddingQuery
+from probant_graphql.embedding.mutations import EmbeddingMutation
+from probant_graphql.embedding.queries import EmbeddingQuery
 from probant_graphql.error_masking import (
     ErrorMasking,
     ProductionErrorMasking,
     SandboxErrorMasking,
 )
-from probant_graphql.evidence.resolvers import EvidenceMutation, EvidenceQuery
+from probant_graphql.evidence.mutations import EvidenceMutation
+from probant_graphql.evidence.queries import EvidenceQuery
 from probant_graphql.integrity.queries import IntegrityQuery
-from probant_graphql.ledger.resolvers import LedgerHistoryQuery, LedgerMutation, LedgerQuery
-from probant_graphql.notifications.resolvers import NotificationMutation, NotificationQuery
+from probant_graphql.ledger.mutations import LedgerMutation
+from probant_graphql.ledger.queries import LedgerHistoryQuery, LedgerQuery
+from probant_graphql.notifications.mutations import NotificationMutation
+from probant_graphql.notifications.queries import NotificationQuery
 from probant_graphql.partners.clients import (
     ApiClientMutation,
     ApiClientQuery,

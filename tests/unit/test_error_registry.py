@@ -93,3 +93,17 @@ def test_decode_id_reads_raw_uuids_and_global_ids_of_the_expected_type_only() ->
 def test_require_id_raises_the_domains_not_found_error() -> None:
     with pytest.raises(tenant_errors.OrganisationNotFound):
         require_id("nope", "Organisation", tenant_errors.OrganisationNotFound)
+
+
+def test_the_capture_flows_codes_are_registered_with_their_fields() -> None:
+    from probant_graphql.evidence.errors import ItemLimitReached, QuoteChanged
+    from probant_platform.evidence import errors as evidence_errors
+
+    changed = to_graphql_error(evidence_errors.QuoteChanged(credits=2), "en")
+    assert isinstance(changed, QuoteChanged) and changed.credits == 2
+    assert changed.message == "The price changed (2 credit(s)). Check it and confirm again."
+    full = to_graphql_error(evidence_errors.ItemLimitReached(limit=20), "fr")
+    assert isinstance(full, ItemLimitReached) and full.limit == 20
+    assert full.message == "Ce dépôt contient déjà le nombre maximal d'éléments (20)."
+    too_long = to_graphql_error(evidence_errors.InvalidText(field="item_comments"), "en")
+    assert isinstance(too_long, InvalidInput) and too_long.field == "itemComments"

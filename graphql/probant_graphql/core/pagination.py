@@ -114,15 +114,22 @@ async def page(
     first: int | None,
     after: str | None,
     to_node: Callable[[Any], N],
+    rows: bool = False,
+    cursor_of: Callable[[Any], str] | None = None,
 ) -> relay.Connection[N]:
-    """One page of a single-model query, newest first, as a Relay connection (one query)."""
+    """One page of a query, newest first, as a Relay connection (one query).
+
+    The query selects one model, or with `rows` several columns or models (the rows are
+    handed over as they are); `cursor_of` reads a row's cursor, by default from its
+    `created` and `ident` attributes."""
     found = await session.execute(
         newest_first(query, created=created, ident=ident, after=after, first=first)
     )
     return connection(
-        found.scalars().all(),
+        found.all() if rows else found.scalars().all(),
         first=first,
         after=after,
-        cursor_of=lambda row: encode_cursor(getattr(row, created.key), getattr(row, ident.key)),
+        cursor_of=cursor_of
+        or (lambda row: encode_cursor(getattr(row, created.key), getattr(row, ident.key))),
         to_node=to_node,
     )

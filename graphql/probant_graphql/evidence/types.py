@@ -1,4 +1,4 @@
-"""Deposit, item and capture types, and the typed errors of the capture flow."""
+"""Deposit, item and capture types (the typed errors of the capture flow are in `errors.py`)."""
 
 from __future__ import annotations
 
@@ -7,20 +7,17 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
-from sqlalchemy import Row, select
 from strawberry import relay
-from strawberry.dataloader import DataLoader
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from probant_graphql.context import Context
-from probant_graphql.core.errors import Error
+from probant_graphql.core.ids import decode_id
+from probant_graphql.evidence.loaders import items_loader, visible_deposits, visible_items
 from probant_graphql.integrity import types as integrity
-from probant_graphql.permissions import current_actor, may, operation_allowed
-from probant_platform.evidence import models
+from probant_platform.evidence import models, queries
 from probant_platform.evidence.credentials import SUPPORTED as CREDENTIAL_MEDIA
 from probant_platform.storage.signing import signed_media_path
-from probant_tenants.authz import Permission
 
 if TYPE_CHECKING:
     from probant_graphql.bailiffs.types import Submission
@@ -29,73 +26,9 @@ CaptureKind = strawberry.enum(models.CaptureKind, name="CaptureKind")
 DepositStatus = strawberry.enum(models.DepositStatus, name="DepositStatus")
 
 
-def _uuid(value: str) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        return None
-
-
-async def visible_deposit_ids(
-    info: Info[Context, Any], ids: list[uuid.UUID]
-) -> dict[uuid.UUID, models.Deposit]:
-    """The deposits among `ids` the viewer may see: the organisation's for admins, else own."""
-    actor = await current_actor(info)
-    if actor is None or not operation_allowed(info, actor) or not ids:
-        return {}
-    query = select(models.Deposit).where(
-        models.Deposit.id.in_(ids), models.Deposit.organisation_id == actor.organisation_id
-    )
-    if not await may(info, actor, Permission.DEPOSITS_READ_ALL):
-        query = query.where(models.Deposit.author_membership_id == actor.membership_id)
-    return {d.id: d for d in (await info.context.session.execute(query)).scalars()}
-
-
-AnyRow = Row[*tuple[Any, ...]]
-
-# The columns the GraphQL types read: pages select these as plain rows (no ORM objects, no
-# identity map, no signature image), which `from_model` reads like the models themselves.
-DEPOSIT_COLUMNS = (
-    models.Deposit.id,
-    models.Deposit.reference,
-    models.Deposit.kind,
-    models.Deposit.status,
-    models.Deposit.title,
-    models.Deposit.street,
-    models.Deposit.postcode,
-    models.Deposit.city,
-    models.Deposit.floor,
-    models.Deposit.flat,
-    models.Deposit.building,
-    models.Deposit.address_details,
-    models.Deposit.description,
-    models.Deposit.created_at,
-    models.Deposit.sealed_at,
-    models.Deposit.signature_name,
-    models.Deposit.credits_spent,
-)
-ITEM_COLUMNS = (
-    models.EvidenceItem.id,
-    models.EvidenceItem.deposit_id,
-    models.EvidenceItem.organisation_id,
-    models.EvidenceItem.sha256,
-    models.EvidenceItem.size,
-    models.EvidenceItem.media_type,
-    models.EvidenceItem.width,
-    models.EvidenceItem.height,
-    models.EvidenceItem.duration_seconds,
-    models.EvidenceItem.captured_at,
-    models.EvidenceItem.received_at,
-    models.EvidenceItem.clock_skew_flagged,
-    models.EvidenceItem.latitude,
-    models.EvidenceItem.longitude,
-    models.EvidenceItem.accuracy_meters,
-    models.EvidenceItem.location_fixed_at,
-    models.EvidenceItem.no_location_reason,
-    models.EvidenceItem.comment,
-    models.EvidenceItem.blob_key,
-    models.EvidenceItem.thumbnail_key,
-)
+# A row of `queries.DEPOSIT_COLUMNS` or `queries.ITEM_COLUMNS`: pages select these (no ORM
+# objects, no signature image), which `from_model` reads like the models themselves.
+AnyRow = queries.AnyRow
 
 
 @strawberry.type
@@ -191,39 +124,12 @@ class EvidenceItem(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info[Context, Any], node_ids: list[str], required: bool = False
     ) -> list[EvidenceItem | None]:
-        if await current_actor(info) is None:  # also pins the session to the viewer's tenant
-            return [None for _ in node_ids]
-        ids = [i for i in map(_uuid, node_ids) if i]
-        rows = (
-            (
-                await info.context.session.execute(
-                    select(models.EvidenceItem).where(models.EvidenceItem.id.in_(ids))
-                )
-            )
-            .scalars()
-            .all()
-        )
-        visible = await visible_deposit_ids(info, list({r.deposit_id for r in rows}))
-        found = {str(r.id): cls.from_model(r) for r in rows if r.deposit_id in visible}
-        return [found.get(n) for n in node_ids]
-
-
-async def _items_of(
-    info: Info[Context, Any], deposit_ids: list[uuid.UUID]
-) -> list[list[EvidenceItem]]:
-    """One query for the items of every deposit on the page (no query per deposit)."""
-    rows = await info.context.session.execute(
-        select(*ITEM_COLUMNS)
-        .where(
-            models.EvidenceItem.deposit_id.in_(deposit_ids),
-            models.EvidenceItem.status == models.ItemStatus.STORED,
-        )
-        .order_by(models.EvidenceItem.captured_at, models.EvidenceItem.id)
-    )
-    grouped: dict[uuid.UUID, list[EvidenceItem]] = {key: [] for key in deposit_ids}
-    for item in rows:
-        grouped[item.deposit_id].append(EvidenceItem.from_model(item))
-    return [grouped[key] for key in deposit_ids]
+        ids = [i for i in (decode_id(n, "EvidenceItem") for n in node_ids) if i]
+        visible = await visible_items(info, ids)
+        return [
+            cls.from_model(visible[u]) if (u := decode_id(n, "EvidenceItem")) in visible else None
+            for n in node_ids
+        ]
 
 
 @strawberry.type
@@ -312,10 +218,7 @@ class Deposit(relay.Node):
     def items(self, info: Info[Context, Any]) -> list[EvidenceItem]:
         # A plain function returning the loader's future (graphql-core awaits it): no
         # coroutine per deposit on a page; the items of the whole page are one query.
-        loader = info.context.cache.get("deposit_items")
-        if loader is None:
-            loader = DataLoader(load_fn=lambda keys: _items_of(info, keys))
-            info.context.cache["deposit_items"] = loader
+        loader = items_loader(info, EvidenceItem.from_model)
         return loader.load(uuid.UUID(self.deposit_id))  # type: ignore[return-value]
 
     @strawberry.field(description="Where the deposit stands with its bailiff office, once sent.")
@@ -330,9 +233,12 @@ class Deposit(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info[Context, Any], node_ids: list[str], required: bool = False
     ) -> list[Deposit | None]:
-        visible = await visible_deposit_ids(info, [i for i in map(_uuid, node_ids) if i])
+        visible = await visible_deposits(
+            info, [i for i in (decode_id(n, "Deposit") for n in node_ids) if i]
+        )
         return [
-            cls.from_model(visible[u]) if (u := _uuid(n)) in visible else None for n in node_ids
+            cls.from_model(visible[u]) if (u := decode_id(n, "Deposit")) in visible else None
+            for n in node_ids
         ]
 
 
@@ -370,48 +276,3 @@ class DepositPayload:
 @strawberry.type
 class DeletedPayload:
     ok: bool
-
-
-@strawberry.type
-class EmailNotVerified(Error):
-    pass
-
-
-@strawberry.type
-class CaptureSessionExpired(Error):
-    pass
-
-
-@strawberry.type
-class ItemLimitReached(Error):
-    limit: int
-
-
-@strawberry.type
-class WrongMediaKind(Error):
-    pass
-
-
-@strawberry.type
-class AlreadySealed(Error):
-    pass
-
-
-@strawberry.type
-class QuoteChanged(Error):
-    credits: int
-
-
-@strawberry.type
-class NothingToSeal(Error):
-    pass
-
-
-@strawberry.type
-class SignatureRequired(Error):
-    pass
-
-
-@strawberry.type
-class LocationRequired(Error):
-    pass

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 import strawberry
 
 from probant_graphql.core.errors import Error, invalid_input, register
@@ -52,3 +55,28 @@ class DepositQuote:
     rule: PricingRule  # type: ignore[valid-type]
     description: str
     balance: int
+
+
+@strawberry.type(name="LedgerEntry")
+class LedgerEntryNode:
+    id: strawberry.ID
+    kind: TransactionKind  # type: ignore[valid-type]
+    amount: int
+    balance_after: int = strawberry.field(description="The wallet's running balance after it.")
+    reference: str
+    reason: str
+    created_at: datetime
+
+    @classmethod
+    def from_row(cls, row: Any) -> LedgerEntryNode:
+        """From an (entry, transaction) row of `ledger.queries.wallet_entries`."""
+        entry, transaction = row
+        return cls(
+            id=strawberry.ID(str(entry.id)),
+            kind=transaction.kind,
+            amount=entry.amount,
+            balance_after=entry.balance_after,
+            reference=transaction.reference,
+            reason=transaction.reason,
+            created_at=entry.created_at,
+        )

@@ -1,8 +1,7 @@
-"""Widget keys and API keys: created, listed and revoked by the organisation's admins."""
+"""Widget keys and API keys: created and revoked by the organisation's admins."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any
 
 import strawberry
@@ -12,95 +11,23 @@ from probant_graphql.context import Context
 from probant_graphql.core.errors import CommonErrors
 from probant_graphql.core.ids import require_id
 from probant_graphql.core.mutations import run_mutation
-from probant_graphql.permissions import require
+from probant_graphql.embedding.types import (
+    ApiKey,
+    ApiKeyCreated,
+    RevokedPayload,
+    WidgetKey,
+    WidgetKeyPayload,
+)
 from probant_tenants.authz import Permission
 from probant_tenants.context import Actor
 from probant_tenants.embedding import keys
 from probant_tenants.embedding.errors import KeyNotFound
-from probant_tenants.embedding.models import ApiKey as ApiKeyModel
-from probant_tenants.embedding.models import WidgetKey as WidgetKeyModel
-
-
-@strawberry.type
-class WidgetKey:
-    id: strawberry.ID
-    public_key: str
-    allowed_origins: list[str]
-    created_at: datetime
-    revoked_at: datetime | None
-
-    @classmethod
-    def from_model(cls, key: WidgetKeyModel) -> WidgetKey:
-        return cls(
-            id=strawberry.ID(str(key.id)),
-            public_key=key.public_key,
-            allowed_origins=list(key.allowed_origins),
-            created_at=key.created_at,
-            revoked_at=key.revoked_at,
-        )
-
-
-@strawberry.type
-class ApiKey:
-    id: strawberry.ID
-    name: str
-    prefix: str
-    created_at: datetime
-    last_used_at: datetime | None
-    revoked_at: datetime | None
-
-    @classmethod
-    def from_model(cls, key: ApiKeyModel) -> ApiKey:
-        return cls(
-            id=strawberry.ID(str(key.id)),
-            name=key.name,
-            prefix=key.prefix,
-            created_at=key.created_at,
-            last_used_at=key.last_used_at,
-            revoked_at=key.revoked_at,
-        )
-
-
-@strawberry.type
-class WidgetKeyPayload:
-    widget_key: WidgetKey
-
-
-@strawberry.type(description="The secret is shown here once; Probant keeps only its hash.")
-class ApiKeyCreated:
-    api_key: ApiKey
-    secret: str
-
-
-@strawberry.type
-class RevokedPayload:
-    ok: bool
-
 
 WidgetKeyResult = Annotated[WidgetKeyPayload | CommonErrors, strawberry.union("WidgetKeyResult")]
 ApiKeyResult = Annotated[ApiKeyCreated | CommonErrors, strawberry.union("ApiKeyResult")]
 RevokeResult = Annotated[RevokedPayload | CommonErrors, strawberry.union("RevokeKeyResult")]
 # A key's refusals are about the origins it lists.
 KEY_FIELD = "allowedOrigins"
-
-
-@strawberry.type
-class EmbeddingQuery:
-    @strawberry.field(description="The organisation's widget keys (OWNER/ADMIN).")
-    async def widget_keys(self, info: Info[Context, Any]) -> list[WidgetKey]:
-        actor = await require(info, Permission.WIDGET_KEYS_MANAGE)
-        rows = await keys.list_widget_keys(
-            session=info.context.session, organisation_id=actor.organisation_id
-        )
-        return [WidgetKey.from_model(k) for k in rows]
-
-    @strawberry.field(description="The organisation's secret API keys, without their secrets.")
-    async def api_keys(self, info: Info[Context, Any]) -> list[ApiKey]:
-        actor = await require(info, Permission.WIDGET_KEYS_MANAGE)
-        rows = await keys.list_api_keys(
-            session=info.context.session, organisation_id=actor.organisation_id
-        )
-        return [ApiKey.from_model(k) for k in rows]
 
 
 @strawberry.type

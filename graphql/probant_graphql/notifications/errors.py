@@ -1,0 +1,32 @@
+"""The typed errors of the inbox and push subscriptions, registered for their domain codes."""
+
+from __future__ import annotations
+
+import strawberry
+
+from probant_graphql.core.errors import Error, InvalidInput, invalid_input, register
+from probant_platform.errors import DomainError
+
+
+@strawberry.type(description="Push notifications are not configured on this server.")
+class PushUnavailable(Error):
+    pass
+
+
+class NotificationNotFound(DomainError):
+    code = "NOT_FOUND"
+    message_fr = "Cette notification n'existe pas."
+    message_en = "This notification does not exist."
+
+
+def _invalid_subscription(exc: DomainError, locale: str) -> Error:
+    """The argument at fault, from the part of the subscription the service refused."""
+    field = {"p256dh": "p256dh", "auth": "auth", "keys": "p256dh"}.get(
+        str(exc.params.get("reason")), "endpoint"
+    )
+    return InvalidInput(message=exc.message(locale), field=field)
+
+
+register("UNKNOWN_NOTIFICATION_KIND", invalid_input("kind"))
+register("INVALID_PUSH_SUBSCRIPTION", _invalid_subscription)
+register("PUSH_UNAVAILABLE", PushUnavailable)
