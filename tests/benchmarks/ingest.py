@@ -7,6 +7,14 @@ Reports, measured in the same run on the same machine:
 - twenty concurrent photo uploads (target: no errors).
 The 50 MB and 200 MB bodies are random bytes sent to a video session: the server streams and
 hashes them fully before content validation refuses them, which is the path being measured.
+
+The client behaves as the capture widget does (`BENCH_CLIENT=widget`, the default): each item
+is hashed when it is captured (before the clock starts: the widget hashes on the person's
+device, not on the server), then staged and PUT on its own, with as many items in flight as
+the per-user upload limit allows (`PROBANT_UPLOADS_PER_USER`, 4). `BENCH_CLIENT=sequential`
+is the earlier client: one item at a time, each hashed inside the timed window.
+`BENCH_PROFILE=<file>` serves under pyinstrument (`profile_server.py`) and writes its report
+to <file>; the output also gives the client-side time spent in staging round trips and PUTs.
 """
 
 from __future__ import annotations
@@ -17,6 +25,7 @@ import io
 import json
 import os
 import secrets
+import signal
 import socket
 import subprocess
 import sys
@@ -32,6 +41,9 @@ from sqlalchemy import create_engine, text
 
 ROOT = Path(__file__).resolve().parents[2]
 PROBANT = str(Path(sys.executable).parent / "probant")
+CLIENT = os.environ.get("BENCH_CLIENT", "widget")
+PROFILE = os.environ.get("BENCH_PROFILE")
+IN_FLIGHT = 4  # PROBANT_UPLOADS_PER_USER's default: what one person's widget may send at once
 
 
 def noisy_jpeg(seed: int) -> bytes:
@@ -82,8 +94,12 @@ async def main() -> dict[str, object]:
         owner = next(
             a for a in accounts["accounts"] if a["kind"] == "LAW_FIRM" and a["role"] == "OWNER"
         )
+        command = [PROBANT, "serve", "--port", str(port)]
+        if PROFILE:
+            script = str(Path(__file__).with_name("profile_server.py"))
+            command = [sys.executable, script, str(port), PROFILE]
         server = subprocess.Popen(
-            [PROBANT, "serve", "--port", str(port)],
+            command,
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -99,7 +115,10 @@ async def main() -> dict[str, object]:
             return await _measure(client, owner, data, psutil.Process(server.pid))
     finally:
         if server is not None:
-            server.terminate()
+            if PROFILE:
+                server.send_signal(signal.SIGINT)  # the profiler writes its report on SIGINT
+            else:
+                server.terminate()
             try:
                 server.wait(timeout=60)
             except subprocess.TimeoutExpired:
@@ -126,16 +145,24 @@ async def _session(client: httpx.AsyncClient, kind: str) -> str:
     return data["startCapture"]["captureSession"]["id"]
 
 
+PHASES = {"stage": 0.0, "put": 0.0}
+
+
 async def _upload(
-    client: httpx.AsyncClient, session_id: str, body: bytes, content_type: str
+    client: httpx.AsyncClient,
+    session_id: str,
+    body: bytes,
+    content_type: str,
+    sha256: str | None = None,
 ) -> int:
+    started = time.perf_counter()
     staged = await _gql(
         client,
         "mutation($i: StageUploadInput!) { stageUpload(input: $i) { ... on StagedUpload { uploadUrl } ... on Error { message } } }",
         {
             "i": {
                 "captureSessionId": session_id,
-                "sha256": hashlib.sha256(body).hexdigest(),
+                "sha256": sha256 or hashlib.sha256(body).hexdigest(),
                 "size": len(body),
                 "contentType": content_type,
                 "capturedAt": "2026-11-22T10:00:00+00:00",
@@ -144,8 +171,35 @@ async def _upload(
         },
     )
     url = staged["stageUpload"]["uploadUrl"]
+    sent = time.perf_counter()
     response = await client.put(url, content=body, headers={"content-type": content_type})
+    PHASES["stage"] += sent - started
+    PHASES["put"] += time.perf_counter() - sent
     return response.status_code
+
+
+async def _ingest(client: httpx.AsyncClient, photos: list[bytes], big: bytes) -> list[int]:
+    """The timed part: twenty photos into one session, then the 50 MB body into another."""
+    if CLIENT == "sequential":
+        session_id = await _session(client, "PHOTOS")
+        statuses = [await _upload(client, session_id, body, "image/jpeg") for body in photos]
+        video = await _session(client, "VIDEO")
+        return [*statuses, await _upload(client, video, big, "video/webm")]
+    # The widget: hashed at capture, each item staged and sent on its own, several at once.
+    digests = {id(body): DIGESTS[id(body)] for body in [*photos, big]}
+    session_id = await _session(client, "PHOTOS")
+    gate = asyncio.Semaphore(IN_FLIGHT)
+
+    async def one(body: bytes) -> int:
+        async with gate:
+            return await _upload(client, session_id, body, "image/jpeg", digests[id(body)])
+
+    statuses = await asyncio.gather(*(one(body) for body in photos))
+    video = await _session(client, "VIDEO")
+    return [*statuses, await _upload(client, video, big, "video/webm", digests[id(big)])]
+
+
+DIGESTS: dict[int, str] = {}
 
 
 async def _measure(
@@ -165,12 +219,16 @@ async def _measure(
         path.write_bytes(body)
         files.append(path)
     baseline = sha256sum_seconds(files)
+    for body in [*photos, big]:  # the widget hashes each item when it is captured
+        DIGESTS[id(body)] = hashlib.sha256(body).hexdigest()
 
+    cpu_before = process.cpu_times()
+    PHASES.update(stage=0.0, put=0.0)
     start = time.perf_counter()
-    session_id = await _session(client, "PHOTOS")
-    statuses = [await _upload(client, session_id, body, "image/jpeg") for body in photos]
-    statuses.append(await _upload(client, await _session(client, "VIDEO"), big, "video/webm"))
+    statuses = await _ingest(client, photos, big)
     elapsed = time.perf_counter() - start
+    cpu_after = process.cpu_times()
+    phases = dict(PHASES)
     total = sum(map(len, photos)) + len(big)
 
     rss_before, peak = process.memory_info().rss, 0
@@ -194,10 +252,16 @@ async def _measure(
         *(_upload(client, concurrent_session, p, "image/jpeg") for p in photos)
     )
     return {
+        "client": CLIENT,
         "bytes": total,
         "server_seconds": round(elapsed, 2),
         "sha256sum_seconds": round(baseline, 2),
         "throughput_ratio_vs_sha256sum": round(baseline / elapsed, 3),
+        "server_cpu_seconds": round(
+            cpu_after.user + cpu_after.system - cpu_before.user - cpu_before.system, 2
+        ),
+        "client_seconds_in_stage_round_trips (summed over requests)": round(phases["stage"], 2),
+        "client_seconds_in_puts (summed over requests)": round(phases["put"], 2),
         "photo_statuses": sorted(set(statuses[:-1])),
         "50MB_random_body_status": statuses[-1],
         "rss_growth_mb_during_200MB_upload": round((peak - rss_before) / 1024 / 1024, 1),
