@@ -13,8 +13,11 @@ is hashed when it is captured (before the clock starts: the widget hashes on the
 device, not on the server), then staged and PUT on its own, with as many items in flight as
 the per-user upload limit allows (`PROBANT_UPLOADS_PER_USER`, 4). `BENCH_CLIENT=sequential`
 is the earlier client: one item at a time, each hashed inside the timed window.
-`BENCH_PROFILE=<file>` serves under pyinstrument (`profile_server.py`) and writes its report
-to <file>; the output also gives the client-side time spent in staging round trips and PUTs.
+`BENCH_PROFILE=<file>` serves under pyinstrument (`profile_server.py`, the event loop's
+thread only) and writes its report to <file>; `BENCH_SERVER_WRAP="py-spy record -f raw
+--threads -o <file> --"` runs the server under a sampling profiler that sees the decoding
+threads too (py-spy is not a project dependency). The output also gives the server's CPU
+time, `sha256sum`'s, and the client-side time spent in staging round trips and in PUTs.
 """
 
 from __future__ import annotations
@@ -24,7 +27,9 @@ import hashlib
 import io
 import json
 import os
+import resource
 import secrets
+import shlex
 import signal
 import socket
 import subprocess
@@ -53,10 +58,14 @@ def noisy_jpeg(seed: int) -> bytes:
     return out.getvalue()
 
 
-def sha256sum_seconds(paths: list[Path]) -> float:
+def sha256sum_seconds(paths: list[Path]) -> tuple[float, float]:
+    """Wall-clock and CPU seconds of `sha256sum` over the files (read from the page cache)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(["sha256sum", *map(str, paths)], check=True, capture_output=True)
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
 
 
 def free_port() -> int:
@@ -98,6 +107,7 @@ async def main() -> dict[str, object]:
         if PROFILE:
             script = str(Path(__file__).with_name("profile_server.py"))
             command = [sys.executable, script, str(port), PROFILE]
+        command = [*shlex.split(os.environ.get("BENCH_SERVER_WRAP", "")), *command]
         server = subprocess.Popen(
             command,
             env=env,
@@ -112,10 +122,13 @@ async def main() -> dict[str, object]:
                 except httpx.TransportError:
                     pass
                 await asyncio.sleep(0.1)
-            return await _measure(client, owner, data, psutil.Process(server.pid))
+            process = psutil.Process(server.pid)
+            if os.environ.get("BENCH_SERVER_WRAP"):  # measure the server, not its profiler
+                process = process.children(recursive=True)[-1]
+            return await _measure(client, owner, data, process)
     finally:
         if server is not None:
-            if PROFILE:
+            if PROFILE or os.environ.get("BENCH_SERVER_WRAP"):
                 server.send_signal(signal.SIGINT)  # the profiler writes its report on SIGINT
             else:
                 server.terminate()
@@ -218,16 +231,19 @@ async def _measure(
         path = data / f"sample-{index}"
         path.write_bytes(body)
         files.append(path)
-    baseline = sha256sum_seconds(files)
+    baseline, baseline_cpu = sha256sum_seconds(files)
     for body in [*photos, big]:  # the widget hashes each item when it is captured
         DIGESTS[id(body)] = hashlib.sha256(body).hexdigest()
 
     cpu_before = process.cpu_times()
+    client_before = time.process_time()
     PHASES.update(stage=0.0, put=0.0)
     start = time.perf_counter()
     statuses = await _ingest(client, photos, big)
     elapsed = time.perf_counter() - start
     cpu_after = process.cpu_times()
+    client_cpu = time.process_time() - client_before
+    server_cpu = cpu_after.user + cpu_after.system - cpu_before.user - cpu_before.system
     phases = dict(PHASES)
     total = sum(map(len, photos)) + len(big)
 
@@ -257,9 +273,10 @@ async def _measure(
         "server_seconds": round(elapsed, 2),
         "sha256sum_seconds": round(baseline, 2),
         "throughput_ratio_vs_sha256sum": round(baseline / elapsed, 3),
-        "server_cpu_seconds": round(
-            cpu_after.user + cpu_after.system - cpu_before.user - cpu_before.system, 2
-        ),
+        "server_cpu_seconds": round(server_cpu, 2),
+        "sha256sum_cpu_seconds": round(baseline_cpu, 2),
+        "cpu_ratio (sha256sum CPU / server CPU)": round(baseline_cpu / server_cpu, 3),
+        "client_cpu_seconds": round(client_cpu, 2),
         "client_seconds_in_stage_round_trips (summed over requests)": round(phases["stage"], 2),
         "client_seconds_in_puts (summed over requests)": round(phases["put"], 2),
         "photo_statuses": sorted(set(statuses[:-1])),
