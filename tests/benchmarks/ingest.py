@@ -37,6 +37,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -66,6 +67,37 @@ def sha256sum_seconds(paths: list[Path]) -> tuple[float, float]:
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return wall, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+
+
+def floor_cpu_seconds(photos: list[Path], everything: list[Path]) -> dict[str, float]:
+    """CPU seconds, in this process, of what no server can skip: hashing every byte once
+    (hashlib) and validating the photos as the server does (`inspect_media`, one thread),
+    and for comparison with a full-size decode (the validation before issue 21)."""
+    from probant_platform.evidence.media import inspect as inspect_module
+
+    def cpu(fn: Callable[[], object]) -> float:
+        start = time.process_time()
+        fn()
+        return round(time.process_time() - start, 3)
+
+    def validate() -> None:
+        for path in photos:
+            inspect_module.inspect_media(path=path, kind="photo", max_video_seconds=30)
+
+    floor = {
+        "hashlib_sha256_all_bytes": cpu(
+            lambda: [hashlib.sha256(path.read_bytes()).digest() for path in everything]
+        ),
+        "validate_20_photos": cpu(validate),
+    }
+    scaled = getattr(inspect_module, "_reduced_scale", None)
+    if scaled is not None:
+        inspect_module._reduced_scale = lambda image, width, height: None  # type: ignore[attr-defined]
+        try:
+            floor["validate_20_photos_full_size_decode"] = cpu(validate)
+        finally:
+            inspect_module._reduced_scale = scaled  # type: ignore[attr-defined]
+    return floor
 
 
 def free_port() -> int:
@@ -263,6 +295,7 @@ async def _measure(
     done.set()
     sampler.join()
 
+    floor = floor_cpu_seconds(files[: len(photos)], files)
     concurrent_session = await _session(client, "PHOTOS")
     concurrent = await asyncio.gather(
         *(_upload(client, concurrent_session, p, "image/jpeg") for p in photos)
@@ -277,6 +310,7 @@ async def _measure(
         "sha256sum_cpu_seconds": round(baseline_cpu, 2),
         "cpu_ratio (sha256sum CPU / server CPU)": round(baseline_cpu / server_cpu, 3),
         "client_cpu_seconds": round(client_cpu, 2),
+        "floor_cpu_seconds (in the client process, one thread)": floor,
         "client_seconds_in_stage_round_trips (summed over requests)": round(phases["stage"], 2),
         "client_seconds_in_puts (summed over requests)": round(phases["put"], 2),
         "photo_statuses": sorted(set(statuses[:-1])),

@@ -310,9 +310,7 @@ def _members(books: Any, orgs: list[uuid.UUID]) -> list[list[uuid.UUID]]:
             for _ in range(MEMBERS):
                 user, membership = uuid.uuid4(), uuid.uuid4()
                 conn.execute(
-                    insert(User).values(
-                        id=user, email=f"{user}@bench.example", full_name="bench"
-                    )
+                    insert(User).values(id=user, email=f"{user}@bench.example", full_name="bench")
                 )
                 conn.execute(
                     insert(Membership).values(
