@@ -231,20 +231,19 @@ async def _ingest(client: httpx.AsyncClient, photos: list[bytes], big: bytes) ->
         video = await _session(client, "VIDEO")
         return [*statuses, await _upload(client, video, big, "video/webm")]
     # The widget: hashed at capture, each item staged and sent on its own, several at once.
-    digests = {id(body): DIGESTS[id(body)] for body in [*photos, big]}
     session_id = await _session(client, "PHOTOS")
     gate = asyncio.Semaphore(IN_FLIGHT)
 
     async def one(body: bytes) -> int:
         async with gate:
-            return await _upload(client, session_id, body, "image/jpeg", digests[id(body)])
+            return await _upload(client, session_id, body, "image/jpeg", DIGESTS[id(body)])
 
     statuses = await asyncio.gather(*(one(body) for body in photos))
     video = await _session(client, "VIDEO")
-    return [*statuses, await _upload(client, video, big, "video/webm", digests[id(big)])]
+    return [*statuses, await _upload(client, video, big, "video/webm", DIGESTS[id(big)])]
 
 
-DIGESTS: dict[int, str] = {}
+DIGESTS: dict[int, str] = {}  # each body's SHA-256, by the body's id(), hashed at "capture"
 
 
 async def _measure(
