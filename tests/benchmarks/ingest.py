@@ -7,6 +7,17 @@ Reports, measured in the same run on the same machine:
 - twenty concurrent photo uploads (target: no errors).
 The 50 MB and 200 MB bodies are random bytes sent to a video session: the server streams and
 hashes them fully before content validation refuses them, which is the path being measured.
+
+The client behaves as the capture widget does (`BENCH_CLIENT=widget`, the default): each item
+is hashed when it is captured (before the clock starts: the widget hashes on the person's
+device, not on the server), then staged and PUT on its own, with as many items in flight as
+the per-user upload limit allows (`PROBANT_UPLOADS_PER_USER`, 4). `BENCH_CLIENT=sequential`
+is the earlier client: one item at a time, each hashed inside the timed window.
+`BENCH_PROFILE=<file>` serves under pyinstrument (`profile_server.py`, the event loop's
+thread only) and writes its report to <file>; `BENCH_SERVER_WRAP="py-spy record -f raw
+--threads -o <file> --"` runs the server under a sampling profiler that sees the decoding
+threads too (py-spy is not a project dependency). The output also gives the server's CPU
+time, `sha256sum`'s, and the client-side time spent in staging round trips and in PUTs.
 """
 
 from __future__ import annotations
@@ -16,13 +27,17 @@ import hashlib
 import io
 import json
 import os
+import resource
 import secrets
+import shlex
+import signal
 import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -32,6 +47,9 @@ from sqlalchemy import create_engine, text
 
 ROOT = Path(__file__).resolve().parents[2]
 PROBANT = str(Path(sys.executable).parent / "probant")
+CLIENT = os.environ.get("BENCH_CLIENT", "widget")
+PROFILE = os.environ.get("BENCH_PROFILE")
+IN_FLIGHT = 4  # PROBANT_UPLOADS_PER_USER's default: what one person's widget may send at once
 
 
 def noisy_jpeg(seed: int) -> bytes:
@@ -41,10 +59,45 @@ def noisy_jpeg(seed: int) -> bytes:
     return out.getvalue()
 
 
-def sha256sum_seconds(paths: list[Path]) -> float:
+def sha256sum_seconds(paths: list[Path]) -> tuple[float, float]:
+    """Wall-clock and CPU seconds of `sha256sum` over the files (read from the page cache)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(["sha256sum", *map(str, paths)], check=True, capture_output=True)
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+
+
+def floor_cpu_seconds(photos: list[Path], everything: list[Path]) -> dict[str, float]:
+    """CPU seconds, in this process, of what no server can skip: hashing every byte once
+    (hashlib) and validating the photos as the server does (`inspect_media`, one thread),
+    and for comparison with a full-size decode (the validation before issue 21)."""
+    from probant_platform.evidence.media import inspect as inspect_module
+
+    def cpu(fn: Callable[[], object]) -> float:
+        start = time.process_time()
+        fn()
+        return round(time.process_time() - start, 3)
+
+    def validate() -> None:
+        for path in photos:
+            inspect_module.inspect_media(path=path, kind="photo", max_video_seconds=30)
+
+    floor = {
+        "hashlib_sha256_all_bytes": cpu(
+            lambda: [hashlib.sha256(path.read_bytes()).digest() for path in everything]
+        ),
+        "validate_20_photos": cpu(validate),
+    }
+    scaled = getattr(inspect_module, "_reduced_scale", None)
+    if scaled is not None:
+        inspect_module._reduced_scale = lambda image, width, height: None  # type: ignore[attr-defined]
+        try:
+            floor["validate_20_photos_full_size_decode"] = cpu(validate)
+        finally:
+            inspect_module._reduced_scale = scaled  # type: ignore[attr-defined]
+    return floor
 
 
 def free_port() -> int:
@@ -82,8 +135,13 @@ async def main() -> dict[str, object]:
         owner = next(
             a for a in accounts["accounts"] if a["kind"] == "LAW_FIRM" and a["role"] == "OWNER"
         )
+        command = [PROBANT, "serve", "--port", str(port)]
+        if PROFILE:
+            script = str(Path(__file__).with_name("profile_server.py"))
+            command = [sys.executable, script, str(port), PROFILE]
+        command = [*shlex.split(os.environ.get("BENCH_SERVER_WRAP", "")), *command]
         server = subprocess.Popen(
-            [PROBANT, "serve", "--port", str(port)],
+            command,
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -96,10 +154,16 @@ async def main() -> dict[str, object]:
                 except httpx.TransportError:
                     pass
                 await asyncio.sleep(0.1)
-            return await _measure(client, owner, data, psutil.Process(server.pid))
+            process = psutil.Process(server.pid)
+            if os.environ.get("BENCH_SERVER_WRAP"):  # measure the server, not its profiler
+                process = process.children(recursive=True)[-1]
+            return await _measure(client, owner, data, process)
     finally:
         if server is not None:
-            server.terminate()
+            if PROFILE or os.environ.get("BENCH_SERVER_WRAP"):
+                server.send_signal(signal.SIGINT)  # the profiler writes its report on SIGINT
+            else:
+                server.terminate()
             try:
                 server.wait(timeout=60)
             except subprocess.TimeoutExpired:
@@ -126,16 +190,24 @@ async def _session(client: httpx.AsyncClient, kind: str) -> str:
     return data["startCapture"]["captureSession"]["id"]
 
 
+PHASES = {"stage": 0.0, "put": 0.0}
+
+
 async def _upload(
-    client: httpx.AsyncClient, session_id: str, body: bytes, content_type: str
+    client: httpx.AsyncClient,
+    session_id: str,
+    body: bytes,
+    content_type: str,
+    sha256: str | None = None,
 ) -> int:
+    started = time.perf_counter()
     staged = await _gql(
         client,
         "mutation($i: StageUploadInput!) { stageUpload(input: $i) { ... on StagedUpload { uploadUrl } ... on Error { message } } }",
         {
             "i": {
                 "captureSessionId": session_id,
-                "sha256": hashlib.sha256(body).hexdigest(),
+                "sha256": sha256 or hashlib.sha256(body).hexdigest(),
                 "size": len(body),
                 "contentType": content_type,
                 "capturedAt": "2026-11-22T10:00:00+00:00",
@@ -144,8 +216,34 @@ async def _upload(
         },
     )
     url = staged["stageUpload"]["uploadUrl"]
+    sent = time.perf_counter()
     response = await client.put(url, content=body, headers={"content-type": content_type})
+    PHASES["stage"] += sent - started
+    PHASES["put"] += time.perf_counter() - sent
     return response.status_code
+
+
+async def _ingest(client: httpx.AsyncClient, photos: list[bytes], big: bytes) -> list[int]:
+    """The timed part: twenty photos into one session, then the 50 MB body into another."""
+    if CLIENT == "sequential":
+        session_id = await _session(client, "PHOTOS")
+        statuses = [await _upload(client, session_id, body, "image/jpeg") for body in photos]
+        video = await _session(client, "VIDEO")
+        return [*statuses, await _upload(client, video, big, "video/webm")]
+    # The widget: hashed at capture, each item staged and sent on its own, several at once.
+    session_id = await _session(client, "PHOTOS")
+    gate = asyncio.Semaphore(IN_FLIGHT)
+
+    async def one(body: bytes) -> int:
+        async with gate:
+            return await _upload(client, session_id, body, "image/jpeg", DIGESTS[id(body)])
+
+    statuses = await asyncio.gather(*(one(body) for body in photos))
+    video = await _session(client, "VIDEO")
+    return [*statuses, await _upload(client, video, big, "video/webm", DIGESTS[id(big)])]
+
+
+DIGESTS: dict[int, str] = {}  # each body's SHA-256, by the body's id(), hashed at "capture"
 
 
 async def _measure(
@@ -164,13 +262,20 @@ async def _measure(
         path = data / f"sample-{index}"
         path.write_bytes(body)
         files.append(path)
-    baseline = sha256sum_seconds(files)
+    baseline, baseline_cpu = sha256sum_seconds(files)
+    for body in [*photos, big]:  # the widget hashes each item when it is captured
+        DIGESTS[id(body)] = hashlib.sha256(body).hexdigest()
 
+    cpu_before = process.cpu_times()
+    client_before = time.process_time()
+    PHASES.update(stage=0.0, put=0.0)
     start = time.perf_counter()
-    session_id = await _session(client, "PHOTOS")
-    statuses = [await _upload(client, session_id, body, "image/jpeg") for body in photos]
-    statuses.append(await _upload(client, await _session(client, "VIDEO"), big, "video/webm"))
+    statuses = await _ingest(client, photos, big)
     elapsed = time.perf_counter() - start
+    cpu_after = process.cpu_times()
+    client_cpu = time.process_time() - client_before
+    server_cpu = cpu_after.user + cpu_after.system - cpu_before.user - cpu_before.system
+    phases = dict(PHASES)
     total = sum(map(len, photos)) + len(big)
 
     rss_before, peak = process.memory_info().rss, 0
@@ -189,15 +294,24 @@ async def _measure(
     done.set()
     sampler.join()
 
+    floor = floor_cpu_seconds(files[: len(photos)], files)
     concurrent_session = await _session(client, "PHOTOS")
     concurrent = await asyncio.gather(
         *(_upload(client, concurrent_session, p, "image/jpeg") for p in photos)
     )
     return {
+        "client": CLIENT,
         "bytes": total,
         "server_seconds": round(elapsed, 2),
         "sha256sum_seconds": round(baseline, 2),
         "throughput_ratio_vs_sha256sum": round(baseline / elapsed, 3),
+        "server_cpu_seconds": round(server_cpu, 2),
+        "sha256sum_cpu_seconds": round(baseline_cpu, 2),
+        "cpu_ratio (sha256sum CPU / server CPU)": round(baseline_cpu / server_cpu, 3),
+        "client_cpu_seconds": round(client_cpu, 2),
+        "floor_cpu_seconds (in the client process, one thread)": floor,
+        "client_seconds_in_stage_round_trips (summed over requests)": round(phases["stage"], 2),
+        "client_seconds_in_puts (summed over requests)": round(phases["put"], 2),
         "photo_statuses": sorted(set(statuses[:-1])),
         "50MB_random_body_status": statuses[-1],
         "rss_growth_mb_during_200MB_upload": round((peak - rss_before) / 1024 / 1024, 1),

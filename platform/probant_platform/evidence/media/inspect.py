@@ -19,6 +19,7 @@ VIDEO_CONTAINERS = {"matroska,webm": "video/webm", "mov,mp4,m4a,3gp,3g2,mj2": "v
 VIDEO_CODECS = {"vp8", "vp9", "av1", "h264"}
 MAX_PIXELS = 50_000_000  # a 50-megapixel photo; beyond, a decompression bomb
 TRAILING_TOLERANCE = 16  # some encoders pad after the end marker
+TAIL = 64 * 1024  # bytes read from the end of a JPEG to find its end marker
 
 
 class MediaRejected(DomainError):
@@ -76,23 +77,38 @@ def inspect_media(
     return _inspect_video(path, max_video_seconds)
 
 
-_DECODING = threading.Lock()
-
-
-@contextlib.contextmanager
-def _strict_decoding() -> Iterator[None]:
+class _StrictDecoding:
     """Decode with Pillow's truncation check on, whatever another library set.
 
     WeasyPrint sets `ImageFile.LOAD_TRUNCATED_IMAGES = True` process-wide when imported,
-    which would let a truncated photo decode as if whole and be sealed.
+    which would let a truncated photo decode as if whole and be sealed. The flag is
+    module-wide, so it is turned off while any photo is being decoded and put back as found
+    when the last one ends: decodes in the pool's threads run side by side (one lock held
+    around each decode serialised the pool to one core).
     """
-    with _DECODING:
-        previous = ImageFile.LOAD_TRUNCATED_IMAGES
-        ImageFile.LOAD_TRUNCATED_IMAGES = False
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._active = 0
+        self._previous = False
+
+    @contextlib.contextmanager
+    def __call__(self) -> Iterator[None]:
+        with self._lock:
+            if self._active == 0:
+                self._previous = ImageFile.LOAD_TRUNCATED_IMAGES
+            self._active += 1
+            ImageFile.LOAD_TRUNCATED_IMAGES = False
         try:
             yield
         finally:
-            ImageFile.LOAD_TRUNCATED_IMAGES = previous
+            with self._lock:
+                self._active -= 1
+                if self._active == 0:
+                    ImageFile.LOAD_TRUNCATED_IMAGES = self._previous
+
+
+_strict_decoding = _StrictDecoding()
 
 
 def _inspect_photo(path: Path, limits: ImageLimits) -> MediaFacts:
@@ -107,7 +123,9 @@ def _inspect_photo(path: Path, limits: ImageLimits) -> MediaFacts:
                 limits.check(width=width, height=height, bands=len(probe.getbands()))
                 probe.verify()
             with Image.open(path) as image, _strict_decoding():
-                image.load()  # verify() misses truncation; decoding every pixel does not
+                if image_format == "JPEG":
+                    _reduced_scale(image, width, height)
+                image.load()  # verify() misses truncation; decoding every scan does not
     except MediaRejected:
         raise
     except (Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
@@ -121,11 +139,25 @@ def _inspect_photo(path: Path, limits: ImageLimits) -> MediaFacts:
     return MediaFacts(PHOTO_FORMATS[image_format], width, height, None, None)
 
 
+def _reduced_scale(image: Image.Image, width: int, height: int) -> None:
+    """Ask libjpeg for a 1/8-scale decode (`draft`): it still reads and entropy-decodes every
+    scan of the file, so a truncated or broken one fails exactly as a full decode does
+    (tests/evidence/test_photo_validation.py), but skips most of the inverse DCT, the
+    upsampling and the colour conversion, and allocates 1/64 of the pixels."""
+    image.draft(image.mode, (max(1, -(-width // 8)), max(1, -(-height // 8))))
+
+
 def _refuse_trailing_payload(path: Path) -> None:
-    """A JPEG followed by another file (a polyglot) hides content a viewer would never show."""
-    data = path.read_bytes()
-    end = data.rfind(b"\xff\xd9")
-    if end == -1 or len(data) - (end + 2) > TRAILING_TOLERANCE:
+    """A JPEG followed by another file (a polyglot) hides content a viewer would never show.
+
+    Only the file's tail is read: when its last end-of-image marker is not within the last
+    `TAIL` bytes, more than `TRAILING_TOLERANCE` bytes follow it anyway."""
+    with path.open("rb") as handle:
+        size = handle.seek(0, 2)
+        handle.seek(max(0, size - TAIL))
+        tail = handle.read()
+    end = tail.rfind(b"\xff\xd9")
+    if end == -1 or len(tail) - (end + 2) > TRAILING_TOLERANCE:
         raise MediaRejected(reason="UNSUPPORTED_MEDIA", detail="data after the image")
 
 
