@@ -9,10 +9,14 @@ from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.tools import merge_types
 
-from probant_graphql.bailiffs.constats import ConstatMutation, ConstatQuery
-from probant_graphql.bailiffs.directory import DirectoryMutation, DirectoryQuery
-from probant_graphql.bailiffs.onsite import OnSiteMutation, OnSiteQuery
-from probant_graphql.bailiffs.review import ReviewMutation, ReviewQuery
+from probant_graphql.bailiffs.constats.mutations import ConstatMutation
+from probant_graphql.bailiffs.constats.queries import ConstatQuery
+from probant_graphql.bailiffs.directory.mutations import DirectoryMutation
+from probant_graphql.bailiffs.directory.queries import DirectoryQuery
+from probant_graphql.bailiffs.onsite.mutations import OnSiteMutation
+from probant_graphql.bailiffs.onsite.queries import OnSiteQuery
+from probant_graphql.bailiffs.review.mutations import ReviewMutation
+from probant_graphql.bailiffs.review.queries import ReviewQuery
 from probant_graphql.billing.mutations import BillingMutation
 from probant_graphql.billing.queries import BillingQuery
 from probant_graphql.core.queries import CoreQuery

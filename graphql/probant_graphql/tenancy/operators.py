@@ -8,8 +8,8 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
-from probant_graphql.bailiffs.directory import BailiffOfficeSettingsInput, office_node
-from probant_graphql.bailiffs.types import BailiffOffice
+from probant_graphql.bailiffs.directory.types import BailiffOfficeSettingsInput
+from probant_graphql.bailiffs.types import BailiffOffice, office_node
 from probant_graphql.context import Context
 from probant_graphql.core.errors import InvalidInput, RoleOrAuthErrors, invalid_input
 from probant_graphql.core.mutations import run_mutation

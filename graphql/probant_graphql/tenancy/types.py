@@ -66,7 +66,7 @@ class Member(relay.Node):
         description="OWNER/ADMIN: the credits in this member's own wallet (null for others)."
     )
     async def credit_balance(self, info: Info[Context, Any]) -> int | None:
-        from probant_graphql.bailiffs.types import loader
+        from probant_graphql.bailiffs.loaders import loader
         from probant_platform.ledger.services import member_balances
 
         actor = await current_actor(info)

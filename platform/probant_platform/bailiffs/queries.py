@@ -34,7 +34,8 @@ from probant_platform.bailiffs.models import (
 )
 from probant_platform.db import utcnow
 from probant_platform.evidence.models import Deposit
-from probant_tenants.models import Organisation
+from probant_tenants.context import Actor
+from probant_tenants.models import Organisation, OrganisationKind
 
 MAX_PAGE = 100
 
@@ -59,6 +60,18 @@ class Viewer:
     def reviewing_office(self) -> uuid.UUID | None:
         """The office whose work the viewer reviews, or None."""
         return self.office_id if self.reviews_deposits else None
+
+
+def office_of(actor: Actor | None) -> uuid.UUID | None:
+    """The office an actor works for (clerks), or None."""
+    if actor is None or actor.organisation_kind is not OrganisationKind.BAILIFF_OFFICE:
+        return None
+    return actor.organisation_id
+
+
+def overdue(submission: Submission) -> bool:
+    """Still open after its due time (the office's SLA)."""
+    return submission.status in OPEN_STATUSES and submission.due_at < utcnow()
 
 
 def _orders_seen(viewer: Viewer) -> ColumnElement[bool]:
