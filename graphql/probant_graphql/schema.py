@@ -28,18 +28,17 @@ from probant_graphql.error_masking import (
     SandboxErrorMasking,
 )
 from probant_graphql.evidence.resolvers import EvidenceMutation, EvidenceQuery
+from probant_graphql.field_scopes import guard_field_scopes
 from probant_graphql.integrity.queries import IntegrityQuery
 from probant_graphql.ledger.resolvers import LedgerHistoryQuery, LedgerMutation, LedgerQuery
 from probant_graphql.notifications.resolvers import NotificationMutation, NotificationQuery
-from probant_graphql.partners.clients import (
+from probant_graphql.partner_limits import PartnerRateLimit
+from probant_graphql.partners.mutations import (
     ApiClientMutation,
-    ApiClientQuery,
     QueryAllowListMutation,
-    QueryAllowListQuery,
+    WebhookMutation,
 )
-from probant_graphql.partners.limits import PartnerRateLimit
-from probant_graphql.partners.scopes import guard_field_scopes
-from probant_graphql.partners.webhooks import WebhookMutation, WebhookQuery
+from probant_graphql.partners.queries import ApiClientQuery, QueryAllowListQuery, WebhookQuery
 from probant_graphql.security import (
     AliasLimit,
     DepthLimit,
@@ -48,13 +47,12 @@ from probant_graphql.security import (
     OneAuthenticationField,
     TokenLimit,
 )
-from probant_graphql.tenancy.audit_log import AuditQuery
-from probant_graphql.tenancy.members import MembersMutation
-from probant_graphql.tenancy.mutations import TenancyMutation
-from probant_graphql.tenancy.operator_console import OperatorConsoleQuery
-from probant_graphql.tenancy.operators import OperatorMutation, OperatorQuery
-from probant_graphql.tenancy.profile import ProfileMutation
-from probant_graphql.tenancy.queries import TenancyQuery
+from probant_graphql.tenancy.accounts.mutations import TenancyMutation
+from probant_graphql.tenancy.members.mutations import MembersMutation
+from probant_graphql.tenancy.operators.mutations import OperatorMutation
+from probant_graphql.tenancy.operators.queries import OperatorConsoleQuery, OperatorQuery
+from probant_graphql.tenancy.profile.mutations import ProfileMutation
+from probant_graphql.tenancy.queries import AuditQuery, TenancyQuery
 from probant_graphql.validation_cache import ValidDocumentCache
 from probant_graphql.view import UnitOfWorkExtension
 from probant_platform.observability_graphql import GraphQLObservability
