@@ -56,6 +56,19 @@ def audit_events(
     return query
 
 
+async def visible_organisation(
+    *,
+    session: AsyncSession,
+    organisation_id: uuid.UUID | None,
+    viewer_organisation_id: uuid.UUID,
+    operator: bool,
+) -> Organisation | None:
+    """An organisation its viewer may read: their own; any for a platform operator."""
+    if organisation_id is None or not (operator or organisation_id == viewer_organisation_id):
+        return None
+    return await session.get(Organisation, organisation_id)
+
+
 def members(*, organisation_id: uuid.UUID) -> Select[Membership, User]:
     """The organisation's members with their user, API clients excepted (listed apart)."""
     return (

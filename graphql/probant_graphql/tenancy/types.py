@@ -152,9 +152,12 @@ class Organisation(relay.Node):
         operator = await may(info, actor, Permission.PLATFORM_OPERATE)
         result: list[Organisation | None] = []
         for node_id in node_ids:
-            org_id = decode_id(node_id, "Organisation")
-            visible = org_id is not None and (operator or org_id == actor.organisation_id)
-            org = await info.context.session.get(models.Organisation, org_id) if visible else None
+            org = await queries.visible_organisation(
+                session=info.context.session,
+                organisation_id=decode_id(node_id, "Organisation"),
+                viewer_organisation_id=actor.organisation_id,
+                operator=operator,
+            )
             result.append(cls.from_model(org) if org is not None else None)
         return result
 
