@@ -33,7 +33,7 @@ PERMISSION_SCOPES: dict[Permission, frozenset[str]] = {
     Permission.WEBHOOKS_MANAGE: frozenset({"webhooks:manage"}),
 }
 # Fields whose data needs a scope beyond the permission their resolver checks (checked on
-# by `probant_graphql.partners.scopes.guard_field_scopes`, on these fields only).
+# by `probant_graphql.field_scopes.guard_field_scopes`, on these fields only).
 FIELD_SCOPES: dict[str, frozenset[str]] = {
     "Mutation.submitDeposit": frozenset({"bailiffs:submit"}),
     "Deposit.certificateUrl": frozenset({"documents:read"}),

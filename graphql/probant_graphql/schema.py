@@ -9,10 +9,14 @@ from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.tools import merge_types
 
-from probant_graphql.bailiffs.constats import ConstatMutation, ConstatQuery
-from probant_graphql.bailiffs.directory import DirectoryMutation, DirectoryQuery
-from probant_graphql.bailiffs.onsite import OnSiteMutation, OnSiteQuery
-from probant_graphql.bailiffs.review import ReviewMutation, ReviewQuery
+from probant_graphql.bailiffs.constats.mutations import ConstatMutation
+from probant_graphql.bailiffs.constats.queries import ConstatQuery
+from probant_graphql.bailiffs.directory.mutations import DirectoryMutation
+from probant_graphql.bailiffs.directory.queries import DirectoryQuery
+from probant_graphql.bailiffs.onsite.mutations import OnSiteMutation
+from probant_graphql.bailiffs.onsite.queries import OnSiteQuery
+from probant_graphql.bailiffs.review.mutations import ReviewMutation
+from probant_graphql.bailiffs.review.queries import ReviewQuery
 from probant_graphql.billing.mutations import BillingMutation
 from probant_graphql.billing.queries import BillingQuery
 from probant_graphql.core.queries import CoreQuery
@@ -26,20 +30,19 @@ from probant_graphql.error_masking import (
 )
 from probant_graphql.evidence.mutations import EvidenceMutation
 from probant_graphql.evidence.queries import EvidenceQuery
+from probant_graphql.field_scopes import guard_field_scopes
 from probant_graphql.integrity.queries import IntegrityQuery
 from probant_graphql.ledger.mutations import LedgerMutation
 from probant_graphql.ledger.queries import LedgerHistoryQuery, LedgerQuery
 from probant_graphql.notifications.mutations import NotificationMutation
 from probant_graphql.notifications.queries import NotificationQuery
-from probant_graphql.partners.clients import (
+from probant_graphql.partner_limits import PartnerRateLimit
+from probant_graphql.partners.mutations import (
     ApiClientMutation,
-    ApiClientQuery,
     QueryAllowListMutation,
-    QueryAllowListQuery,
+    WebhookMutation,
 )
-from probant_graphql.partners.limits import PartnerRateLimit
-from probant_graphql.partners.scopes import guard_field_scopes
-from probant_graphql.partners.webhooks import WebhookMutation, WebhookQuery
+from probant_graphql.partners.queries import ApiClientQuery, QueryAllowListQuery, WebhookQuery
 from probant_graphql.security import (
     AliasLimit,
     DepthLimit,
@@ -48,13 +51,12 @@ from probant_graphql.security import (
     OneAuthenticationField,
     TokenLimit,
 )
-from probant_graphql.tenancy.audit_log import AuditQuery
-from probant_graphql.tenancy.members import MembersMutation
-from probant_graphql.tenancy.mutations import TenancyMutation
-from probant_graphql.tenancy.operator_console import OperatorConsoleQuery
-from probant_graphql.tenancy.operators import OperatorMutation, OperatorQuery
-from probant_graphql.tenancy.profile import ProfileMutation
-from probant_graphql.tenancy.queries import TenancyQuery
+from probant_graphql.tenancy.accounts.mutations import TenancyMutation
+from probant_graphql.tenancy.members.mutations import MembersMutation
+from probant_graphql.tenancy.operators.mutations import OperatorMutation
+from probant_graphql.tenancy.operators.queries import OperatorConsoleQuery, OperatorQuery
+from probant_graphql.tenancy.profile.mutations import ProfileMutation
+from probant_graphql.tenancy.queries import AuditQuery, TenancyQuery
 from probant_graphql.validation_cache import ValidDocumentCache
 from probant_graphql.view import UnitOfWorkExtension
 from probant_platform.observability_graphql import GraphQLObservability

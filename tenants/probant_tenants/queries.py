@@ -9,7 +9,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, false, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from probant_platform.text import contains_pattern
@@ -20,6 +20,8 @@ from probant_tenants.models import (
     MembershipStatus,
     Organisation,
     OrganisationKind,
+    Role,
+    User,
 )
 
 
@@ -51,6 +53,70 @@ def audit_events(
         query = query.where(AuditEvent.created_at >= from_)
     if to is not None:
         query = query.where(AuditEvent.created_at < to)
+    return query
+
+
+async def visible_organisation(
+    *,
+    session: AsyncSession,
+    organisation_id: uuid.UUID | None,
+    viewer_organisation_id: uuid.UUID,
+    operator: bool,
+) -> Organisation | None:
+    """An organisation its viewer may read: their own; any for a platform operator."""
+    if organisation_id is None or not (operator or organisation_id == viewer_organisation_id):
+        return None
+    return await session.get(Organisation, organisation_id)
+
+
+def members(*, organisation_id: uuid.UUID) -> Select[Membership, User]:
+    """The organisation's members with their user, API clients excepted (listed apart)."""
+    return (
+        select(Membership, User)
+        .join(User, User.id == Membership.user_id)
+        .where(Membership.organisation_id == organisation_id, Membership.role != Role.PARTNER)
+    )
+
+
+async def members_by_id(
+    *,
+    session: AsyncSession,
+    organisation_id: uuid.UUID,
+    ids: list[uuid.UUID],
+    only_user_id: uuid.UUID | None = None,
+) -> dict[uuid.UUID, tuple[Membership, User]]:
+    """Members of the organisation by id, with their user; only `only_user_id`'s own
+    membership when given (a viewer who may not read the other members)."""
+    rows = await session.execute(
+        select(Membership, User)
+        .join(User, User.id == Membership.user_id)
+        .where(Membership.id.in_(ids), Membership.organisation_id == organisation_id)
+    )
+    return {
+        m.id: (m, u) for m, u in rows.all() if only_user_id is None or m.user_id == only_user_id
+    }
+
+
+def platform_audit_events(
+    *,
+    action: AuditAction | None = None,
+    organisation_id: uuid.UUID | None = None,
+    unknown_organisation: bool = False,
+) -> Select[AuditEvent, str, str]:
+    """Operators: every organisation's audit log with the organisation's name and the actor's
+    email, of one action and one organisation when given (none when the organisation asked
+    for is `unknown_organisation`: an id that names no organisation)."""
+    query = (
+        select(AuditEvent, Organisation.name, User.email)
+        .join(Organisation, Organisation.id == AuditEvent.organisation_id)
+        .outerjoin(User, User.id == AuditEvent.actor_user_id)
+    )
+    if action is not None:
+        query = query.where(AuditEvent.action == action.value)
+    if unknown_organisation:
+        query = query.where(false())
+    elif organisation_id is not None:
+        query = query.where(AuditEvent.organisation_id == organisation_id)
     return query
 
 

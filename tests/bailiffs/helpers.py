@@ -264,3 +264,6 @@ async def probant_verify(
     args = ["verify", *files, "--bundle", str(folder / "bundle.json"), "--offline"]
     args += ["--pdf", str(folder / "document.pdf"), "--ca", str(folder / "roots.pem")]
     return await asyncio.to_thread(CliRunner().invoke, cli_app, args)
+
+
+REJECT = "mutation($i: RejectDepositInput!) { rejectDeposit(input: $i) { __typename ... on SubmissionPayload { submission { status reason comment rejectedItemIds } } ... on Error { message } } }"

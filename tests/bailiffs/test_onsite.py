@@ -11,59 +11,20 @@ from datetime import timedelta
 
 import httpx
 from sqlalchemy import update
-from tests.bailiffs.helpers import LYON, Jobs, make_office
-from tests.factories import gql, log_in, make_organisation
-from tests.ledger_helpers import fund
+from tests.bailiffs.helpers import Jobs
+from tests.bailiffs.onsite_flow import ANSWER, QUOTE, REQUEST, quote_input, setup_on_site
+from tests.factories import gql
 
 from probant_platform.bailiffs.models import OnSiteRequest
 from probant_platform.db import Database, TenantScope, utcnow
 
-REQUEST = """
-mutation($o: ID!, $d: [Date!]) { requestOnSiteConstat(officeId: $o,
-  address: {street: "8 rue des Lilas", postcode: "75020", city: "Paris", details: "Bâtiment B"},
-  description: "Nuisances sonores d'un chantier voisin.", preferredDates: $d) {
-  __typename ... on OnSiteRequestPayload { request { id status preferredDates office { name } } }
-  ... on InvalidInput { field } ... on Error { message } } }"""
-QUOTE = "mutation($i: OnSiteQuoteInput!) { quoteOnSiteConstat(input: $i) { __typename ... on OnSiteRequestPayload { request { status quoteTtcCents quote appointmentAt } } ... on InvalidState { status } ... on InvalidInput { field } ... on Error { message } } }"
-ANSWER = "mutation($r: ID!, $a: Boolean!) { answerOnSiteQuote(requestId: $r, accept: $a) { __typename ... on OnSiteRequestPayload { request { status } } ... on InvalidState { status } ... on Error { message } } }"
 LIST = "{ onSiteRequests { edges { node { id status requesterName } } } }"
-
-
-async def _setup(
-    database: Database, client_factory: Callable[[], httpx.AsyncClient]
-) -> tuple[httpx.AsyncClient, httpx.AsyncClient, httpx.AsyncClient, object, object]:
-    office = await make_office(database, name="Étude Durand")
-    other = await make_office(
-        database, name="Étude Rousseau", city="Lyon", postcode="69002", at=LYON
-    )
-    owner = await make_organisation(database)
-    await fund(database, owner.organisation_id, 3)
-    requester, clerk, other_clerk = client_factory(), client_factory(), client_factory()
-    await log_in(requester, owner)
-    await log_in(clerk, office.clerk)
-    await log_in(other_clerk, other.clerk)
-    return requester, clerk, other_clerk, office, owner
-
-
-def _quote(request_id: str, **overrides: object) -> dict[str, object]:
-    now = utcnow()
-    values: dict[str, object] = {
-        "requestId": request_id,
-        "amountTtcCents": 35_000,
-        "validUntil": (now + timedelta(days=7)).isoformat(),
-        "appointmentAt": (now + timedelta(days=3))
-        .replace(hour=9, minute=0, second=0, microsecond=0)
-        .isoformat(),
-        "message": "Nous pouvons passer mardi matin.",
-    }
-    values.update(overrides)
-    return {"i": values}
 
 
 async def test_a_request_is_quoted_accepted_and_everyone_is_told(
     database: Database, client_factory: Callable[[], httpx.AsyncClient]
 ) -> None:
-    requester, clerk, other_clerk, office, owner = await _setup(database, client_factory)
+    requester, clerk, other_clerk, office, owner = await setup_on_site(database, client_factory)
     jobs = await Jobs.watch(database)
     soon = (utcnow() + timedelta(days=2)).date().isoformat()
 
@@ -82,8 +43,8 @@ async def test_a_request_is_quoted_accepted_and_everyone_is_told(
     ]
     assert (await gql(other_clerk, LIST))["onSiteRequests"]["edges"] == []
 
-    stranger = await gql(other_clerk, QUOTE, _quote(request["id"]))
-    quoted = await gql(clerk, QUOTE, _quote(request["id"]))
+    stranger = await gql(other_clerk, QUOTE, quote_input(request["id"]))
+    quoted = await gql(clerk, QUOTE, quote_input(request["id"]))
 
     assert stranger["quoteOnSiteConstat"]["__typename"] == "NotFound"
     assert quoted["quoteOnSiteConstat"]["request"]["status"] == "QUOTED"
@@ -99,7 +60,7 @@ async def test_a_request_is_quoted_accepted_and_everyone_is_told(
     assert accepted["answerOnSiteQuote"]["request"]["status"] == "ACCEPTED"
     templates = [m["template"] for m in await jobs.emails(to=office.clerk.email)]
     assert "onsite_accepted" in templates
-    late = await gql(clerk, QUOTE, _quote(request["id"]))
+    late = await gql(clerk, QUOTE, quote_input(request["id"]))
     assert late["quoteOnSiteConstat"] == {
         "__typename": "InvalidState",
         "status": "ACCEPTED",
@@ -110,15 +71,15 @@ async def test_a_request_is_quoted_accepted_and_everyone_is_told(
 async def test_a_quote_can_be_declined_or_expire(
     database: Database, client_factory: Callable[[], httpx.AsyncClient]
 ) -> None:
-    requester, clerk, _, office, owner = await _setup(database, client_factory)
+    requester, clerk, _, office, owner = await setup_on_site(database, client_factory)
     first = (await gql(requester, REQUEST, {"o": office.node_id}))["requestOnSiteConstat"][
         "request"
     ]
     second = (await gql(requester, REQUEST, {"o": office.node_id}))["requestOnSiteConstat"][
         "request"
     ]
-    await gql(clerk, QUOTE, _quote(first["id"]))
-    await gql(clerk, QUOTE, _quote(second["id"]))
+    await gql(clerk, QUOTE, quote_input(first["id"]))
+    await gql(clerk, QUOTE, quote_input(second["id"]))
     async with database.unit_of_work(TenantScope(organisation_id=owner.organisation_id)) as session:
         await session.execute(
             update(OnSiteRequest)
@@ -139,7 +100,7 @@ async def test_a_quote_can_be_declined_or_expire(
 async def test_bad_requests_and_quotes_are_refused(
     database: Database, client_factory: Callable[[], httpx.AsyncClient]
 ) -> None:
-    requester, clerk, _, office, _ = await _setup(database, client_factory)
+    requester, clerk, _, office, _ = await setup_on_site(database, client_factory)
     past = (utcnow() - timedelta(days=1)).date().isoformat()
 
     in_the_past = await gql(requester, REQUEST, {"o": office.node_id, "d": [past]})
@@ -147,9 +108,11 @@ async def test_bad_requests_and_quotes_are_refused(
     request = (await gql(requester, REQUEST, {"o": office.node_id}))["requestOnSiteConstat"][
         "request"
     ]
-    free = await gql(clerk, QUOTE, _quote(request["id"], amountTtcCents=0))
+    free = await gql(clerk, QUOTE, quote_input(request["id"], amountTtcCents=0))
     stale = await gql(
-        clerk, QUOTE, _quote(request["id"], validUntil=(utcnow() - timedelta(hours=1)).isoformat())
+        clerk,
+        QUOTE,
+        quote_input(request["id"], validUntil=(utcnow() - timedelta(hours=1)).isoformat()),
     )
     refused = await gql(
         clerk,

@@ -18,6 +18,7 @@ from tests.bailiffs.helpers import (
     LYON,
     ORDER,
     QUEUE,
+    REJECT,
     Jobs,
     choose_office,
     make_office,
@@ -39,7 +40,6 @@ from probant_platform.evidence.media.samples import photo_jpeg
 from probant_platform.storage import store_for
 from probant_platform.storage.local import key_for
 
-REJECT = "mutation($i: RejectDepositInput!) { rejectDeposit(input: $i) { __typename ... on SubmissionPayload { submission { status reason comment rejectedItemIds } } ... on Error { message } } }"
 ARCHIVE = "{ deposits { edges { node { reference status submission { status reason attestation { filename sha256 downloadUrl signerCertificateFingerprint } } } } } }"
 
 

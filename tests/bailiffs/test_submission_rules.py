@@ -9,6 +9,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import httpx
+import pytest
 from tests.bailiffs.helpers import (
     IDENTITY,
     LYON,
@@ -23,6 +24,7 @@ from tests.factories import Role, add_member, gql, gql_raw, log_in, make_organis
 from tests.ledger_helpers import fund
 
 from probant_graphql.core.ids import decode_id
+from probant_platform.bailiffs import queries as bailiff_queries
 from probant_platform.bailiffs import submissions
 from probant_platform.db import Database, TenantScope, utcnow
 from probant_platform.evidence import deposits
@@ -108,7 +110,9 @@ QUEUE = "query($f: ReviewQueueFilter) { reviewQueue(filter: $f) { edges { node {
 
 
 async def test_the_queue_flags_and_filters_overdue_submissions(
-    database: Database, client_factory: Callable[[], httpx.AsyncClient]
+    database: Database,
+    client_factory: Callable[[], httpx.AsyncClient],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     office = await make_office(database)
     clerk = client_factory()
@@ -124,8 +128,8 @@ async def test_the_queue_flags_and_filters_overdue_submissions(
             submitted = (await submit(client, deposit["id"], office.node_id))["submission"]
             ids.append((submitted["id"], owner.organisation_id))
             continue
-        # Due two hours ago: submitted through the real code with a deadline already past
-        # (the database lets no one rewrite a submission's deadline afterwards).
+        # Due in one hour (the shortest review window the database accepts): submitted through
+        # the real code; the queue is then read three hours later (below).
         await choose_office(client, office.node_id)
         async with database.unit_of_work(
             TenantScope(organisation_id=owner.organisation_id, user_id=owner.user_id)
@@ -135,11 +139,15 @@ async def test_the_queue_flags_and_filters_overdue_submissions(
                 author=deposits.Author(owner.organisation_id, owner.membership_id, True),
                 user_id=owner.user_id,
                 deposit_id=uuid.UUID(str(decode_id(deposit["id"], "Deposit"))),
-                review_hours=-2,
+                review_hours=1,
             )
         state = (await gql(client, STATE))["deposits"]["edges"][0]["node"]
         ids.append((state["submission"]["id"], owner.organisation_id))
     late_id, _ = ids[0]
+    # Three hours later, by the office's clock: the first is past its hour, the others
+    # (24 hours) are not. The database refuses a submission already due when made.
+    later = utcnow() + timedelta(hours=3)
+    monkeypatch.setattr(bailiff_queries, "utcnow", lambda: later)
 
     everything = (await gql(clerk, QUEUE))["reviewQueue"]["edges"]
     overdue = (await gql(clerk, QUEUE, {"f": {"overdueOnly": True}}))["reviewQueue"]["edges"]

@@ -27,7 +27,7 @@ from tests.e2e.app_browser import (
     outbox_link,
 )
 from tests.e2e.live import serve
-from tests.e2e.test_widget_real import _sign_and_seal
+from tests.e2e.widget_flow import sign_and_seal
 from tests.e2e.widget_stand_in import CAMERA_IS_ON, CHROMIUM, DIST, free_port
 from tests.factories import MemberInfo, Role, gql, log_in, unique_email
 
@@ -153,7 +153,7 @@ async def _capture_and_seal(page: Any, artifacts: Path) -> str:
         "window.probantEvents.some(e => e.type === 'probant:captured')", timeout=20000
     )
     await check_page(page, "new-deposit")
-    sealed = await _sign_and_seal(page, widget, artifacts, "Fissures en façade")
+    sealed = await sign_and_seal(page, widget, artifacts, "Fissures en façade")
     await page.get_by_role("link", name="Voir le dépôt et son rapport certifié").wait_for()
     return str(sealed[0]["reference"])
 

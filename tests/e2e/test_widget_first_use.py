@@ -13,7 +13,7 @@ import httpx
 import pytest
 from tests.bailiffs.helpers import Jobs
 from tests.e2e.live import live_platform, serve
-from tests.e2e.test_widget_real import _intranet_config
+from tests.e2e.widget_flow import intranet_config
 from tests.e2e.widget_stand_in import CAMERA_IS_ON, chromium_page, free_port
 from tests.e2e.widget_stand_in import wait_for_event as events_of
 from tests.factories import make_organisation
@@ -38,7 +38,7 @@ async def intranet(platform_url: str, committed_database: Database) -> AsyncIter
     port = free_port()
     owner = await make_organisation(committed_database)
     await fund(committed_database, owner.organisation_id, 10)
-    config = await _intranet_config(platform_url, owner, port)
+    config = await intranet_config(platform_url, owner, port)
     with serve(create_intranet_app(config), port) as url:
         yield url
 

@@ -11,20 +11,19 @@ from __future__ import annotations
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
 from sqlalchemy import select
 from tests.artifacts import artifacts_dir
 from tests.e2e.live import live_platform, serve
+from tests.e2e.widget_flow import intranet_config, sign_and_seal
 from tests.e2e.widget_stand_in import (
     CAMERA_IS_ON,
     chromium_page,
     free_port,
     wait_for_event,
 )
-from tests.embedding.helpers import create_keys
 from tests.factories import MemberInfo, make_organisation
 from tests.ledger_helpers import fund
 
@@ -32,7 +31,7 @@ from probant_platform.config import Settings
 from probant_platform.db import Database, TenantScope
 from probant_platform.evidence.models import Deposit, DepositStatus, EvidenceItem, ItemStatus
 from probant_platform.ledger import services as ledger
-from probant_platform.web.demo_intranet import IntranetConfig, create_intranet_app
+from probant_platform.web.demo_intranet import create_intranet_app
 
 pytestmark = pytest.mark.e2e
 ARTIFACTS = artifacts_dir("widget-real")
@@ -55,20 +54,6 @@ async def company(committed_database: Database) -> MemberInfo:
     owner = await make_organisation(committed_database)
     await fund(committed_database, owner.organisation_id, 10)
     return owner
-
-
-async def _intranet_config(
-    platform_url: str, owner: MemberInfo, intranet_port: int
-) -> IntranetConfig:
-    async with httpx.AsyncClient(base_url=platform_url) as admin:
-        keys = await create_keys(admin, owner, origins=[f"http://127.0.0.1:{intranet_port}"])
-    return IntranetConfig(
-        platform_url=platform_url,
-        api_secret=keys.secret,
-        widget_key=keys.public_key,
-        member_email=owner.email,
-        company="Immobilière Test",
-    )
 
 
 @pytest.fixture
@@ -102,36 +87,11 @@ async def _sealed(
     return deposits, items, balance
 
 
-async def _sign_and_seal(
-    page: Any, widget: Any, artifacts: Path, title: str
-) -> list[dict[str, Any]]:
-    await widget.get_by_role("button", name="Continuer").click()
-    await widget.get_by_role("heading", name="Vérifiez et commentez chaque média").wait_for()
-    await widget.get_by_label("Commentaire du média 1").fill("Façade côté rue, fissure visible.")
-    await widget.get_by_role("button", name="Continuer").click()
-    await widget.get_by_label("Titre du rapport").fill(title)
-    await widget.get_by_label("Rue et numéro").fill("8 quai Saint-Antoine")
-    await widget.get_by_label("Code postal").fill("69002")
-    await widget.get_by_label("Ville").fill("Lyon")
-    await widget.get_by_role("button", name="Continuer").click()
-    await widget.get_by_text("Ce dépôt coûte 1 crédit.").wait_for(timeout=15000)
-    await widget.get_by_label("Nom et prénom du signataire").fill("Nadia Haddad")
-    await page.screenshot(path=str(artifacts / "2-sign.png"), full_page=True)
-    await widget.get_by_role("button", name="Continuer").click()
-    await widget.get_by_label("Je certifie avoir capturé").check()
-    await widget.get_by_role("button", name="Sceller pour 1 crédit").click()
-    await widget.get_by_role("heading", name="Dépôt scellé").wait_for(timeout=20000)
-    await widget.get_by_text("identique à l’empreinte calculée sur cet appareil").first.wait_for()
-    assert await widget.get_by_text("différente de l’empreinte").count() == 0
-    await page.screenshot(path=str(artifacts / "3-sealed.png"), full_page=True)
-    return await wait_for_event(page, "probant:sealed")
-
-
 async def test_three_photos_are_captured_on_an_intranet_and_sealed(
     platform_url: str, company: MemberInfo, committed_database: Database, artifacts: Path
 ) -> None:
     intranet_port = free_port()
-    config = await _intranet_config(platform_url, company, intranet_port)
+    config = await intranet_config(platform_url, company, intranet_port)
     with serve(create_intranet_app(config), intranet_port) as intranet:
         async with chromium_page() as page:
             await page.goto(f"{intranet}/?mode=photos")
@@ -149,7 +109,7 @@ async def test_three_photos_are_captured_on_an_intranet_and_sealed(
             )
             shown = [e["sha256"] for e in await wait_for_event(page, "probant:captured")]
             await page.screenshot(path=str(artifacts / "1-captured.png"), full_page=True)
-            sealed = await _sign_and_seal(page, widget, artifacts, "Fissures en façade")
+            sealed = await sign_and_seal(page, widget, artifacts, "Fissures en façade")
 
     deposits, items, balance = await _sealed(committed_database, company)
     assert [d.reference for d in deposits] == [sealed[0]["reference"]]
@@ -162,7 +122,7 @@ async def test_a_five_second_video_is_captured_and_sealed(
     platform_url: str, company: MemberInfo, committed_database: Database, artifacts: Path
 ) -> None:
     intranet_port = free_port()
-    config = await _intranet_config(platform_url, company, intranet_port)
+    config = await intranet_config(platform_url, company, intranet_port)
     with serve(create_intranet_app(config), intranet_port) as intranet:
         async with chromium_page() as page:
             await page.goto(f"{intranet}/?mode=video")
@@ -186,7 +146,7 @@ async def test_a_five_second_video_is_captured_and_sealed(
                 "window.probantEvents.some(e => e.type === 'probant:captured')", timeout=30000
             )
             shown = [e["sha256"] for e in await wait_for_event(page, "probant:captured")]
-            sealed = await _sign_and_seal(page, widget, artifacts, "Dégât des eaux")
+            sealed = await sign_and_seal(page, widget, artifacts, "Dégât des eaux")
 
     deposits, items, balance = await _sealed(committed_database, company)
     assert [d.reference for d in deposits] == [sealed[0]["reference"]]
@@ -198,7 +158,7 @@ async def test_a_five_second_video_is_captured_and_sealed(
 async def test_an_intranet_on_an_origin_not_on_the_key_is_refused(
     platform_url: str, company: MemberInfo, committed_database: Database, artifacts: Path
 ) -> None:
-    config = await _intranet_config(platform_url, company, free_port())  # key lists another port
+    config = await intranet_config(platform_url, company, free_port())  # key lists another port
     with serve(create_intranet_app(config)) as intranet:
         async with chromium_page() as page:
             await page.goto(f"{intranet}/?mode=photos")
@@ -230,7 +190,7 @@ async def test_a_refused_location_blocks_capture_when_the_organisation_requires_
 ) -> None:
     await _set_location_required(platform_url, company, True)
     intranet_port = free_port()
-    config = await _intranet_config(platform_url, company, intranet_port)
+    config = await intranet_config(platform_url, company, intranet_port)
     with serve(create_intranet_app(config), intranet_port) as intranet:
         async with chromium_page(geolocation=False) as page:
             await page.goto(f"{intranet}/?mode=photos")
@@ -249,7 +209,7 @@ async def test_a_refused_location_is_flagged_when_the_organisation_allows_it(
     platform_url: str, company: MemberInfo, committed_database: Database, artifacts: Path
 ) -> None:
     intranet_port = free_port()
-    config = await _intranet_config(platform_url, company, intranet_port)
+    config = await intranet_config(platform_url, company, intranet_port)
     with serve(create_intranet_app(config), intranet_port) as intranet:
         async with chromium_page(geolocation=False) as page:
             await page.goto(f"{intranet}/?mode=photos")
@@ -261,7 +221,7 @@ async def test_a_refused_location_is_flagged_when_the_organisation_allows_it(
             await widget.get_by_role("button", name="Prendre la photo").click()
             await widget.get_by_text("1 / 20 photos").wait_for(timeout=15000)
             await wait_for_event(page, "probant:captured")
-            await _sign_and_seal(page, widget, artifacts, "Sans position")
+            await sign_and_seal(page, widget, artifacts, "Sans position")
     _, items, balance = await _sealed(committed_database, company)
     assert [(i.latitude, i.no_location_reason) for i in items] == [(None, "PERMISSION_DENIED")]
     assert balance == 9

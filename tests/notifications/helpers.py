@@ -7,6 +7,7 @@ from typing import Any
 import httpx
 from tests.bailiffs.helpers import Jobs
 from tests.factories import gql
+from tests.notifications.push_service import Browser
 
 from probant_platform.jobs import job_app
 
@@ -38,3 +39,21 @@ async def inbox(client: httpx.AsyncClient, first: int = 20) -> dict[str, Any]:
 
 def kinds(box: dict[str, Any]) -> list[str]:
     return [edge["node"]["kind"] for edge in box["notifications"]["edges"]]
+
+
+REGISTER = """
+mutation($e: String!, $p: String!, $a: String!) {
+  registerPushSubscription(endpoint: $e, p256dh: $p, auth: $a) { __typename
+    ... on PushSubscriptionPayload { device { id endpointOrigin } }
+    ... on InvalidInput { field message } ... on Error { message } } }"""
+
+
+PUSH_ON = "mutation { updateNotificationPreferences(push: true) { __typename } }"
+
+
+async def register_push(client: httpx.AsyncClient, browser: Browser) -> dict[str, Any]:
+    sub = browser.subscription()
+    done: dict[str, Any] = (
+        await gql(client, REGISTER, {"e": sub["endpoint"], "p": sub["p256dh"], "a": sub["auth"]})
+    )["registerPushSubscription"]
+    return done

@@ -20,14 +20,13 @@ from tests.bailiffs.helpers import (
     sealed_deposit,
     submit,
 )
-from tests.bailiffs.test_onsite import ANSWER, QUOTE, _quote
-from tests.bailiffs.test_onsite import REQUEST as ONSITE_REQUEST
-from tests.bailiffs.test_onsite import _setup as _onsite_setup
+from tests.bailiffs.onsite_flow import ANSWER, QUOTE, quote_input, setup_on_site
+from tests.bailiffs.onsite_flow import REQUEST as ONSITE_REQUEST
 from tests.factories import Role, add_member, gql, log_in, make_organisation, unique_email
 from tests.ledger_helpers import fund
 from tests.notifications.helpers import inbox, kinds, run_notifying
 from tests.sent_emails import body_text, sent_emails
-from tests.tenancy.test_invitations import ACTIVATE, INVITE, _codes
+from tests.tenancy.helpers import ACTIVATE, INVITE, activation_codes
 
 from probant_platform.db import Database, utcnow
 from probant_platform.notifications.due import publish_due_soon
@@ -78,7 +77,7 @@ async def test_an_accepted_invitation_tells_the_admins_not_the_newcomer(
     email = unique_email("joiner")
     invited = await gql(owner, INVITE, {"e": email, "r": "ADMIN", "c": 0})
     assert invited["inviteMember"]["__typename"] == "InvitationPayload", invited
-    code = (await _codes(database, smtp_server, email))[-1]
+    code = (await activation_codes(database, smtp_server, email))[-1]
     jobs = await Jobs.watch(database)
     newcomer = client_factory()
     activated = await gql(newcomer, ACTIVATE, {"c": code, "p": "Welcome-Aboard-42", "t": True})
@@ -96,13 +95,13 @@ async def test_an_accepted_invitation_tells_the_admins_not_the_newcomer(
 async def test_an_on_site_quote_tells_the_requester_and_the_answer_tells_the_clerks(
     database: Database, client_factory: Factory
 ) -> None:
-    requester, clerk, _, office, _ = await _onsite_setup(database, client_factory)
+    requester, clerk, _, office, _ = await setup_on_site(database, client_factory)
     assert isinstance(office, Office)
     jobs = await Jobs.watch(database)
     soon = (utcnow() + timedelta(days=2)).date().isoformat()
     asked = await gql(requester, ONSITE_REQUEST, {"o": office.node_id, "d": [soon]})
     request_id = asked["requestOnSiteConstat"]["request"]["id"]
-    quoted = await gql(clerk, QUOTE, _quote(request_id))
+    quoted = await gql(clerk, QUOTE, quote_input(request_id))
     assert quoted["quoteOnSiteConstat"]["__typename"] == "OnSiteRequestPayload", quoted
     await run_notifying(jobs)
     box = await inbox(requester)

@@ -9,8 +9,16 @@ from typing import Any
 
 import httpx
 from sqlalchemy import text
-from tests.bailiffs.helpers import Jobs, Office, make_office, sealed_deposit, submit
-from tests.bailiffs.test_review_flow import ACCEPT, CLAIM, REJECT
+from tests.bailiffs.helpers import (
+    ACCEPT,
+    CLAIM,
+    REJECT,
+    Jobs,
+    Office,
+    make_office,
+    sealed_deposit,
+    submit,
+)
 from tests.factories import Role, add_member, gql, log_in, make_organisation, set_language
 from tests.ledger_helpers import fund
 from tests.notifications.helpers import inbox, kinds, run_notifying

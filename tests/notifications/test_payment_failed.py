@@ -27,9 +27,15 @@ from tests.billing.conftest import STRIPE_WEBHOOK_SECRET, stripe_api, stripe_set
 from tests.billing.fake_stripe import FakeStripe, event, sign
 from tests.factories import MemberInfo, Role, add_member, gql, log_in, make_organisation
 from tests.ledger_helpers import fund
-from tests.notifications.helpers import NOTIFYING, inbox, kinds, run_notifying
+from tests.notifications.helpers import (
+    NOTIFYING,
+    PUSH_ON,
+    inbox,
+    kinds,
+    register_push,
+    run_notifying,
+)
 from tests.notifications.push_service import running_push_service
-from tests.notifications.test_push import PUSH_ON, _register
 from tests.partners.receiver import running_receiver, verify
 from tests.sent_emails import body_text, sent_emails
 
@@ -135,7 +141,7 @@ async def test_a_refused_renewal_tells_the_admins_once_and_not_the_others(
     async with running_push_service() as service:
         assert (await gql(admin_client, PUSH_ON))["updateNotificationPreferences"]
         browser = service.browser()
-        registered = await _register(admin_client, browser)
+        registered = await register_push(admin_client, browser)
         assert registered["__typename"] == "PushSubscriptionPayload", registered
         jobs = await Jobs.watch(database)
         assert await deliver(owner_client, payload) == "applied"

@@ -9,8 +9,7 @@ from html import unescape
 from typing import Any
 
 import httpx
-from tests.bailiffs.helpers import Jobs, make_office, sealed_deposit, submit
-from tests.bailiffs.test_review_flow import REJECT
+from tests.bailiffs.helpers import REJECT, Jobs, make_office, sealed_deposit, submit
 from tests.factories import gql, log_in, make_organisation
 from tests.ledger_helpers import fund
 from tests.notifications.helpers import inbox, kinds, run_notifying

@@ -12,21 +12,15 @@ from sqlalchemy import text
 from tests.bailiffs.helpers import Jobs, sealed_deposit
 from tests.factories import MemberInfo, gql, log_in, make_organisation
 from tests.ledger_helpers import fund
-from tests.notifications.helpers import run_notifying
-from tests.notifications.push_service import Browser, b64, running_push_service
+from tests.notifications.helpers import PUSH_ON, REGISTER, register_push, run_notifying
+from tests.notifications.push_service import b64, running_push_service
 
 from probant_platform.db import Database
 from probant_platform.jobs import job_app
 from probant_platform.notifications.push import PushServiceBusy
 
 Factory = Callable[[], httpx.AsyncClient]
-REGISTER = """
-mutation($e: String!, $p: String!, $a: String!) {
-  registerPushSubscription(endpoint: $e, p256dh: $p, auth: $a) { __typename
-    ... on PushSubscriptionPayload { device { id endpointOrigin } }
-    ... on InvalidInput { field message } ... on Error { message } } }"""
 DEVICES = "{ pushDevices { id endpointOrigin lastSuccessAt } }"
-PUSH_ON = "mutation { updateNotificationPreferences(push: true) { __typename } }"
 
 
 async def _person(
@@ -41,14 +35,6 @@ async def _person(
     return client, firm
 
 
-async def _register(client: httpx.AsyncClient, browser: Browser) -> dict[str, Any]:
-    sub = browser.subscription()
-    done: dict[str, Any] = (
-        await gql(client, REGISTER, {"e": sub["endpoint"], "p": sub["p256dh"], "a": sub["auth"]})
-    )["registerPushSubscription"]
-    return done
-
-
 async def test_a_push_reaches_each_device_signed_and_encrypted(
     database: Database, client_factory: Factory
 ) -> None:
@@ -58,7 +44,7 @@ async def test_a_push_reaches_each_device_signed_and_encrypted(
     async with running_push_service() as service:
         phone, laptop = service.browser(), service.browser()
         for browser in (phone, laptop):
-            registered = await _register(client, browser)
+            registered = await register_push(client, browser)
             assert registered["__typename"] == "PushSubscriptionPayload", registered
             assert registered["device"]["endpointOrigin"] == service.origin
         jobs = await Jobs.watch(database)
@@ -88,7 +74,7 @@ async def test_push_is_off_until_the_person_turns_it_on(
     ]
     assert not any(c["enabled"] for c in choices if c["channel"] == "PUSH")
     async with running_push_service() as service:
-        await _register(client, service.browser())
+        await register_push(client, service.browser())
         jobs = await Jobs.watch(database)
         await sealed_deposit(client)
         ran = await run_notifying(jobs)
@@ -102,8 +88,8 @@ async def test_gone_devices_are_removed_and_a_failing_service_is_retried_later(
     client, _ = await _person(database, client_factory)
     async with running_push_service() as service:
         gone, busy = service.browser(), service.browser()
-        await _register(client, gone)
-        await _register(client, busy)
+        await register_push(client, gone)
+        await register_push(client, busy)
         jobs = await Jobs.watch(database)
         await sealed_deposit(client)  # the seal commits whatever the push service does
         await run_notifying(jobs, ("events.dispatch", "notifications.fan_out"))
@@ -174,9 +160,9 @@ async def test_malformed_subscriptions_are_refused_and_a_browser_changes_hands(
             assert refused["message"].startswith("Abonnement push invalide")
         assert (await gql(client, DEVICES))["pushDevices"] == []
 
-        await _register(client, browser)
+        await register_push(client, browser)
         other, _ = await _person(database, client_factory)
-        moved = await _register(other, browser)  # the same browser, someone else logged in
+        moved = await register_push(other, browser)  # the same browser, someone else logged in
         assert moved["__typename"] == "PushSubscriptionPayload"
         assert (await gql(client, DEVICES))["pushDevices"] == []
         assert len((await gql(other, DEVICES))["pushDevices"]) == 1

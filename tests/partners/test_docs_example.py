@@ -17,12 +17,11 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from tests.bailiffs.helpers import choose_office, make_office
-from tests.bailiffs.test_review_flow import ACCEPT, CLAIM, QUEUE
+from tests.bailiffs.helpers import ACCEPT, CLAIM, QUEUE, choose_office, make_office
 from tests.factories import gql, log_in, make_organisation
 from tests.ledger_helpers import fund
 from tests.partners.servers import probant_servers
-from tests.partners.test_webhooks import CREATE, _queue
+from tests.partners.webhook_jobs import CREATE_ENDPOINT, webhook_queue
 
 from probant_platform.db import Database
 from probant_platform.evidence.media.samples import photo_jpeg
@@ -74,7 +73,7 @@ async def test_the_documented_partner_example_runs_to_the_accepted_webhook(
     exec(compile(code, str(DOC), "exec"), namespace)  # noqa: S102
     statuses: list[int] = []
     server, hook_url = await receiver(namespace["on_webhook"], statuses)
-    queue = await _queue(committed_database)
+    queue = await webhook_queue(committed_database)
     with probant_servers(1, owner_url, data_dir, tmp_path / "logs") as [base]:
         async with (
             httpx.AsyncClient(base_url=base, timeout=30) as admin,
@@ -88,7 +87,9 @@ async def test_the_documented_partner_example_runs_to_the_accepted_webhook(
                 " ... on ApiClientSecret { clientSecret apiClient { clientId } } } }",
                 {"n": "Logiciel Juris", "s": ["deposits:write", "bailiffs:submit"]},
             )
-            endpoint = await gql(admin, CREATE, {"u": hook_url, "e": ["submission.accepted"]})
+            endpoint = await gql(
+                admin, CREATE_ENDPOINT, {"u": hook_url, "e": ["submission.accepted"]}
+            )
             namespace.update(
                 BASE=base,
                 CLIENT_ID=created["createApiClient"]["apiClient"]["clientId"],

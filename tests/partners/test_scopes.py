@@ -196,7 +196,7 @@ async def test_a_guarded_field_on_every_row_of_a_page_is_refused_on_every_row(
 def test_a_scope_on_a_field_the_schema_lacks_stops_the_start(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from probant_graphql.partners.scopes import UnknownScopedField, guard_field_scopes
+    from probant_graphql.field_scopes import UnknownScopedField, guard_field_scopes
     from probant_graphql.permissions import FIELD_SCOPES
     from probant_graphql.schema import build_schema
 

@@ -17,62 +17,18 @@ from tests.factories import gql, log_in, make_organisation
 from tests.ledger_helpers import fund
 from tests.partners.helpers import bearer, register_client, token_for
 from tests.partners.receiver import running_receiver, verify
+from tests.partners.webhook_jobs import CREATE_ENDPOINT, webhook_queue
 
 from probant_platform.config import Settings
 from probant_platform.db import Database
-from probant_platform.jobs import job_app
 from probant_platform.webhooks.addresses import InvalidEndpointUrl, check_url
 from probant_platform.webhooks.delivery import deliver
 from probant_platform.webhooks.schedule import MAX_ATTEMPTS
 
 Factory = Callable[[], httpx.AsyncClient]
-CREATE = """
-mutation($u: String!, $e: [String!]!) {
-  createWebhookEndpoint(url: $u, events: $e) {
-    __typename
-    ... on WebhookEndpointSecret { secret endpoint { id url events enabled } }
-    ... on InvalidInput { field message }
-  }
-}"""
 ENDPOINTS = """{ webhookEndpoints { id enabled disabledReason deliveries(first: 5) {
   id eventType status attempts nextAttemptAt
   log { attempt responseStatus latencyMs error succeeded } } } }"""
-
-
-class Queue:
-    """The webhook jobs deferred since the test began, run as the worker would (schedule
-    ignored: a retry runs when the test says so)."""
-
-    def __init__(self, database: Database, after: int):
-        self.database, self.after, self.done = database, after, set[int]()
-
-    async def pending(self) -> list[tuple[int, str, dict[str, Any]]]:
-        async with self.database.unit_of_work() as session:
-            rows = await session.execute(
-                text(
-                    "SELECT id, task_name, args FROM procrastinate_jobs WHERE status = 'todo' "
-                    "AND id > :a AND task_name IN ('events.dispatch', 'webhooks.deliver') "
-                    "ORDER BY id"
-                ),
-                {"a": self.after},
-            )
-            return [(r.id, r.task_name, r.args) for r in rows if r.id not in self.done]
-
-    async def run_once(self) -> int:
-        """Run the jobs pending now (not those they defer); how many ran."""
-        batch = await self.pending()
-        for job_id, name, args in batch:
-            self.done.add(job_id)
-            await job_app.tasks[name].func(**args)
-        return len(batch)
-
-
-async def _queue(database: Database) -> Queue:
-    async with database.unit_of_work() as session:
-        last = (
-            await session.execute(text("SELECT coalesce(max(id), 0) FROM procrastinate_jobs"))
-        ).scalar_one()
-    return Queue(database, int(last))
 
 
 async def _owner(database: Database, client_factory: Factory) -> tuple[httpx.AsyncClient, Any]:
@@ -86,7 +42,7 @@ async def _owner(database: Database, client_factory: Factory) -> tuple[httpx.Asy
 async def _endpoint(
     admin: httpx.AsyncClient, url: str, events: list[str] | None = None
 ) -> tuple[str, str]:
-    made = (await gql(admin, CREATE, {"u": url, "e": events or ["deposit.sealed"]}))[
+    made = (await gql(admin, CREATE_ENDPOINT, {"u": url, "e": events or ["deposit.sealed"]}))[
         "createWebhookEndpoint"
     ]
     assert made["__typename"] == "WebhookEndpointSecret", made
@@ -107,7 +63,7 @@ async def test_a_sealed_deposit_reaches_the_endpoint_signed_with_ids_only(
     database: Database, client_factory: Factory
 ) -> None:
     admin, _ = await _owner(database, client_factory)
-    queue = await _queue(database)
+    queue = await webhook_queue(database)
     delivered_before = _delivered_count()
     async with running_receiver() as receiver:
         _, secret = await _endpoint(admin, receiver.url)
@@ -133,7 +89,7 @@ async def test_unsubscribed_events_are_not_sent(
     database: Database, client_factory: Factory
 ) -> None:
     admin, _ = await _owner(database, client_factory)
-    queue = await _queue(database)
+    queue = await webhook_queue(database)
     async with running_receiver() as receiver:
         await _endpoint(admin, receiver.url, ["submission.accepted"])
         await sealed_deposit(admin)
@@ -146,7 +102,7 @@ async def test_a_500_and_a_timeout_are_retried_with_back_off(
     database: Database, client_factory: Factory, settings: Settings
 ) -> None:
     admin, owner = await _owner(database, client_factory)
-    queue = await _queue(database)
+    queue = await webhook_queue(database)
     impatient = settings.model_copy(update={"webhook_timeout_seconds": 0.3})
     async with running_receiver() as receiver:
         _, secret = await _endpoint(admin, receiver.url)
@@ -179,7 +135,7 @@ async def test_a_delivery_can_be_replayed_and_a_test_event_sent(
     database: Database, client_factory: Factory
 ) -> None:
     admin, _ = await _owner(database, client_factory)
-    queue = await _queue(database)
+    queue = await webhook_queue(database)
     async with running_receiver() as receiver:
         endpoint_id, secret = await _endpoint(admin, receiver.url)
         sent = await gql(
@@ -208,7 +164,7 @@ async def test_an_endpoint_that_keeps_failing_is_disabled_and_admins_are_told(
     database: Database, client_factory: Factory
 ) -> None:
     admin, owner = await _owner(database, client_factory)
-    queue = await _queue(database)
+    queue = await webhook_queue(database)
     async with running_receiver() as receiver:
         await _endpoint(admin, receiver.url)
         await sealed_deposit(admin)
@@ -253,7 +209,7 @@ async def test_private_addresses_are_never_contacted(
     database: Database, client_factory: Factory, url: str
 ) -> None:
     admin, _ = await _owner(database, client_factory)
-    queue = await _queue(database)
+    queue = await webhook_queue(database)
     await _endpoint(admin, url)
     await sealed_deposit(admin)
     await queue.run_once()
@@ -266,7 +222,7 @@ async def test_a_name_resolving_to_loopback_is_refused_outside_development(
     database: Database, client_factory: Factory, settings: Settings
 ) -> None:
     admin, owner = await _owner(database, client_factory)
-    queue = await _queue(database)
+    queue = await webhook_queue(database)
     strict = settings.model_copy(update={"webhooks_allow_loopback": False})
     async with running_receiver() as receiver:
         await _endpoint(admin, f"http://localhost:{receiver.port}/hook")
@@ -286,7 +242,7 @@ async def test_a_name_resolving_to_loopback_is_refused_outside_development(
 
 async def test_redirects_are_not_followed(database: Database, client_factory: Factory) -> None:
     admin, _ = await _owner(database, client_factory)
-    queue = await _queue(database)
+    queue = await webhook_queue(database)
     async with running_receiver() as receiver:
         receiver.plan(302, headers={"location": "http://169.254.169.254/latest/meta-data"})
         await _endpoint(admin, receiver.url)
@@ -314,7 +270,7 @@ async def test_bad_endpoints_and_events_are_typed_errors(
         ("https://example.com/x", ["deposit.deleted"], "events"),
         ("https://example.com/x", [], "events"),
     ):
-        made = (await gql(admin, CREATE, {"u": url, "e": events}))["createWebhookEndpoint"]
+        made = (await gql(admin, CREATE_ENDPOINT, {"u": url, "e": events}))["createWebhookEndpoint"]
         assert made["__typename"] == "InvalidInput" and made["field"] == field, made
 
 
@@ -331,7 +287,7 @@ async def test_the_partner_flow_ends_with_a_signed_submission_accepted(
     partner = bearer(client_factory(), await token_for(client_factory(), credentials))
     clerk = client_factory()
     await log_in(clerk, office.clerk)
-    queue = await _queue(database)
+    queue = await webhook_queue(database)
     async with running_receiver() as receiver:
         _, secret = await _endpoint(partner, receiver.url, ["submission.accepted"])
         deposit = await sealed_deposit(partner)
@@ -374,7 +330,7 @@ async def test_the_checked_address_is_the_one_contacted_when_dns_answers_change(
 
     monkeypatch.setattr(loop, "getaddrinfo", rebinding)
     admin, _ = await _owner(database, client_factory)
-    queue = await _queue(database)
+    queue = await webhook_queue(database)
     async with running_receiver() as receiver:
         endpoint_id, _ = await _endpoint(admin, f"http://hooks.rebind.test:{receiver.port}/h")
         await sealed_deposit(admin)

@@ -11,21 +11,9 @@ import pytest
 from sqlalchemy import text
 from tests.factories import Role, add_member, gql, log_in, make_organisation, unique_email
 from tests.ledger_helpers import fund
-from tests.sent_emails import body_text, sent_emails
-from tests.tenancy.isolation_world import CODE
+from tests.tenancy.helpers import ACTIVATE, INVITE, activation_codes
 
 from probant_platform.db import Database
-
-INVITE = """mutation($e: String!, $r: Role!, $c: Int!) { inviteMember(email: $e, role: $r, credits: $c) {
-  __typename ... on InvitationPayload { member { email role status } } ... on InsufficientCredits { needed balance } ... on SeatLimitReached { limit } ... on Error { message } } }"""
-ACTIVATE = """mutation($c: String!, $p: String!, $t: Boolean!) { activateAccount(code: $c, password: $p, acceptTerms: $t) {
-  __typename ... on LogInPayload { csrfToken } ... on WeakPassword { unmetRules } ... on Error { message } } }"""
-
-
-async def _codes(database: Database, smtp_server: Any, email: str) -> list[str]:
-    """The activation codes in the invitation emails `email` received, oldest first."""
-    messages = await sent_emails(database, smtp_server, to=email)
-    return [m.group(0) for m in (CODE.search(body_text(message)) for message in messages) if m]
 
 
 async def test_an_invited_collaborator_activates_and_finds_the_allotted_credits(
@@ -42,7 +30,7 @@ async def test_an_invited_collaborator_activates_and_finds_the_allotted_credits(
         "role": "COLLABORATOR",
         "status": "INVITED",
     }
-    code = (await _codes(database, smtp_server, email))[-1]
+    code = (await activation_codes(database, smtp_server, email))[-1]
     assert re.fullmatch(r"[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}", code)
 
     activated = await gql(
@@ -67,9 +55,9 @@ async def test_re_inviting_replaces_the_code(
     await log_in(client, owner)
     email = unique_email("twice")
     await gql(client, INVITE, {"e": email, "r": "CLIENT", "c": 0})
-    (first,) = await _codes(database, smtp_server, email)
+    (first,) = await activation_codes(database, smtp_server, email)
     await gql(client, INVITE, {"e": email, "r": "CLIENT", "c": 0})
-    (again, second) = await _codes(database, smtp_server, email)
+    (again, second) = await activation_codes(database, smtp_server, email)
     assert again == first
     old = await gql(client, ACTIVATE, {"c": first, "p": "Welcome-Aboard-42", "t": True})
     new = await gql(client, ACTIVATE, {"c": second, "p": "Welcome-Aboard-42", "t": True})
@@ -93,7 +81,7 @@ async def test_bad_activations_change_nothing(
     await log_in(client, owner)
     email = unique_email("bad")
     await gql(client, INVITE, {"e": email, "r": "COLLABORATOR", "c": 0})
-    code = (await _codes(database, smtp_server, email))[-1]
+    code = (await activation_codes(database, smtp_server, email))[-1]
     result = await gql(client, ACTIVATE, {"c": code, "p": password, "t": terms})
     assert result["activateAccount"]["__typename"] == typename
     ok = await gql(client, ACTIVATE, {"c": code, "p": "Welcome-Aboard-42", "t": True})
@@ -107,7 +95,7 @@ async def test_an_expired_code_is_refused(
     await log_in(client, owner)
     email = unique_email("late")
     await gql(client, INVITE, {"e": email, "r": "COLLABORATOR", "c": 0})
-    code = (await _codes(database, smtp_server, email))[-1]
+    code = (await activation_codes(database, smtp_server, email))[-1]
     async with database.unit_of_work() as session:
         from probant_platform.db import TenantScope
         from probant_platform.db.session import rescope
@@ -129,7 +117,7 @@ async def test_inviting_with_more_credits_than_held_creates_nothing(
     email = unique_email("rich")
     result = await gql(client, INVITE, {"e": email, "r": "COLLABORATOR", "c": 5})
     assert result["inviteMember"]["__typename"] == "InsufficientCredits"
-    assert await _codes(database, smtp_server, email) == []
+    assert await activation_codes(database, smtp_server, email) == []
     members = await gql(client, "query { organisation { members { edges { node { email } } } } }")
     assert email not in [e["node"]["email"] for e in members["organisation"]["members"]["edges"]]
 
@@ -150,7 +138,7 @@ async def test_collaborators_cannot_invite_and_roles_are_limited(
     assert clerk["inviteMember"]["__typename"] == "NotAllowed"
     assert owner_role["inviteMember"]["__typename"] == "NotAllowed"
     for email in emails:
-        assert await _codes(database, smtp_server, email) == []  # no invitation, no email
+        assert await activation_codes(database, smtp_server, email) == []  # no invitation, no email
 
 
 async def test_inviting_beyond_the_plans_seats_is_refused(
@@ -172,7 +160,7 @@ async def test_inviting_beyond_the_plans_seats_is_refused(
     second = await gql(client, INVITE, {"e": email, "r": "COLLABORATOR", "c": 0})
     assert first["inviteMember"]["__typename"] == "InvitationPayload"
     assert second["inviteMember"]["__typename"] == "SeatLimitReached"
-    assert await _codes(database, smtp_server, email) == []
+    assert await activation_codes(database, smtp_server, email) == []
 
 
 async def test_activation_sets_the_invited_persons_name(
@@ -183,7 +171,7 @@ async def test_activation_sets_the_invited_persons_name(
     await log_in(admin, owner)
     email = unique_email("named")
     await gql(admin, INVITE, {"e": email, "r": "CLIENT", "c": 0})
-    code = (await _codes(database, smtp_server, email))[-1]
+    code = (await activation_codes(database, smtp_server, email))[-1]
     named = """mutation($c: String!, $p: String!, $n: String) { activateAccount(code: $c, password: $p, acceptTerms: true, fullName: $n) {
       __typename ... on InvalidInput { field } ... on LogInPayload { csrfToken } } }"""
 

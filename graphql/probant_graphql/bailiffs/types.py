@@ -1,138 +1,36 @@
-"""Offices, submissions, constat orders, on-site requests and office documents.
+"""The bailiff folder's node types, shared by its features: offices, office documents,
+submissions, constat orders and on-site requests (each feature's inputs, payloads and result
+unions are in its own `types.py`).
 
-Related objects load through per-request DataLoaders, so a page of the clerk's queue costs
-the same number of queries whatever its length.
+Related objects load through the request's DataLoaders (`loaders.py`), so a page of the
+clerk's queue costs the same number of queries whatever its length.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
 import strawberry
 from strawberry import relay
-from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
+from probant_graphql.bailiffs import loaders
 from probant_graphql.context import Context
-from probant_graphql.core.ids import decode_id
-from probant_graphql.core.pagination import empty_connection, page
 from probant_graphql.evidence import types as evidence_types
-from probant_graphql.permissions import current_actor, may, operation_allowed, require
+from probant_graphql.permissions import current_actor
 from probant_platform.bailiffs import models, queries
 from probant_platform.bailiffs.directory import OfficeHit
 from probant_platform.bailiffs.links import document_url
 from probant_platform.bailiffs.words import euros
-from probant_platform.db import utcnow
 from probant_platform.evidence.models import Deposit as DepositModel
-from probant_tenants.authz import Permission
-from probant_tenants.context import Actor
-from probant_tenants.models import OrganisationKind
 
 SubmissionStatus = strawberry.enum(models.SubmissionStatus, name="SubmissionStatus")
 RejectionReason = strawberry.enum(models.RejectionReason, name="RejectionReason")
 ConstatStatus = strawberry.enum(models.ConstatStatus, name="ConstatStatus")
 OnSiteStatus = strawberry.enum(models.OnSiteStatus, name="OnSiteStatus")
 DocumentKind = strawberry.enum(models.DocumentKind, name="OfficeDocumentKind")
-
-K = TypeVar("K")
-V = TypeVar("V")
-N = TypeVar("N", bound=relay.Node)
-
-
-def loader(
-    info: Info[Context, Any],
-    name: str,
-    fetch: Callable[[Sequence[uuid.UUID]], Awaitable[dict[uuid.UUID, V]]],
-) -> DataLoader[uuid.UUID, V | None]:
-    """The request's DataLoader called `name`: one query for every key asked on the page."""
-    found = info.context.cache.get(name)
-    if found is None:
-
-        async def load(keys: list[uuid.UUID]) -> list[V | None]:
-            rows = await fetch(keys)
-            return [rows.get(key) for key in keys]
-
-        found = DataLoader(load_fn=load)
-        info.context.cache[name] = found
-    return found
-
-
-def office_of(actor: Actor | None) -> uuid.UUID | None:
-    """The office an actor works for (clerks), or None."""
-    if actor is None or actor.organisation_kind is not OrganisationKind.BAILIFF_OFFICE:
-        return None
-    return actor.organisation_id
-
-
-async def viewer_of(info: Info[Context, Any]) -> queries.Viewer | None:
-    """The request's viewer for the bailiff read side (its permissions asked once), or None."""
-    found = info.context.cache.get("bailiffs.viewer")
-    if found is not None:
-        return found
-    actor = await current_actor(info)
-    if actor is None:
-        return None
-    found = queries.Viewer(
-        organisation_id=actor.organisation_id,
-        membership_id=actor.membership_id,
-        user_id=actor.user_id,
-        office_id=office_of(actor),
-        reviews_deposits=await may(info, actor, Permission.REVIEW_DEPOSITS),
-        orders_constats=await may(info, actor, Permission.CONSTAT_ORDER),
-        reads_all_deposits=await may(info, actor, Permission.DEPOSITS_READ_ALL),
-        reads_deposits=operation_allowed(info, actor),
-    )
-    info.context.cache["bailiffs.viewer"] = found
-    return found
-
-
-async def visible_page(
-    info: Info[Context, Any],
-    listing: Callable[[queries.Viewer], Any],
-    model: Any,
-    *,
-    first: int | None,
-    after: str | None,
-    to_node: Callable[[Any], N],
-) -> relay.Connection[N]:
-    """One page, newest first, of the rows a listing rule of the domain shows the viewer."""
-    await require(info)
-    viewer = await viewer_of(info)
-    if viewer is None:
-        return empty_connection()
-    return await page(
-        info.context.session,
-        listing(viewer),
-        created=model.created_at,
-        ident=model.id,
-        first=first,
-        after=after,
-        to_node=to_node,
-    )
-
-
-def _ids(node_ids: list[str], type_name: str) -> list[uuid.UUID | None]:
-    return [decode_id(n, type_name) for n in node_ids]
-
-
-async def _visible_nodes(
-    info: Info[Context, Any],
-    node_ids: list[str],
-    type_name: str,
-    visible: Callable[..., Awaitable[dict[uuid.UUID, Any]]],
-    to_node: Callable[[Any], V],
-) -> list[V | None]:
-    """`resolve_nodes` of a type the viewer sees through one of the domain's visibility rules."""
-    viewer = await viewer_of(info)
-    ids = _ids(node_ids, type_name)
-    found = {}
-    if viewer is not None:
-        wanted = [i for i in ids if i is not None]
-        found = await visible(session=info.context.session, viewer=viewer, ids=wanted)
-    return [to_node(found[i]) if i in found else None for i in ids]
 
 
 @strawberry.type(name="BailiffOffice", description="A bailiff office (étude) of the directory.")
@@ -188,23 +86,20 @@ class BailiffOffice(relay.Node):
     ) -> list[BailiffOffice | None]:
         if await current_actor(info) is None:
             return [None for _ in node_ids]
-        ids = _ids(node_ids, "BailiffOffice")
-        found = await offices_by_id(info, [i for i in ids if i is not None])
-        return [found.get(i) if i else None for i in ids]
+        ids = loaders.decode_ids(node_ids, "BailiffOffice")
+        hits = await loaders.office_hits(info, [i for i in ids if i is not None])
+        price = info.context.settings.constat_price_cents
+        return [cls.from_hit(hits[i], price) if i in hits else None for i in ids]
 
 
-async def offices_by_id(
-    info: Info[Context, Any], ids: Sequence[uuid.UUID]
-) -> dict[uuid.UUID, BailiffOffice]:
-    hits = await queries.offices_by_id(session=info.context.session, ids=ids)
-    price = info.context.settings.constat_price_cents
-    return {key: BailiffOffice.from_hit(hit, price) for key, hit in hits.items()}
+def office_node(info: Info[Context, Any], hit: OfficeHit) -> BailiffOffice:
+    """An office of the directory at its price (the platform default when it sets none)."""
+    return BailiffOffice.from_hit(hit, info.context.settings.constat_price_cents)
 
 
 async def _office_field(info: Info[Context, Any], office_id: uuid.UUID) -> BailiffOffice | None:
-    return await loader(info, "bailiffs.offices", lambda ids: offices_by_id(info, ids)).load(
-        office_id
-    )
+    hit = await loaders.office_hit(info, office_id)
+    return office_node(info, hit) if hit is not None else None
 
 
 @strawberry.type(name="OfficeDocument", description="A PDF signed by an office.")
@@ -240,45 +135,18 @@ class OfficeDocument:
         )
 
 
-async def _documents(
-    info: Info[Context, Any], kind: models.DocumentKind, subject_ids: Sequence[uuid.UUID]
-) -> dict[uuid.UUID, OfficeDocument]:
-    rows = await queries.documents_by_subject(
-        session=info.context.session, kind=kind, subject_ids=subject_ids
-    )
-    return {key: OfficeDocument.from_model(row) for key, row in rows.items()}
-
-
 async def _document_field(
     info: Info[Context, Any], kind: models.DocumentKind, subject_id: uuid.UUID
 ) -> OfficeDocument | None:
-    return await loader(
-        info, f"bailiffs.documents.{kind.value}", lambda ids: _documents(info, kind, ids)
-    ).load(subject_id)
-
-
-async def _deposits(
-    info: Info[Context, Any], ids: Sequence[uuid.UUID]
-) -> dict[uuid.UUID, evidence_types.Deposit]:
-    rows = await queries.deposits_by_id(session=info.context.session, ids=ids)
-    return {key: evidence_types.Deposit.from_model(d) for key, d in rows.items()}
+    row = await loaders.office_document(info, kind, subject_id)
+    return OfficeDocument.from_model(row) if row is not None else None
 
 
 async def _deposit_field(
     info: Info[Context, Any], deposit_id: uuid.UUID
 ) -> evidence_types.Deposit | None:
-    return await loader(info, "bailiffs.deposits", lambda ids: _deposits(info, ids)).load(
-        deposit_id
-    )
-
-
-@strawberry.type(description="The server's re-check of one stored file against its sealed hash.")
-class FileCheck:
-    item_id: strawberry.ID
-    expected_sha256: str
-    actual_sha256: str | None
-    matches: bool
-    checked_at: datetime
+    row = await loaders.deposit(info, deposit_id)
+    return evidence_types.Deposit.from_model(row) if row is not None else None
 
 
 @strawberry.type(name="Submission", description="A sealed deposit sent to an office for review.")
@@ -313,7 +181,7 @@ class Submission(relay.Node):
             credits_spent=row.credits_spent,
             submitted_at=row.submitted_at,
             due_at=row.due_at,
-            overdue=row.status in models.OPEN_STATUSES and row.due_at < utcnow(),
+            overdue=queries.overdue(row),
             claimed_by=row.claimed_by_name,
             claimed_at=row.claimed_at,
             decided_at=row.decided_at,
@@ -349,14 +217,9 @@ class Submission(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info[Context, Any], node_ids: list[str], required: bool = False
     ) -> list[Submission | None]:
-        return await _visible_nodes(
+        return await loaders.visible_nodes(
             info, node_ids, "Submission", queries.visible_submissions, cls.from_model
         )
-
-
-@strawberry.type
-class SubmissionPayload:
-    submission: Submission
 
 
 @strawberry.type(description="The requester as the PV de constat names it.")
@@ -441,7 +304,7 @@ class ConstatOrder(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info[Context, Any], node_ids: list[str], required: bool = False
     ) -> list[ConstatOrder | None]:
-        return await _visible_nodes(
+        return await loaders.visible_nodes(
             info, node_ids, "ConstatOrder", queries.visible_orders, cls.from_model
         )
 
@@ -500,7 +363,7 @@ class OnSiteRequest(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info[Context, Any], node_ids: list[str], required: bool = False
     ) -> list[OnSiteRequest | None]:
-        return await _visible_nodes(
+        return await loaders.visible_nodes(
             info, node_ids, "OnSiteRequest", queries.visible_on_site_requests, cls.from_model
         )
 
@@ -509,9 +372,5 @@ async def submission_for_deposit(
     info: Info[Context, Any], deposit_id: uuid.UUID
 ) -> Submission | None:
     """The submission of a deposit the viewer already sees (one query per page)."""
-
-    async def fetch(ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Submission]:
-        rows = await queries.submissions_by_deposit(session=info.context.session, deposit_ids=ids)
-        return {key: Submission.from_model(s) for key, s in rows.items()}
-
-    return await loader(info, "bailiffs.submission_of_deposit", fetch).load(deposit_id)
+    row = await loaders.submission_of_deposit(info, deposit_id)
+    return Submission.from_model(row) if row is not None else None

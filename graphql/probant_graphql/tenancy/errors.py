@@ -1,10 +1,11 @@
-"""Typed errors of the account and member mutations, registered for their domain codes."""
+"""Typed errors of the account, member and profile mutations, registered for their domain
+codes."""
 
 from __future__ import annotations
 
 import strawberry
 
-from probant_graphql.core.errors import Error, invalid_input, register
+from probant_graphql.core.errors import Error, invalid_input, register, simple
 from probant_platform.errors import DomainError
 from probant_tenants import errors as domain
 from probant_tenants.passwords import PasswordRule
@@ -57,9 +58,33 @@ class InvalidToken(Error):
     pass
 
 
+@strawberry.type
+class AlreadyMember(Error):
+    pass
+
+
+@strawberry.type
+class SeatLimitReached(Error):
+    limit: int
+
+
+@strawberry.type
+class LastOwner(Error):
+    pass
+
+
+@strawberry.type
+class LastOwnerError(Error):
+    pass
+
+
 def _weak_password(exc: DomainError, locale: str) -> Error:
     assert isinstance(exc, domain.WeakPassword)
     return WeakPassword(message=exc.message(locale), unmet_rules=list(exc.rules))
+
+
+def _seat_limit(exc: DomainError, locale: str) -> Error:
+    return SeatLimitReached(message=exc.message(locale), limit=exc.params["limit"])
 
 
 register("WEAK_PASSWORD", _weak_password)
@@ -73,3 +98,8 @@ register("TERMS_NOT_ACCEPTED", TermsNotAccepted)
 register("INVALID_CREDENTIALS", InvalidCredentials)
 register("ACCOUNT_LOCKED", AccountLocked)
 register("INVALID_TOKEN", InvalidToken)
+register("ALREADY_MEMBER", AlreadyMember)
+register("SEAT_LIMIT_REACHED", _seat_limit)
+register("LAST_OWNER", LastOwner)
+# Account deletion names the last-owner refusal with its own type (members use `LastOwner`).
+DELETION_ERRORS = {"LAST_OWNER": simple(LastOwnerError)}

@@ -1,17 +1,26 @@
-"""Root query fields: the viewer and their organisation."""
+"""Root query fields: any node, the viewer and their organisation, the audit log."""
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import Annotated, Any
 
 import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
 from probant_graphql.context import Context
-from probant_graphql.permissions import current_actor, may
-from probant_graphql.tenancy.types import Organisation, Viewer, ViewerUser
-from probant_tenants import models
+from probant_graphql.core.pagination import page
+from probant_graphql.permissions import current_actor, may, require
+from probant_graphql.tenancy.types import (
+    AuditActionEnum,
+    AuditEvent,
+    Organisation,
+    Viewer,
+    ViewerUser,
+)
+from probant_tenants import models, queries
+from probant_tenants.audit import AuditAction
 from probant_tenants.authz import Permission
 
 
@@ -60,3 +69,33 @@ class TenancyQuery:
             return None
         org = await info.context.session.get(models.Organisation, actor.organisation_id)
         return Organisation.from_model(org) if org is not None else None
+
+
+@strawberry.type
+class AuditQuery:
+    @strawberry.field(description="The organisation's audit log, newest first (OWNER/ADMIN).")
+    async def audit_log(
+        self,
+        info: Info[Context, Any],
+        action: AuditActionEnum | None = None,  # type: ignore[valid-type]
+        from_: Annotated[datetime | None, strawberry.argument(name="from")] = None,
+        to: datetime | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> relay.Connection[AuditEvent]:
+        actor = await require(info, Permission.AUDIT_READ)
+        query = queries.audit_events(
+            organisation_id=actor.organisation_id,
+            action=AuditAction(action) if action is not None else None,
+            from_=from_,
+            to=to,
+        )
+        return await page(
+            info.context.session,
+            query,
+            created=models.AuditEvent.created_at,
+            ident=models.AuditEvent.id,
+            first=first,
+            after=after,
+            to_node=AuditEvent.from_model,
+        )

@@ -1,4 +1,4 @@
-"""Organisation, member and viewer types."""
+"""The tenancy folder's shared types: organisation, member, viewer, audit event."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from datetime import datetime
 from typing import Any
 
 import strawberry
-from sqlalchemy import select
 from strawberry import relay
 from strawberry.types import Info
 
@@ -16,13 +15,15 @@ from probant_graphql.context import Context
 from probant_graphql.core.ids import decode_id
 from probant_graphql.core.pagination import connection, encode_cursor, newest_first
 from probant_graphql.permissions import current_actor, may, require
-from probant_tenants import models
+from probant_tenants import models, queries
+from probant_tenants.audit import AuditAction
 from probant_tenants.authz import Permission
 
 OrganisationKind = strawberry.enum(models.OrganisationKind, name="OrganisationKind")
 Role = strawberry.enum(models.Role, name="Role")
 MembershipStatus = strawberry.enum(models.MembershipStatus, name="MembershipStatus")
 OfficeChoice = strawberry.enum(models.OfficeChoice, name="OfficeChoice")
+AuditActionEnum = strawberry.enum(AuditAction, name="AuditAction")
 
 
 @strawberry.type(description="The legal identity reused on constats and invoices.")
@@ -66,7 +67,7 @@ class Member(relay.Node):
         description="OWNER/ADMIN: the credits in this member's own wallet (null for others)."
     )
     async def credit_balance(self, info: Info[Context, Any]) -> int | None:
-        from probant_graphql.bailiffs.types import loader
+        from probant_graphql.bailiffs.loaders import loader
         from probant_platform.ledger.services import member_balances
 
         actor = await current_actor(info)
@@ -95,19 +96,13 @@ class Member(relay.Node):
             return [None for _ in node_ids]
         see_all = await may(info, actor, Permission.MEMBERS_READ)
         ids = [i for i in (decode_id(n, "Member") for n in node_ids) if i is not None]
-        rows = await info.context.session.execute(
-            select(models.Membership, models.User)
-            .join(models.User, models.User.id == models.Membership.user_id)
-            .where(
-                models.Membership.id.in_(ids),
-                models.Membership.organisation_id == actor.organisation_id,
-            )
+        rows = await queries.members_by_id(
+            session=info.context.session,
+            organisation_id=actor.organisation_id,
+            ids=ids,
+            only_user_id=None if see_all else actor.user_id,
         )
-        found = {
-            str(m.id): cls.from_row(m, u)
-            for m, u in rows.all()
-            if see_all or m.user_id == actor.user_id
-        }
+        found = {str(key): cls.from_row(m, u) for key, (m, u) in rows.items()}
         return [found.get(n) for n in node_ids]
 
 
@@ -157,9 +152,12 @@ class Organisation(relay.Node):
         operator = await may(info, actor, Permission.PLATFORM_OPERATE)
         result: list[Organisation | None] = []
         for node_id in node_ids:
-            org_id = decode_id(node_id, "Organisation")
-            visible = org_id is not None and (operator or org_id == actor.organisation_id)
-            org = await info.context.session.get(models.Organisation, org_id) if visible else None
+            org = await queries.visible_organisation(
+                session=info.context.session,
+                organisation_id=decode_id(node_id, "Organisation"),
+                viewer_organisation_id=actor.organisation_id,
+                operator=operator,
+            )
             result.append(cls.from_model(org) if org is not None else None)
         return result
 
@@ -177,12 +175,7 @@ class Organisation(relay.Node):
         ):
             return connection([], first=first, after=after, cursor_of=str, to_node=lambda r: r)
         query = newest_first(
-            select(models.Membership, models.User)
-            .join(models.User, models.User.id == models.Membership.user_id)
-            .where(
-                models.Membership.organisation_id == org_id,
-                models.Membership.role != models.Role.PARTNER,  # API clients are listed apart
-            ),
+            queries.members(organisation_id=org_id),
             created=models.Membership.created_at,
             ident=models.Membership.id,
             after=after,
@@ -218,3 +211,30 @@ class Viewer:
     csrf_token: str | None = strawberry.field(
         description="Send it as the `x-probant-csrf` header with cookie-authenticated mutations."
     )
+
+
+@strawberry.type(name="AuditEvent")
+class AuditEvent(relay.Node):
+    event_id: relay.NodeID[str]
+    action: str
+    actor_user_id: strawberry.ID | None
+    target: str | None
+    ip: str | None
+    created_at: datetime
+
+    @classmethod
+    def from_model(cls, row: models.AuditEvent) -> AuditEvent:
+        return cls(
+            event_id=str(row.id),
+            action=row.action,
+            actor_user_id=strawberry.ID(str(row.actor_user_id)) if row.actor_user_id else None,
+            target=row.target,
+            ip=row.ip,
+            created_at=row.created_at,
+        )
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info[Context, Any], node_ids: list[str], required: bool = False
+    ) -> list[AuditEvent | None]:
+        return [None for _ in node_ids]  # read through `auditLog` only

@@ -27,6 +27,7 @@ from probant_platform.bailiffs.models import (
     ConstatStatus,
     DocumentKind,
     OfficeDocument,
+    OfficeProposal,
     OnSiteRequest,
     OnSiteStatus,
     Submission,
@@ -34,7 +35,8 @@ from probant_platform.bailiffs.models import (
 )
 from probant_platform.db import utcnow
 from probant_platform.evidence.models import Deposit
-from probant_tenants.models import Organisation
+from probant_tenants.context import Actor
+from probant_tenants.models import Organisation, OrganisationKind, User
 
 MAX_PAGE = 100
 
@@ -59,6 +61,18 @@ class Viewer:
     def reviewing_office(self) -> uuid.UUID | None:
         """The office whose work the viewer reviews, or None."""
         return self.office_id if self.reviews_deposits else None
+
+
+def office_of(actor: Actor | None) -> uuid.UUID | None:
+    """The office an actor works for (clerks), or None."""
+    if actor is None or actor.organisation_kind is not OrganisationKind.BAILIFF_OFFICE:
+        return None
+    return actor.organisation_id
+
+
+def overdue(submission: Submission) -> bool:
+    """Still open after its due time (the office's SLA)."""
+    return submission.status in OPEN_STATUSES and submission.due_at < utcnow()
 
 
 def _orders_seen(viewer: Viewer) -> ColumnElement[bool]:
@@ -195,6 +209,16 @@ async def queue(
     limit = max(1, min(first, MAX_PAGE)) + 1
     rows = await session.execute(query.order_by(Submission.due_at, Submission.id).limit(limit))
     return [QueueEntry(s, d) for s, d in rows.all()]
+
+
+def office_proposals() -> Select[OfficeProposal, str, str]:
+    """Operators: the offices members proposed, with the organisation's name and the
+    proposer's email."""
+    return (
+        select(OfficeProposal, Organisation.name, User.email)
+        .join(Organisation, Organisation.id == OfficeProposal.organisation_id)
+        .outerjoin(User, User.id == OfficeProposal.proposed_by_user_id)
+    )
 
 
 # Batches for the API's DataLoaders: one query for every key asked on a page. They read rows

@@ -1,20 +1,29 @@
-"""Sign up, verify email, log in and out."""
+"""Sign up, verify email, log in and out; the session a log-in opens (also for activation)."""
 
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Any
 
 import strawberry
 from strawberry.types import Info
 
 from probant_graphql.context import Context
-from probant_graphql.core.errors import AuthErrors, InvalidInput, NotAuthenticated
+from probant_graphql.core.errors import NotAuthenticated
 from probant_graphql.core.ids import decode_id
 from probant_graphql.core.mutations import not_authenticated, run_anonymous, run_mutation
 from probant_graphql.permissions import locale_of
-from probant_graphql.tenancy import errors as e
-from probant_graphql.tenancy.types import Organisation, OrganisationKind
+from probant_graphql.tenancy.accounts.types import (
+    LogInPayload,
+    LogInResult,
+    LogOutResult,
+    OkPayload,
+    SignUpInput,
+    SignUpPayload,
+    SignUpResult,
+    VerifyEmailResult,
+)
+from probant_graphql.tenancy.types import Organisation
 from probant_tenants import accounts
 from probant_tenants.context import Actor
 from probant_tenants.models import Membership
@@ -27,53 +36,6 @@ from probant_tenants.sessions import (
     IssuedSession,
     revoke_session,
 )
-
-
-@strawberry.input
-class SignUpInput:
-    kind: OrganisationKind  # type: ignore[valid-type]
-    email: str
-    password: str
-    full_name: str
-    organisation_name: str | None = None
-    siren: str | None = None
-    accept_terms: bool = False
-    locale: str = "fr"
-
-
-@strawberry.type
-class SignUpPayload:
-    organisation: Organisation
-    email_verification_sent: bool
-
-
-@strawberry.type
-class LogInPayload:
-    organisation: Organisation
-    csrf_token: str
-
-
-@strawberry.type
-class OkPayload:
-    ok: bool
-
-
-SignUpResult = Annotated[
-    SignUpPayload
-    | e.WeakPassword
-    | e.InvalidSiren
-    | e.SirenRequired
-    | e.EmailTaken
-    | e.InvalidEmail
-    | e.TermsNotAccepted
-    | InvalidInput,
-    strawberry.union("SignUpResult"),
-]
-LogInResult = Annotated[
-    LogInPayload | e.InvalidCredentials | e.AccountLocked, strawberry.union("LogInResult")
-]
-VerifyEmailResult = Annotated[OkPayload | e.InvalidToken, strawberry.union("VerifyEmailResult")]
-LogOutResult = Annotated[OkPayload | AuthErrors, strawberry.union("LogOutResult")]
 
 
 async def logged_in(

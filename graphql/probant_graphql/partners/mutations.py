@@ -1,132 +1,36 @@
-"""Webhook endpoints over GraphQL: registered and managed by admins or `webhooks:manage` tokens."""
+"""Registering, rotating and revoking API clients; the query allow-list; webhook endpoints."""
 
 from __future__ import annotations
 
-import uuid
-from datetime import datetime
-from typing import Annotated, Any
+from typing import Any
 
 import strawberry
 from strawberry.types import Info
 
 from probant_graphql.context import Context
-from probant_graphql.core.errors import CommonErrors, invalid_input, register
 from probant_graphql.core.ids import require_id
 from probant_graphql.core.mutations import run_mutation
-from probant_graphql.permissions import require
-from probant_platform.events.outbox import EVENT_TYPES
+from probant_graphql.partners.errors import CLIENT_FIELD, ENDPOINT_FIELD
+from probant_graphql.partners.types import (
+    AllowListResult,
+    ApiClient,
+    ApiClientPayload,
+    ApiClientResult,
+    ApiClientSecret,
+    ApiClientSecretResult,
+    DeliveryResult,
+    EndpointResult,
+    QueryAllowList,
+    WebhookDeliveryPayload,
+    WebhookEndpoint,
+    WebhookEndpointPayload,
+    WebhookEndpointSecret,
+    WebhookSecretResult,
+)
+from probant_platform.partners import clients, persisted
 from probant_platform.webhooks import endpoints
-from probant_platform.webhooks import models as wm
 from probant_tenants.authz import Permission
 from probant_tenants.context import Actor
-
-
-@strawberry.type(description="One HTTP attempt of a delivery (the delivery log).")
-class WebhookAttempt:
-    attempt: int
-    attempted_at: datetime
-    response_status: int | None
-    latency_ms: int | None
-    error: str | None
-    succeeded: bool
-
-
-@strawberry.type
-class WebhookDelivery:
-    id: strawberry.ID
-    event_id: str
-    event_type: str
-    status: str
-    attempts: int
-    created_at: datetime
-    next_attempt_at: datetime | None
-    delivered_at: datetime | None
-    log: list[WebhookAttempt]
-
-
-@strawberry.type
-class WebhookEndpoint:
-    id: strawberry.ID
-    url: str
-    description: str
-    events: list[str]
-    enabled: bool
-    disabled_reason: str | None
-    created_at: datetime
-
-    @strawberry.field(description="The latest deliveries, newest first, with their attempts.")
-    async def deliveries(self, info: Info[Context, Any], first: int = 20) -> list[WebhookDelivery]:
-        rows = await endpoints.deliveries_of(
-            session=info.context.session,
-            endpoint_id=uuid.UUID(str(self.id)),
-            limit=max(1, min(first, 100)),
-        )
-        return [
-            WebhookDelivery(
-                id=strawberry.ID(str(d.id)),
-                event_id=f"evt_{e.id.hex}",
-                event_type=e.type,
-                status=d.status.value,
-                attempts=d.attempts,
-                created_at=d.created_at,
-                next_attempt_at=d.next_attempt_at,
-                delivered_at=d.delivered_at,
-                log=[
-                    WebhookAttempt(
-                        attempt=a.attempt,
-                        attempted_at=a.attempted_at,
-                        response_status=a.response_status,
-                        latency_ms=a.latency_ms,
-                        error=a.error,
-                        succeeded=a.succeeded,
-                    )
-                    for a in attempts
-                ],
-            )
-            for d, e, attempts in rows
-        ]
-
-    @classmethod
-    def from_model(cls, row: wm.WebhookEndpoint) -> WebhookEndpoint:
-        return cls(
-            id=strawberry.ID(str(row.id)),
-            url=row.url,
-            description=row.description,
-            events=list(row.events),
-            enabled=row.enabled,
-            disabled_reason=row.disabled_reason,
-            created_at=row.created_at,
-        )
-
-
-@strawberry.type(description="The signing secret (whsec_…) is shown here once.")
-class WebhookEndpointSecret:
-    endpoint: WebhookEndpoint
-    secret: str
-
-
-@strawberry.type
-class WebhookEndpointPayload:
-    endpoint: WebhookEndpoint
-
-
-@strawberry.type
-class WebhookDeliveryPayload:
-    delivery_id: strawberry.ID
-
-
-SecretResult = Annotated[
-    WebhookEndpointSecret | CommonErrors, strawberry.union("WebhookEndpointSecretResult")
-]
-EndpointResult = Annotated[
-    WebhookEndpointPayload | CommonErrors, strawberry.union("WebhookEndpointResult")
-]
-DeliveryResult = Annotated[
-    WebhookDeliveryPayload | CommonErrors, strawberry.union("WebhookDeliveryResult")
-]
-register("INVALID_EVENTS", invalid_input("events"))
-# Other refusals of an endpoint are about its address.
-ENDPOINT_FIELD = "url"
 
 
 async def _update(
@@ -146,18 +50,93 @@ async def _update(
 
 
 @strawberry.type
-class WebhookQuery:
-    @strawberry.field(description="The organisation's webhook endpoints.")
-    async def webhook_endpoints(self, info: Info[Context, Any]) -> list[WebhookEndpoint]:
-        actor = await require(info, Permission.WEBHOOKS_MANAGE)
-        rows = await endpoints.list_endpoints(
-            session=info.context.session, organisation_id=actor.organisation_id
-        )
-        return [WebhookEndpoint.from_model(r) for r in rows]
+class ApiClientMutation:
+    @strawberry.mutation(
+        description="Register an API client with some of the scopes deposits:read "
+        "deposits:write bailiffs:submit credits:read webhooks:manage documents:read; "
+        "its secret is shown once."
+    )
+    async def create_api_client(
+        self, info: Info[Context, Any], name: str, scopes: list[str]
+    ) -> ApiClientSecretResult:
+        async def run(actor: Actor) -> ApiClientSecret:
+            issued = await clients.create_client(
+                session=info.context.session,
+                organisation_id=actor.organisation_id,
+                name=name,
+                scopes=scopes,
+                created_by=actor.user_id,
+            )
+            return ApiClientSecret(
+                api_client=ApiClient.from_model(issued.client), client_secret=issued.secret
+            )
 
-    @strawberry.field(description="The event types an endpoint can subscribe to.")
-    def webhook_event_types(self) -> list[str]:
-        return list(EVENT_TYPES)
+        return await run_mutation(
+            info, Permission.WIDGET_KEYS_MANAGE, run, default_field=CLIENT_FIELD
+        )
+
+    @strawberry.mutation(
+        description="A new secret for the client, shown once; the old one stops working now."
+    )
+    async def rotate_api_client_secret(
+        self, info: Info[Context, Any], id: strawberry.ID
+    ) -> ApiClientSecretResult:
+        async def run(actor: Actor) -> ApiClientSecret:
+            issued = await clients.rotate_secret(
+                session=info.context.session,
+                organisation_id=actor.organisation_id,
+                id=require_id(id, "ApiClient", clients.ApiClientNotFound),
+                actor_user_id=actor.user_id,
+            )
+            return ApiClientSecret(
+                api_client=ApiClient.from_model(issued.client), client_secret=issued.secret
+            )
+
+        return await run_mutation(
+            info, Permission.WIDGET_KEYS_MANAGE, run, default_field=CLIENT_FIELD
+        )
+
+    @strawberry.mutation(
+        description="Revoke the client: its secret and every token it holds are refused at once."
+    )
+    async def revoke_api_client(
+        self, info: Info[Context, Any], id: strawberry.ID
+    ) -> ApiClientResult:
+        async def run(actor: Actor) -> ApiClientPayload:
+            row = await clients.revoke_client(
+                session=info.context.session,
+                organisation_id=actor.organisation_id,
+                id=require_id(id, "ApiClient", clients.ApiClientNotFound),
+                actor_user_id=actor.user_id,
+            )
+            return ApiClientPayload(api_client=ApiClient.from_model(row))
+
+        return await run_mutation(
+            info, Permission.WIDGET_KEYS_MANAGE, run, default_field=CLIENT_FIELD
+        )
+
+
+@strawberry.type
+class QueryAllowListMutation:
+    @strawberry.mutation(
+        description="Allow the organisation's API clients only these documents (by SHA-256 "
+        "of their exact text), or lift the restriction with enabled: false."
+    )
+    async def set_query_allow_list(
+        self, info: Info[Context, Any], enabled: bool, queries: list[str]
+    ) -> AllowListResult:
+        async def run(actor: Actor) -> QueryAllowList:
+            saved = await persisted.set_allow_list(
+                session=info.context.session,
+                organisation_id=actor.organisation_id,
+                enabled=enabled,
+                queries=queries,
+            )
+            return QueryAllowList(enabled=saved.enabled, hashes=list(saved.hashes))
+
+        return await run_mutation(
+            info, Permission.WIDGET_KEYS_MANAGE, run, default_field=CLIENT_FIELD
+        )
 
 
 @strawberry.type
@@ -165,7 +144,7 @@ class WebhookMutation:
     @strawberry.mutation(description="Register an endpoint; its signing secret is shown once.")
     async def create_webhook_endpoint(
         self, info: Info[Context, Any], url: str, events: list[str], description: str = ""
-    ) -> SecretResult:
+    ) -> WebhookSecretResult:
         async def body(actor: Actor) -> WebhookEndpointSecret:
             made = await endpoints.create_endpoint(
                 session=info.context.session,
@@ -203,7 +182,7 @@ class WebhookMutation:
     @strawberry.mutation(description="A new signing secret, shown once; the old one stops now.")
     async def rotate_webhook_endpoint_secret(
         self, info: Info[Context, Any], id: strawberry.ID
-    ) -> SecretResult:
+    ) -> WebhookSecretResult:
         async def body(actor: Actor) -> WebhookEndpointSecret:
             made = await endpoints.rotate_secret(
                 session=info.context.session,

@@ -8,21 +8,19 @@ import strawberry
 from strawberry.types import Info
 
 from probant_graphql.context import Context
-from probant_graphql.core.errors import (
-    Error,
-    InvalidInput,
-    NotFound,
-    RoleOrAuthErrors,
-    invalid_input,
-    register,
-)
+from probant_graphql.core.errors import invalid_input
 from probant_graphql.core.ids import require_id
 from probant_graphql.core.mutations import run_anonymous, run_mutation
-from probant_graphql.ledger.types import InsufficientCredits
-from probant_graphql.tenancy import errors as e
-from probant_graphql.tenancy.mutations import LogInPayload, logged_in, set_session_cookies
+from probant_graphql.tenancy.accounts.mutations import logged_in, set_session_cookies
+from probant_graphql.tenancy.accounts.types import LogInPayload
+from probant_graphql.tenancy.members.types import (
+    ActivateResult,
+    InvitationPayload,
+    InviteResult,
+    MemberPayload,
+    MemberResult,
+)
 from probant_graphql.tenancy.types import Member, Role
-from probant_platform.errors import DomainError
 from probant_platform.ledger import errors as ledger_errors
 from probant_platform.ledger import services as ledger
 from probant_tenants import invitations, members
@@ -32,82 +30,12 @@ from probant_tenants.models import Membership, User
 from probant_tenants.models import Role as RoleModel
 from probant_tenants.sessions import open_session
 
-
-@strawberry.type
-class AlreadyMember(Error):
-    pass
-
-
-@strawberry.type
-class SeatLimitReached(Error):
-    limit: int
-
-
 REPLACED_NOTICE = {
     "fr": "Une invitation était déjà en attente pour cette adresse : son code ne fonctionne "
     "plus. Seul le code du nouvel e-mail est valable.",
     "en": "An invitation was already pending for this address: its code no longer works. "
     "Only the code in the new email is valid.",
 }
-
-
-@strawberry.type
-class InvitationPayload:
-    member: Member
-    expires_at: str
-    previous_code_invalidated: bool = strawberry.field(
-        default=False,
-        description="True when this replaced a pending invitation, whose code no longer works.",
-    )
-    notice: str | None = strawberry.field(
-        default=None, description="What the inviter should know (e.g. the earlier code is void)."
-    )
-
-
-InviteResult = Annotated[
-    InvitationPayload
-    | AlreadyMember
-    | SeatLimitReached
-    | InsufficientCredits
-    | e.InvalidEmail
-    | InvalidInput
-    | RoleOrAuthErrors,
-    strawberry.union("InviteMemberResult"),
-]
-ActivateResult = Annotated[
-    LogInPayload
-    | e.InvalidToken
-    | e.WeakPassword
-    | e.TermsNotAccepted
-    | e.InvalidCredentials
-    | e.AccountLocked
-    | InvalidInput,
-    strawberry.union("ActivateAccountResult"),
-]
-
-
-def _seat_limit(exc: DomainError, locale: str) -> Error:
-    return SeatLimitReached(message=exc.message(locale), limit=exc.params["limit"])
-
-
-register("ALREADY_MEMBER", AlreadyMember)
-register("SEAT_LIMIT_REACHED", _seat_limit)
-
-
-@strawberry.type
-class LastOwner(Error):
-    pass
-
-
-@strawberry.type
-class MemberPayload:
-    member: Member
-
-
-MemberResult = Annotated[
-    MemberPayload | LastOwner | NotFound | RoleOrAuthErrors, strawberry.union("MemberResult")
-]
-register("LAST_OWNER", LastOwner)
 
 
 async def _member_payload(info: Info[Context, Any], membership: Any) -> MemberPayload:

@@ -1,89 +1,34 @@
-"""changePassword, updateNotificationPreferences, updateOrganisationProfile."""
+"""changePassword, resetPassword, updateNotificationPreferences, updateMyProfile,
+updateOrganisationProfile, deleteAccount."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 import strawberry
 from strawberry.types import Info
 
 from probant_graphql.context import Context
-from probant_graphql.core.errors import AuthErrors as Guards
-from probant_graphql.core.errors import Error, InvalidInput, simple
 from probant_graphql.core.mutations import run_anonymous, run_mutation
-from probant_graphql.tenancy import errors as e
-from probant_graphql.tenancy.mutations import OkPayload
+from probant_graphql.tenancy.accounts.types import OkPayload
+from probant_graphql.tenancy.errors import DELETION_ERRORS
+from probant_graphql.tenancy.profile.types import (
+    ChangePasswordResult,
+    DeleteAccountResult,
+    LegalIdentityInput,
+    NotificationPreferences,
+    OrganisationPayload,
+    PersonPayload,
+    PersonResult,
+    PreferencesResult,
+    ProfileResult,
+    ResetResult,
+)
 from probant_graphql.tenancy.types import Organisation
 from probant_tenants import deletion, profile
 from probant_tenants.authz import Permission
 from probant_tenants.context import Actor
 from probant_tenants.sessions import SESSION_COOKIE
-
-ChangePasswordResult = Annotated[
-    OkPayload | e.InvalidCredentials | e.AccountLocked | e.WeakPassword | Guards,
-    strawberry.union("ChangePasswordResult"),
-]
-
-
-@strawberry.type
-class NotificationPreferences:
-    email: bool
-    push: bool
-
-
-@strawberry.type
-class OrganisationPayload:
-    organisation: Organisation
-
-
-@strawberry.type
-class PersonPayload:
-    full_name: str
-    locale: str
-
-
-PersonResult = Annotated[
-    PersonPayload | InvalidInput | Guards, strawberry.union("UpdateMyProfileResult")
-]
-PreferencesResult = Annotated[
-    NotificationPreferences | Guards, strawberry.union("NotificationPreferencesResult")
-]
-ProfileResult = Annotated[
-    OrganisationPayload | e.InvalidSiren | InvalidInput | Guards,
-    strawberry.union("OrganisationProfileResult"),
-]
-
-
-@strawberry.input
-class LegalIdentityInput:
-    legal_form: str | None = None
-    company_name: str | None = None
-    siren: str | None = None
-    rcs_city: str | None = None
-    street: str | None = None
-    postcode: str | None = None
-    city: str | None = None
-    representative_first_name: str | None = None
-    representative_last_name: str | None = None
-
-
-ResetResult = Annotated[
-    OkPayload | e.InvalidToken | e.WeakPassword, strawberry.union("ResetPasswordResult")
-]
-
-
-@strawberry.type
-class LastOwnerError(Error):
-    pass
-
-
-DeleteAccountResult = Annotated[
-    OkPayload | e.InvalidCredentials | LastOwnerError | Guards,
-    strawberry.union("DeleteAccountResult"),
-]
-
-# Account deletion names the last-owner refusal with its own type (members use `LastOwner`).
-DELETION_ERRORS = {"LAST_OWNER": simple(LastOwnerError)}
 
 
 @strawberry.type

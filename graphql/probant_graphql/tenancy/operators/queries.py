@@ -1,11 +1,10 @@
-"""What the operator console reads (role OPERATOR only): an organisation's overview (members,
-plan, balance, negotiated prices), offices proposed by members, the whole catalogue, the
-platform audit log and the anchoring status. Everyone else gets NOT_ALLOWED."""
+"""What operators read (role OPERATOR only): every organisation, an organisation's overview
+(members, plan, balance, negotiated prices), offices proposed by members, the whole catalogue,
+the platform audit log and the anchoring status. Everyone else gets NOT_ALLOWED."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta
 from typing import Any
 
 import strawberry
@@ -13,26 +12,36 @@ from sqlalchemy import func, select
 from strawberry import relay
 from strawberry.types import Info
 
-from probant_graphql.billing.types import CurrentSubscription, Price
+from probant_graphql.billing.types import CurrentSubscription
 from probant_graphql.context import Context
 from probant_graphql.core.ids import decode_id
-from probant_graphql.core.pagination import connection, encode_cursor, newest_first
+from probant_graphql.core.pagination import connection, encode_cursor, newest_first, page
 from probant_graphql.permissions import PermissionDenied, locale_of, require
-from probant_graphql.tenancy.audit_log import AuditActionEnum
-from probant_graphql.tenancy.types import Organisation
+from probant_graphql.tenancy.operators.types import (
+    ANCHOR_LATE_AFTER,
+    AnchoringStatus,
+    OfficeProposalNode,
+    OperatorProduct,
+    OrganisationOverview,
+    PlatformAuditEvent,
+    anchor_batch,
+    operator_products,
+)
+from probant_graphql.tenancy.types import AuditActionEnum, Organisation, OrganisationKind
+from probant_platform.bailiffs import queries as bailiff_queries
 from probant_platform.bailiffs.models import OfficeProposal
 from probant_platform.billing import catalogue, overview
 from probant_platform.db import utcnow
 from probant_platform.integrity.models import Anchor, AnchorStatus, Batch, Leaf
+from probant_tenants import queries
 from probant_tenants.audit import AuditAction
 from probant_tenants.authz import Permission
 from probant_tenants.context import Actor
 from probant_tenants.models import AuditEvent as AuditEventModel
 from probant_tenants.models import Organisation as OrganisationModel
-from probant_tenants.models import Role, User
+from probant_tenants.models import OrganisationKind as Kind
+from probant_tenants.models import Role
 
-# A closed batch whose root is not confirmed on the chain after this long needs a look.
-ANCHOR_LATE_AFTER = timedelta(minutes=30)
 LATEST_BATCHES = 20
 
 
@@ -48,163 +57,36 @@ async def require_operator(info: Info[Context, Any]) -> Actor:
     return actor
 
 
-@strawberry.type(description="A product of the catalogue as an operator sees it.")
-class OperatorProduct:
-    id: str
-    kind: str = strawberry.field(description="PACK or PLAN.")
-    name: str
-    credits: int = strawberry.field(description="Credits of a pack, monthly credits of a plan.")
-    seats: int | None
-    price: Price = strawberry.field(description="The price for this organisation, if any.")
-    list_price: Price
-    negotiated: bool
-    active: bool
-    rollover: bool
-    refund_on_rejection: bool
-    pricing_rule: str = strawberry.field(
-        description="How deposits are charged: PER_DEPOSIT (1 credit per deposit) or PER_ITEM."
-    )
-
-
 async def _products(info: Info[Context, Any], organisation_id: uuid.UUID | None) -> list[Any]:
     session = info.context.session
     items = await catalogue.products(
         session=session, organisation_id=organisation_id, include_inactive=True
     )
-    return _operator_products(items, await overview.list_prices(session=session))
+    return operator_products(items, await overview.list_prices(session=session))
 
 
-def _operator_products(items: list[catalogue.Product], listed: dict[str, int]) -> list[Any]:
-    return [
-        OperatorProduct(
-            id=p.id,
-            kind=p.kind.value,
-            name=p.name,
-            credits=p.credits,
-            seats=p.seats,
-            price=Price.of(p.price_ttc_cents),
-            list_price=Price.of(listed.get(p.id, p.price_ttc_cents)),
-            negotiated=p.negotiated,
-            active=p.active,
-            rollover=p.rollover,
-            refund_on_rejection=p.refund_on_rejection,
-            pricing_rule=p.pricing_rule,
+@strawberry.type
+class OperatorQuery:
+    @strawberry.field(description="Operators: every organisation, newest first.")
+    async def organisations(
+        self,
+        info: Info[Context, Any],
+        kind: OrganisationKind | None = None,  # type: ignore[valid-type]
+        search: str | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> relay.Connection[Organisation]:
+        await require(info, Permission.PLATFORM_OPERATE)
+        query = queries.organisations(kind=Kind(kind) if kind is not None else None, search=search)
+        return await page(
+            info.context.session,
+            query,
+            created=OrganisationModel.created_at,
+            ident=OrganisationModel.id,
+            first=first,
+            after=after,
+            to_node=Organisation.from_model,
         )
-        for p in items
-    ]
-
-
-@strawberry.type(description="Operators: one organisation at a glance.")
-class OrganisationOverview:
-    organisation: Organisation
-    credit_balance: int = strawberry.field(description="Credits in the organisation's wallet.")
-    member_count: int
-    plan: CurrentSubscription | None
-    prices: list[OperatorProduct] = strawberry.field(
-        description="The catalogue at this organisation's prices (negotiated ones flagged)."
-    )
-    created_at: datetime
-
-
-@strawberry.type(name="OfficeProposal", description="An office a member would like on Probant.")
-class OfficeProposalNode(relay.Node):
-    proposal_id: relay.NodeID[str]
-    name: str
-    city: str
-    organisation_name: str
-    proposer_email: str | None
-    created_at: datetime
-
-    @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info[Context, Any], node_ids: list[str], required: bool = False
-    ) -> list[OfficeProposalNode | None]:
-        return [None for _ in node_ids]  # read through `proposedOffices` only
-
-
-@strawberry.type(name="PlatformAuditEvent", description="One event of any organisation's log.")
-class PlatformAuditEvent(relay.Node):
-    event_id: relay.NodeID[str]
-    action: str
-    organisation_id: strawberry.ID
-    organisation_name: str
-    actor_email: str | None
-    target: str | None
-    ip: str | None
-    reason: str | None = strawberry.field(description="The written reason, when one is required.")
-    credits: int | None
-    created_at: datetime
-
-    @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info[Context, Any], node_ids: list[str], required: bool = False
-    ) -> list[PlatformAuditEvent | None]:
-        return [None for _ in node_ids]  # read through `platformAuditLog` only
-
-
-@strawberry.type(description="The chain transaction that anchors a batch's root.")
-class AnchorTransaction:
-    chain_id: str
-    tx_hash: str
-    status: str = strawberry.field(description="SIGNED, SENT or CONFIRMED.")
-    development: bool
-    block_number: int | None
-    confirmations: int | None
-    attempts: int
-    last_error: str | None
-    sent_at: datetime | None
-    confirmed_at: datetime | None
-
-
-@strawberry.type(description="A Merkle batch of sealed items and its anchor.")
-class AnchorBatch:
-    sequence: int
-    root: str
-    leaf_count: int
-    closed_at: datetime
-    anchor: AnchorTransaction | None
-    late: bool = strawberry.field(
-        description="Closed more than `lateAfterMinutes` ago and still not confirmed."
-    )
-
-
-@strawberry.type(description="Where anchoring stands: latest batches, late ones, waiting items.")
-class AnchoringStatus:
-    late_after_minutes: int
-    waiting_items: int = strawberry.field(description="Sealed items not yet in a batch.")
-    latest: list[AnchorBatch]
-    late: list[AnchorBatch] = strawberry.field(
-        description="Every batch waiting too long for its confirmation, oldest first."
-    )
-
-
-def _anchor(row: Anchor | None) -> AnchorTransaction | None:
-    if row is None:
-        return None
-    return AnchorTransaction(
-        chain_id=str(row.chain_id),
-        tx_hash=row.tx_hash,
-        status=row.status.value,
-        development=row.development,
-        block_number=row.block_number,
-        confirmations=row.confirmations,
-        attempts=row.attempts,
-        last_error=row.last_error,
-        sent_at=row.sent_at,
-        confirmed_at=row.confirmed_at,
-    )
-
-
-def _batch(batch: Batch, anchor: Anchor | None, now: datetime) -> AnchorBatch:
-    confirmed = anchor is not None and anchor.status is AnchorStatus.CONFIRMED
-    return AnchorBatch(
-        sequence=batch.sequence,
-        root=batch.root,
-        leaf_count=batch.leaf_count,
-        closed_at=batch.closed_at,
-        anchor=_anchor(anchor),
-        late=not confirmed and now - batch.closed_at > ANCHOR_LATE_AFTER,
-    )
 
 
 @strawberry.type
@@ -224,7 +106,7 @@ class OperatorConsoleQuery:
         seen = await overview.organisation_overview(
             session=session, organisation_id=target, operator_user_id=actor.user_id
         )
-        prices = _operator_products(seen.products, seen.list_prices)
+        prices = operator_products(seen.products, seen.list_prices)
         found = seen.subscription
         plan = None
         if found is not None:
@@ -256,11 +138,7 @@ class OperatorConsoleQuery:
         self, info: Info[Context, Any], first: int | None = None, after: str | None = None
     ) -> relay.Connection[OfficeProposalNode]:
         await require_operator(info)
-        query = (
-            select(OfficeProposal, OrganisationModel.name, User.email)
-            .join(OrganisationModel, OrganisationModel.id == OfficeProposal.organisation_id)
-            .outerjoin(User, User.id == OfficeProposal.proposed_by_user_id)
-        )
+        query = bailiff_queries.office_proposals()
         rows = (
             await info.context.session.execute(
                 newest_first(
@@ -308,16 +186,12 @@ class OperatorConsoleQuery:
         after: str | None = None,
     ) -> relay.Connection[PlatformAuditEvent]:
         await require_operator(info)
-        query = (
-            select(AuditEventModel, OrganisationModel.name, User.email)
-            .join(OrganisationModel, OrganisationModel.id == AuditEventModel.organisation_id)
-            .outerjoin(User, User.id == AuditEventModel.actor_user_id)
+        target = decode_id(str(organisation_id), "Organisation") if organisation_id else None
+        query = queries.platform_audit_events(
+            action=AuditAction(action) if action is not None else None,
+            organisation_id=target,
+            unknown_organisation=bool(organisation_id) and target is None,
         )
-        if action is not None:
-            query = query.where(AuditEventModel.action == AuditAction(action).value)
-        if organisation_id:
-            target = decode_id(str(organisation_id), "Organisation")
-            query = query.where(AuditEventModel.organisation_id == target)
         rows = (
             await info.context.session.execute(
                 newest_first(
@@ -380,6 +254,6 @@ class OperatorConsoleQuery:
         return AnchoringStatus(
             late_after_minutes=int(ANCHOR_LATE_AFTER.total_seconds() // 60),
             waiting_items=int(waiting),
-            latest=[_batch(b, a, now) for b, a in latest],
-            late=[_batch(b, a, now) for b, a in late],
+            latest=[anchor_batch(b, a, now) for b, a in latest],
+            late=[anchor_batch(b, a, now) for b, a in late],
         )

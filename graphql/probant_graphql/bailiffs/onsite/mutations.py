@@ -1,60 +1,34 @@
-"""On-site constat requests: asked by a tenant's OWNER/ADMIN, quoted by the office."""
+"""On-site constat requests: asked by a tenant's OWNER/ADMIN, quoted or refused by the office,
+the quote answered by the tenant."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable
-from datetime import date, datetime
-from typing import Annotated, Any
+from datetime import date
+from typing import Any
 
 import strawberry
-from strawberry import relay
 from strawberry.types import Info
 
-from probant_graphql.bailiffs import errors as e
-from probant_graphql.bailiffs.types import OnSiteRequest, OnSiteStatus, visible_page
+from probant_graphql.bailiffs.onsite.types import (
+    AnswerResult,
+    OnSiteQuoteInput,
+    OnSiteRequestPayload,
+    RequestResult,
+    SiteAddressInput,
+)
+from probant_graphql.bailiffs.types import OnSiteRequest
 from probant_graphql.context import Context
-from probant_graphql.core.errors import CommonErrors
 from probant_graphql.core.ids import require_id
 from probant_graphql.core.mutations import run_mutation
 from probant_platform.bailiffs import models as m
-from probant_platform.bailiffs import onsite, queries
+from probant_platform.bailiffs import onsite
 from probant_platform.bailiffs.errors import OfficeNotFound, RequestNotFound
 from probant_platform.bailiffs.review import clerk_of
 from probant_tenants.authz import Permission
 from probant_tenants.context import Actor
 from probant_tenants.models import Organisation
-
-
-@strawberry.input
-class SiteAddressInput:
-    street: str
-    postcode: str
-    city: str
-    details: str = ""
-
-
-@strawberry.input
-class OnSiteQuoteInput:
-    request_id: strawberry.ID
-    amount_ttc_cents: int
-    valid_until: datetime
-    appointment_at: datetime
-    message: str = ""
-
-
-@strawberry.type
-class OnSiteRequestPayload:
-    request: OnSiteRequest
-
-
-RequestResult = Annotated[
-    OnSiteRequestPayload | CommonErrors, strawberry.union("OnSiteRequestResult")
-]
-AnswerResult = Annotated[
-    OnSiteRequestPayload | e.InvalidState | e.QuoteExpired | CommonErrors,
-    strawberry.union("OnSiteAnswerResult"),
-]
 
 
 def _request_uuid(value: str) -> uuid.UUID:
@@ -80,29 +54,6 @@ def _on_request(
         return OnSiteRequestPayload(request=OnSiteRequest.from_model(request))
 
     return run
-
-
-@strawberry.type
-class OnSiteQuery:
-    @strawberry.field(
-        description="OWNER/ADMIN: the organisation's on-site requests. Clerks: those addressed "
-        "to their office. Newest first."
-    )
-    async def on_site_requests(
-        self,
-        info: Info[Context, Any],
-        status: OnSiteStatus | None = None,  # type: ignore[valid-type]
-        first: int | None = None,
-        after: str | None = None,
-    ) -> relay.Connection[OnSiteRequest]:
-        return await visible_page(
-            info,
-            lambda viewer: queries.on_site_requests(viewer, status),
-            m.OnSiteRequest,
-            first=first,
-            after=after,
-            to_node=OnSiteRequest.from_model,
-        )
 
 
 @strawberry.type

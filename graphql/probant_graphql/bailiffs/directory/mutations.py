@@ -1,126 +1,33 @@
-"""The directory of offices: nearest-first search, choosing "my bailiff", proposing an office,
-and editing an office's entry."""
+"""Choosing "my bailiff", proposing an office, and editing an office's directory entry."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 import strawberry
-from strawberry import relay
 from strawberry.types import Info
 
-from probant_graphql.bailiffs.types import BailiffOffice
+from probant_graphql.bailiffs.directory.types import (
+    BailiffOfficeSettingsInput,
+    ChooseResult,
+    OfficeChosen,
+    OfficeProposed,
+    OfficeUpdated,
+    ProposeResult,
+    UpdateResult,
+)
+from probant_graphql.bailiffs.types import office_node
 from probant_graphql.context import Context
-from probant_graphql.core.errors import CommonErrors
 from probant_graphql.core.ids import decode_id, require_id
 from probant_graphql.core.mutations import run_mutation
-from probant_graphql.permissions import may, require
+from probant_graphql.permissions import may
 from probant_graphql.tenancy.types import OfficeChoice
 from probant_platform.bailiffs import directory
-from probant_platform.bailiffs.errors import InvalidField, NotYourOffice, OfficeNotFound
-from probant_platform.bailiffs.geo import Point
+from probant_platform.bailiffs.errors import NotYourOffice, OfficeNotFound
 from probant_tenants.authz import Permission
 from probant_tenants.context import Actor
 from probant_tenants.models import OfficeChoice as OfficeChoiceModel
 from probant_tenants.models import Organisation
-
-
-@strawberry.input
-class GeoPointInput:
-    latitude: float
-    longitude: float
-
-
-@strawberry.input(description="What an office (or an operator) sets in its directory entry.")
-class BailiffOfficeSettingsInput:
-    latitude: float | None = None
-    longitude: float | None = None
-    service_radius_km: int | None = None
-    accepts_deposits: bool | None = None
-    constat_price_ttc_cents: int | None = None
-    contact_email: str | None = None
-
-    def to_domain(self) -> directory.OfficeSettings:
-        return directory.OfficeSettings(**vars(self))
-
-
-def office_node(info: Info[Context, Any], hit: directory.OfficeHit) -> BailiffOffice:
-    return BailiffOffice.from_hit(hit, info.context.settings.constat_price_cents)
-
-
-@strawberry.type
-class OfficeChosen:
-    office_choice: OfficeChoice  # type: ignore[valid-type]
-    preferred_office: BailiffOffice | None
-
-
-@strawberry.type
-class OfficeProposed:
-    message: str
-
-
-@strawberry.type
-class OfficeUpdated:
-    office: BailiffOffice
-
-
-ChooseResult = Annotated[OfficeChosen | CommonErrors, strawberry.union("ChooseBailiffOfficeResult")]
-ProposeResult = Annotated[
-    OfficeProposed | CommonErrors, strawberry.union("ProposeBailiffOfficeResult")
-]
-UpdateResult = Annotated[
-    OfficeUpdated | CommonErrors, strawberry.union("UpdateBailiffOfficeResult")
-]
-
-
-@strawberry.type
-class DirectoryQuery:
-    @strawberry.field(
-        description="Bailiff offices, nearest first when `near` is given (with the distance), "
-        "else by name; `search` matches the name or the city."
-    )
-    async def bailiff_offices(
-        self,
-        info: Info[Context, Any],
-        near: GeoPointInput | None = None,
-        search: str | None = None,
-        first: int | None = None,
-        after: str | None = None,
-    ) -> relay.Connection[BailiffOffice]:
-        await require(info)
-        size = max(1, min(first or 20, directory.MAX_PAGE))
-        session = info.context.session
-        try:
-            if near is not None:
-                hits = await directory.nearest_offices(
-                    session=session,
-                    origin=Point(near.latitude, near.longitude),
-                    search=search,
-                    first=size,
-                    after=after,
-                )
-            else:
-                hits = await directory.offices_by_name(
-                    session=session, search=search, first=size, after=after
-                )
-        except InvalidField:
-            hits = []
-
-        def cursor(hit: directory.OfficeHit) -> str:
-            if hit.distance_km is None:
-                return str(hit.organisation.id)
-            return directory.encode_cursor(hit.distance_km, hit.organisation.id)
-
-        edges = [relay.Edge(cursor=cursor(h), node=office_node(info, h)) for h in hits[:size]]
-        return relay.Connection(
-            edges=edges,
-            page_info=relay.PageInfo(
-                has_next_page=len(hits) > size,
-                has_previous_page=after is not None,
-                start_cursor=edges[0].cursor if edges else None,
-                end_cursor=edges[-1].cursor if edges else None,
-            ),
-        )
 
 
 @strawberry.type

@@ -1,0 +1,1 @@
+"""Signing up, verifying an email address, logging in and out."""

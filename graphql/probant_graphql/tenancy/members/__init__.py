@@ -1,0 +1,1 @@
+"""Inviting members and activating their account; roles, removal and ownership."""
