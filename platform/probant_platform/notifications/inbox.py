@@ -36,7 +36,7 @@ def _mine(organisation_id: uuid.UUID, user_id: uuid.UUID) -> tuple[Any, ...]:
 
 def notifications(
     *, organisation_id: uuid.UUID, user_id: uuid.UUID, unread_only: bool = False
-) -> Select[tuple[Notification]]:
+) -> Select[Notification]:
     """The person's inbox in the organisation (the caller pages it, newest first)."""
     query = select(Notification).where(*_mine(organisation_id, user_id))
     if unread_only:
