@@ -17,7 +17,7 @@ def _batch(closed_ago: timedelta) -> Batch:
 
 
 def test_late_after_is_thirty_minutes() -> None:
-    assert ANCHOR_LATE_AFTER == timedelta(minutes=30)
+    assert timedelta(minutes=30) == ANCHOR_LATE_AFTER
 
 
 @pytest.mark.parametrize("status", [None, AnchorStatus.SENT])

@@ -1,5 +1,6 @@
-"""Members' rules, decided by tenancy: who lists an organisation's members, who sees a
-member's own wallet, who hands ownership on, how many credits an invitation allots."""
+"""Members' and organisations' rules, decided by tenancy: who lists an organisation's
+members, who sees a member's own wallet, who hands ownership on, how many credits an
+invitation allots, whether captures need a location."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from tests.factories import Role, add_member, make_organisation
 from probant_platform.billing import invitations as billing_invitations
 from probant_platform.db import Database, TenantScope
 from probant_platform.ledger.errors import InvalidAmount
-from probant_tenants import members, queries
+from probant_tenants import members, profile, queries
+from probant_tenants.models import Organisation
 
 ORG, OTHER = uuid.uuid4(), uuid.uuid4()
 
@@ -84,3 +86,17 @@ async def test_an_invitation_allots_between_zero_and_the_ledgers_maximum(
                 role=Role.COLLABORATOR,
                 credits=credits,
             )
+
+
+async def test_an_organisation_requires_a_location_on_captures_or_not(database: Database) -> None:
+    owner = await make_organisation(database)
+    scope = TenantScope(organisation_id=owner.organisation_id, user_id=owner.user_id)
+    for required in (True, False):
+        async with database.unit_of_work(scope) as session:
+            await profile.update_capture_settings(
+                session=session, organisation_id=owner.organisation_id, location_required=required
+            )
+        async with database.unit_of_work(scope) as session:
+            organisation = await session.get(Organisation, owner.organisation_id)
+            assert organisation is not None
+            assert organisation.capture_location_required is required
