@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import os
 import secrets
-import socket
 import subprocess
 import tempfile
 from collections.abc import AsyncIterator, Iterator
 from email import message_from_bytes
-from email.message import Message
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +17,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
+from tests.support import TEST_SECRET, Mailbox, free_port
 
 import probant_platform.wiring  # noqa: F401  (tests are a composition root too)
 from probant_platform.config import Settings
@@ -31,7 +29,6 @@ from probant_platform.runtime import build_runtime
 
 _CHECKOUT_BEFORE = pytest.StashKey[set[str] | None]()
 TEMPLATE_LOCK_KEY = 0x70726F62616E74  # "probant": one template built at a time
-TEST_SECRET = "test-secret-key-" + "x" * 32
 CHECKOUT = Path(__file__).resolve().parents[1]
 # Written by tools a developer runs beside the suite, or by Python itself: not the suite's doing.
 NOT_THE_SUITES = ("__pycache__", ".mypy_cache/", ".ruff_cache/", ".venv/", "node_modules/")
@@ -232,27 +229,6 @@ async def client(app: Any) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
         yield c
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-class Mailbox:
-    """Messages received by the test SMTP server."""
-
-    def __init__(self) -> None:
-        self.messages: list[Message] = []
-
-    async def wait_for(self, count: int = 1, seconds: float = 10.0) -> list[Message]:
-        for _ in range(int(seconds / 0.05)):
-            if len(self.messages) >= count:
-                return self.messages
-            await asyncio.sleep(0.05)
-        raise AssertionError(f"expected {count} message(s), got {len(self.messages)}")
 
 
 @pytest.fixture

@@ -60,12 +60,6 @@ class Actor:
             organisation_id=self.organisation_id, user_id=self.user_id, office_id=office
         )
 
-    @property
-    def is_admin(self) -> bool:
-        """Whether the actor uses the organisation's wallet (API clients act as the
-        organisation, so they do too)."""
-        return self.role in (Role.OWNER, Role.ADMIN, Role.PARTNER)
-
 
 BearerResolver = Callable[[AsyncSession, str, HTTPConnection], Awaitable["Actor | None"]]
 _bearer_resolvers: dict[str, BearerResolver] = {}

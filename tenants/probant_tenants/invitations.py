@@ -72,6 +72,19 @@ def normalise_code(code: str) -> str:
     return f"{cleaned[:4]}-{cleaned[4:8]}-{cleaned[8:]}"
 
 
+REPLACED_NOTICE = {
+    "fr": "Une invitation était déjà en attente pour cette adresse : son code ne fonctionne "
+    "plus. Seul le code du nouvel e-mail est valable.",
+    "en": "An invitation was already pending for this address: its code no longer works. "
+    "Only the code in the new email is valid.",
+}
+
+
+def replaced_notice(locale: str | None) -> str:
+    """What the inviter reads when the invitation replaced a pending one."""
+    return REPLACED_NOTICE["en" if locale == "en" else "fr"]
+
+
 @dataclass(frozen=True)
 class IssuedInvitation:
     invitation: Invitation

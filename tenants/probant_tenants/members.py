@@ -124,10 +124,17 @@ async def transfer_ownership(
     session: AsyncSession,
     organisation_id: uuid.UUID,
     owner_membership_id: uuid.UUID,
+    owner_role: Role,
     actor_user_id: uuid.UUID,
-    to_membership_id: uuid.UUID,
+    to_membership_id: uuid.UUID | None,
 ) -> Membership:
-    """The new owner becomes OWNER; the former owner stays as ADMIN."""
+    """The new owner becomes OWNER; the former owner stays as ADMIN. Only the OWNER hands
+    ownership on (`RoleNotAssignable` for anyone else); `MemberNotFound` for a member that
+    is not an active other member of the organisation (or no member)."""
+    if owner_role is not Role.OWNER:
+        raise RoleNotAssignable()
+    if to_membership_id is None:
+        raise MemberNotFound()
     target = await _member(session, organisation_id, to_membership_id)
     if target.status is not MembershipStatus.ACTIVE or target.id == owner_membership_id:
         raise MemberNotFound()

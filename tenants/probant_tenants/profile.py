@@ -175,6 +175,17 @@ async def update_organisation_profile(
     return organisation
 
 
+async def update_capture_settings(
+    *, session: AsyncSession, organisation_id: uuid.UUID, location_required: bool
+) -> Organisation:
+    """Whether the organisation's captures must carry a location (blocked without one) or
+    are only flagged; the caller holds ORGANISATION_UPDATE."""
+    organisation = await session.get(Organisation, organisation_id)
+    assert organisation is not None
+    organisation.capture_location_required = location_required
+    return organisation
+
+
 RESET_LIFETIME = timedelta(hours=1)
 
 

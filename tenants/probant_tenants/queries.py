@@ -78,6 +78,28 @@ def members(*, organisation_id: uuid.UUID) -> Select[Membership, User]:
     )
 
 
+def members_seen_by(
+    *, organisation_id: uuid.UUID, viewer_organisation_id: uuid.UUID, operator: bool
+) -> Select[Membership, User] | None:
+    """The organisation's members as a viewer may list them: those of their own organisation,
+    any organisation's for an operator; None (an empty list) for anyone else."""
+    if organisation_id != viewer_organisation_id and not operator:
+        return None
+    return members(organisation_id=organisation_id)
+
+
+def sees_member_balance(
+    *,
+    member_organisation_id: uuid.UUID,
+    viewer_organisation_id: uuid.UUID | None,
+    reads_all_credits: bool,
+) -> bool:
+    """Whether a viewer sees the credits in a member's own wallet: someone who reads every
+    wallet (OWNER/ADMIN) in the member's organisation; nobody from another organisation,
+    nobody unauthenticated (`viewer_organisation_id` None)."""
+    return viewer_organisation_id == member_organisation_id and reads_all_credits
+
+
 async def members_by_id(
     *,
     session: AsyncSession,

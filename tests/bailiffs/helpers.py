@@ -8,16 +8,18 @@ import base64
 import io
 import json
 import uuid
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from click.testing import Result
 from pypdf import PdfReader
 from sqlalchemy import text
 from tests.evidence.capture_flow import capture_one, fill, seal, start
-from tests.factories import MemberInfo, Role, add_member, gql
+from tests.factories import MemberInfo, Role, add_member, gql, make_organisation, unique_email
 from typer.testing import CliRunner
 
 from probant_platform import runtime
@@ -31,6 +33,7 @@ from probant_platform.evidence.media.samples import photo_jpeg
 from probant_platform.jobs import job_app
 from probant_platform.storage import store_for
 from probant_tenants.models import Organisation, OrganisationKind
+from probant_tenants.operators import register_operators
 
 PARIS = (48.8566, 2.3522)
 LYON = (45.7640, 4.8357)
@@ -267,3 +270,20 @@ async def probant_verify(
 
 
 REJECT = "mutation($i: RejectDepositInput!) { rejectDeposit(input: $i) { __typename ... on SubmissionPayload { submission { status reason comment rejectedItemIds } } ... on Error { message } } }"
+
+
+@pytest.fixture
+async def operator(app_url: str, owner_url: str) -> AsyncIterator[MemberInfo]:
+    """A platform operator, committed (only the schema owner may register operators)."""
+    committed = Database(app_url, pool_size=1)
+    try:
+        platform = await make_organisation(
+            committed, kind=OrganisationKind.PLATFORM, email=unique_email("platform")
+        )
+        member = await add_member(
+            committed, platform, role=Role.OPERATOR, email=unique_email("ops")
+        )
+    finally:
+        await committed.dispose()
+    register_operators(owner_url, [member.user_id])
+    yield member

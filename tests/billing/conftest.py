@@ -1,29 +1,7 @@
-"""Fixtures of the billing tests: a local Stripe stand-in and settings pointing at it."""
+"""Fixtures of the billing tests: a local Stripe stand-in and settings pointing at it
+(`tests.billing.helpers`), a committed platform operator (`tests.bailiffs.helpers`)."""
 
-from collections.abc import Iterator
+from tests.bailiffs.helpers import operator
+from tests.billing.helpers import stripe_api, stripe_settings
 
-import pytest
-from pydantic import SecretStr
-from tests.bailiffs.conftest import operator  # noqa: F401  (a committed platform operator)
-from tests.billing.fake_stripe import FakeStripe, fake_stripe
-
-from probant_platform.config import Settings
-
-STRIPE_WEBHOOK_SECRET = "whsec_test_secret"
-
-
-@pytest.fixture
-def stripe_api() -> Iterator[tuple[FakeStripe, str]]:
-    with fake_stripe() as running:
-        yield running
-
-
-@pytest.fixture
-def stripe_settings(settings: Settings, stripe_api: tuple[FakeStripe, str]) -> Settings:
-    return settings.model_copy(
-        update={
-            "stripe_secret_key": SecretStr("sk_test_probant"),
-            "stripe_webhook_secret": SecretStr(STRIPE_WEBHOOK_SECRET),
-            "stripe_api_base": stripe_api[1],
-        }
-    )
+__all__ = ["operator", "stripe_api", "stripe_settings"]

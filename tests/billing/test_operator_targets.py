@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import text
-from tests.bailiffs.conftest import operator  # noqa: F401  (a committed platform operator)
+from tests.bailiffs.helpers import operator  # noqa: F401  (a committed platform operator)
 from tests.factories import MemberInfo, gql, log_in, make_organisation, set_language
 
 from probant_platform.db import Database, TenantScope

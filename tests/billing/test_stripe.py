@@ -16,8 +16,8 @@ import httpx
 import pytest
 from pydantic import SecretStr
 from sqlalchemy import func, select
-from tests.billing.conftest import STRIPE_WEBHOOK_SECRET
 from tests.billing.fake_stripe import FakeStripe, event, sign
+from tests.billing.helpers import STRIPE_WEBHOOK_SECRET
 from tests.factories import Role, add_member, gql, log_in, make_organisation
 
 from probant_platform.billing.models import PaymentEvent

@@ -11,8 +11,8 @@ import uuid
 
 import httpx
 from sqlalchemy import func, select
-from tests.billing.conftest import STRIPE_WEBHOOK_SECRET
 from tests.billing.fake_stripe import FakeStripe, event, sign
+from tests.billing.helpers import STRIPE_WEBHOOK_SECRET
 from tests.factories import gql, log_in, make_organisation
 
 from probant_platform.billing.models import PaymentEvent

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
-from tests.conftest import TEST_SECRET
 from tests.integrity.chain_helpers import transactions_carrying
 from tests.integrity.helpers import synthetic_leaves
+from tests.support import TEST_SECRET
 
 from probant_platform.config import Settings
 from probant_platform.db import Database

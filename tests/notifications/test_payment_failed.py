@@ -23,8 +23,8 @@ from tests.bailiffs.helpers import (
     make_office,
     sealed_deposit,
 )
-from tests.billing.conftest import STRIPE_WEBHOOK_SECRET, stripe_api, stripe_settings  # noqa: F401
 from tests.billing.fake_stripe import FakeStripe, event, sign
+from tests.billing.helpers import STRIPE_WEBHOOK_SECRET, stripe_api, stripe_settings  # noqa: F401
 from tests.factories import MemberInfo, Role, add_member, gql, log_in, make_organisation
 from tests.ledger_helpers import fund
 from tests.notifications.helpers import (

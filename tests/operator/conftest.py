@@ -1,5 +1,5 @@
 """Fixtures of the operator console tests: a committed platform operator."""
 
-from tests.bailiffs.conftest import operator
+from tests.bailiffs.helpers import operator
 
 __all__ = ["operator"]

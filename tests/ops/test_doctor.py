@@ -19,7 +19,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
-from tests.conftest import TEST_SECRET, free_port
+from tests.support import TEST_SECRET, free_port
 
 PROBANT = str(Path(sys.executable).with_name("probant"))
 CHAIN_KEY = "0x" + "11" * 32

@@ -29,10 +29,10 @@ import psutil
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine, make_url
-from tests.conftest import TEST_SECRET, Mailbox, free_port
 from tests.evidence.capture_flow import SEAL, STAGE, START, UPDATE
 from tests.factories import LOG_IN, MemberInfo, make_organisation
 from tests.ledger_helpers import fund
+from tests.support import TEST_SECRET, Mailbox, free_port
 
 from probant_platform.config import Settings
 from probant_platform.db import Database

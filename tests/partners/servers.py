@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
-from tests.conftest import TEST_SECRET, free_port
+from tests.support import TEST_SECRET, free_port
 
 PROBANT = str(Path(sys.executable).with_name("probant"))
 

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
+from tests.security.helpers import AppFactory, ClientFactory
 
 from probant_platform.config import Settings
 from probant_platform.db import Database
-
-AppFactory = Callable[..., Any]
-ClientFactory = Callable[..., httpx.AsyncClient]
 
 
 @pytest.fixture

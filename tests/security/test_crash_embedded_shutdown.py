@@ -15,7 +15,7 @@ from pathlib import Path
 
 import httpx
 import psutil
-from tests.conftest import free_port
+from tests.support import free_port
 
 
 def postgres_processes(data_dir: Path) -> list[psutil.Process]:

@@ -18,10 +18,10 @@ from pathlib import Path
 
 import httpx
 from sqlalchemy import func, select, text
-from tests.conftest import TEST_SECRET
 from tests.evidence.capture_flow import capture_one, fill, seal, start
 from tests.factories import log_in, make_organisation
 from tests.ledger_helpers import fund
+from tests.support import TEST_SECRET
 
 from probant_platform.config import Settings
 from probant_platform.db import Database, TenantScope

@@ -23,8 +23,8 @@ from typing import Any
 import httpx
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
-from tests.conftest import TEST_SECRET
 from tests.sent_emails import defer_welcome
+from tests.support import TEST_SECRET
 
 from probant_platform.config import Settings
 from probant_platform.db import Database

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 from tests.factories import PASSWORD, gql, gql_raw, log_in, make_organisation, unique_email
-from tests.security.conftest import AppFactory, ClientFactory
+from tests.security.helpers import AppFactory, ClientFactory
 
 from probant_platform.db import Database, TenantScope
 from probant_tenants import accounts, throttle

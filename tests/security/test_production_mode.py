@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy.engine import make_url
 from tests.embedding.helpers import create_keys
 from tests.factories import gql_raw, log_in, make_organisation
-from tests.security.conftest import AppFactory, ClientFactory
+from tests.security.helpers import AppFactory, ClientFactory
 
 from probant_platform.db import Database
 

@@ -13,7 +13,7 @@ import pytest
 from pydantic import ValidationError
 from sqlalchemy import select
 from tests.factories import LOG_IN, PASSWORD, gql, make_organisation, unique_email
-from tests.security.conftest import AppFactory, ClientFactory
+from tests.security.helpers import AppFactory, ClientFactory
 
 from probant_platform.config import Settings
 from probant_platform.db import Database, TenantScope

@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 from tests.factories import gql
-from tests.security.conftest import AppFactory, ClientFactory
+from tests.security.helpers import AppFactory, ClientFactory
 
 from probant_platform.config import Settings
 

@@ -19,9 +19,9 @@ from urllib.parse import urlsplit
 
 import httpx
 import uvicorn
-from tests.conftest import free_port
 from tests.evidence.capture_flow import stage, start
 from tests.factories import Role, add_member, gql, log_in, make_organisation
+from tests.support import free_port
 
 from probant_platform.config import Settings
 from probant_platform.db import Database

@@ -14,7 +14,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 from tests.billing.fake_stripe import event, sign
-from tests.security.conftest import AppFactory, ClientFactory
+from tests.security.helpers import AppFactory, ClientFactory
 
 from probant_platform.billing.webhooks import TOLERANCE_SECONDS
 from probant_platform.billing.webhooks_ignored import IgnoredPaymentEvent

@@ -75,9 +75,7 @@ class BailiffOffice(relay.Node):
             constat_price_ttc_cents=price,
             constat_price=euros(price),
             distance_km=round(hit.distance_km, 3) if hit.distance_km is not None else None,
-            serves_location=None
-            if hit.distance_km is None
-            else hit.distance_km <= entry.service_radius_km,
+            serves_location=hit.serves_location,
         )
 
     @classmethod

@@ -13,12 +13,6 @@ class PushUnavailable(Error):
     pass
 
 
-class NotificationNotFound(DomainError):
-    code = "NOT_FOUND"
-    message_fr = "Cette notification n'existe pas."
-    message_en = "This notification does not exist."
-
-
 def _invalid_subscription(exc: DomainError, locale: str) -> Error:
     """The argument at fault, from the part of the subscription the service refused."""
     field = {"p256dh": "p256dh", "auth": "auth", "keys": "p256dh"}.get(
@@ -27,6 +21,8 @@ def _invalid_subscription(exc: DomainError, locale: str) -> Error:
     return InvalidInput(message=exc.message(locale), field=field)
 
 
+# `probant_platform.notifications.inbox.NotificationNotFound` is a NOT_FOUND: `NotFound`
+# (core/errors.py) with the inbox's message.
 register("UNKNOWN_NOTIFICATION_KIND", invalid_input("kind"))
 register("INVALID_PUSH_SUBSCRIPTION", _invalid_subscription)
 register("PUSH_UNAVAILABLE", PushUnavailable)

@@ -6,15 +6,14 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import strawberry
-from sqlalchemy import select, update
 from strawberry.types import Info
 
 from probant_graphql.context import Context
 from probant_graphql.core.errors import InvalidInput, NotAllowed, NotAuthenticated, NotFound
 from probant_graphql.core.ids import require_id
 from probant_graphql.core.mutations import run_mutation
-from probant_graphql.notifications.errors import NotificationNotFound, PushUnavailable
-from probant_graphql.notifications.queries import choices_of, mine, unread_count
+from probant_graphql.notifications.errors import PushUnavailable
+from probant_graphql.notifications.queries import choices_of, unread_count
 from probant_graphql.notifications.types import (
     AllNotificationsReadPayload,
     Notification,
@@ -25,10 +24,8 @@ from probant_graphql.notifications.types import (
     PushSubscriptionPayload,
     PushSubscriptionRemoved,
 )
-from probant_platform.db import utcnow
-from probant_platform.notifications import preferences, push
+from probant_platform.notifications import inbox, preferences, push
 from probant_platform.notifications.models import Channel
-from probant_platform.notifications.models import Notification as NotificationModel
 from probant_tenants.context import Actor
 
 Guards = NotAuthenticated | NotAllowed
@@ -90,19 +87,12 @@ class NotificationMutation:
         self, info: Info[Context, Any], id: strawberry.ID
     ) -> ReadResult:
         async def run(actor: Actor) -> NotificationReadPayload:
-            notification_id = require_id(id, "Notification", NotificationNotFound)
-            row = (
-                await info.context.session.execute(
-                    select(NotificationModel).where(
-                        *mine(actor), NotificationModel.id == notification_id
-                    )
-                )
-            ).scalar_one_or_none()
-            if row is None:
-                raise NotificationNotFound()
-            if row.read_at is None:
-                row.read_at = utcnow()
-                await info.context.session.flush()
+            row = await inbox.mark_read(
+                session=info.context.session,
+                organisation_id=actor.organisation_id,
+                user_id=actor.user_id,
+                notification_id=require_id(id, "Notification", inbox.NotificationNotFound),
+            )
             return NotificationReadPayload(
                 notification=Notification.from_model(row, actor.locale),
                 unread_count=await unread_count(info, actor),
@@ -113,14 +103,12 @@ class NotificationMutation:
     @strawberry.mutation(description="Mark all your notifications in this organisation read.")
     async def mark_all_notifications_read(self, info: Info[Context, Any]) -> AllReadResult:
         async def run(actor: Actor) -> AllNotificationsReadPayload:
-            marked = await info.context.session.execute(
-                update(NotificationModel)
-                .where(*mine(actor), NotificationModel.read_at.is_(None))
-                .values(read_at=utcnow())
+            marked = await inbox.mark_all_read(
+                session=info.context.session,
+                organisation_id=actor.organisation_id,
+                user_id=actor.user_id,
             )
-            return AllNotificationsReadPayload(
-                marked=int(getattr(marked, "rowcount", 0) or 0), unread_count=0
-            )
+            return AllNotificationsReadPayload(marked=marked, unread_count=0)
 
         return await run_mutation(info, None, run)
 

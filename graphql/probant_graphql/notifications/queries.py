@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Any
 
 import strawberry
-from sqlalchemy import func, select
 from strawberry import relay
 from strawberry.types import Info
 
@@ -20,48 +19,31 @@ from probant_graphql.notifications.types import (
     PushDevice,
 )
 from probant_graphql.permissions import require
-from probant_platform.notifications import kinds, preferences, push
-from probant_platform.notifications.models import Channel
+from probant_platform.notifications import inbox, push
 from probant_platform.notifications.models import Notification as NotificationModel
 from probant_tenants.context import Actor
-from probant_tenants.models import OrganisationKind, User
-
-
-def mine(actor: Actor) -> Any:
-    return (
-        NotificationModel.organisation_id == actor.organisation_id,
-        NotificationModel.user_id == actor.user_id,
-        NotificationModel.channel == Channel.INBOX,
-    )
+from probant_tenants.models import OrganisationKind
 
 
 async def unread_count(info: Info[Context, Any], actor: Actor) -> int:
-    count = await info.context.session.execute(
-        select(func.count())
-        .select_from(NotificationModel)
-        .where(*mine(actor), NotificationModel.read_at.is_(None))
+    return await inbox.unread_count(
+        session=info.context.session,
+        organisation_id=actor.organisation_id,
+        user_id=actor.user_id,
     )
-    return int(count.scalar_one())
-
-
-OFFICE_GROUPS = {"clerks", "commissaires"}
-
-
-def _concerns(kind: str, actor: Actor) -> bool:
-    """Office kinds in an office, the others elsewhere (a choice is the person's anyway)."""
-    office = actor.organisation_kind is OrganisationKind.BAILIFF_OFFICE
-    return office == bool(OFFICE_GROUPS & set(kinds.KINDS[kind].recipients))
 
 
 async def choices_of(info: Info[Context, Any], actor: Actor) -> list[NotificationChoice]:
-    user = await info.context.session.get(User, actor.user_id)
-    assert user is not None
+    found = await inbox.choices(
+        session=info.context.session,
+        user_id=actor.user_id,
+        in_office=actor.organisation_kind is OrganisationKind.BAILIFF_OFFICE,
+    )
     return [
         NotificationChoice(
             kind=c.kind, channel=NotificationChannel(c.channel.value), enabled=c.enabled
         )
-        for c in await preferences.choices(info.context.session, user)
-        if _concerns(c.kind, actor)
+        for c in found
     ]
 
 
@@ -76,9 +58,11 @@ class NotificationQuery:
         unread_only: bool = False,
     ) -> relay.Connection[Notification]:
         actor = await require(info)
-        query = select(NotificationModel).where(*mine(actor))
-        if unread_only:
-            query = query.where(NotificationModel.read_at.is_(None))
+        query = inbox.notifications(
+            organisation_id=actor.organisation_id,
+            user_id=actor.user_id,
+            unread_only=unread_only,
+        )
         return await page(
             info.context.session,
             query,

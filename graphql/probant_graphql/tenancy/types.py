@@ -71,10 +71,11 @@ class Member(relay.Node):
         from probant_platform.ledger.services import member_balances
 
         actor = await current_actor(info)
-        if (
-            actor is None
-            or actor.organisation_id != self.organisation_id
-            or not await may(info, actor, Permission.CREDITS_READ_ALL)
+        if not queries.sees_member_balance(
+            member_organisation_id=self.organisation_id,
+            viewer_organisation_id=actor.organisation_id if actor is not None else None,
+            reads_all_credits=actor is not None
+            and await may(info, actor, Permission.CREDITS_READ_ALL),
         ):
             return None
 
@@ -169,13 +170,15 @@ class Organisation(relay.Node):
         after: str | None = None,
     ) -> relay.Connection[Member]:
         actor = await require(info, Permission.MEMBERS_READ)
-        org_id = uuid.UUID(self.organisation_id)
-        if org_id != actor.organisation_id and not await may(
-            info, actor, Permission.PLATFORM_OPERATE
-        ):
+        listed = queries.members_seen_by(
+            organisation_id=uuid.UUID(self.organisation_id),
+            viewer_organisation_id=actor.organisation_id,
+            operator=await may(info, actor, Permission.PLATFORM_OPERATE),
+        )
+        if listed is None:
             return connection([], first=first, after=after, cursor_of=str, to_node=lambda r: r)
         query = newest_first(
-            queries.members(organisation_id=org_id),
+            listed,
             created=models.Membership.created_at,
             ident=models.Membership.id,
             after=after,

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from probant_platform.bailiffs.errors import (
     InvalidField,
     NoOfficeAvailable,
+    NotYourOffice,
     OfficeNotAccepting,
     OfficeNotFound,
 )
@@ -42,6 +43,29 @@ class OfficeHit:
     organisation: Organisation
     entry: BailiffOffice
     distance_km: float | None
+
+    @property
+    def serves_location(self) -> bool | None:
+        """Whether the searched point lies within the office's service area (None without
+        a searched point)."""
+        if self.distance_km is None:
+            return None
+        return self.distance_km <= self.entry.service_radius_km
+
+
+@dataclass(frozen=True)
+class OfficeEditor:
+    """Who edits an office's entry: the organisation they act in, whether they manage every
+    office (an operator) and whether they review deposits there (a clerk)."""
+
+    organisation_id: uuid.UUID
+    manages_offices: bool
+    reviews_deposits: bool
+
+    def may_edit(self, office_id: uuid.UUID | None) -> bool:
+        if office_id is None:
+            return False
+        return self.manages_offices or (office_id == self.organisation_id and self.reviews_deposits)
 
 
 @dataclass(frozen=True)
@@ -104,9 +128,17 @@ async def register_office(
 
 
 async def update_office(
-    *, session: AsyncSession, office_id: uuid.UUID, settings: OfficeSettings
+    *,
+    session: AsyncSession,
+    office_id: uuid.UUID | None,
+    settings: OfficeSettings,
+    editor: OfficeEditor,
 ) -> BailiffOffice:
-    """Change an office's entry (the office itself, or an operator); unset fields stay."""
+    """Change an office's entry (one of its clerks, or an operator: else `NotYourOffice`);
+    unset fields stay. Row-level security lets an office edit its own entry, an operator
+    any entry."""
+    if office_id is None or not editor.may_edit(office_id):
+        raise NotYourOffice()
     _check(settings)
     entry = await session.get(BailiffOffice, office_id, with_for_update=True)
     if entry is None:

@@ -1,6 +1,9 @@
 """The read side of integrity: where a deposit stands in the batches and anchors, and its
 certified report's archived versions, as the archive shows them.
 
+Also the operators' anchoring status: the latest batches, the late ones, the sealed items
+not yet in a batch.
+
 The caller has already found the deposit among those the viewer sees; row-level security
 applies to every row read here.
 """
@@ -9,10 +12,10 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import Enum
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from probant_platform.evidence.models import Deposit, DepositStatus
@@ -92,3 +95,54 @@ async def certificate_valid_until(
         .limit(1)
     )
     return found.scalar_one_or_none()
+
+
+# A closed batch whose root is not confirmed on the chain after this long needs a look.
+ANCHOR_LATE_AFTER = timedelta(minutes=30)
+LATEST_BATCHES = 20
+
+
+def is_late(batch: Batch, anchor: Anchor | None, now: datetime) -> bool:
+    """Closed more than `ANCHOR_LATE_AFTER` ago and its anchor still not confirmed."""
+    confirmed = anchor is not None and anchor.status is AnchorStatus.CONFIRMED
+    return not confirmed and now - batch.closed_at > ANCHOR_LATE_AFTER
+
+
+@dataclass(frozen=True)
+class BatchAnchoring:
+    batch: Batch
+    anchor: Anchor | None
+    late: bool
+
+
+@dataclass(frozen=True)
+class AnchoringStatus:
+    late_after: timedelta
+    waiting_items: int  # sealed items not yet in a batch
+    latest: list[BatchAnchoring]  # newest first
+    late: list[BatchAnchoring]  # every late batch, oldest first
+
+
+async def anchoring_status(
+    *, session: AsyncSession, now: datetime, latest: int = LATEST_BATCHES
+) -> AnchoringStatus:
+    """Where anchoring stands at `now` (for operators: no tenant data)."""
+    base = select(Batch, Anchor).outerjoin(Anchor, Anchor.batch_id == Batch.id)
+    newest = (await session.execute(base.order_by(Batch.sequence.desc()).limit(latest))).all()
+    late = (
+        await session.execute(
+            base.where(
+                (Anchor.id.is_(None)) | (Anchor.status != AnchorStatus.CONFIRMED),
+                Batch.closed_at < now - ANCHOR_LATE_AFTER,
+            ).order_by(Batch.sequence)
+        )
+    ).all()
+    waiting = (
+        await session.execute(select(func.count()).select_from(Leaf).where(Leaf.batch_id.is_(None)))
+    ).scalar_one()
+    return AnchoringStatus(
+        late_after=ANCHOR_LATE_AFTER,
+        waiting_items=int(waiting),
+        latest=[BatchAnchoring(b, a, is_late(b, a, now)) for b, a in newest],
+        late=[BatchAnchoring(b, a, is_late(b, a, now)) for b, a in late],
+    )

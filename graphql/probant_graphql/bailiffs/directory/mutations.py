@@ -23,7 +23,7 @@ from probant_graphql.core.mutations import run_mutation
 from probant_graphql.permissions import may
 from probant_graphql.tenancy.types import OfficeChoice
 from probant_platform.bailiffs import directory
-from probant_platform.bailiffs.errors import NotYourOffice, OfficeNotFound
+from probant_platform.bailiffs.errors import OfficeNotFound
 from probant_tenants.authz import Permission
 from probant_tenants.context import Actor
 from probant_tenants.models import OfficeChoice as OfficeChoiceModel
@@ -97,18 +97,16 @@ class DirectoryMutation:
     ) -> UpdateResult:
         async def run(actor: Actor) -> OfficeUpdated:
             target = decode_id(office_id, "BailiffOffice") if office_id else actor.organisation_id
-            operator = await may(info, actor, Permission.OFFICE_MANAGE)
-            clerk = target == actor.organisation_id and await may(
-                info, actor, Permission.REVIEW_DEPOSITS
+            editor = directory.OfficeEditor(
+                organisation_id=actor.organisation_id,
+                manages_offices=await may(info, actor, Permission.OFFICE_MANAGE),
+                reviews_deposits=await may(info, actor, Permission.REVIEW_DEPOSITS),
             )
-            if target is None or not (operator or clerk):
-                raise NotYourOffice()
-            # Row-level security lets an office edit its own entry, an operator any entry.
             session = info.context.session
-            await directory.update_office(
-                session=session, office_id=target, settings=input.to_domain()
+            entry = await directory.update_office(
+                session=session, office_id=target, settings=input.to_domain(), editor=editor
             )
-            hit = await directory.get_office(session=session, office_id=target)
+            hit = await directory.get_office(session=session, office_id=entry.office_id)
             return OfficeUpdated(office=office_node(info, hit))
 
         return await run_mutation(info, None, run)

@@ -9,7 +9,7 @@ from strawberry.types import Info
 
 from probant_graphql.context import Context
 from probant_graphql.core.errors import invalid_input
-from probant_graphql.core.ids import require_id
+from probant_graphql.core.ids import decode_id, require_id
 from probant_graphql.core.mutations import run_anonymous, run_mutation
 from probant_graphql.tenancy.accounts.mutations import logged_in, set_session_cookies
 from probant_graphql.tenancy.accounts.types import LogInPayload
@@ -21,21 +21,13 @@ from probant_graphql.tenancy.members.types import (
     MemberResult,
 )
 from probant_graphql.tenancy.types import Member, Role
-from probant_platform.ledger import errors as ledger_errors
-from probant_platform.ledger import services as ledger
+from probant_platform.billing import invitations as billing_invitations
 from probant_tenants import invitations, members
 from probant_tenants.authz import Permission
 from probant_tenants.context import Actor
 from probant_tenants.models import Membership, User
 from probant_tenants.models import Role as RoleModel
 from probant_tenants.sessions import open_session
-
-REPLACED_NOTICE = {
-    "fr": "Une invitation était déjà en attente pour cette adresse : son code ne fonctionne "
-    "plus. Seul le code du nouvel e-mail est valable.",
-    "en": "An invitation was already pending for this address: its code no longer works. "
-    "Only the code in the new email is valid.",
-}
 
 
 async def _member_payload(info: Info[Context, Any], membership: Any) -> MemberPayload:
@@ -89,14 +81,13 @@ class MembersMutation:
         self, info: Info[Context, Any], member_id: strawberry.ID
     ) -> MemberResult:
         async def run(actor: Actor) -> MemberPayload:
-            if actor.role is not RoleModel.OWNER:
-                raise members.RoleNotAssignable()
             membership = await members.transfer_ownership(
                 session=info.context.session,
                 organisation_id=actor.organisation_id,
                 owner_membership_id=actor.membership_id,
+                owner_role=actor.role,
                 actor_user_id=actor.user_id,
-                to_membership_id=require_id(member_id, "Member", members.MemberNotFound),
+                to_membership_id=decode_id(member_id, "Member"),
             )
             return await _member_payload(info, membership)
 
@@ -113,9 +104,7 @@ class MembersMutation:
         credits: int = 0,
     ) -> InviteResult:
         async def run(actor: Actor) -> InvitationPayload:
-            if not 0 <= credits <= ledger.MAX_CREDITS:
-                raise ledger_errors.InvalidAmount()
-            issued = await invitations.invite_member(
+            issued = await billing_invitations.invite_member(
                 session=info.context.session,
                 organisation_id=actor.organisation_id,
                 inviter_user_id=actor.user_id,
@@ -123,22 +112,13 @@ class MembersMutation:
                 role=RoleModel(role),
                 credits=credits,
             )
-            if credits:
-                await ledger.transfer(
-                    session=info.context.session,
-                    organisation_id=actor.organisation_id,
-                    membership_id=issued.membership.id,
-                    credits=credits,
-                    idempotency_key=f"invitation:{issued.invitation.id}",
-                    actor_user_id=actor.user_id,
-                )
             user = await info.context.session.get(User, issued.membership.user_id)
             assert user is not None
             return InvitationPayload(
                 member=Member.from_row(issued.membership, user),
                 expires_at=issued.invitation.expires_at.isoformat(),
                 previous_code_invalidated=issued.replaced_pending,
-                notice=REPLACED_NOTICE["en" if actor.locale == "en" else "fr"]
+                notice=invitations.replaced_notice(actor.locale)
                 if issued.replaced_pending
                 else None,
             )

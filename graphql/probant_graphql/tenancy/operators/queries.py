@@ -8,7 +8,6 @@ import uuid
 from typing import Any
 
 import strawberry
-from sqlalchemy import func, select
 from strawberry import relay
 from strawberry.types import Info
 
@@ -18,7 +17,6 @@ from probant_graphql.core.ids import decode_id
 from probant_graphql.core.pagination import connection, encode_cursor, newest_first, page
 from probant_graphql.permissions import PermissionDenied, locale_of, require
 from probant_graphql.tenancy.operators.types import (
-    ANCHOR_LATE_AFTER,
     AnchoringStatus,
     OfficeProposalNode,
     OperatorProduct,
@@ -32,7 +30,7 @@ from probant_platform.bailiffs import queries as bailiff_queries
 from probant_platform.bailiffs.models import OfficeProposal
 from probant_platform.billing import catalogue, overview
 from probant_platform.db import utcnow
-from probant_platform.integrity.models import Anchor, AnchorStatus, Batch, Leaf
+from probant_platform.integrity import queries as integrity_queries
 from probant_tenants import queries
 from probant_tenants.audit import AuditAction
 from probant_tenants.authz import Permission
@@ -41,8 +39,6 @@ from probant_tenants.models import AuditEvent as AuditEventModel
 from probant_tenants.models import Organisation as OrganisationModel
 from probant_tenants.models import OrganisationKind as Kind
 from probant_tenants.models import Role
-
-LATEST_BATCHES = 20
 
 
 async def require_operator(info: Info[Context, Any]) -> Actor:
@@ -232,28 +228,12 @@ class OperatorConsoleQuery:
     @strawberry.field(description="Operators: the latest batches, their anchors, late ones.")
     async def anchoring_status(self, info: Info[Context, Any]) -> AnchoringStatus:
         await require_operator(info)
-        session = info.context.session
-        now = utcnow()
-        base = select(Batch, Anchor).outerjoin(Anchor, Anchor.batch_id == Batch.id)
-        latest = (
-            await session.execute(base.order_by(Batch.sequence.desc()).limit(LATEST_BATCHES))
-        ).all()
-        late = (
-            await session.execute(
-                base.where(
-                    (Anchor.id.is_(None)) | (Anchor.status != AnchorStatus.CONFIRMED),
-                    Batch.closed_at < now - ANCHOR_LATE_AFTER,
-                ).order_by(Batch.sequence)
-            )
-        ).all()
-        waiting = (
-            await session.execute(
-                select(func.count()).select_from(Leaf).where(Leaf.batch_id.is_(None))
-            )
-        ).scalar_one()
+        status = await integrity_queries.anchoring_status(
+            session=info.context.session, now=utcnow()
+        )
         return AnchoringStatus(
-            late_after_minutes=int(ANCHOR_LATE_AFTER.total_seconds() // 60),
-            waiting_items=int(waiting),
-            latest=[anchor_batch(b, a, now) for b, a in latest],
-            late=[anchor_batch(b, a, now) for b, a in late],
+            late_after_minutes=int(status.late_after.total_seconds() // 60),
+            waiting_items=status.waiting_items,
+            latest=[anchor_batch(b) for b in status.latest],
+            late=[anchor_batch(b) for b in status.late],
         )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Annotated, Any
 
 import strawberry
@@ -17,10 +17,8 @@ from probant_graphql.core.errors import InvalidInput, RoleOrAuthErrors
 from probant_graphql.tenancy import errors as e
 from probant_graphql.tenancy.types import Organisation
 from probant_platform.billing import catalogue
-from probant_platform.integrity.models import Anchor, AnchorStatus, Batch
-
-# A closed batch whose root is not confirmed on the chain after this long needs a look.
-ANCHOR_LATE_AFTER = timedelta(minutes=30)
+from probant_platform.integrity.models import Anchor
+from probant_platform.integrity.queries import BatchAnchoring
 
 
 @strawberry.type(description="A product of the catalogue as an operator sees it.")
@@ -162,15 +160,15 @@ def _anchor(row: Anchor | None) -> AnchorTransaction | None:
     )
 
 
-def anchor_batch(batch: Batch, anchor: Anchor | None, now: datetime) -> AnchorBatch:
-    confirmed = anchor is not None and anchor.status is AnchorStatus.CONFIRMED
+def anchor_batch(row: BatchAnchoring) -> AnchorBatch:
+    batch = row.batch
     return AnchorBatch(
         sequence=batch.sequence,
         root=batch.root,
         leaf_count=batch.leaf_count,
         closed_at=batch.closed_at,
-        anchor=_anchor(anchor),
-        late=not confirmed and now - batch.closed_at > ANCHOR_LATE_AFTER,
+        anchor=_anchor(row.anchor),
+        late=row.late,
     )
 
 
