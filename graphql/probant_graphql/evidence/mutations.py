@@ -21,9 +21,9 @@ from probant_graphql.ledger.types import InsufficientCredits
 from probant_platform.evidence import capture, deposits, messages, queries
 from probant_platform.evidence import errors as e
 from probant_platform.evidence.models import CaptureKind
+from probant_tenants import profile
 from probant_tenants.authz import Permission
 from probant_tenants.context import Actor
-from probant_tenants.models import Organisation
 
 
 async def author_of(info: Info[Context, Any], actor: Actor) -> deposits.Author:
@@ -174,10 +174,12 @@ class EvidenceMutation:
         self, info: Info[Context, Any], location_required: bool
     ) -> CaptureSettingsResult:
         async def run(actor: Actor) -> CaptureSettingsPayload:
-            organisation = await info.context.session.get(Organisation, actor.organisation_id)
-            assert organisation is not None
-            organisation.capture_location_required = location_required
-            return CaptureSettingsPayload(location_required=location_required)
+            organisation = await profile.update_capture_settings(
+                session=info.context.session,
+                organisation_id=actor.organisation_id,
+                location_required=location_required,
+            )
+            return CaptureSettingsPayload(location_required=organisation.capture_location_required)
 
         return await run_mutation(info, Permission.ORGANISATION_UPDATE, run)
 
