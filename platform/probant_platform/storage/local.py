@@ -1,6 +1,8 @@
 """The local-folder blob store (the default): originals under `<root>/sha256/ab/cd/<hex>`.
 
-Bytes are spooled to a temporary file while SHA-256 is computed; only a complete body within
+Bytes are spooled to a temporary file while SHA-256 is computed (each block hashed and
+written in one worker-thread call, the final `fsync` in a thread too: the event loop only
+hands blocks over); only a complete body within
 the size limit, with the expected hash, and accepted by the caller's check is moved into
 place. Any failure (limit, mismatch, refusal, a client that disconnects, cancellation)
 removes the temporary, so no partial blob ever exists. An existing original is never
@@ -47,7 +49,11 @@ def key_for(sha256: str) -> str:
 
 
 async def spool(
-    *, folder: Path, chunks: AsyncIterator[bytes], max_bytes: int, expected_sha256: str | None
+    *,
+    folder: Path,
+    chunks: AsyncIterator[bytes | bytearray],
+    max_bytes: int,
+    expected_sha256: str | None,
 ) -> tuple[Path, str, int]:
     """Write a stream to a temporary file while hashing it; refuse empty, oversize or
     mismatched bodies. The caller owns (and must remove) the returned file."""
@@ -56,15 +62,22 @@ async def spool(
     temp = Path(temp_name)
     try:
         hasher, size = hashlib.sha256(), 0
-        with os.fdopen(fd, "wb") as handle:
+        # Unbuffered: each block goes straight to the file, not through a second buffer.
+        with os.fdopen(fd, "wb", buffering=0) as handle:
+
+            def absorb(block: bytes | bytearray) -> None:
+                # One thread hop per block for both: hashlib and the write release the GIL.
+                hasher.update(block)
+                view = memoryview(block)
+                while view:
+                    view = view[handle.write(view) or 0 :]
+
             async for chunk in chunks:
                 size += len(chunk)
                 if size > max_bytes:
                     raise UploadRejected(reason="TOO_LARGE")
-                hasher.update(chunk)
-                await asyncio.to_thread(handle.write, chunk)
-            handle.flush()
-            os.fsync(handle.fileno())
+                await asyncio.to_thread(absorb, chunk)
+            await asyncio.to_thread(os.fsync, handle.fileno())
         digest = hasher.hexdigest()
         if size == 0:
             raise UploadRejected(reason="EMPTY")
@@ -74,6 +87,16 @@ async def spool(
     except BaseException:
         temp.unlink(missing_ok=True)  # noqa: ASYNC240 (metadata only)
         raise
+
+
+def _place(temp: Path, final: Path) -> None:
+    """Move a complete temporary into place, read-only; an existing original is kept."""
+    final.parent.mkdir(parents=True, exist_ok=True)
+    if final.exists():
+        temp.unlink()
+    else:
+        os.replace(temp, final)
+        final.chmod(0o440)
 
 
 class LocalBlobStore:
@@ -86,7 +109,7 @@ class LocalBlobStore:
     async def put_stream(
         self,
         *,
-        chunks: AsyncIterator[bytes],
+        chunks: AsyncIterator[bytes | bytearray],
         max_bytes: int,
         expected_sha256: str | None,
         check: Check | None = None,
@@ -103,13 +126,7 @@ class LocalBlobStore:
             if check is not None:
                 await asyncio.to_thread(check, temp)
             key = key_for(digest)
-            final = self.path_of(key)
-            final.parent.mkdir(parents=True, exist_ok=True)
-            if final.exists():
-                temp.unlink()
-            else:
-                os.replace(temp, final)
-                final.chmod(0o440)
+            await asyncio.to_thread(_place, temp, self.path_of(key))
             return StoredBlob(key=key, sha256=digest, size=size)
         except BaseException:
             temp.unlink(missing_ok=True)
