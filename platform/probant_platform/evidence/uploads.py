@@ -33,7 +33,6 @@ from probant_platform.jobs import enqueue
 from probant_platform.storage import BlobStore, StoredBlob, UploadRejected
 
 CLOCK_TOLERANCE = timedelta(minutes=2)
-BLOCK_BYTES = 1024 * 1024  # what the blob store receives at a time (see `_blocks`)
 STATUS_OF = {"TOO_LARGE": 413, "UNSUPPORTED_MEDIA": 415, "IMAGE_TOO_LARGE": 422}
 
 
@@ -86,28 +85,6 @@ async def authorise_upload(
     return UploadGrant(item.id, membership_id, photo, limit, seconds, item.declared_sha256)
 
 
-async def _blocks(
-    chunks: AsyncIterator[bytes], size: int = BLOCK_BYTES
-) -> AsyncIterator[bytes | bytearray]:
-    """The body regrouped into blocks of about `size` bytes.
-
-    The server reads a body in pieces of 64–256 KiB; the blob store hands each block it
-    receives to a thread that hashes and writes it, so bigger pieces mean fewer thread hops
-    per megabyte. A full block is handed over as it is (no copy: a fresh buffer starts the
-    next one). At most one block per upload is held in memory."""
-    pending = bytearray()
-    async for chunk in chunks:
-        if not pending and len(chunk) >= size:
-            yield chunk
-            continue
-        pending += chunk
-        if len(pending) >= size:
-            block, pending = pending, bytearray()
-            yield block
-    if pending:
-        yield pending
-
-
 async def store_upload(
     *,
     store: BlobStore,
@@ -133,7 +110,7 @@ async def store_upload(
 
     try:
         blob = await store.put_stream(
-            chunks=_blocks(chunks),
+            chunks=chunks,
             max_bytes=grant.max_bytes,
             expected_sha256=grant.declared_sha256,
             check=check,

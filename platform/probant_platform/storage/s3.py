@@ -48,7 +48,7 @@ class S3BlobStore:
     async def put_stream(
         self,
         *,
-        chunks: AsyncIterator[bytes | bytearray],
+        chunks: AsyncIterator[bytes],
         max_bytes: int,
         expected_sha256: str | None,
         check: Check | None = None,
