@@ -185,12 +185,24 @@ async def live_session(
 ) -> CaptureSession:
     """The member's own unexpired session (another member's or tenant's is as good as absent)."""
     capture = await session.get(CaptureSession, capture_session_id)
+    deposit = None
+    if capture is not None and capture.deposit_id is not None:
+        deposit = await session.get(Deposit, capture.deposit_id)
+    return check_live(capture, deposit, membership_id)
+
+
+def check_live(
+    capture: CaptureSession | None, deposit: Deposit | None, membership_id: uuid.UUID
+) -> CaptureSession:
+    """`live_session`'s rules on rows already read: `capture` must be the member's, unexpired,
+    and its draft (`deposit`, read by `capture.deposit_id`) still a draft."""
     if capture is None or capture.membership_id != membership_id or capture.expires_at <= utcnow():
         raise CaptureSessionExpired()
-    if capture.deposit_id is not None:  # else no item yet: the draft comes with the first
-        deposit = await session.get(Deposit, capture.deposit_id)
-        if deposit is None or deposit.status is not DepositStatus.DRAFT:
-            raise CaptureSessionExpired()
+    # No draft yet (`deposit_id` unset) is fine: the draft comes with the first item.
+    if capture.deposit_id is not None and (
+        deposit is None or deposit.status is not DepositStatus.DRAFT
+    ):
+        raise CaptureSessionExpired()
     return capture
 
 
