@@ -8,15 +8,18 @@ Reports, measured in the same run on the same machine:
 The 50 MB and 200 MB bodies are random bytes sent to a video session: the server streams and
 hashes them fully before content validation refuses them, which is the path being measured.
 
-The client behaves as the capture widget does (`BENCH_CLIENT=widget`, the default): each item
-is hashed when it is captured (before the clock starts: the widget hashes on the person's
-device, not on the server), then staged and PUT on its own, with as many items in flight as
-the per-user upload limit allows (`PROBANT_UPLOADS_PER_USER`, 4). `BENCH_CLIENT=sequential`
-is the earlier client: one item at a time, each hashed inside the timed window.
+The default client (`BENCH_CLIENT=batch`) stages the session's items with one `stageUploads`
+request (each item hashed when it is captured, before the clock starts: on the person's
+device, not on the server), then PUTs them with as many in flight as the per-user upload
+limit allows (`PROBANT_UPLOADS_PER_USER`, 4). `BENCH_CLIENT=widget` stages each item on its
+own (`stageUpload`), as the capture widget does, with the same concurrency;
+`BENCH_CLIENT=sequential` is the earliest client: one item at a time, each hashed inside the
+timed window.
 `BENCH_PROFILE=<file>` serves under pyinstrument (`profile_server.py`, the event loop's
 thread only) and writes its report to <file>; `BENCH_SERVER_WRAP="py-spy record -f raw
 --threads -o <file> --"` runs the server under a sampling profiler that sees the decoding
-threads too (py-spy is not a project dependency). The output also gives the server's CPU
+threads too (py-spy is not a project dependency); `BENCH_SERVER_LOG=<file>` keeps the server's
+log (warnings and errors) in <file>. The output also gives the server's CPU
 time, `sha256sum`'s, and the client-side time spent in staging round trips and in PUTs.
 """
 
@@ -30,6 +33,7 @@ import os
 import resource
 import secrets
 import shlex
+import shutil
 import signal
 import socket
 import subprocess
@@ -47,7 +51,7 @@ from sqlalchemy import create_engine, text
 
 ROOT = Path(__file__).resolve().parents[2]
 PROBANT = str(Path(sys.executable).parent / "probant")
-CLIENT = os.environ.get("BENCH_CLIENT", "widget")
+CLIENT = os.environ.get("BENCH_CLIENT", "batch")
 PROFILE = os.environ.get("BENCH_PROFILE")
 IN_FLIGHT = 4  # PROBANT_UPLOADS_PER_USER's default: what one person's widget may send at once
 
@@ -140,11 +144,12 @@ async def main() -> dict[str, object]:
             script = str(Path(__file__).with_name("profile_server.py"))
             command = [sys.executable, script, str(port), PROFILE]
         command = [*shlex.split(os.environ.get("BENCH_SERVER_WRAP", "")), *command]
+        log = os.environ.get("BENCH_SERVER_LOG")  # a file for the server's output
         server = subprocess.Popen(
             command,
             env=env,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stderr=open(log, "ab") if log else subprocess.DEVNULL,  # noqa: SIM115
         )
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=300) as client:
             for _ in range(1200):  # up to two minutes: start-up is slow on a busy machine
@@ -172,6 +177,7 @@ async def main() -> dict[str, object]:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+        shutil.rmtree(data, ignore_errors=True)  # the samples and blobs: ~130 MB a run
 
 
 async def _gql(
@@ -223,6 +229,48 @@ async def _upload(
     return response.status_code
 
 
+STAGE_MANY = """mutation($i: StageUploadsInput!) { stageUploads(input: $i) {
+  ... on StagedUploads { uploads { uploadUrl } } ... on Error { message } } }"""
+
+
+async def _upload_batch(
+    client: httpx.AsyncClient, session_id: str, bodies: list[bytes], content_type: str
+) -> list[int]:
+    """One `stageUploads` for all the bodies, then their PUTs, IN_FLIGHT at a time."""
+    started = time.perf_counter()
+    staged = await _gql(
+        client,
+        STAGE_MANY,
+        {
+            "i": {
+                "captureSessionId": session_id,
+                "items": [
+                    {
+                        "sha256": DIGESTS[id(body)],
+                        "size": len(body),
+                        "contentType": content_type,
+                        "capturedAt": "2026-11-22T10:00:00+00:00",
+                        "noLocationReason": "UNSUPPORTED",
+                    }
+                    for body in bodies
+                ],
+            }
+        },
+    )
+    urls = [u["uploadUrl"] for u in staged["stageUploads"]["uploads"]]
+    PHASES["stage"] += time.perf_counter() - started
+    gate = asyncio.Semaphore(IN_FLIGHT)
+
+    async def one(url: str, body: bytes) -> int:
+        async with gate:
+            sent = time.perf_counter()
+            response = await client.put(url, content=body, headers={"content-type": content_type})
+            PHASES["put"] += time.perf_counter() - sent
+            return response.status_code
+
+    return list(await asyncio.gather(*(one(u, b) for u, b in zip(urls, bodies, strict=True))))
+
+
 async def _ingest(client: httpx.AsyncClient, photos: list[bytes], big: bytes) -> list[int]:
     """The timed part: twenty photos into one session, then the 50 MB body into another."""
     if CLIENT == "sequential":
@@ -230,6 +278,12 @@ async def _ingest(client: httpx.AsyncClient, photos: list[bytes], big: bytes) ->
         statuses = [await _upload(client, session_id, body, "image/jpeg") for body in photos]
         video = await _session(client, "VIDEO")
         return [*statuses, await _upload(client, video, big, "video/webm")]
+    if CLIENT == "batch":  # hashed at capture, one staging request per session
+        statuses = await _upload_batch(
+            client, await _session(client, "PHOTOS"), photos, "image/jpeg"
+        )
+        video = await _session(client, "VIDEO")
+        return [*statuses, *await _upload_batch(client, video, [big], "video/webm")]
     # The widget: hashed at capture, each item staged and sent on its own, several at once.
     session_id = await _session(client, "PHOTOS")
     gate = asyncio.Semaphore(IN_FLIGHT)

@@ -198,6 +198,12 @@ MUTATION_PROBES: dict[str, tuple[str, Callable[[World], dict[str, Any]]]] = {
         + '", size: 10, contentType: "image/jpeg", capturedAt: "2026-11-22T10:00:00Z", noLocationReason: "TIMEOUT"}) { __typename } }',
         lambda w: {"v": w.ids["draft_session"]},
     ),
+    "stageUploads": (
+        'mutation($v: ID!) { r: stageUploads(input: {captureSessionId: $v, items: [{sha256: "'
+        + "a" * 64
+        + '", size: 10, contentType: "image/jpeg", capturedAt: "2026-11-22T10:00:00Z", noLocationReason: "TIMEOUT"}]}) { __typename } }',
+        lambda w: {"v": w.ids["draft_session"]},
+    ),
     "updateDeposit": (
         'mutation($v: ID!) { r: updateDeposit(input: {depositId: $v, title: "pwned"}) { __typename } }',
         lambda w: {"v": w.ids["draft"]},

@@ -116,6 +116,7 @@ MUTATION_FIELDS = {
     "reclaimCredits": "probe: a member id",
     "adjustCredits": "probe: operators only",
     "stageUpload": "probe: a capture session id",
+    "stageUploads": "probe: a capture session id",
     "updateDeposit": "probe: a deposit id",
     "deleteItem": "probe: an item id",
     "deleteDeposit": "probe: a deposit id",

@@ -3,7 +3,7 @@ translates its arguments and hands the service call to `run_mutation`."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Annotated, Any
 
 import strawberry
@@ -20,7 +20,7 @@ from probant_graphql.evidence import types as t
 from probant_graphql.ledger.types import InsufficientCredits
 from probant_platform.evidence import capture, deposits, messages, queries
 from probant_platform.evidence import errors as e
-from probant_platform.evidence.models import CaptureKind
+from probant_platform.evidence.models import CaptureKind, CaptureSession
 from probant_tenants import profile
 from probant_tenants.authz import Permission
 from probant_tenants.context import Actor
@@ -45,6 +45,14 @@ StageUploadResult = Annotated[
     | x.LocationRequired
     | CommonErrors,
     strawberry.union("StageUploadResult"),
+]
+StageUploadsResult = Annotated[
+    t.StagedUploads
+    | x.CaptureSessionExpired
+    | x.BatchSizeRefused
+    | x.BatchItemRefused
+    | CommonErrors,
+    strawberry.union("StageUploadsResult"),
 ]
 DepositResult = Annotated[
     t.DepositPayload | x.AlreadySealed | CommonErrors, strawberry.union("DepositResult")
@@ -81,6 +89,64 @@ class StageUploadInput:
     captured_at: datetime
     location: LocationInput | None = None
     no_location_reason: str | None = None
+
+
+@strawberry.input(description="One item of a `stageUploads` batch (as `StageUploadInput`).")
+class StageUploadItemInput:
+    sha256: str
+    size: int
+    content_type: str
+    captured_at: datetime
+    location: LocationInput | None = None
+    no_location_reason: str | None = None
+
+
+@strawberry.input
+class StageUploadsInput:
+    capture_session_id: strawberry.ID
+    items: list[StageUploadItemInput] = strawberry.field(
+        description=f"1 to {capture.MAX_BATCH} items, staged in this order."
+    )
+
+
+def _location(location: LocationInput | None) -> capture.Location | None:
+    if location is None:
+        return None
+    return capture.Location(
+        location.latitude, location.longitude, location.accuracy_meters, location.fixed_at
+    )
+
+
+def _request(item: StageUploadInput | StageUploadItemInput) -> capture.UploadRequest:
+    return capture.UploadRequest(
+        sha256=item.sha256,
+        size=item.size,
+        content_type=item.content_type,
+        captured_at=item.captured_at,
+        location=_location(item.location),
+        no_location_reason=item.no_location_reason,
+    )
+
+
+async def _live(
+    info: Info[Context, Any], actor: Actor, session_id: strawberry.ID
+) -> CaptureSession:
+    return await capture.live_session(
+        session=info.context.session,
+        capture_session_id=require_id(session_id, "CaptureSession", e.CaptureSessionExpired),
+        membership_id=actor.membership_id,
+    )
+
+
+def _staged(
+    info: Info[Context, Any], live: CaptureSession, staged: capture.StagedItem
+) -> t.StagedUpload:
+    base = info.context.settings.base_url.rstrip("/")
+    return t.StagedUpload(
+        item_id=strawberry.ID(relay.to_base64("EvidenceItem", str(staged.item.id))),
+        upload_url=f"{base}/uploads/{staged.item.id}?token={staged.upload_token}",
+        expires_at=min(live.expires_at, staged.item.created_at + capture.STAGED_LIFETIME),
+    )
 
 
 @strawberry.input
@@ -232,41 +298,44 @@ class EvidenceMutation:
         self, info: Info[Context, Any], input: StageUploadInput
     ) -> StageUploadResult:
         async def run(actor: Actor) -> t.StagedUpload:
-            live = await capture.live_session(
-                session=info.context.session,
-                capture_session_id=require_id(
-                    input.capture_session_id, "CaptureSession", e.CaptureSessionExpired
-                ),
-                membership_id=actor.membership_id,
-            )
-            location = (
-                capture.Location(
-                    input.location.latitude,
-                    input.location.longitude,
-                    input.location.accuracy_meters,
-                    input.location.fixed_at,
-                )
-                if input.location
-                else None
-            )
+            live = await _live(info, actor, input.capture_session_id)
+            request = _request(input)
             staged = await capture.stage_upload(
                 session=info.context.session,
                 capture=live,
-                sha256=input.sha256,
-                size=input.size,
-                content_type=input.content_type,
-                captured_at=input.captured_at,
-                location=location,
-                no_location_reason=input.no_location_reason,
+                sha256=request.sha256,
+                size=request.size,
+                content_type=request.content_type,
+                captured_at=request.captured_at,
+                location=request.location,
+                no_location_reason=request.no_location_reason,
                 user_agent=info.context.request.headers.get("user-agent"),
                 author_user_id=actor.user_id,
             )
-            base = info.context.settings.base_url.rstrip("/")
-            return t.StagedUpload(
-                item_id=strawberry.ID(relay.to_base64("EvidenceItem", str(staged.item.id))),
-                upload_url=f"{base}/uploads/{staged.item.id}?token={staged.upload_token}",
-                expires_at=min(live.expires_at, staged.item.created_at + timedelta(minutes=10)),
+            return _staged(info, live, staged)
+
+        return await run_mutation(info, Permission.DEPOSITS_CREATE, run)
+
+    @strawberry.mutation(
+        description=(
+            "Reserve several items of one live session at once (all or none: one refused "
+            "item stages nothing and `BatchItemRefused` names its index); PUT each item's "
+            "bytes to its `uploadUrl`, in the order of `items`."
+        )
+    )
+    async def stage_uploads(
+        self, info: Info[Context, Any], input: StageUploadsInput
+    ) -> StageUploadsResult:
+        async def run(actor: Actor) -> t.StagedUploads:
+            live = await _live(info, actor, input.capture_session_id)
+            staged = await capture.stage_uploads(
+                session=info.context.session,
+                capture=live,
+                requests=[_request(item) for item in input.items],
+                user_agent=info.context.request.headers.get("user-agent"),
+                author_user_id=actor.user_id,
             )
+            return t.StagedUploads(uploads=[_staged(info, live, one) for one in staged])
 
         return await run_mutation(info, Permission.DEPOSITS_CREATE, run)
 

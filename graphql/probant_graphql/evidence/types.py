@@ -269,6 +269,13 @@ class StagedUpload:
 
 
 @strawberry.type
+class StagedUploads:
+    uploads: list[StagedUpload] = strawberry.field(
+        description="One per item, in the order of `items`."
+    )
+
+
+@strawberry.type
 class DepositPayload:
     deposit: Deposit
 

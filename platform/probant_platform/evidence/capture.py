@@ -14,7 +14,10 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from probant_platform.db import utcnow
+from probant_platform.errors import DomainError
 from probant_platform.evidence.errors import (
+    BatchItemRefused,
+    BatchSizeRefused,
     CaptureSessionExpired,
     EmailNotVerified,
     InvalidText,
@@ -46,6 +49,7 @@ NO_LOCATION_REASONS = {
     "PENDING",
 }
 SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
+MAX_BATCH = MAX_PHOTOS  # items one `stage_uploads` call may stage: a whole photo session
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,18 @@ class Location:
     longitude: float
     accuracy_meters: float
     fixed_at: datetime | None
+
+
+@dataclass(frozen=True)
+class UploadRequest:
+    """What the client declares about one item before sending its bytes."""
+
+    sha256: str
+    size: int
+    content_type: str
+    captured_at: datetime
+    location: Location | None
+    no_location_reason: str | None
 
 
 @dataclass(frozen=True)
@@ -169,12 +185,24 @@ async def live_session(
 ) -> CaptureSession:
     """The member's own unexpired session (another member's or tenant's is as good as absent)."""
     capture = await session.get(CaptureSession, capture_session_id)
+    deposit = None
+    if capture is not None and capture.deposit_id is not None:
+        deposit = await session.get(Deposit, capture.deposit_id)
+    return check_live(capture, deposit, membership_id)
+
+
+def check_live(
+    capture: CaptureSession | None, deposit: Deposit | None, membership_id: uuid.UUID
+) -> CaptureSession:
+    """`live_session`'s rules on rows already read: `capture` must be the member's, unexpired,
+    and its draft (`deposit`, read by `capture.deposit_id`) still a draft."""
     if capture is None or capture.membership_id != membership_id or capture.expires_at <= utcnow():
         raise CaptureSessionExpired()
-    if capture.deposit_id is not None:  # else no item yet: the draft comes with the first
-        deposit = await session.get(Deposit, capture.deposit_id)
-        if deposit is None or deposit.status is not DepositStatus.DRAFT:
-            raise CaptureSessionExpired()
+    # No draft yet (`deposit_id` unset) is fine: the draft comes with the first item.
+    if capture.deposit_id is not None and (
+        deposit is None or deposit.status is not DepositStatus.DRAFT
+    ):
+        raise CaptureSessionExpired()
     return capture
 
 
@@ -236,6 +264,42 @@ async def stage_upload(
     session.add(item)
     await session.flush()
     return StagedItem(item=item, upload_token=token)
+
+
+async def stage_uploads(
+    *,
+    session: AsyncSession,
+    capture: CaptureSession,
+    requests: list[UploadRequest],
+    user_agent: str | None,
+    author_user_id: uuid.UUID | None = None,
+) -> list[StagedItem]:
+    """Stage several items of one session with the single-item rules, in order; all or none.
+
+    A refused item raises `BatchItemRefused` naming its index: the caller's savepoint (the
+    mutation's) then undoes the items staged before it, so nothing of the batch remains."""
+    if not 0 < len(requests) <= MAX_BATCH:
+        raise BatchSizeRefused(limit=MAX_BATCH)
+    staged = []
+    for index, request in enumerate(requests):
+        try:
+            staged.append(
+                await stage_upload(
+                    session=session,
+                    capture=capture,
+                    sha256=request.sha256,
+                    size=request.size,
+                    content_type=request.content_type,
+                    captured_at=request.captured_at,
+                    location=request.location,
+                    no_location_reason=request.no_location_reason,
+                    user_agent=user_agent,
+                    author_user_id=author_user_id,
+                )
+            )
+        except DomainError as exc:
+            raise BatchItemRefused(index=index, cause=exc) from exc
+    return staged
 
 
 async def _ensure_room(session: AsyncSession, capture: CaptureSession) -> None:

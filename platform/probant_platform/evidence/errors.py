@@ -74,3 +74,27 @@ class LocationRequired(DomainError):
         "Votre organisation exige la position de chaque capture : autorisez la localisation."
     )
     message_en = "Your organisation requires the location of every capture: allow location access."
+
+
+class BatchSizeRefused(DomainError):
+    code = "BATCH_SIZE_REFUSED"
+    message_fr = "Un envoi groupé compte de 1 à {limit} éléments : rien n'a été préparé."
+    message_en = "A batch holds from 1 to {limit} items: nothing was staged."
+
+
+class BatchItemRefused(DomainError):
+    """One item of a batch was refused, so none was staged: which one (`index`, from 0) and
+    the refusal itself (`cause`, whose message this one repeats)."""
+
+    code = "BATCH_ITEM_REFUSED"
+    message_fr = "Élément n° {number} (index {index}) refusé, rien n'a été préparé : {reason}"
+    message_en = "Item no. {number} (index {index}) refused, nothing was staged: {reason}"
+
+    def __init__(self, *, index: int, cause: DomainError):
+        self.cause = cause
+        super().__init__(index=index, reason=cause.code)
+
+    def message(self, locale: str | None) -> str:
+        template = self.message_en if locale == "en" else self.message_fr
+        index = self.params["index"]
+        return template.format(index=index, number=index + 1, reason=self.cause.message(locale))

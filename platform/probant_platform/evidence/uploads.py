@@ -14,11 +14,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from probant_platform.config import Settings, get_settings
 from probant_platform.db import utcnow
-from probant_platform.evidence.capture import live_session, token_digest
+from probant_platform.evidence.capture import check_live, token_digest
+from probant_platform.evidence.errors import CaptureSessionExpired
 from probant_platform.evidence.media import (
     ImageLimits,
     MediaFacts,
@@ -28,12 +30,17 @@ from probant_platform.evidence.media import (
     inspect_media,
 )
 from probant_platform.evidence.media.pool import DecodingPool
-from probant_platform.evidence.models import CaptureKind, EvidenceItem, ItemStatus
+from probant_platform.evidence.models import (
+    CaptureKind,
+    CaptureSession,
+    Deposit,
+    EvidenceItem,
+    ItemStatus,
+)
 from probant_platform.jobs import enqueue
 from probant_platform.storage import BlobStore, StoredBlob, UploadRejected
 
 CLOCK_TOLERANCE = timedelta(minutes=2)
-BLOCK_BYTES = 1024 * 1024  # what the blob store receives at a time (see `_blocks`)
 STATUS_OF = {"TOO_LARGE": 413, "UNSUPPORTED_MEDIA": 415, "IMAGE_TOO_LARGE": 422}
 
 
@@ -60,16 +67,25 @@ class UploadGrant:
 async def _checked_item(
     *, session: AsyncSession, item_id: uuid.UUID, token: str, membership_id: uuid.UUID, lock: bool
 ) -> tuple[EvidenceItem, bool, int, float]:
-    item = await session.get(EvidenceItem, item_id, with_for_update=lock)
-    if item is None or token_digest(token) != item.upload_token_hash:
+    # The item, its capture session and the session's draft in one statement (the item
+    # locked when recording): `check_live` applies `live_session`'s rules to them.
+    query = (
+        select(EvidenceItem, CaptureSession, Deposit)
+        .outerjoin(CaptureSession, CaptureSession.id == EvidenceItem.capture_session_id)
+        .outerjoin(Deposit, Deposit.id == CaptureSession.deposit_id)
+        .where(EvidenceItem.id == item_id)
+    )
+    if lock:
+        query = query.with_for_update(of=EvidenceItem).execution_options(populate_existing=True)
+    row = (await session.execute(query)).first()
+    if row is None or token_digest(token) != row[0].upload_token_hash:
         raise UploadRefused("NOT_ALLOWED", 403)
+    item = row[0]
     if item.status is ItemStatus.STORED:
         raise UploadRefused("ALREADY_UPLOADED", 409)
     try:
-        capture = await live_session(
-            session=session, capture_session_id=item.capture_session_id, membership_id=membership_id
-        )
-    except Exception as exc:
+        capture = check_live(row[1], row[2], membership_id)
+    except CaptureSessionExpired as exc:
         raise UploadRefused("SESSION_EXPIRED", 410) from exc
     photo = capture.kind is CaptureKind.PHOTOS
     limit = capture.max_photo_bytes if photo else capture.max_video_bytes
@@ -84,25 +100,6 @@ async def authorise_upload(
         session=session, item_id=item_id, token=token, membership_id=membership_id, lock=False
     )
     return UploadGrant(item.id, membership_id, photo, limit, seconds, item.declared_sha256)
-
-
-async def _blocks(chunks: AsyncIterator[bytes], size: int = BLOCK_BYTES) -> AsyncIterator[bytes]:
-    """The body regrouped into blocks of about `size` bytes.
-
-    The server reads a body in pieces of 64–256 KiB; the blob store hands each piece it
-    receives to a thread to be written (and hashes it), so bigger pieces mean fewer thread
-    hops per megabyte. At most one block per upload is held in memory."""
-    pending = bytearray()
-    async for chunk in chunks:
-        if not pending and len(chunk) >= size:
-            yield chunk
-            continue
-        pending += chunk
-        if len(pending) >= size:
-            yield bytes(pending)
-            pending.clear()
-    if pending:
-        yield bytes(pending)
 
 
 async def store_upload(
@@ -130,7 +127,7 @@ async def store_upload(
 
     try:
         blob = await store.put_stream(
-            chunks=_blocks(chunks),
+            chunks=chunks,
             max_bytes=grant.max_bytes,
             expected_sha256=grant.declared_sha256,
             check=check,

@@ -1,6 +1,7 @@
 """The local-folder blob store (the default): originals under `<root>/sha256/ab/cd/<hex>`.
 
-Bytes are spooled to a temporary file while SHA-256 is computed; only a complete body within
+Bytes are spooled to a temporary file while SHA-256 is computed (`spool`: each block
+hashed and written in one worker-thread call, `fsync` in a thread too); only a complete body within
 the size limit, with the expected hash, and accepted by the caller's check is moved into
 place. Any failure (limit, mismatch, refusal, a client that disconnects, cancellation)
 removes the temporary, so no partial blob ever exists. An existing original is never
@@ -10,6 +11,7 @@ overwritten.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import os
 import tempfile
@@ -46,25 +48,80 @@ def key_for(sha256: str) -> str:
     return f"sha256/{sha256[:2]}/{sha256[2:4]}/{sha256}"
 
 
+BLOCK_BYTES = 1024 * 1024  # what one worker-thread call hashes and writes
+MAX_PIECES = 512  # pieces per block (below the system's IOV_MAX of 1024 for `writev`)
+
+
+def _write_all(fd: int, pieces: list[bytes]) -> None:
+    """`writev` the pieces (the file gets them without their being joined); a short write
+    (rare on a regular file) finishes piece by piece."""
+    written = os.writev(fd, pieces)
+    for piece in pieces:
+        if written >= len(piece):
+            written -= len(piece)
+            continue
+        view = memoryview(piece)[written:]
+        written = 0
+        while view:
+            view = view[os.write(fd, view) :]
+
+
+async def _in_thread(fn: Callable[..., None], *args: object) -> None:
+    """`fn(*args)` in a worker thread; a cancelled caller still waits for the call to end, so
+    that the file descriptor it uses is never closed (and reused) under it."""
+    future = asyncio.get_running_loop().run_in_executor(None, fn, *args)
+    try:
+        await asyncio.shield(future)
+    except asyncio.CancelledError:
+        with contextlib.suppress(Exception):
+            await future
+        raise
+
+
 async def spool(
-    *, folder: Path, chunks: AsyncIterator[bytes], max_bytes: int, expected_sha256: str | None
+    *,
+    folder: Path,
+    chunks: AsyncIterator[bytes],
+    max_bytes: int,
+    expected_sha256: str | None,
 ) -> tuple[Path, str, int]:
     """Write a stream to a temporary file while hashing it; refuse empty, oversize or
-    mismatched bodies. The caller owns (and must remove) the returned file."""
+    mismatched bodies. The caller owns (and must remove) the returned file.
+
+    The pieces received are gathered, not copied, into blocks of about `BLOCK_BYTES`; each
+    block is hashed and written in one worker-thread call (hashlib and `writev` release the
+    GIL), and the final `fsync` runs in a thread too: the event loop only hands blocks over.
+    At most one block per upload is held in memory."""
     folder.mkdir(parents=True, exist_ok=True)  # noqa: ASYNC240 (metadata only)
     fd, temp_name = tempfile.mkstemp(dir=folder)
     temp = Path(temp_name)
     try:
         hasher, size = hashlib.sha256(), 0
-        with os.fdopen(fd, "wb") as handle:
+
+        def absorb(pieces: list[bytes]) -> None:
+            for piece in pieces:
+                hasher.update(piece)
+            _write_all(fd, pieces)
+
+        try:
+            pieces: list[bytes] = []
+            pending = 0
             async for chunk in chunks:
                 size += len(chunk)
                 if size > max_bytes:
                     raise UploadRejected(reason="TOO_LARGE")
-                hasher.update(chunk)
-                await asyncio.to_thread(handle.write, chunk)
-            handle.flush()
-            os.fsync(handle.fileno())
+                if not chunk:
+                    continue
+                pieces.append(chunk)
+                pending += len(chunk)
+                if pending >= BLOCK_BYTES or len(pieces) >= MAX_PIECES:
+                    await _in_thread(absorb, pieces)
+                    pieces, pending = [], 0
+            if pieces:
+                await _in_thread(absorb, pieces)
+            await _in_thread(os.fsync, fd)
+        finally:
+            os.close(fd)
         digest = hasher.hexdigest()
         if size == 0:
             raise UploadRejected(reason="EMPTY")
@@ -74,6 +131,16 @@ async def spool(
     except BaseException:
         temp.unlink(missing_ok=True)  # noqa: ASYNC240 (metadata only)
         raise
+
+
+def _place(temp: Path, final: Path) -> None:
+    """Move a complete temporary into place, read-only; an existing original is kept."""
+    final.parent.mkdir(parents=True, exist_ok=True)
+    if final.exists():
+        temp.unlink()
+    else:
+        os.replace(temp, final)
+        final.chmod(0o440)
 
 
 class LocalBlobStore:
@@ -103,13 +170,7 @@ class LocalBlobStore:
             if check is not None:
                 await asyncio.to_thread(check, temp)
             key = key_for(digest)
-            final = self.path_of(key)
-            final.parent.mkdir(parents=True, exist_ok=True)
-            if final.exists():
-                temp.unlink()
-            else:
-                os.replace(temp, final)
-                final.chmod(0o440)
+            await asyncio.to_thread(_place, temp, self.path_of(key))
             return StoredBlob(key=key, sha256=digest, size=size)
         except BaseException:
             temp.unlink(missing_ok=True)

@@ -33,6 +33,7 @@ CAPTURE_OPERATIONS = frozenset(
     {
         "startCapture",
         "stageUpload",
+        "stageUploads",
         "updateDeposit",
         "deleteItem",
         "depositQuote",
