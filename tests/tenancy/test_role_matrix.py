@@ -10,12 +10,12 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from tests.factories import add_member, make_organisation
 
 from probant_platform.db import Database, TenantScope
 from probant_tenants.authz import Authorizer, Permission
-from probant_tenants.authz.enforcer import bump_policy_version
+from probant_tenants.authz.enforcer import bump_policy_version, grant_role
 from probant_tenants.models import CasbinRule, Organisation, Role
 
 OW, AD, CO, CL, CK, CJ, OP, PA = (
@@ -135,3 +135,58 @@ async def test_a_remembered_decision_follows_the_organisations_new_rules(
         s.add(CasbinRule(ptype="p", v0="COLLABORATOR", v1=domain, v2=read_all.obj, v3=read_all.act))
         await bump_policy_version(session=s, organisation_id=owner.organisation_id)
     assert await decide() is True
+
+
+async def test_a_changed_role_or_a_removed_rule_is_gone_after_the_refresh(
+    database: Database,
+) -> None:
+    # What an organisation's rows say, and only that: a demoted admin loses the admin's
+    # permissions, a rule deleted stops applying, another organisation's rule never applies.
+    owner = await make_organisation(database)
+    other = await make_organisation(database)
+    colleague = await add_member(database, owner, role=Role.ADMIN)
+    authorizer = Authorizer.empty()
+    buy, read_all = Permission.CREDITS_BUY, Permission.DEPOSITS_READ_ALL
+    domain, elsewhere = str(owner.organisation_id), str(other.organisation_id)
+
+    async def refreshed() -> None:
+        async with database.unit_of_work(TenantScope(organisation_id=owner.organisation_id)) as s:
+            version = (
+                await s.execute(
+                    select(Organisation.policy_version).where(
+                        Organisation.id == owner.organisation_id
+                    )
+                )
+            ).scalar_one()
+            await authorizer.refresh(
+                session=s, organisation_id=owner.organisation_id, version=version
+            )
+            assert authorizer.is_fresh(owner.organisation_id, version)
+            assert not authorizer.is_fresh(owner.organisation_id, version + 1)
+
+    def may(permission: Permission) -> bool:
+        return authorizer.may(
+            user_id=colleague.user_id, organisation_id=owner.organisation_id, permission=permission
+        )
+
+    await refreshed()
+    assert may(buy)
+    async with database.unit_of_work(TenantScope(organisation_id=owner.organisation_id)) as s:
+        await grant_role(
+            session=s,
+            user_id=colleague.user_id,
+            organisation_id=owner.organisation_id,
+            role=Role.COLLABORATOR,
+        )
+        s.add(CasbinRule(ptype="p", v0="COLLABORATOR", v1=domain, v2=read_all.obj, v3=read_all.act))
+        await bump_policy_version(session=s, organisation_id=owner.organisation_id)
+    async with database.unit_of_work(TenantScope(organisation_id=other.organisation_id)) as s:
+        # The other organisation gives its collaborators credits:buy: not a rule of ours.
+        s.add(CasbinRule(ptype="p", v0="COLLABORATOR", v1=elsewhere, v2=buy.obj, v3=buy.act))
+    await refreshed()
+    assert (may(buy), may(read_all)) == (False, True)
+    async with database.unit_of_work(TenantScope(organisation_id=owner.organisation_id)) as s:
+        await s.execute(delete(CasbinRule).where(CasbinRule.ptype == "p", CasbinRule.v1 == domain))
+        await bump_policy_version(session=s, organisation_id=owner.organisation_id)
+    await refreshed()
+    assert (may(buy), may(read_all)) == (False, False)
