@@ -135,12 +135,14 @@ async def _archive_and_ledger_csv(page: Any, references: list[str]) -> str:
     await page.get_by_label("Du", exact=True).fill("12/31/2026")
     await page.get_by_label("Du", exact=True).press("Tab")
     await page.get_by_text("Date attendue au format jj/mm/aaaa").wait_for()
-    tomorrow = (datetime.now() + timedelta(days=1)).strftime("%d/%m/%Y")
-    await page.get_by_label("Du", exact=True).fill(tomorrow)
+    # Two days ahead: "tomorrow" by the machine's clock (UTC) is already today in Paris
+    # between 23:00 and midnight UTC, and the archive counts days in Paris.
+    future_day = (datetime.now() + timedelta(days=2)).strftime("%d/%m/%Y")
+    await page.get_by_label("Du", exact=True).fill(future_day)
     await page.get_by_label("Du", exact=True).press("Tab")
     await page.get_by_text("Aucun dépôt ne correspond à ces filtres.").wait_for()
     assert "from=" in page.url
-    assert await page.get_by_label("Du", exact=True).input_value() == tomorrow
+    assert await page.get_by_label("Du", exact=True).input_value() == future_day
     await in_both_languages(page, "archive-filtered")
     await page.get_by_role("button", name="Effacer les filtres").click()
 
