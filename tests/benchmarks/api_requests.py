@@ -43,17 +43,11 @@ import psutil
 from sqlalchemy import create_engine, text
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path[:0] = [str(ROOT / r) for r in ("platform", "tenants", "graphql")]
+sys.path[:0] = [str(ROOT / r) for r in ("platform", "tenants", "graphql")] + [str(ROOT)]
+
+from tests.evidence.rows import add_sealed_deposit  # noqa: E402
 
 from probant_platform.db import Database, TenantScope, utcnow  # noqa: E402
-from probant_platform.evidence.models import (  # noqa: E402
-    CaptureKind,
-    CaptureSession,
-    Deposit,
-    DepositStatus,
-    EvidenceItem,
-    ItemStatus,
-)
 from probant_tenants import models as _tenancy_models  # noqa: E402, F401  (the FK targets)
 
 PROBANT = str(Path(sys.executable).parent / "probant")
@@ -187,61 +181,15 @@ async def seed(owner_url: str, organisation_id: uuid.UUID, membership_id: uuid.U
     try:
         async with database.unit_of_work(TenantScope(organisation_id=organisation_id)) as s:
             for n in range(DEPOSITS):
-                deposit = Deposit(
-                    id=uuid.uuid4(),
-                    organisation_id=organisation_id,
-                    reference=f"PRB-B-{secrets.token_hex(5)}",
-                    author_membership_id=membership_id,
-                    kind=CaptureKind.PHOTOS,
-                    status=DepositStatus.DRAFT,
-                    title=f"Dépôt {n}",
-                    created_at=now + timedelta(hours=1) - timedelta(minutes=n),  # newest
-                )
-                s.add(deposit)
-                await s.flush()
-                capture = CaptureSession(
-                    id=uuid.uuid4(),
+                await add_sealed_deposit(
+                    s,
                     organisation_id=organisation_id,
                     membership_id=membership_id,
-                    deposit_id=deposit.id,
-                    kind=CaptureKind.PHOTOS,
-                    nonce="n",
-                    max_items=20,
-                    max_video_seconds=30,
-                    max_photo_bytes=1,
-                    max_video_bytes=1,
-                    location_required=False,
-                    created_at=now,
-                    expires_at=now,
+                    reference_prefix="PRB-B",
+                    title=f"Dépôt {n}",
+                    created_at=now + timedelta(hours=1) - timedelta(minutes=n),  # newest first
+                    items=3,
                 )
-                s.add(capture)
-                await s.flush()
-                for position in range(3):
-                    digest = secrets.token_hex(32)
-                    s.add(
-                        EvidenceItem(
-                            organisation_id=organisation_id,
-                            deposit_id=deposit.id,
-                            capture_session_id=capture.id,
-                            status=ItemStatus.STORED,
-                            upload_token_hash="x" * 64,
-                            declared_sha256=digest,
-                            declared_size=10,
-                            declared_content_type="image/jpeg",
-                            sha256=digest,
-                            size=10,
-                            media_type="image/jpeg",
-                            blob_key=f"sha256/{digest}",
-                            captured_at=now,
-                            received_at=now,
-                            clock_skew_flagged=False,
-                            position=position,
-                            created_at=now,
-                        )
-                    )
-                await s.flush()
-                deposit.status, deposit.sealed_at = DepositStatus.SEALED, now
-                await s.flush()
     finally:
         await database.dispose()
 

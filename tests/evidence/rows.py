@@ -29,8 +29,9 @@ async def add_sealed_deposit(
     title: str,
     created_at: datetime,
     city: str = "",
+    items: int = 2,
 ) -> Deposit:
-    """A sealed deposit with two stored photos, in the session's tenant scope."""
+    """A sealed deposit with `items` stored photos, in the session's tenant scope."""
     now = utcnow()
     deposit = Deposit(
         id=uuid.uuid4(),
@@ -62,7 +63,7 @@ async def add_sealed_deposit(
     )
     s.add(capture)
     await s.flush()
-    for position in range(2):
+    for position in range(items):
         digest = secrets.token_hex(32)
         s.add(
             EvidenceItem(
