@@ -139,9 +139,7 @@ class Authorizer:
         self, *, user_id: uuid.UUID, organisation_id: uuid.UUID, permission: Permission
     ) -> bool:
         domain, user = str(organisation_id), str(user_id)
-        known = self.decisions.get(domain)
-        if known is None:
-            known = self.decisions.setdefault(domain, {})
+        known = self.decisions.setdefault(domain, {})
         decided = known.get((user, permission))
         if decided is None:
             decided = bool(self.enforcer.enforce(user, domain, permission.obj, permission.act))
